@@ -1,0 +1,333 @@
+package io.jenkins.plugins.mlstages.registry;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+/**
+ * The wire to an MLflow server: builds requests, authenticates them, retries what is worth
+ * retrying, and maps error answers to exceptions. It knows nothing of experiments or models.
+ */
+final class MlflowHttp implements AutoCloseable {
+    private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
+    private static final String API = "api/2.0/mlflow";
+
+    /** Sleeps between attempts; replaced in tests. */
+    interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    /** A request to send: what it is for (for messages), and how. */
+    record Exchange(String operation, String method, HttpUrl url, JsonNode body) {
+    }
+
+    private final RegistryConfig config;
+    private final OkHttpClient client;
+    private final ObjectMapper mapper;
+    private final Sleeper sleeper;
+    private final DoubleSupplier random;
+    private final Clock clock;
+
+    MlflowHttp(RegistryConfig config, ObjectMapper mapper) {
+        this(config, mapper, d -> Thread.sleep(d.toMillis()), () -> ThreadLocalRandom.current().nextDouble(),
+                Clock.systemUTC());
+    }
+
+    MlflowHttp(RegistryConfig config, ObjectMapper mapper, Sleeper sleeper, DoubleSupplier random, Clock clock) {
+        this.config = config;
+        this.mapper = mapper;
+        this.sleeper = sleeper;
+        this.random = random;
+        this.clock = clock;
+        this.client = newClient(config);
+    }
+
+    private static OkHttpClient newClient(RegistryConfig config) {
+        OkHttpClient.Builder builder = new OkHttpClient.Builder()
+                .connectTimeout(config.getConnectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(config.getReadTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .writeTimeout(config.getReadTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                // We retry ourselves: OkHttp's silent retry could send a create twice.
+                .retryOnConnectionFailure(false)
+                .followRedirects(false);
+        Optional<String> authorization = config.getCredentials().authorizationHeader();
+        String userAgent = config.getUserAgent();
+        builder.addInterceptor(chain -> {
+            Request.Builder request = chain.request().newBuilder().header("User-Agent", userAgent);
+            authorization.ifPresent(value -> request.header("Authorization", value));
+            return chain.proceed(request.build());
+        });
+        if (config.isInsecureTls()) {
+            trustEverything(builder);
+        }
+        return builder.build();
+    }
+
+    /** MLFLOW_TRACKING_INSECURE_TLS=true: no certificate or host name check, as the official client does. */
+    private static void trustEverything(OkHttpClient.Builder builder) {
+        X509TrustManager trustAll = new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+                // trusts everything on purpose
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                // trusts everything on purpose
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        };
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {trustAll}, new SecureRandom());
+            builder.sslSocketFactory(context.getSocketFactory(), trustAll).hostnameVerifier((host, session) -> true);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot set up TLS without verification", e);
+        }
+    }
+
+    ObjectMapper mapper() {
+        return mapper;
+    }
+
+    /** {@code <base>/api/2.0/mlflow/<path>} with the given query parameters. */
+    HttpUrl api(String path, Map<String, ?> query) {
+        return url(API + "/" + path, query);
+    }
+
+    /** {@code <base>/<path>}, for routes outside the API such as {@code /health}. */
+    HttpUrl url(String path, Map<String, ?> query) {
+        HttpUrl.Builder builder = HttpUrl.get(config.getBaseUrl()).newBuilder().addPathSegments(path);
+        query.forEach((key, value) -> {
+            if (value instanceof Iterable<?> values) {
+                values.forEach(v -> builder.addQueryParameter(key, String.valueOf(v)));
+            } else if (value != null) {
+                builder.addQueryParameter(key, String.valueOf(value));
+            }
+        });
+        return builder.build();
+    }
+
+    /** Sends a request that is safe to repeat, retrying per the policy; returns the JSON answer. */
+    JsonNode send(Exchange exchange) {
+        return execute(exchange, config.getRetryPolicy(), null, this::readJson);
+    }
+
+    /** Sends once, without retrying. */
+    JsonNode sendOnce(Exchange exchange) {
+        return execute(exchange, RetryPolicy.NONE, null, this::readJson);
+    }
+
+    /**
+     * Sends a create that the server does not de-duplicate. Before each repeat, {@code findExisting}
+     * looks for what an earlier attempt may have created; when it finds it, that is the answer.
+     * When the look-up itself fails, nothing is created until a later look-up succeeds.
+     */
+    <T> T create(Exchange exchange, Function<JsonNode, T> parse, Supplier<Optional<T>> findExisting) {
+        return execute(exchange, config.getRetryPolicy(), findExisting, body -> parse.apply(readJson(body)));
+    }
+
+    /** Sends a GET whose answer is plain text (e.g. {@code /version}). */
+    String sendForText(Exchange exchange) {
+        return execute(exchange, config.getRetryPolicy(), null, text -> text == null ? "" : text.strip());
+    }
+
+    /** Waits between polls, interruptibly. */
+    void pause(String operation, Duration duration) {
+        try {
+            sleeper.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryUnreachableException(operation, "CANCELLED", 0, operation + " was interrupted", e);
+        }
+    }
+
+    private JsonNode readJson(String text) {
+        if (text == null || text.isBlank()) {
+            return mapper.createObjectNode();
+        }
+        try {
+            return mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the server answered with something that is not JSON: "
+                    + abbreviate(text), e);
+        }
+    }
+
+    private <T> T execute(Exchange exchange, RetryPolicy policy, Supplier<Optional<T>> findExisting,
+            Function<String, T> reader) {
+        Instant deadline = clock.instant().plus(policy.getMaxTotalWait());
+        RegistryException last = null;
+        for (int attempt = 1; ; attempt++) {
+            Duration serverAskedWait = null;
+            boolean sendThisTime = true;
+            if (attempt > 1 && findExisting != null) {
+                try {
+                    Optional<T> existing = findExisting.get();
+                    if (existing.isPresent()) {
+                        return existing.get();
+                    }
+                } catch (RegistryException lookupFailed) {
+                    if (!lookupFailed.isTransient()) {
+                        throw lookupFailed;
+                    }
+                    last = lookupFailed;
+                    sendThisTime = false;
+                }
+            }
+            if (sendThisTime) {
+                try (Response response = client.newCall(toRequest(exchange)).execute()) {
+                    String text = bodyText(response.body());
+                    if (response.isSuccessful()) {
+                        return reader.apply(text);
+                    }
+                    RegistryException error = toError(exchange.operation(), response.code(), text);
+                    if (!ErrorMapping.TRANSIENT_STATUSES.contains(response.code())) {
+                        throw error;
+                    }
+                    last = error;
+                    serverAskedWait = retryAfter(response.header("Retry-After"));
+                } catch (IOException e) {
+                    last = unreachable(exchange.operation(), e);
+                }
+            }
+            Duration wait = serverAskedWait != null ? serverAskedWait : policy.backoff(attempt, random.getAsDouble());
+            if (attempt >= policy.getMaxAttempts() || clock.instant().plus(wait).isAfter(deadline)) {
+                throw giveUp(last, attempt, policy);
+            }
+            pause(exchange.operation(), wait);
+        }
+    }
+
+    private Request toRequest(Exchange exchange) throws JsonProcessingException {
+        Request.Builder builder = new Request.Builder().url(exchange.url());
+        if ("GET".equals(exchange.method())) {
+            return builder.get().build();
+        }
+        // DELETE takes a JSON body too, as the official client sends it.
+        String json = exchange.body() == null ? "{}" : mapper.writeValueAsString(exchange.body());
+        return builder.method(exchange.method(), RequestBody.create(json, JSON)).build();
+    }
+
+    private static String bodyText(ResponseBody body) throws IOException {
+        return body == null ? "" : body.string();
+    }
+
+    private RegistryException toError(String operation, int status, String text) {
+        String code = null;
+        String message = text;
+        try {
+            JsonNode node = text == null || text.isBlank() ? null : mapper.readTree(text);
+            if (node != null && node.isObject()) {
+                code = node.path("error_code").asText(null);
+                message = node.path("message").asText(text);
+            }
+        } catch (JsonProcessingException notJson) {
+            // plain-text error from a proxy, the auth app or the web framework
+        }
+        return ErrorMapping.toException(operation, status, code, message);
+    }
+
+    private RegistryException unreachable(String operation, IOException e) {
+        String why;
+        if (e instanceof ConnectException) {
+            why = "connection refused";
+        } else if (e instanceof UnknownHostException) {
+            why = "unknown host " + e.getMessage();
+        } else if (e instanceof InterruptedIOException) {
+            why = "timed out";
+        } else if (e instanceof SSLException) {
+            why = "TLS failed: " + e.getMessage();
+        } else {
+            why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
+        return new RegistryUnreachableException(operation, "UNREACHABLE", 0,
+                operation + " failed: no answer from " + config.getBaseUrl() + " (" + why + ")", e);
+    }
+
+    private static RegistryException giveUp(RegistryException last, int attempts, RetryPolicy policy) {
+        if (attempts <= 1 || policy.getMaxAttempts() <= 1) {
+            return last;
+        }
+        String message = last.getMessage() + " (gave up after " + attempts + " attempts)";
+        RegistryException wrapped;
+        if (last instanceof RateLimitedException) {
+            wrapped = new RateLimitedException(last.getOperation(), last.getErrorCode(), last.getHttpStatus(), message, last);
+        } else if (last instanceof RegistryUnreachableException) {
+            wrapped = new RegistryUnreachableException(last.getOperation(), last.getErrorCode(), last.getHttpStatus(),
+                    message, last.getCause());
+        } else {
+            wrapped = new ServerErrorException(last.getOperation(), last.getErrorCode(), last.getHttpStatus(), message, last);
+        }
+        return wrapped;
+    }
+
+    /** {@code Retry-After} as seconds or as an HTTP date; null when absent or unreadable. */
+    Duration retryAfter(String header) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        String value = header.strip();
+        try {
+            long seconds = Long.parseLong(value);
+            return seconds < 0 ? null : Duration.ofSeconds(seconds);
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                Duration wait = Duration.between(clock.instant(), at);
+                return wait.isNegative() ? Duration.ZERO : wait;
+            } catch (DateTimeParseException unreadable) {
+                return null;
+            }
+        }
+    }
+
+    private static String abbreviate(String text) {
+        String flat = text.strip().replaceAll("\\s+", " ");
+        return flat.length() > 200 ? flat.substring(0, 200) + "…" : flat;
+    }
+
+    @Override
+    public void close() {
+        client.dispatcher().executorService().shutdown();
+        client.connectionPool().evictAll();
+    }
+}
