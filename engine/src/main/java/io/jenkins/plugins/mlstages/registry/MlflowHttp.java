@@ -170,6 +170,10 @@ final class MlflowHttp implements AutoCloseable {
         return execute(exchange, config.getRetryPolicy(), null, text -> text == null ? "" : text.strip());
     }
 
+    Instant now() {
+        return clock.instant();
+    }
+
     /** Waits between polls, interruptibly. */
     void pause(String operation, Duration duration) {
         try {

@@ -393,7 +393,7 @@ public final class MlflowRegistry implements ModelRegistry {
     @Override
     public ModelVersion awaitReady(String name, String version, Duration timeout, Duration pollInterval) {
         String operation = "wait for model version " + name + "/" + version + " to be READY";
-        Instant deadline = Instant.now().plus(timeout);
+        Instant deadline = http.now().plus(timeout);
         while (true) {
             ModelVersion current = getModelVersion(name, version);
             switch (current.status()) {
@@ -404,7 +404,7 @@ public final class MlflowRegistry implements ModelRegistry {
                             + " failed: registration failed" + (current.statusMessage() == null ? ""
                             : ": " + current.statusMessage()), null);
                 default:
-                    if (Instant.now().plus(pollInterval).isAfter(deadline)) {
+                    if (http.now().plus(pollInterval).isAfter(deadline)) {
                         throw new RegistrationFailedException(operation, current.status().name(), 0, operation
                                 + " failed: still " + current.status() + " after " + timeout.toSeconds() + " s", null);
                     }

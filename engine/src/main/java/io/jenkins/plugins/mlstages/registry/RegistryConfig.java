@@ -75,7 +75,9 @@ public final class RegistryConfig implements Serializable {
         String trimmed = url.strip();
         HttpUrl parsed = HttpUrl.parse(trimmed);
         if (parsed == null) {
-            throw new IllegalArgumentException("registry URL '" + trimmed + "' is not an http:// or https:// URL");
+            // Never echo a password someone put into the URL.
+            String shown = trimmed.replaceAll("//[^/@]*@", "//***@");
+            throw new IllegalArgumentException("registry URL '" + shown + "' is not an http:// or https:// URL");
         }
         if (!parsed.username().isEmpty() || !parsed.password().isEmpty()) {
             throw new IllegalArgumentException("registry URL must not carry credentials; use "

@@ -14,8 +14,8 @@ public final class RegistryLimits {
     public static final int MAX_REGISTRY_TAG_VALUE_LENGTH = 5000;
     public static final int MAX_ALIAS_LENGTH = 255;
 
-    private static final Pattern KEY = Pattern.compile("^[/\\w.\\- ]*$");
-    private static final Pattern ALIAS = Pattern.compile("^[\\w\\-]*$");
+    private static final Pattern KEY = Pattern.compile("^[/\\w.\\- ]*$", Pattern.UNICODE_CHARACTER_CLASS);
+    private static final Pattern ALIAS = Pattern.compile("^[\\w\\-]*$", Pattern.UNICODE_CHARACTER_CLASS);
     private static final Pattern VERSION_ALIAS = Pattern.compile("^[vV]\\d+$");
 
     private RegistryLimits() {
@@ -31,13 +31,40 @@ public final class RegistryLimits {
                     + MAX_KEY_LENGTH + " are allowed";
         } else if (!KEY.matcher(key).matches()) {
             problem = kind + " key '" + key + "' may only contain letters, digits, '_', '-', '.', ' ' and '/'";
-        } else if (key.startsWith("/") || key.contains("//") || key.equals("..") || key.startsWith("../")
-                || key.contains("/../") || key.endsWith("/..") || key.equals(".") || key.contains("/./")) {
+        } else if (!isNormalisedRelativePath(key)) {
             problem = kind + " key '" + key + "' is not a normalised relative path";
         }
         if (problem != null) {
             throw invalid(operation, problem);
         }
+    }
+
+    /** As the server checks it: {@code posixpath.normpath(key) == key}, not ".", not above or at the root. */
+    static boolean isNormalisedRelativePath(String key) {
+        String normalised = normalisePath(key);
+        return normalised.equals(key) && !normalised.equals(".") && !normalised.startsWith("..")
+                && !normalised.startsWith("/");
+    }
+
+    /** Python's {@code posixpath.normpath}, enough for keys (which cannot start with '/' here). */
+    static String normalisePath(String path) {
+        if (path.isEmpty()) {
+            return ".";
+        }
+        boolean absolute = path.startsWith("/");
+        java.util.Deque<String> parts = new java.util.ArrayDeque<>();
+        for (String part : path.split("/")) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..") && (absolute || !parts.isEmpty() && !parts.peekLast().equals(".."))) {
+                parts.pollLast();
+            } else {
+                parts.addLast(part);
+            }
+        }
+        String joined = (absolute ? "/" : "") + String.join("/", parts);
+        return joined.isEmpty() ? "." : joined;
     }
 
     public static void checkValueLength(String operation, String kind, String key, String value, int max) {

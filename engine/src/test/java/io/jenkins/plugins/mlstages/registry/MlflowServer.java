@@ -231,6 +231,9 @@ public final class MlflowServer implements AutoCloseable {
 
     private String readVersion() throws IOException {
         HttpURLConnection connection = (HttpURLConnection) URI.create(url() + "/version").toURL().openConnection();
+        // Under the basic-auth app /version needs credentials; other servers ignore them.
+        connection.setRequestProperty("Authorization", "Basic " + java.util.Base64.getEncoder()
+                .encodeToString((ADMIN_USER + ":" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8)));
         try {
             return new String(connection.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         } finally {

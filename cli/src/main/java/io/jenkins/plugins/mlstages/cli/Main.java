@@ -1,0 +1,103 @@
+package io.jenkins.plugins.mlstages.cli;
+
+import java.io.PrintWriter;
+import java.util.Map;
+
+import io.jenkins.plugins.mlstages.registry.RegistryException;
+import io.jenkins.plugins.mlstages.registry.UnauthorizedException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code mlstages} command. Every failure a user can cause or meet ends in one line on stderr
+ * and the exit code of the CLI contract, never in a stack trace.
+ */
+@Command(name = "mlstages", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        synopsisSubcommandLabel = "COMMAND",
+        description = "ML delivery stages for any CI: validate data, evaluate and gate models, register and deploy them.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:passed (warnings allowed)",
+            "1:the stage's verdict is FAILED",
+            "2:bad usage or bad input",
+            "3:registry or infrastructure error"})
+public final class Main implements Runnable {
+    private final Map<String, String> environment;
+
+    @Spec
+    CommandSpec spec;
+
+    Main(Map<String, String> environment) {
+        this.environment = environment;
+    }
+
+    Map<String, String> environment() {
+        return environment;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line and returns its exit code; the seam the tests use. */
+    static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
+        Main main = new Main(env);
+        CommandLine commandLine = new CommandLine(main);
+        commandLine.addSubcommand(new CommandLine(new RegistryCommand())
+                .addSubcommand(new RegistryCheckCommand(main)));
+        commandLine.setOut(out).setErr(err)
+                .setExitCodeExceptionMapper(Main::exitCode)
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    cmd.getErr().println("mlstages: " + message(e));
+                    cmd.getErr().flush();
+                    return exitCode(e);
+                })
+                .setParameterExceptionHandler((e, args1) -> {
+                    CommandLine cmd = e.getCommandLine();
+                    cmd.getErr().println("mlstages: " + e.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName()
+                            + " --help')");
+                    cmd.getErr().flush();
+                    return ExitCode.USAGE;
+                });
+        return commandLine.execute(args);
+    }
+
+    static int exitCode(Throwable e) {
+        if (e instanceof RegistryException) {
+            return ExitCode.INFRASTRUCTURE;
+        }
+        return ExitCode.USAGE;
+    }
+
+    private static String message(Throwable e) {
+        if (e instanceof UnauthorizedException) {
+            return "the registry refused the credentials: " + e.getMessage();
+        }
+        if (e instanceof RegistryException || e instanceof IllegalArgumentException) {
+            return e.getMessage();
+        }
+        // Not a user mistake: still one line, with the type so that it can be reported.
+        return "internal error: " + e;
+    }
+
+    static String version() {
+        String version = Main.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+
+    /** {@code mlstages --version}. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"mlstages " + version(), "Java " + System.getProperty("java.version")};
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.jenkins.plugins.mlstages.cli;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.Test;
+
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+
+/** The command line in-process: exit codes and single-line errors of the CLI contract. */
+public class MainTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(Map<String, String> env, String... args) {
+        return Main.run(args, env, new PrintWriter(out, true), new PrintWriter(err, true));
+    }
+
+    private String errLines() {
+        return err.toString().strip();
+    }
+
+    @Test
+    public void versionAndHelpExitZero() {
+        assertEquals(0, run(Map.of(), "--version"));
+        assertTrue(out.toString(), out.toString().startsWith("mlstages "));
+        assertEquals(0, run(Map.of(), "--help"));
+        assertTrue(out.toString(), out.toString().contains("registry"));
+        assertTrue(out.toString(), out.toString().contains("3   registry or infrastructure error"));
+    }
+
+    @Test
+    public void badUsageIsOneLineAndExitTwo() {
+        assertEquals(2, run(Map.of(), "registry", "check", "--no-such-option"));
+        assertEquals("mlstages: Unknown option: '--no-such-option' (see 'mlstages registry check --help')", errLines());
+    }
+
+    @Test
+    public void aMissingUrlNamesTheOptionAndTheVariable() {
+        assertEquals(2, run(Map.of(), "registry", "check"));
+        assertEquals("mlstages: no registry URL: pass --registry-url or set MLFLOW_TRACKING_URI", errLines());
+    }
+
+    @Test
+    public void aMissingSubcommandIsUsage() {
+        assertEquals(2, run(Map.of(), "registry"));
+        assertTrue(errLines(), errLines().contains("missing command"));
+    }
+
+    @Test
+    public void anUnreachableRegistryIsExitThreeInOneLine() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        assertEquals(3, run(Map.of("MLFLOW_TRACKING_URI", "http://127.0.0.1:" + port), "registry", "check"));
+        assertFalse(errLines(), errLines().contains("\n"));
+        assertTrue(errLines(), errLines().contains("connection refused"));
+        assertTrue(errLines(), errLines().startsWith("mlstages: check health of http://127.0.0.1:" + port));
+    }
+
+    @Test
+    public void refusedCredentialsAreExitThreeAndNeverPrinted() throws Exception {
+        try (MockWebServer server = new MockWebServer()) {
+            server.enqueue(new MockResponse.Builder().body("OK").build());
+            server.enqueue(new MockResponse.Builder().body("3.17.2").build());
+            server.enqueue(new MockResponse.Builder().code(401).setHeader("WWW-Authenticate", "Basic realm=\"mlflow\"")
+                    .body("You are not authenticated.").build());
+            server.start();
+            Map<String, String> env = new HashMap<>();
+            env.put("MLFLOW_TRACKING_URI", server.url("/").toString());
+            env.put("MLFLOW_TRACKING_USERNAME", "alice");
+            env.put("MLFLOW_TRACKING_PASSWORD", "hunter2-secret");
+            assertEquals(3, run(env, "registry", "check"));
+            assertTrue(errLines(), errLines().startsWith("mlstages: the registry refused the credentials: list experiments failed: HTTP 401"));
+            assertFalse(errLines().contains("hunter2-secret"));
+            assertFalse(out.toString().contains("hunter2-secret"));
+        }
+    }
+}
