@@ -35,6 +35,7 @@ public final class MlflowServer implements AutoCloseable {
     private final int port;
     private Process process;
     private String version;
+    private int starts;
 
     private MlflowServer(Path dataDir, List<String> extraArgs, Map<String, String> environment) throws IOException {
         this.dataDir = dataDir;
@@ -103,6 +104,11 @@ public final class MlflowServer implements AutoCloseable {
         return version;
     }
 
+    /** How often the process was started again after the first time. */
+    public synchronized int restarts() {
+        return starts - 1;
+    }
+
     public Path dataDir() {
         return dataDir;
     }
@@ -115,6 +121,7 @@ public final class MlflowServer implements AutoCloseable {
         builder.environment().putAll(environment);
         builder.environment().put("MLFLOW_TRACKING_URI", "");
         process = builder.start();
+        starts++;
         Instant deadline = Instant.now().plus(Duration.ofSeconds(180));
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
