@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The example ML delivery pipeline, end to end, on this machine: starts its own MLflow server
+# (pinned release, in target/), then runs the stages with the mlstages CLI against it.
+# Today the stages are: registry check. Later issues add validate, evaluate, gate, register, canary.
+# Usage: examples/run-pipeline.sh        (from anywhere; writes only under target/example)
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+work="$root/target/example"
+mkdir -p "$work"
+
+if [ ! -f cli/target/mlstages.jar ]; then
+  echo "== building the mlstages CLI"
+  mvn -B -q -DskipTests package
+fi
+bash tools/mlflow-venv.sh "$root/target/mlflow-venv"
+
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+rm -rf "$work/mlflow"
+mkdir -p "$work/mlflow"
+echo "== starting MLflow on 127.0.0.1:$port (log: $work/mlflow/server.log)"
+"$root/target/mlflow-venv/bin/mlflow" server --host 127.0.0.1 --port "$port" \
+  --backend-store-uri "sqlite:///$work/mlflow/mlflow.db" --artifacts-destination "$work/mlflow/artifacts" \
+  --workers 1 >"$work/mlflow/server.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true' EXIT
+for _ in $(seq 1 180); do
+  if curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$server" 2>/dev/null; then echo "MLflow server exited; see $work/mlflow/server.log" >&2; exit 3; fi
+  sleep 1
+done
+
+export MLFLOW_TRACKING_URI="http://127.0.0.1:$port"
+echo "== stage: registry check"
+bin/mlstages registry check
+echo "== pipeline finished"
