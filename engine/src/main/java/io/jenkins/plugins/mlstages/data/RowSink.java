@@ -1,0 +1,24 @@
+package io.jenkins.plugins.mlstages.data;
+
+import java.util.List;
+
+/** Receives a table one row at a time from a {@link TableReader}. */
+public interface RowSink {
+    /** Called once, before any row, with the column names in file order. */
+    void header(List<String> columns) throws DataFormatException;
+
+    /**
+     * One data row. {@code values[i]} is the text of column {@code i}, or null when the value is
+     * missing (an empty CSV field, a JSON null or absent key). The array is owned by the reader and
+     * may be reused for the next row: copy what you keep.
+     *
+     * @param row 1-based data row number (the header is not a row)
+     * @param line 1-based physical line where the row starts (for messages); the row number for Parquet
+     */
+    void row(long row, long line, String[] values) throws DataFormatException;
+
+    /** Called with the share of input read so far (0..1), every few thousand rows at most. */
+    default void progress(double shareRead) {
+        // most sinks ignore progress
+    }
+}
