@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The example ML delivery pipeline, end to end, on this machine: starts its own MLflow server
 # (pinned release, in target/), then runs the stages with the mlstages CLI against it.
-# Today the stages are: registry check. Later issues add validate, evaluate, gate, register, canary.
+# Stages so far: registry check, validate data (schema + drift against the training data).
+# Later issues add evaluate, gate, register, canary.
 # Usage: examples/run-pipeline.sh        (from anywhere; writes only under target/example)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -33,4 +34,10 @@ done
 export MLFLOW_TRACKING_URI="http://127.0.0.1:$port"
 echo "== stage: registry check"
 bin/mlstages registry check
-echo "== pipeline finished"
+
+echo "== stage: validate data (examples/data/current.csv against examples/schema.yaml and the training data)"
+# Exit 0 = passed or warnings only (the example's income column has drifted: a warning), 1 = failed.
+bin/mlstages validate-data --data examples/data/current.csv --schema examples/schema.yaml \
+  --reference examples/data/reference.csv --report "$work/validate-data.json"
+
+echo "== pipeline finished; reports in $work"

@@ -1,9 +1,14 @@
 package io.jenkins.plugins.mlstages.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.util.Map;
 
+import io.jenkins.plugins.mlstages.data.DataFormatException;
 import io.jenkins.plugins.mlstages.registry.RegistryException;
+import io.jenkins.plugins.mlstages.report.StageLog;
 import io.jenkins.plugins.mlstages.registry.UnauthorizedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,6 +31,7 @@ import picocli.CommandLine.Spec;
             "3:registry or infrastructure error"})
 public final class Main implements Runnable {
     private final Map<String, String> environment;
+    private StageLog log;
 
     @Spec
     CommandSpec spec;
@@ -36,6 +42,11 @@ public final class Main implements Runnable {
 
     Map<String, String> environment() {
         return environment;
+    }
+
+    /** Progress and messages of the stages, on stderr. */
+    StageLog log() {
+        return log;
     }
 
     @Override
@@ -50,7 +61,9 @@ public final class Main implements Runnable {
     /** Runs the command line and returns its exit code; the seam the tests use. */
     static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
         Main main = new Main(env);
+        main.log = new StderrLog(err, System.console() != null && env.get("CI") == null);
         CommandLine commandLine = new CommandLine(main);
+        commandLine.addSubcommand(new ValidateDataCommand(main));
         commandLine.addSubcommand(new CommandLine(new RegistryCommand())
                 .addSubcommand(new RegistryCheckCommand(main)));
         commandLine.setOut(out).setErr(err)
@@ -81,8 +94,17 @@ public final class Main implements Runnable {
         if (e instanceof UnauthorizedException) {
             return "the registry refused the credentials: " + e.getMessage();
         }
-        if (e instanceof RegistryException || e instanceof IllegalArgumentException) {
+        if (e instanceof RegistryException || e instanceof IllegalArgumentException || e instanceof DataFormatException) {
             return e.getMessage();
+        }
+        if (e instanceof NoSuchFileException) {
+            return ((NoSuchFileException) e).getFile() + ": no such file";
+        }
+        if (e instanceof AccessDeniedException) {
+            return ((AccessDeniedException) e).getFile() + ": permission denied";
+        }
+        if (e instanceof IOException) {
+            return "cannot read or write a file: " + e.getMessage();
         }
         // Not a user mistake: still one line, with the type so that it can be reported.
         return "internal error: " + e;

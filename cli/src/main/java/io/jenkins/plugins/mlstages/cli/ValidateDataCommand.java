@@ -1,0 +1,192 @@
+package io.jenkins.plugins.mlstages.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import io.jenkins.plugins.mlstages.data.CsvOptions;
+import io.jenkins.plugins.mlstages.data.DataFormat;
+import io.jenkins.plugins.mlstages.data.DataSchema;
+import io.jenkins.plugins.mlstages.data.DatasetInputs;
+import io.jenkins.plugins.mlstages.data.DatasetProfile;
+import io.jenkins.plugins.mlstages.data.SchemaInference;
+import io.jenkins.plugins.mlstages.data.SchemaLoader;
+import io.jenkins.plugins.mlstages.data.ValidateData;
+import io.jenkins.plugins.mlstages.data.ValidateDataRequest;
+import io.jenkins.plugins.mlstages.data.ValidateDataResult;
+import io.jenkins.plugins.mlstages.registry.MlflowRegistry;
+import io.jenkins.plugins.mlstages.registry.RetryPolicy;
+import io.jenkins.plugins.mlstages.report.Finding;
+import io.jenkins.plugins.mlstages.report.ReportWriter;
+import io.jenkins.plugins.mlstages.report.Status;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code mlstages validate-data}: schema, quality and drift checks of a dataset. */
+@Command(name = "validate-data", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Check a dataset against a schema and a reference, in one streaming pass.",
+            "Exit 0 passed or warnings only, 1 failed, 2 bad usage or unreadable input, 3 registry error."})
+final class ValidateDataCommand implements Callable<Integer> {
+    @Option(names = "--data", required = true, paramLabel = "PATH", description = "the dataset (CSV, JSON lines or Parquet)")
+    Path data;
+
+    @Option(names = "--format", paramLabel = "csv|jsonl|parquet", description = "format of --data (default: from the file name)")
+    String format;
+
+    @Option(names = "--schema", paramLabel = "PATH", description = "schema file, YAML or JSON (docs/schema.md)")
+    Path schema;
+
+    @Option(names = "--reference", paramLabel = "PATH",
+            description = "reference for drift: a dataset, or a profile saved with --save-profile")
+    Path reference;
+
+    @Option(names = "--reference-format", paramLabel = "csv|jsonl|parquet", description = "format of --reference (default: from the file name)")
+    String referenceFormat;
+
+    @Option(names = "--report", paramLabel = "PATH.json", description = "write the JSON report here")
+    Path report;
+
+    @Option(names = "--save-profile", paramLabel = "PATH.json",
+            description = "save this dataset's profile, to serve as --reference later")
+    Path saveProfile;
+
+    @Option(names = "--infer-schema", paramLabel = "OUT.yaml",
+            description = "write a starting schema inferred from --data instead of validating it")
+    Path inferSchema;
+
+    @Option(names = "--max-errors", paramLabel = "N", defaultValue = "5",
+            description = "offending rows listed per rule (default: ${DEFAULT-VALUE})")
+    int maxErrors;
+
+    @Option(names = "--sample-size", paramLabel = "N", defaultValue = "50000",
+            description = "numeric values kept per column for KS and Wasserstein; exact up to this many (default: ${DEFAULT-VALUE})")
+    int sampleSize;
+
+    @Option(names = "--delimiter", paramLabel = "CHAR", description = "CSV field separator (default: ','; 'tab' for a tab)")
+    String delimiter;
+
+    @Option(names = "--quote", paramLabel = "CHAR", description = "CSV quote character (default: '\"')")
+    String quote;
+
+    @Option(names = "--encoding", paramLabel = "CHARSET", description = "CSV text encoding (default: UTF-8)")
+    String encoding;
+
+    @Option(names = "--comment", paramLabel = "CHAR", description = "skip CSV lines starting with this character")
+    String comment;
+
+    @Option(names = "--dataset-name", paramLabel = "NAME", description = "name in the report and in MLflow (default: the file name)")
+    String datasetName;
+
+    @Option(names = "--run-id", paramLabel = "ID", description = "log the dataset as an input of this MLflow run")
+    String runId;
+
+    @Option(names = "--context", paramLabel = "CONTEXT", defaultValue = "training",
+            description = "MLflow dataset context with --run-id: training, validation, test, eval (default: ${DEFAULT-VALUE})")
+    String context;
+
+    @Mixin
+    RegistryOptions registry;
+
+    @Spec
+    CommandSpec spec;
+
+    private final Main main;
+
+    ValidateDataCommand(Main main) {
+        this.main = main;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ValidateData stage = new ValidateData(main.log());
+        CsvOptions csv = csvOptions();
+        if (inferSchema != null) {
+            if (schema != null || reference != null) {
+                throw new IllegalArgumentException("--infer-schema writes a schema from --data; it cannot be combined with --schema or --reference");
+            }
+            DatasetProfile profile = stage.profileOnly(data, parseFormat(format, "--format"), csv, sampleSize, 42);
+            SchemaInference.write(profile, data.getFileName().toString(), inferSchema);
+            out("wrote a schema for " + profile.columns().size() + " columns to " + inferSchema);
+            return ExitCode.PASSED;
+        }
+        DataSchema parsedSchema = schema == null ? null : SchemaLoader.load(schema);
+        ValidateDataRequest request = new ValidateDataRequest(data, parseFormat(format, "--format"), csv, parsedSchema,
+                reference, parseFormat(referenceFormat, "--reference-format"), maxErrors, sampleSize, 42, datasetName);
+        ValidateDataResult result = stage.run(request);
+        if (saveProfile != null) {
+            ValidateData.saveProfile(stage.profileOnly(data, request.format(), csv, sampleSize, 42), saveProfile);
+        }
+        if (runId != null) {
+            try (MlflowRegistry client = registry.open(main.environment(), RetryPolicy.DEFAULT)) {
+                client.logInputs(runId, List.of(DatasetInputs.of(result, context)));
+            }
+        }
+        if (report != null) {
+            ReportWriter.write(report, result);
+        }
+        summarise(result);
+        return result.status() == Status.FAILED ? ExitCode.FAILED : ExitCode.PASSED;
+    }
+
+    private void summarise(ValidateDataResult result) {
+        for (Finding finding : result.findings()) {
+            if (!finding.passed()) {
+                out(finding.severity().toString().toUpperCase(java.util.Locale.ROOT) + " " + finding.check() + " "
+                        + finding.message());
+            }
+        }
+        long failed = result.findings().stream().filter(f -> !f.passed()).count();
+        out("validate-data " + result.status() + ": " + result.dataset().rows() + " rows, " + result.dataset().columns()
+                + " columns, " + result.findings().size() + " checks, " + failed + " failed"
+                + (result.drift() == null ? "" : ", " + result.drift().stream().filter(d -> d.drifted()).count()
+                        + " of " + result.drift().size() + " columns drifted")
+                + (report == null ? "" : "; report: " + report));
+    }
+
+    private void out(String line) {
+        spec.commandLine().getOut().println(line);
+        spec.commandLine().getOut().flush();
+    }
+
+    private CsvOptions csvOptions() {
+        CsvOptions options = CsvOptions.defaults();
+        if (delimiter != null) {
+            options = options.withDelimiter(singleChar("tab".equalsIgnoreCase(delimiter) ? "\t" : delimiter, "--delimiter"));
+        }
+        if (quote != null) {
+            options = options.withQuote(singleChar(quote, "--quote"));
+        }
+        if (comment != null) {
+            options = options.withCommentCharacter(singleChar(comment, "--comment"));
+        }
+        if (encoding != null) {
+            try {
+                options = options.withCharset(java.nio.charset.Charset.forName(encoding));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--encoding: unknown character set '" + encoding + "'");
+            }
+        }
+        return options;
+    }
+
+    private static char singleChar(String value, String option) {
+        if (value.length() != 1) {
+            throw new IllegalArgumentException(option + " must be a single character, was '" + value + "'");
+        }
+        return value.charAt(0);
+    }
+
+    private static DataFormat parseFormat(String value, String option) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return DataFormat.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage());
+        }
+    }
+}

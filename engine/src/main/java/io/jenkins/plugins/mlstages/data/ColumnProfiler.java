@@ -1,0 +1,246 @@
+package io.jenkins.plugins.mlstages.data;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import org.apache.datasketches.hll.HllSketch;
+import org.apache.datasketches.kll.KllDoublesSketch;
+
+/**
+ * Accumulates the profile of one column, value by value, in bounded memory: counts, Welford mean and
+ * variance, min/max, a KLL quantile sketch, an HLL distinct-count sketch, exact category counts up
+ * to {@link #MAX_CATEGORIES}, a seeded reservoir sample of the numbers, and which types the values
+ * fit. Whether the column is numeric is decided at the end (declared type, else inferred), so both
+ * numeric and categorical material is gathered during the pass.
+ */
+final class ColumnProfiler {
+    static final int MAX_CATEGORIES = 10_000;
+    static final int TOP_VALUES = 10;
+    static final int HISTOGRAM_BINS = 20;
+    static final int SMALL_CARDINALITY = 50;
+    private static final int KLL_K = 200;
+    private static final int HLL_LG_K = 12;
+    private static final String[] QUANTILE_NAMES = {"p01", "p05", "p25", "p50", "p75", "p95", "p99"};
+    private static final double[] QUANTILE_RANKS = {0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99};
+
+    private final String name;
+    private final ColumnType declared;
+    private final int sampleSize;
+    private final double[] psiEdges;
+    private final long[] psiCounts;
+
+    private long count;
+    private long nulls;
+    private long numbers;
+    private double mean;
+    private double m2;
+    private double min = Double.POSITIVE_INFINITY;
+    private double max = Double.NEGATIVE_INFINITY;
+    private final KllDoublesSketch quantiles = KllDoublesSketch.newHeapInstance(KLL_K);
+    private final HllSketch distinct = new HllSketch(HLL_LG_K);
+    private final Map<String, long[]> categories = new HashMap<>();
+    private boolean categoriesTruncated;
+    private double[] sample;
+    private final SplittableRandom random;
+    /** Types every value so far fits; bit i = ColumnType.values()[i]. */
+    private int fits = (1 << ColumnType.INTEGER.ordinal()) | (1 << ColumnType.NUMBER.ordinal())
+            | (1 << ColumnType.BOOLEAN.ordinal()) | (1 << ColumnType.DATE.ordinal())
+            | (1 << ColumnType.TIMESTAMP.ordinal());
+
+    /**
+     * @param psiEdges the reference's PSI bin edges, to count this column's values into; null without a reference
+     */
+    ColumnProfiler(String name, ColumnType declared, int sampleSize, long seed, double[] psiEdges) {
+        this.name = name;
+        this.declared = declared;
+        this.sampleSize = sampleSize;
+        this.sample = new double[Math.min(sampleSize, 1024)];
+        this.random = new SplittableRandom(seed ^ name.hashCode());
+        this.psiEdges = psiEdges;
+        this.psiCounts = psiEdges == null ? null : new long[psiEdges.length + 1];
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** One value; null when missing. Returns the value as a number when it is one, else null. */
+    Double accept(String value) {
+        if (value == null) {
+            nulls++;
+            return null;
+        }
+        count++;
+        distinct.update(value);
+        countCategory(value);
+        narrowTypes(value);
+        Double number = ColumnType.parseDouble(value);
+        if (number != null) {
+            addNumber(number);
+        }
+        return number;
+    }
+
+    private void countCategory(String value) {
+        long[] counter = categories.get(value);
+        if (counter != null) {
+            counter[0]++;
+        } else if (categories.size() < MAX_CATEGORIES) {
+            categories.put(value, new long[] {1});
+        } else {
+            categoriesTruncated = true;
+        }
+    }
+
+    private void narrowTypes(String value) {
+        if (fits == 0) {
+            return;
+        }
+        for (ColumnType type : ColumnType.values()) {
+            int bit = 1 << type.ordinal();
+            if ((fits & bit) != 0 && !type.accepts(value)) {
+                fits &= ~bit;
+            }
+        }
+    }
+
+    private void addNumber(double x) {
+        numbers++;
+        double delta = x - mean;
+        mean += delta / numbers;
+        m2 += delta * (x - mean);
+        if (x < min) {
+            min = x;
+        }
+        if (x > max) {
+            max = x;
+        }
+        quantiles.update(x);
+        if (numbers <= sampleSize) {
+            if (numbers > sample.length) {
+                sample = Arrays.copyOf(sample, (int) Math.min(sampleSize, (long) sample.length * 2));
+            }
+            sample[(int) numbers - 1] = x;
+        } else {
+            long slot = random.nextLong(numbers);
+            if (slot < sampleSize) {
+                sample[(int) slot] = x;
+            }
+        }
+        if (psiCounts != null) {
+            psiCounts[DriftStatistics.binIndex(psiEdges, x)]++;
+        }
+    }
+
+    /** The type the values suggest: the narrowest that all of them fit. */
+    ColumnType inferredType() {
+        if (count == 0) {
+            return ColumnType.STRING;
+        }
+        if (has(ColumnType.INTEGER)) {
+            return ColumnType.INTEGER;
+        }
+        if (has(ColumnType.NUMBER)) {
+            return ColumnType.NUMBER;
+        }
+        if (has(ColumnType.BOOLEAN)) {
+            return ColumnType.BOOLEAN;
+        }
+        if (has(ColumnType.DATE)) {
+            return ColumnType.DATE;
+        }
+        if (has(ColumnType.TIMESTAMP)) {
+            return ColumnType.TIMESTAMP;
+        }
+        if (!categoriesTruncated && categories.size() <= 50 && categories.size() * 2L <= count) {
+            return ColumnType.CATEGORY;
+        }
+        return ColumnType.STRING;
+    }
+
+    private boolean has(ColumnType type) {
+        return (fits & (1 << type.ordinal())) != 0;
+    }
+
+    ColumnProfile finish() {
+        ColumnType type = declared != null ? declared : inferredType();
+        boolean exactDistinct = !categoriesTruncated;
+        long distinctCount = exactDistinct ? categories.size() : Math.round(distinct.getEstimate());
+        List<ColumnProfile.ValueCount> top = topValues();
+        if (!type.isNumeric() || numbers == 0) {
+            return new ColumnProfile(name, type, count, nulls, distinctCount, exactDistinct, null, null, null, null,
+                    null, null, top, null, null, null, null, categoryCounts(), categoriesTruncated);
+        }
+        double[] kept = Arrays.copyOf(sample, (int) Math.min(numbers, sampleSize));
+        boolean complete = numbers <= sampleSize;
+        Map<String, Double> q = new LinkedHashMap<>();
+        double[] sorted = kept.clone();
+        Arrays.sort(sorted);
+        for (int i = 0; i < QUANTILE_RANKS.length; i++) {
+            q.put(QUANTILE_NAMES[i], complete ? DriftStatistics.quantile(sorted, QUANTILE_RANKS[i])
+                    : quantiles.getQuantile(QUANTILE_RANKS[i]));
+        }
+        double std = numbers > 1 ? Math.sqrt(m2 / (numbers - 1)) : 0.0;
+        double[] edges = psiEdges != null ? psiEdges : DriftStatistics.psiBinEdges(sorted);
+        long[] binCounts = psiCounts != null ? psiCounts.clone() : countInto(edges, sorted);
+        // Few distinct numbers (a label, a rating) are also compared as categories, as Evidently does.
+        Map<String, Long> smallCategories = exactDistinct && categories.size() <= SMALL_CARDINALITY ? categoryCounts() : null;
+        return new ColumnProfile(name, type, count, nulls, distinctCount, exactDistinct, min, max, mean, std, q,
+                histogram(), top, kept, numbers, edges, binCounts, smallCategories, null);
+    }
+
+    /** Category counts, most frequent first. */
+    private Map<String, Long> categoryCounts() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        categories.entrySet().stream()
+                .sorted(Map.Entry.<String, long[]>comparingByValue(Comparator.comparingLong(c -> -c[0]))
+                        .thenComparing(Map.Entry.comparingByKey()))
+                .forEach(e -> counts.put(e.getKey(), e.getValue()[0]));
+        return counts;
+    }
+
+    private static long[] countInto(double[] edges, double[] values) {
+        long[] counts = new long[edges.length + 1];
+        for (double value : values) {
+            counts[DriftStatistics.binIndex(edges, value)]++;
+        }
+        return counts;
+    }
+
+    private ColumnProfile.Histogram histogram() {
+        if (numbers == 0) {
+            return null;
+        }
+        if (min == max) {
+            return new ColumnProfile.Histogram(new double[] {min, max}, new long[] {numbers});
+        }
+        double[] edges = new double[HISTOGRAM_BINS + 1];
+        for (int i = 0; i <= HISTOGRAM_BINS; i++) {
+            edges[i] = min + (max - min) * i / HISTOGRAM_BINS;
+        }
+        // The sketch's mass below each inner edge; the last bin is closed on the right, as in numpy.histogram.
+        double[] split = Arrays.copyOfRange(edges, 1, HISTOGRAM_BINS);
+        double[] pmf = quantiles.getPMF(split);
+        long[] counts = new long[HISTOGRAM_BINS];
+        long assigned = 0;
+        for (int i = 0; i < HISTOGRAM_BINS; i++) {
+            counts[i] = i == HISTOGRAM_BINS - 1 ? numbers - assigned : Math.round(pmf[i] * numbers);
+            assigned += counts[i];
+        }
+        return new ColumnProfile.Histogram(edges, counts);
+    }
+
+    private List<ColumnProfile.ValueCount> topValues() {
+        List<ColumnProfile.ValueCount> all = new ArrayList<>(categories.size());
+        categories.forEach((value, counter) -> all.add(new ColumnProfile.ValueCount(value, counter[0])));
+        all.sort(Comparator.comparingLong(ColumnProfile.ValueCount::count).reversed()
+                .thenComparing(ColumnProfile.ValueCount::value));
+        return all.size() > TOP_VALUES ? List.copyOf(all.subList(0, TOP_VALUES)) : all;
+    }
+}

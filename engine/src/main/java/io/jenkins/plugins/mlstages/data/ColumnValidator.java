@@ -1,0 +1,212 @@
+package io.jenkins.plugins.mlstages.data;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import io.jenkins.plugins.mlstages.report.Finding;
+
+/**
+ * Checks one column's values against its schema rules during the pass, counting violations and
+ * keeping the first few examples (row and value), then turns the counts into one finding per rule.
+ */
+final class ColumnValidator {
+    private static final int MAX_SHOWN_VALUE = 40;
+
+    private final ColumnRules rules;
+    private final int maxExamples;
+    private final ColumnType type;
+    private final Double minBound;
+    private final Double maxBound;
+    private final UniqueTracker unique;
+
+    private final Violations typeBad = new Violations();
+    private final Violations belowMin = new Violations();
+    private final Violations aboveMax = new Violations();
+    private final Violations notAllowed = new Violations();
+    private final Violations noMatch = new Violations();
+    private final Violations tooLong = new Violations();
+    private final Violations duplicate = new Violations();
+    private long typed;
+
+    ColumnValidator(ColumnRules rules, int maxExamples) {
+        this.rules = rules;
+        this.maxExamples = maxExamples;
+        this.type = rules.declaredType();
+        this.minBound = rules.min() == null ? null : comparable(type, rules.min().value());
+        this.maxBound = rules.max() == null ? null : comparable(type, rules.max().value());
+        this.unique = rules.unique() != null && rules.unique().value() ? new UniqueTracker() : null;
+    }
+
+    void accept(long row, String value) {
+        if (value == null) {
+            return;
+        }
+        boolean fitsType = type == null || type.accepts(value);
+        if (!fitsType) {
+            typeBad.add(row, value);
+        } else {
+            typed++;
+            if (minBound != null || maxBound != null) {
+                Double v = comparable(type, value);
+                if (v != null && minBound != null && v < minBound) {
+                    belowMin.add(row, value);
+                }
+                if (v != null && maxBound != null && v > maxBound) {
+                    aboveMax.add(row, value);
+                }
+            }
+        }
+        if (rules.allowedValues() != null && !rules.allowedValues().value().contains(value)) {
+            notAllowed.add(row, value);
+        }
+        if (rules.regex() != null && !rules.regex().value().matcher(value).matches()) {
+            noMatch.add(row, value);
+        }
+        if (rules.maxLength() != null && value.length() > rules.maxLength().value()) {
+            tooLong.add(row, value);
+        }
+        if (unique != null && unique.addIsDuplicate(value)) {
+            duplicate.add(row, value);
+        }
+    }
+
+    /** One finding per rule of the column, passed or not. */
+    List<Finding> findings(ColumnProfile profile) {
+        String name = rules.name();
+        List<Finding> findings = new ArrayList<>();
+        long values = profile.count();
+        if (rules.type() != null) {
+            findings.add(finding("column.type", rules.type(), typeBad, values,
+                    "not " + type, "values of type " + type));
+        }
+        if (rules.nullable() != null && !rules.nullable().value()) {
+            boolean passed = profile.nulls() == 0;
+            findings.add(new Finding("column.nullable", name, rules.nullable().severity(), passed,
+                    passed ? name + ": no missing values" : name + ": " + profile.nulls() + " of " + profile.rows()
+                            + " values are missing; the schema allows none",
+                    String.valueOf(profile.nulls()), "0"));
+        }
+        if (rules.maxNullFraction() != null) {
+            double allowed = rules.maxNullFraction().value();
+            boolean passed = profile.nullFraction() <= allowed;
+            findings.add(new Finding("column.max_null_fraction", name, rules.maxNullFraction().severity(), passed,
+                    name + ": " + percent(profile.nullFraction()) + " missing (" + profile.nulls() + " of "
+                            + profile.rows() + "), at most " + percent(allowed) + " allowed",
+                    format(profile.nullFraction()), "<= " + format(allowed)));
+        }
+        if (rules.min() != null) {
+            findings.add(finding("column.min", rules.min(), belowMin, typed, "below " + rules.min().value(),
+                    ">= " + rules.min().value()));
+        }
+        if (rules.max() != null) {
+            findings.add(finding("column.max", rules.max(), aboveMax, typed, "above " + rules.max().value(),
+                    "<= " + rules.max().value()));
+        }
+        if (rules.allowedValues() != null) {
+            findings.add(finding("column.allowed_values", rules.allowedValues(), notAllowed, values,
+                    "not among the allowed values", "one of " + rules.allowedValues().value().stream().sorted().toList()));
+        }
+        if (rules.regex() != null) {
+            findings.add(finding("column.regex", rules.regex(), noMatch, values,
+                    "not matching /" + rules.regex().value().pattern() + "/", "matches /" + rules.regex().value().pattern() + "/"));
+        }
+        if (rules.maxLength() != null) {
+            findings.add(finding("column.max_length", rules.maxLength(), tooLong, values,
+                    "longer than " + rules.maxLength().value() + " characters", "length <= " + rules.maxLength().value()));
+        }
+        if (unique != null) {
+            findings.add(uniqueness(profile));
+        }
+        return findings;
+    }
+
+    private Finding uniqueness(ColumnProfile profile) {
+        String name = rules.name();
+        if (unique.overflowed()) {
+            long estimatedDuplicates = Math.max(0, profile.count() - profile.distinct());
+            boolean passed = estimatedDuplicates <= profile.count() * 0.02;
+            return new Finding("column.unique", name, rules.unique().severity(), passed, name + ": more than "
+                    + UniqueTracker.MAX_VALUES + " distinct values, uniqueness estimated with HLL (±2 %): about "
+                    + profile.distinct() + " distinct of " + profile.count(), "~" + profile.distinct() + " distinct",
+                    profile.count() + " distinct");
+        }
+        return finding("column.unique", rules.unique(), duplicate, profile.count(), "duplicates of an earlier value",
+                "no duplicates");
+    }
+
+    private Finding finding(String check, Rule<?> rule, Violations bad, long checked, String what, String expected) {
+        String name = rules.name();
+        boolean passed = rule.holds(bad.count, checked);
+        String message;
+        if (bad.count == 0) {
+            message = name + ": all " + checked + " values pass (" + expected + ")";
+        } else {
+            message = name + ": " + bad.count + " of " + checked + " values are " + what + " (" + bad.describe() + ")";
+            if (rule.mostly() < 1) {
+                double share = checked == 0 ? 0 : (double) (checked - bad.count) / checked;
+                message += "; " + percent(share) + " pass, " + percent(rule.mostly()) + " needed";
+            }
+        }
+        return new Finding(check, name, rule.severity(), passed, message, bad.count + " of " + checked, expected);
+    }
+
+    /** The first few offending rows and values. */
+    private final class Violations {
+        long count;
+        final List<String> examples = new ArrayList<>();
+
+        void add(long row, String value) {
+            count++;
+            if (examples.size() < maxExamples) {
+                String shown = value.length() > MAX_SHOWN_VALUE ? value.substring(0, MAX_SHOWN_VALUE) + "…" : value;
+                examples.add("row " + row + ": '" + shown + "'");
+            }
+        }
+
+        String describe() {
+            String listed = String.join(", ", examples);
+            return count > examples.size() ? listed + ", …" : listed;
+        }
+    }
+
+    /** A value as a number for min/max: the number itself, days since 1970 for dates, seconds for timestamps. */
+    static Double comparable(ColumnType type, String text) {
+        if (type == ColumnType.DATE) {
+            try {
+                return (double) LocalDate.parse(text).toEpochDay();
+            } catch (DateTimeParseException e) {
+                return null;
+            }
+        }
+        if (type == ColumnType.TIMESTAMP) {
+            String iso = text.length() > 10 && text.charAt(10) == ' ' ? text.substring(0, 10) + 'T' + text.substring(11) : text;
+            try {
+                Instant at = LocalDateTime.parse(iso).toInstant(ZoneOffset.UTC);
+                return at.getEpochSecond() + at.getNano() / 1e9;
+            } catch (DateTimeParseException local) {
+                try {
+                    Instant at = OffsetDateTime.parse(iso).toInstant();
+                    return at.getEpochSecond() + at.getNano() / 1e9;
+                } catch (DateTimeParseException e) {
+                    return null;
+                }
+            }
+        }
+        return ColumnType.parseDouble(text);
+    }
+
+    static String percent(double share) {
+        return String.format(Locale.ROOT, "%.4g %%", share * 100);
+    }
+
+    static String format(double value) {
+        return String.format(Locale.ROOT, "%.6g", value);
+    }
+}

@@ -1,0 +1,65 @@
+package io.jenkins.plugins.mlstages.data;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.jenkins.plugins.mlstages.registry.Dataset;
+import io.jenkins.plugins.mlstages.registry.DatasetInput;
+
+/**
+ * The MLflow dataset input for a validated dataset: name, digest, source, an MLflow column-spec
+ * schema (what the MLflow UI shows) and a profile summary, tagged with its context
+ * ({@code training}, {@code validation}, ...).
+ */
+public final class DatasetInputs {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private DatasetInputs() {
+    }
+
+    public static DatasetInput of(ValidateDataResult result, String context) {
+        ValidateDataResult.DatasetInfo info = result.dataset();
+        try {
+            String source = JSON.writeValueAsString(Map.of("uri", java.nio.file.Path.of(info.path()).toUri().toString()));
+            List<Map<String, Object>> columns = result.profile().columns().stream().map(c -> {
+                Map<String, Object> spec = new LinkedHashMap<>();
+                spec.put("type", mlflowType(c.type()));
+                spec.put("name", c.name());
+                spec.put("required", c.nulls() == 0);
+                return spec;
+            }).toList();
+            String schema = JSON.writeValueAsString(Map.of("mlflow_colspec", columns));
+            Map<String, Object> profile = new LinkedHashMap<>();
+            profile.put("num_rows", info.rows());
+            profile.put("num_elements", info.rows() * info.columns());
+            profile.put("status", result.status().name());
+            profile.put("failed_checks", result.metrics().getOrDefault("failed_checks", 0.0).longValue());
+            Dataset dataset = new Dataset(info.name(), info.digest(), "local", source, schema,
+                    JSON.writeValueAsString(profile));
+            return DatasetInput.of(dataset, context);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the dataset input as JSON", e);
+        }
+    }
+
+    /** MLflow's ColSpec type names. */
+    static String mlflowType(ColumnType type) {
+        switch (type) {
+            case INTEGER:
+                return "long";
+            case NUMBER:
+                return "double";
+            case BOOLEAN:
+                return "boolean";
+            case DATE:
+            case TIMESTAMP:
+                return "datetime";
+            default:
+                return "string";
+        }
+    }
+}

@@ -1,0 +1,296 @@
+package io.jenkins.plugins.mlstages.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.jenkins.plugins.mlstages.report.Finding;
+import io.jenkins.plugins.mlstages.report.LineageNode;
+import io.jenkins.plugins.mlstages.report.ReportWriter;
+import io.jenkins.plugins.mlstages.report.Severity;
+import io.jenkins.plugins.mlstages.report.StageLog;
+import io.jenkins.plugins.mlstages.report.StageReport;
+import io.jenkins.plugins.mlstages.report.Status;
+
+/**
+ * The validateData stage: one streaming pass over the data that profiles every column, checks the
+ * schema's rules, and bins values for drift against a reference (a data file, profiled first, or a
+ * saved profile). Memory is bounded by the number of columns, not rows.
+ */
+public final class ValidateData {
+    private final StageLog log;
+
+    public ValidateData(StageLog log) {
+        this.log = log;
+    }
+
+    /**
+     * @throws DataFormatException the data, the reference or the schema is unreadable (CLI exit 2)
+     */
+    public ValidateDataResult run(ValidateDataRequest request) throws DataFormatException, IOException {
+        DatasetProfile reference = null;
+        if (request.reference() != null) {
+            reference = loadReference(request);
+        }
+        Pass pass = profile(request.data(), format(request.data(), request.format()), request, reference, "data");
+        if (pass.rows == 0) {
+            throw new DataFormatException(request.data(), 0, null, "has a header but no data rows");
+        }
+        DatasetProfile profile = pass.profile();
+
+        List<Finding> findings = new ArrayList<>(datasetFindings(request.schema(), pass));
+        for (int i = 0; i < pass.columns.size(); i++) {
+            ColumnValidator validator = pass.validators.get(i);
+            if (validator != null) {
+                findings.addAll(validator.findings(profile.columns().get(i)));
+            }
+        }
+        List<ColumnDrift> drift = reference == null ? null : DriftCheck.compare(reference, profile, request.schema());
+        if (drift != null) {
+            findings.addAll(DriftCheck.findings(drift, request.schema().drift()));
+        }
+
+        String digest = digest(request.data());
+        long bytes = Files.size(request.data());
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("rows", (double) pass.rows);
+        metrics.put("columns", (double) pass.columns.size());
+        long missing = profile.columns().stream().mapToLong(ColumnProfile::nulls).sum();
+        metrics.put("missing_values", (double) missing);
+        metrics.put("failed_checks", (double) findings.stream().filter(f -> !f.passed()).count());
+        if (drift != null) {
+            long drifted = drift.stream().filter(ColumnDrift::drifted).count();
+            metrics.put("drifted_columns", (double) drifted);
+            metrics.put("drift_share", drift.isEmpty() ? 0.0 : (double) drifted / drift.size());
+        }
+        ValidateDataResult.DatasetInfo dataset = new ValidateDataResult.DatasetInfo(request.datasetName(),
+                request.data().toAbsolutePath().toString(), pass.format.name().toLowerCase(Locale.ROOT), bytes,
+                pass.rows, pass.columns.size(), digest);
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("source", request.data().toAbsolutePath().toUri().toString());
+        attributes.put("rows", String.valueOf(pass.rows));
+        attributes.put("bytes", String.valueOf(bytes));
+        List<LineageNode> lineage = List.of(new LineageNode("dataset", digest, request.datasetName(), attributes));
+        Status status = StageReport.verdict(findings);
+        log.info("validate-data: " + pass.rows + " rows, " + pass.columns.size() + " columns, "
+                + findings.stream().filter(f -> !f.passed()).count() + " failed checks: " + status);
+        return new ValidateDataResult(status, findings, metrics, lineage, dataset, profile.summary(), drift);
+    }
+
+    /** Profiles a dataset without rules, e.g. to save it as a reference or to infer a schema. */
+    public DatasetProfile profileOnly(Path data, DataFormat format, CsvOptions csv, int sampleSize, long seed)
+            throws DataFormatException, IOException {
+        ValidateDataRequest request = new ValidateDataRequest(data, format, csv, null, null, null, 0, sampleSize, seed, null);
+        Pass pass = profile(data, format(data, format), request, null, "data");
+        if (pass.rows == 0) {
+            throw new DataFormatException(data, 0, null, "has a header but no data rows");
+        }
+        return pass.profile();
+    }
+
+    /** Saves a profile (with its drift material) to serve as a later reference. */
+    public static void saveProfile(DatasetProfile profile, Path target) throws IOException {
+        ReportWriter.write(target, profile);
+    }
+
+    private DatasetProfile loadReference(ValidateDataRequest request) throws DataFormatException, IOException {
+        Path path = request.reference();
+        if (isSavedProfile(path)) {
+            try {
+                DatasetProfile profile = new ObjectMapper().setPropertyNamingStrategy(
+                                com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
+                        .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+                        .readValue(path.toFile(), DatasetProfile.class);
+                log.info("reference: saved profile " + path + " (" + profile.rows() + " rows)");
+                return profile;
+            } catch (IOException e) {
+                throw new DataFormatException(path, 0, null, "is not a readable saved profile: " + e.getMessage(), e);
+            }
+        }
+        Pass pass = profile(path, format(path, request.referenceFormat()), request.withSchema(typesOnly(request.schema())),
+                null, "reference");
+        if (pass.rows == 0) {
+            throw new DataFormatException(path, 0, null, "has a header but no data rows");
+        }
+        return pass.profile();
+    }
+
+    /** The reference is profiled with the schema's declared types only: its rules judge the new data. */
+    private static DataSchema typesOnly(DataSchema schema) {
+        Map<String, ColumnRules> columns = new LinkedHashMap<>();
+        schema.columns().forEach((name, rules) -> columns.put(name, new ColumnRules(name, rules.type(), null, null,
+                null, null, null, null, null, null, rules.drift())));
+        return new DataSchema(null, columns, schema.drift());
+    }
+
+    private static boolean isSavedProfile(Path path) throws IOException {
+        byte[] head = new byte[4096];
+        int read;
+        try (InputStream in = Files.newInputStream(path)) {
+            read = in.readNBytes(head, 0, head.length);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(path.toString(), null, "reference does not exist");
+        }
+        String text = new String(head, 0, read, StandardCharsets.UTF_8);
+        return text.stripLeading().startsWith("{") && text.contains("\"" + DatasetProfile.SCHEMA + "\"");
+    }
+
+    private static DataFormat format(Path file, DataFormat given) throws DataFormatException {
+        if (given != null) {
+            return given;
+        }
+        return DataFormat.fromFileName(file).orElseThrow(() -> new DataFormatException(file, 0, null,
+                "cannot tell the format from the file name: pass --format csv, jsonl or parquet"));
+    }
+
+    private Pass profile(Path file, DataFormat format, ValidateDataRequest request, DatasetProfile reference, String what)
+            throws DataFormatException, IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new DataFormatException(file, 0, null, Files.exists(file) ? "is not a file" : "does not exist");
+        }
+        Pass pass = new Pass(file, format, request, reference, what);
+        TableReaders.forFormat(format, request.csv()).read(file, pass);
+        return pass;
+    }
+
+    private static List<Finding> datasetFindings(DataSchema schema, Pass pass) {
+        DataSchema.DatasetRules rules = schema.dataset();
+        Severity severity = rules.severity();
+        List<Finding> findings = new ArrayList<>();
+        if (rules.minRows() != null || rules.maxRows() != null) {
+            boolean passed = (rules.minRows() == null || pass.rows >= rules.minRows())
+                    && (rules.maxRows() == null || pass.rows <= rules.maxRows());
+            String range = (rules.minRows() == null ? "" : rules.minRows() + " ≤ ") + "rows"
+                    + (rules.maxRows() == null ? "" : " ≤ " + rules.maxRows());
+            findings.add(new Finding("dataset.row_count", null, severity, passed,
+                    pass.rows + " rows" + (passed ? ", within " : ", outside ") + range, String.valueOf(pass.rows), range));
+        }
+        Set<String> present = new HashSet<>(pass.columns);
+        List<String> expected = new ArrayList<>(rules.requiredColumns());
+        schema.columns().keySet().stream().filter(c -> !expected.contains(c)).forEach(expected::add);
+        for (String column : expected) {
+            boolean passed = present.contains(column);
+            findings.add(new Finding("dataset.required_column", column, severity, passed,
+                    passed ? column + ": present" : column + ": required by the schema but missing from the data",
+                    passed ? "present" : "missing", "present"));
+        }
+        if (!rules.allowUnexpectedColumns()) {
+            List<String> unexpected = pass.columns.stream().filter(c -> !schema.columns().containsKey(c)
+                    && !rules.requiredColumns().contains(c)).toList();
+            findings.add(new Finding("dataset.unexpected_columns", null, severity, unexpected.isEmpty(),
+                    unexpected.isEmpty() ? "no columns beyond the schema's" : "columns not in the schema: " + unexpected,
+                    unexpected.toString(), "[]"));
+        }
+        if (rules.columnOrder()) {
+            List<String> declared = schema.columns().keySet().stream().filter(present::contains).toList();
+            List<String> actual = pass.columns.stream().filter(schema.columns()::containsKey).toList();
+            boolean passed = declared.equals(actual);
+            findings.add(new Finding("dataset.column_order", null, severity, passed,
+                    passed ? "columns in the schema's order" : "columns in order " + actual + ", the schema says " + declared,
+                    actual.toString(), declared.toString()));
+        }
+        return findings;
+    }
+
+    /** The first 32 hex digits of the file's SHA-256 (MLflow's dataset digest allows 36). */
+    static String digest(Path file) throws IOException {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
+        }
+        byte[] buffer = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
+                sha.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(sha.digest()).substring(0, 32);
+    }
+
+    /** One pass over one file: the row sink that feeds profilers and validators. */
+    private final class Pass implements RowSink {
+        final Path file;
+        final DataFormat format;
+        final ValidateDataRequest request;
+        final DatasetProfile reference;
+        final String what;
+        final List<String> columns = new ArrayList<>();
+        final List<ColumnProfiler> profilers = new ArrayList<>();
+        final List<ColumnValidator> validators = new ArrayList<>();
+        long rows;
+        private final long started = System.nanoTime();
+        private long lastProgress = started;
+
+        Pass(Path file, DataFormat format, ValidateDataRequest request, DatasetProfile reference, String what) {
+            this.file = file;
+            this.format = format;
+            this.request = request;
+            this.reference = reference;
+            this.what = what;
+        }
+
+        @Override
+        public void header(List<String> names) {
+            for (String name : names) {
+                columns.add(name);
+                ColumnRules rules = request.schema().columns().get(name);
+                double[] edges = reference == null ? null
+                        : reference.column(name).map(ColumnProfile::psiEdges).orElse(null);
+                profilers.add(new ColumnProfiler(name, rules == null ? null : rules.declaredType(), request.sampleSize(),
+                        request.seed(), edges));
+                validators.add(rules == null ? null : new ColumnValidator(rules, request.maxErrors()));
+            }
+        }
+
+        @Override
+        public void row(long row, long line, String[] values) {
+            rows++;
+            for (int i = 0; i < values.length; i++) {
+                String value = values[i];
+                profilers.get(i).accept(value);
+                ColumnValidator validator = validators.get(i);
+                if (validator != null) {
+                    validator.accept(row, value);
+                }
+            }
+        }
+
+        @Override
+        public void progress(double share) {
+            long now = System.nanoTime();
+            if (now - lastProgress < 2_000_000_000L) {
+                return;
+            }
+            lastProgress = now;
+            double seconds = (now - started) / 1e9;
+            double rate = rows / seconds;
+            double left = share > 0 ? seconds * (1 - share) / share : 0;
+            log.progress("reading " + what + " " + file.getFileName(), share,
+                    String.format(Locale.ROOT, "%.2f M rows/s, %.0f s left", rate / 1e6, left));
+        }
+
+        DatasetProfile profile() {
+            List<ColumnProfile> profiles = new ArrayList<>();
+            profilers.forEach(p -> profiles.add(p.finish()));
+            return new DatasetProfile(null, rows, profiles);
+        }
+    }
+}

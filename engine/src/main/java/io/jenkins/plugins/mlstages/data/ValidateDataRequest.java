@@ -1,0 +1,70 @@
+package io.jenkins.plugins.mlstages.data;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * What {@link ValidateData} is asked to do. Immutable and validated on construction.
+ *
+ * @param format null: from the file name
+ * @param schema null: profile (and drift) only
+ * @param reference a data file or a saved profile ({@code --save-profile}) to compare against; null for none
+ * @param maxErrors how many offending rows each rule lists
+ * @param sampleSize numeric values kept per column for KS and Wasserstein (exact up to this many)
+ */
+public record ValidateDataRequest(Path data, DataFormat format, CsvOptions csv, DataSchema schema, Path reference,
+        DataFormat referenceFormat, int maxErrors, int sampleSize, long seed, String datasetName) {
+    public static final int DEFAULT_SAMPLE_SIZE = 50_000;
+
+    public ValidateDataRequest {
+        Objects.requireNonNull(data, "data");
+        csv = csv == null ? CsvOptions.defaults() : csv;
+        schema = schema == null ? DataSchema.EMPTY : schema;
+        if (maxErrors < 0) {
+            throw new IllegalArgumentException("--max-errors must be 0 or more, was " + maxErrors);
+        }
+        if (sampleSize < 100) {
+            throw new IllegalArgumentException("--sample-size must be at least 100, was " + sampleSize);
+        }
+        datasetName = datasetName == null || datasetName.isBlank() ? data.getFileName().toString() : datasetName;
+    }
+
+    public static ValidateDataRequest of(Path data) {
+        return new ValidateDataRequest(data, null, null, null, null, null, 5, DEFAULT_SAMPLE_SIZE, 42, null);
+    }
+
+    public ValidateDataRequest withSchema(DataSchema value) {
+        return new ValidateDataRequest(data, format, csv, value, reference, referenceFormat, maxErrors, sampleSize, seed,
+                datasetName);
+    }
+
+    public ValidateDataRequest withReference(Path value) {
+        return new ValidateDataRequest(data, format, csv, schema, value, referenceFormat, maxErrors, sampleSize, seed,
+                datasetName);
+    }
+
+    public ValidateDataRequest withFormat(DataFormat value) {
+        return new ValidateDataRequest(data, value, csv, schema, reference, referenceFormat, maxErrors, sampleSize, seed,
+                datasetName);
+    }
+
+    public ValidateDataRequest withCsv(CsvOptions value) {
+        return new ValidateDataRequest(data, format, value, schema, reference, referenceFormat, maxErrors, sampleSize, seed,
+                datasetName);
+    }
+
+    public ValidateDataRequest withMaxErrors(int value) {
+        return new ValidateDataRequest(data, format, csv, schema, reference, referenceFormat, value, sampleSize, seed,
+                datasetName);
+    }
+
+    public ValidateDataRequest withSampleSize(int value) {
+        return new ValidateDataRequest(data, format, csv, schema, reference, referenceFormat, maxErrors, value, seed,
+                datasetName);
+    }
+
+    public ValidateDataRequest withDatasetName(String value) {
+        return new ValidateDataRequest(data, format, csv, schema, reference, referenceFormat, maxErrors, sampleSize, seed,
+                value);
+    }
+}
