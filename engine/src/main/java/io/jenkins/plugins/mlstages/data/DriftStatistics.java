@@ -558,8 +558,8 @@ public final class DriftStatistics {
         return sum;
     }
 
-    /** xsf's {@code MINLOG}: below it {@code exp} underflows. */
-    private static final double MINLOG = -7.08396418532264106224E2;
+    /** xsf's {@code MINLOG} ({@code cephes/const.h}): log(2^-1075), below it {@code exp} underflows to 0. */
+    private static final double MINLOG = -7.451332191019412076235E2;
     /** xsf's {@code SMIRNOV_MAX_COMPUTE_N}: above it {@code smirnov} uses an approximation. */
     private static final int SMIRNOV_MAX_COMPUTE_N = 1_000_000;
 
