@@ -16,7 +16,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param distinct distinct values (exact when {@code distinctExact}, else an HLL estimate, ±2 %)
  * @param std sample standard deviation (n − 1), as pandas reports it
  * @param quantiles p01 … p99 from a KLL sketch (rank error ≤ 1.65 %, or exact when the column fits the sample)
- * @param sample a uniform reservoir sample of the numeric values (all of them up to the sample size)
+ * @param sample a uniform reservoir sample of the numeric values (all of them up to the sample size), sorted
  * @param sampledFrom how many numeric values the sample was drawn from
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -29,6 +29,9 @@ final class ColumnProfiler {
     private static final String[] QUANTILE_NAMES = {"p01", "p05", "p25", "p50", "p75", "p95", "p99"};
     private static final double[] QUANTILE_RANKS = {0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99};
 
+    private static final ColumnType[] TYPE_CANDIDATES = {ColumnType.INTEGER, ColumnType.NUMBER, ColumnType.BOOLEAN,
+        ColumnType.DATE, ColumnType.TIMESTAMP};
+
     private final String name;
     private final ColumnType declared;
     private final int sampleSize;
@@ -77,34 +80,55 @@ final class ColumnProfiler {
             return null;
         }
         count++;
-        distinct.update(value);
-        countCategory(value);
-        narrowTypes(value);
         Double number = ColumnType.parseDouble(value);
+        countCategory(value);
+        narrowTypes(value, number);
         if (number != null) {
+            distinct.update(number);
             addNumber(number);
+        } else {
+            distinct.update(value);
         }
         return number;
     }
 
     private void countCategory(String value) {
+        if (categoriesTruncated && categories.isEmpty()) {
+            return;
+        }
+        // A numeric column with many values keeps no categories (only few-valued ones are compared as
+        // such): stop paying a hash look-up per value once that is clear.
+        if (!categoriesTruncated && categories.size() > SMALL_CARDINALITY
+                && (has(ColumnType.INTEGER) || has(ColumnType.NUMBER))) {
+            categoriesTruncated = true;
+            categories.clear();
+            return;
+        }
         long[] counter = categories.get(value);
         if (counter != null) {
             counter[0]++;
         } else if (categories.size() < MAX_CATEGORIES) {
             categories.put(value, new long[] {1});
         } else {
+            // Past the limit new values are not kept; the kept ones go on being counted exactly.
             categoriesTruncated = true;
         }
     }
 
-    private void narrowTypes(String value) {
+    /** Drops the types this value does not fit; the number is parsed once, by the caller. */
+    private void narrowTypes(String value, Double number) {
         if (fits == 0) {
             return;
         }
-        for (ColumnType type : ColumnType.values()) {
+        for (ColumnType type : TYPE_CANDIDATES) {
             int bit = 1 << type.ordinal();
-            if ((fits & bit) != 0 && !type.accepts(value)) {
+            if ((fits & bit) == 0) {
+                continue;
+            }
+            boolean fitsType = type == ColumnType.NUMBER ? number != null
+                    : type == ColumnType.INTEGER ? number != null && ColumnType.parseLong(value) != null
+                    : type.accepts(value);
+            if (!fitsType) {
                 fits &= ~bit;
             }
         }
@@ -192,7 +216,7 @@ final class ColumnProfiler {
         // Few distinct numbers (a label, a rating) are also compared as categories, as Evidently does.
         Map<String, Long> smallCategories = exactDistinct && categories.size() <= SMALL_CARDINALITY ? categoryCounts() : null;
         return new ColumnProfile(name, type, count, nulls, distinctCount, exactDistinct, min, max, mean, std, q,
-                histogram(), top, kept, numbers, edges, binCounts, smallCategories, null);
+                histogram(), top, sorted, numbers, edges, binCounts, smallCategories, null);
     }
 
     /** Category counts, most frequent first. */
@@ -221,10 +245,12 @@ final class ColumnProfiler {
             return new ColumnProfile.Histogram(new double[] {min, max}, new long[] {numbers});
         }
         double[] edges = new double[HISTOGRAM_BINS + 1];
-        for (int i = 0; i <= HISTOGRAM_BINS; i++) {
+        for (int i = 0; i < HISTOGRAM_BINS; i++) {
             edges[i] = min + (max - min) * i / HISTOGRAM_BINS;
         }
-        // The sketch's mass below each inner edge; the last bin is closed on the right, as in numpy.histogram.
+        edges[HISTOGRAM_BINS] = max;
+        // Counts from the KLL sketch (approximate past the sketch's size): a value on an inner edge
+        // falls in the lower bin, unlike numpy.histogram; the display does not depend on it.
         double[] split = Arrays.copyOfRange(edges, 1, HISTOGRAM_BINS);
         double[] pmf = quantiles.getPMF(split);
         long[] counts = new long[HISTOGRAM_BINS];

@@ -33,7 +33,7 @@ final class ColumnValidator {
     private final Violations noMatch = new Violations();
     private final Violations tooLong = new Violations();
     private final Violations duplicate = new Violations();
-    private long typed;
+    private long compared;
 
     ColumnValidator(ColumnRules rules, int maxExamples) {
         this.rules = rules;
@@ -51,14 +51,15 @@ final class ColumnValidator {
         boolean fitsType = type == null || type.accepts(value);
         if (!fitsType) {
             typeBad.add(row, value);
-        } else {
-            typed++;
-            if (minBound != null || maxBound != null) {
-                Double v = comparable(type, value);
-                if (v != null && minBound != null && v < minBound) {
+        } else if (minBound != null || maxBound != null) {
+            // Without a declared type, only numbers are compared (and counted as checked).
+            Double v = comparable(type, value);
+            if (v != null) {
+                compared++;
+                if (minBound != null && v < minBound) {
                     belowMin.add(row, value);
                 }
-                if (v != null && maxBound != null && v > maxBound) {
+                if (maxBound != null && v > maxBound) {
                     aboveMax.add(row, value);
                 }
             }
@@ -87,10 +88,11 @@ final class ColumnValidator {
                     "not " + type, "values of type " + type));
         }
         if (rules.nullable() != null && !rules.nullable().value()) {
-            boolean passed = profile.nulls() == 0;
+            boolean passed = rules.nullable().holds(profile.nulls(), profile.rows());
+            String mostly = rules.nullable().mostly() < 1 ? " in " + percent(rules.nullable().mostly()) + " of the rows" : "";
             findings.add(new Finding("column.nullable", name, rules.nullable().severity(), passed,
-                    passed ? name + ": no missing values" : name + ": " + profile.nulls() + " of " + profile.rows()
-                            + " values are missing; the schema allows none",
+                    profile.nulls() == 0 ? name + ": no missing values" : name + ": " + profile.nulls() + " of "
+                            + profile.rows() + " values are missing; the schema wants a value" + mostly,
                     String.valueOf(profile.nulls()), "0"));
         }
         if (rules.maxNullFraction() != null) {
@@ -102,11 +104,11 @@ final class ColumnValidator {
                     format(profile.nullFraction()), "<= " + format(allowed)));
         }
         if (rules.min() != null) {
-            findings.add(finding("column.min", rules.min(), belowMin, typed, "below " + rules.min().value(),
+            findings.add(finding("column.min", rules.min(), belowMin, compared, "below " + rules.min().value(),
                     ">= " + rules.min().value()));
         }
         if (rules.max() != null) {
-            findings.add(finding("column.max", rules.max(), aboveMax, typed, "above " + rules.max().value(),
+            findings.add(finding("column.max", rules.max(), aboveMax, compared, "above " + rules.max().value(),
                     "<= " + rules.max().value()));
         }
         if (rules.allowedValues() != null) {
@@ -172,7 +174,7 @@ final class ColumnValidator {
 
         String describe() {
             String listed = String.join(", ", examples);
-            return count > examples.size() ? listed + ", …" : listed;
+            return count > examples.size() ? (listed.isEmpty() ? "…" : listed + ", …") : listed;
         }
     }
 

@@ -61,19 +61,20 @@ final class DriftCheck {
         if (numeric) {
             switch (method) {
                 case KS:
-                    return DriftStatistics.ks(ref.sample(), cur.sample());
+                    return DriftStatistics.ksSorted(ref.sample(), cur.sample());
                 case WASSERSTEIN:
-                    return new DriftScore(DriftStatistics.wassersteinNormed(ref.sample(), cur.sample()), Double.NaN);
+                    return new DriftScore(DriftStatistics.wassersteinNormedSorted(ref.sample(), cur.sample()), Double.NaN);
                 case PSI:
                     return new DriftScore(DriftStatistics.psi(ref.psiCounts(), cur.psiCounts()), Double.NaN);
                 case JENSEN_SHANNON:
                     if (ref.categories() != null && cur.categories() != null) {
-                        return new DriftScore(DriftStatistics.jensenShannon(ref.categories(), cur.categories()), Double.NaN);
+                        return new DriftScore(DriftStatistics.jensenShannon(categories(ref, true), categories(cur, true)),
+                                Double.NaN);
                     }
                     return new DriftScore(DriftStatistics.jensenShannon(ref.psiCounts(), cur.psiCounts()), Double.NaN);
                 case CHI_SQUARE:
                     if (ref.categories() != null && cur.categories() != null) {
-                        return DriftStatistics.chiSquare(ref.categories(), cur.categories());
+                        return DriftStatistics.chiSquare(categories(ref, true), categories(cur, true));
                     }
                     return DriftStatistics.chiSquare(bins(ref.psiCounts()), bins(cur.psiCounts()));
                 default:
@@ -84,8 +85,8 @@ final class DriftCheck {
             throw new IllegalArgumentException("column '" + cur.name() + "': drift method " + method.reportName()
                     + " needs a numeric column; use chisquare, jensenshannon or psi");
         }
-        Map<String, Long> refCats = ref.categories();
-        Map<String, Long> curCats = cur.categories();
+        Map<String, Long> refCats = categories(ref, false);
+        Map<String, Long> curCats = categories(cur, false);
         switch (method) {
             case CHI_SQUARE:
                 return DriftStatistics.chiSquare(refCats, curCats);
@@ -117,6 +118,46 @@ final class DriftCheck {
         return Math.max(ref.distinct(), cur.distinct());
     }
 
+    /** Text that no kept category matched, when a column had more distinct values than are kept. */
+    static final String OTHER = "(other)";
+
+    /**
+     * A column's category counts for a test. Numbers are keyed by value, so that 1, 1.0 and 1.00 are
+     * one category; values beyond the kept ones are counted together as {@link #OTHER}.
+     */
+    private static Map<String, Long> categories(ColumnProfile column, boolean byValue) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        long kept = 0;
+        for (Map.Entry<String, Long> entry : column.categories().entrySet()) {
+            String key = entry.getKey();
+            if (byValue) {
+                Double number = ColumnType.parseDouble(key);
+                if (number != null) {
+                    key = number == Math.rint(number) && Math.abs(number) < 1e15 ? Long.toString(number.longValue())
+                            : Double.toString(number);
+                }
+            }
+            counts.merge(key, entry.getValue(), Long::sum);
+            kept += entry.getValue();
+        }
+        if (kept < column.count()) {
+            counts.merge(OTHER, column.count() - kept, Long::sum);
+        }
+        return counts;
+    }
+
+    /** When the method calls it drift, with Evidently's comparisons. */
+    private static String ruleText(DriftMethod method, double threshold) {
+        switch (method) {
+            case KS:
+                return "p ≤ " + threshold;
+            case CHI_SQUARE:
+                return "p < " + threshold;
+            default:
+                return "≥ " + threshold;
+        }
+    }
+
     private static Map<String, Long> bins(long[] counts) {
         Map<String, Long> map = new LinkedHashMap<>();
         for (int i = 0; i < counts.length; i++) {
@@ -131,7 +172,7 @@ final class DriftCheck {
             String value = drift.pValue() != null
                     ? String.format(Locale.ROOT, "p = %.4g (statistic %.4g)", drift.pValue(), drift.statistic())
                     : String.format(Locale.ROOT, "%.4g", drift.statistic());
-            String rule = drift.pValue() != null ? "p < " + drift.threshold() : "> " + drift.threshold();
+            String rule = ruleText(DriftMethod.parse(drift.method()), drift.threshold());
             findings.add(new Finding("drift." + drift.method(), drift.column(), settings.columnSeverity(), !drift.drifted(),
                     drift.column() + ": " + drift.method() + " " + value + (drift.drifted() ? ", drifted (" : ", no drift (")
                             + "drift when " + rule + ")" + (drift.sampled() ? " [on a sample]" : ""),

@@ -68,7 +68,9 @@ public final class SchemaInference {
     /** Writes the schema as YAML with a header comment, whole or not at all. */
     public static void write(DatasetProfile profile, String source, Path target) throws IOException {
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                // A category '1.50' must stay the text 1.50, not become the number 1.5.
+                .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
         String text = "# Schema inferred by mlstages from " + source + " (" + profile.rows() + " rows).\n"
                 + "# Review it: types, missing values and categories come from this one sample of the data.\n"
                 + yaml.writeValueAsString(infer(profile));

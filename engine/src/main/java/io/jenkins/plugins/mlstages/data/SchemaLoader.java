@@ -59,7 +59,8 @@ public final class SchemaLoader {
             throw new DataFormatException(file, 0, null, "schema file does not exist");
         } catch (JsonProcessingException e) {
             long line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            throw new DataFormatException(file, line, null, "not a valid schema file: " + e.getOriginalMessage());
+            String reason = e.getOriginalMessage().strip().replaceAll("\\s+", " ");
+            throw new DataFormatException(file, line, null, "not a valid schema file: " + reason);
         } catch (IOException e) {
             throw new DataFormatException(file, 0, null, "cannot read the schema file: " + e.getMessage(), e);
         }
@@ -69,7 +70,7 @@ public final class SchemaLoader {
         object(root, "");
         checkKeys(root, "", TOP_KEYS);
         JsonNode version = root.path("version");
-        if (!version.isMissingNode() && version.asInt(-1) != 1) {
+        if (!version.isMissingNode() && !(version.isIntegralNumber() && version.asInt() == 1)) {
             throw fail("version", "unsupported schema version " + version + " (this release reads version 1)");
         }
         DataSchema.DatasetRules dataset = dataset(root.path("dataset"));
@@ -122,6 +123,9 @@ public final class SchemaLoader {
         JsonNode shareNode = node.path("drift_share");
         if (!shareNode.isMissingNode()) {
             share = fraction(shareNode, "drift.drift_share");
+            if (share == 0) {
+                throw fail("drift.drift_share", "must be greater than 0 (0 would call every comparison a dataset drift)");
+            }
         }
         return new DataSchema.DriftSettings(share,
                 severity(node.path("severity"), "drift.severity", DataSchema.DriftSettings.DEFAULT.severity()),
@@ -165,6 +169,18 @@ public final class SchemaLoader {
         }
         checkBound(min, declared, path + ".min");
         checkBound(max, declared, path + ".max");
+        if (min != null && max != null) {
+            Double low = ColumnValidator.comparable(declared, min.value());
+            Double high = ColumnValidator.comparable(declared, max.value());
+            if (low != null && high != null && low > high) {
+                throw fail(path, "min " + min.value() + " is greater than max " + max.value());
+            }
+        }
+        if (drift != null && drift.method() != null && declared != null && !declared.isNumeric()
+                && (drift.method() == DriftMethod.KS || drift.method() == DriftMethod.WASSERSTEIN)) {
+            throw fail(path + ".drift.method", drift.method().reportName() + " needs a numeric column, not " + declared
+                    + "; use chisquare, jensenshannon or psi");
+        }
         return new ColumnRules(name, type, nullable, maxNull, min, max, allowed, regex, unique, maxLength, drift);
     }
 

@@ -29,7 +29,7 @@ public final class TableReaders {
         return switch (format) {
             case CSV -> new CsvReader(csv == null ? CsvOptions.defaults() : csv);
             case JSONL -> new JsonLinesReader();
-            case PARQUET -> throw new IllegalArgumentException("Parquet is not supported yet");
+            case PARQUET -> new ParquetReader();
         };
     }
 

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -111,6 +110,9 @@ public final class ValidateData {
 
     private DatasetProfile loadReference(ValidateDataRequest request) throws DataFormatException, IOException {
         Path path = request.reference();
+        if (!Files.isRegularFile(path)) {
+            throw new DataFormatException(path, 0, null, Files.exists(path) ? "is not a file" : "does not exist");
+        }
         if (isSavedProfile(path)) {
             try {
                 DatasetProfile profile = new ObjectMapper().setPropertyNamingStrategy(
@@ -144,8 +146,6 @@ public final class ValidateData {
         int read;
         try (InputStream in = Files.newInputStream(path)) {
             read = in.readNBytes(head, 0, head.length);
-        } catch (NoSuchFileException e) {
-            throw new NoSuchFileException(path.toString(), null, "reference does not exist");
         }
         String text = new String(head, 0, read, StandardCharsets.UTF_8);
         return text.stripLeading().startsWith("{") && text.contains("\"" + DatasetProfile.SCHEMA + "\"");
@@ -165,7 +165,11 @@ public final class ValidateData {
             throw new DataFormatException(file, 0, null, Files.exists(file) ? "is not a file" : "does not exist");
         }
         Pass pass = new Pass(file, format, request, reference, what);
-        TableReaders.forFormat(format, request.csv()).read(file, pass);
+        try {
+            TableReaders.forFormat(format, request.csv()).read(file, pass);
+        } finally {
+            pass.finishRows();
+        }
         return pass;
     }
 
@@ -179,7 +183,7 @@ public final class ValidateData {
             String range = (rules.minRows() == null ? "" : rules.minRows() + " ≤ ") + "rows"
                     + (rules.maxRows() == null ? "" : " ≤ " + rules.maxRows());
             findings.add(new Finding("dataset.row_count", null, severity, passed,
-                    pass.rows + " rows" + (passed ? ", within " : ", outside ") + range, String.valueOf(pass.rows), range));
+                    pass.rows + (pass.rows == 1 ? " row" : " rows") + (passed ? ", within " : ", outside ") + range, String.valueOf(pass.rows), range));
         }
         Set<String> present = new HashSet<>(pass.columns);
         List<String> expected = new ArrayList<>(rules.requiredColumns());
@@ -236,6 +240,7 @@ public final class ValidateData {
         final List<ColumnProfiler> profilers = new ArrayList<>();
         final List<ColumnValidator> validators = new ArrayList<>();
         long rows;
+        private ColumnWorkers workers;
         private final long started = System.nanoTime();
         private long lastProgress = started;
 
@@ -262,14 +267,26 @@ public final class ValidateData {
 
         @Override
         public void row(long row, long line, String[] values) {
-            rows++;
-            for (int i = 0; i < values.length; i++) {
-                String value = values[i];
-                profilers.get(i).accept(value);
-                ColumnValidator validator = validators.get(i);
-                if (validator != null) {
-                    validator.accept(row, value);
+            if (workers == null) {
+                List<ColumnWorkers.ColumnConsumer> consumers = new ArrayList<>();
+                for (int i = 0; i < profilers.size(); i++) {
+                    ColumnProfiler profiler = profilers.get(i);
+                    ColumnValidator validator = validators.get(i);
+                    consumers.add(validator == null ? (r, v) -> profiler.accept(v) : (r, v) -> {
+                        profiler.accept(v);
+                        validator.accept(r, v);
+                    });
                 }
+                workers = new ColumnWorkers(consumers, Runtime.getRuntime().availableProcessors());
+            }
+            rows++;
+            workers.add(row, values);
+        }
+
+        /** Waits for the workers; called once the reader is done. */
+        void finishRows() {
+            if (workers != null) {
+                workers.finish();
             }
         }
 

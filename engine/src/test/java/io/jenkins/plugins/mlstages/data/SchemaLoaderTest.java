@@ -361,9 +361,18 @@ public class SchemaLoaderTest {
 
     @Test
     public void notYamlAtAll() throws Exception {
+        Path file = write("schema.yaml", "\u0000\u0001\u0002binary");
+        DataFormatException e = assertThrows(DataFormatException.class, () -> SchemaLoader.load(file));
+        assertEquals(file + ":1: not a valid schema file: special characters are not allowed", e.getMessage());
+        assertEquals(1, e.getLine());
+    }
+
+    @Test
+    public void brokenYamlNamesTheLine() throws Exception {
         Path file = write("schema.yaml", "columns:\n  age: [integer\n  name: string\n");
         DataFormatException e = assertThrows(DataFormatException.class, () -> SchemaLoader.load(file));
-        assertTrue(e.getMessage(), e.getMessage().startsWith(file + ":3: not a valid schema file: "));
+        // SnakeYAML's description follows (over several lines: see the report)
+        assertTrue(e.getMessage(), e.getMessage().startsWith(file + ":3: not a valid schema file: while parsing a flow sequence"));
         assertEquals(3, e.getLine());
     }
 
