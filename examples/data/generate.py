@@ -21,7 +21,7 @@ def write(path, rows, seed, income_shift, region_p):
             days = int(rng.exponential(400))
             email = f"user{seed}_{i}@example.com"
             signup = np.datetime64("2020-01-01") + np.timedelta64(int(rng.integers(0, 1800)), "D")
-            risk = 0.02 + 0.10 * (days < 30) + 0.05 * (age < 25)
+            risk = 0.02 + 0.35 * (days < 30) + 0.10 * (age < 25)
             fraud = int(rng.random() < risk)
             w.writerow([seed * 100000 + i, age, income, region, days, email, str(signup), fraud])
 

@@ -1,0 +1,67 @@
+package io.jenkins.plugins.mlstages.gate;
+
+/**
+ * A rule that does not follow the grammar of docs/gate.md. The message has three lines: the problem
+ * and its column, the rule, and a caret under the column:
+ *
+ * <pre>
+ * rule 2: unexpected '&gt;' at column 11, expected a number, a metric or '('
+ *   f1_score &gt;&gt; 0.8
+ *             ^
+ * </pre>
+ *
+ * The first line alone is {@link #getProblemLine()}; columns count characters from 1.
+ */
+public class RuleSyntaxException extends GateException {
+    private static final long serialVersionUID = 1L;
+
+    private final int ruleNumber;
+    private final String rule;
+    private final int column;
+    private final String problemLine;
+
+    /**
+     * @param ruleNumber 1-based position of the rule in its gate
+     * @param rule the rule as written
+     * @param column 1-based column of the problem ({@code rule.length() + 1} for the end of the rule)
+     * @param problem what is wrong, read before " at column N", e.g. {@code unexpected '>'}
+     * @param hint read after the column, e.g. {@code , expected a number}; empty for none
+     */
+    public RuleSyntaxException(int ruleNumber, String rule, int column, String problem, String hint) {
+        this(ruleNumber, rule, column, "rule " + ruleNumber + ": " + problem + " at column " + column + hint);
+    }
+
+    private RuleSyntaxException(int ruleNumber, String rule, int column, String problemLine) {
+        super(problemLine + "\n  " + rule + "\n  " + caretPad(rule, column) + "^");
+        this.ruleNumber = ruleNumber;
+        this.rule = rule;
+        this.column = column;
+        this.problemLine = problemLine;
+    }
+
+    /** Spaces up to the column, keeping the rule's tabs so that the caret lines up in a terminal. */
+    private static String caretPad(String rule, int column) {
+        StringBuilder pad = new StringBuilder();
+        for (int i = 0; i < column - 1; i++) {
+            pad.append(i < rule.length() && rule.charAt(i) == '\t' ? '\t' : ' ');
+        }
+        return pad.toString();
+    }
+
+    public int getRuleNumber() {
+        return ruleNumber;
+    }
+
+    public String getRule() {
+        return rule;
+    }
+
+    public int getColumn() {
+        return column;
+    }
+
+    /** The first line of the message: {@code rule N: <problem> at column C<hint>}. */
+    public String getProblemLine() {
+        return problemLine;
+    }
+}
