@@ -7,6 +7,7 @@ import java.nio.file.NoSuchFileException;
 import java.util.Map;
 
 import io.jenkins.plugins.mlstages.data.DataFormatException;
+import io.jenkins.plugins.mlstages.gate.GateException;
 import io.jenkins.plugins.mlstages.registry.RegistryException;
 import io.jenkins.plugins.mlstages.report.StageLog;
 import io.jenkins.plugins.mlstages.registry.UnauthorizedException;
@@ -64,6 +65,8 @@ public final class Main implements Runnable {
         main.log = new StderrLog(err, System.console() != null && env.get("CI") == null);
         CommandLine commandLine = new CommandLine(main);
         commandLine.addSubcommand(new ValidateDataCommand(main));
+        commandLine.addSubcommand(new EvaluateCommand(main));
+        commandLine.addSubcommand(new GateCommand(main));
         commandLine.addSubcommand(new CommandLine(new RegistryCommand())
                 .addSubcommand(new RegistryCheckCommand(main)));
         commandLine.setOut(out).setErr(err)
@@ -94,7 +97,8 @@ public final class Main implements Runnable {
         if (e instanceof UnauthorizedException) {
             return "the registry refused the credentials: " + e.getMessage();
         }
-        if (e instanceof RegistryException || e instanceof IllegalArgumentException || e instanceof DataFormatException) {
+        if (e instanceof RegistryException || e instanceof IllegalArgumentException || e instanceof DataFormatException
+                || e instanceof GateException) {
             return e.getMessage();
         }
         if (e instanceof NoSuchFileException) {

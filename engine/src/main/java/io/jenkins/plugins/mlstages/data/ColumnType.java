@@ -69,7 +69,7 @@ public enum ColumnType {
     }
 
     /** A finite number in the usual notations; null for anything else (including NaN and infinities). */
-    static Double parseDouble(String text) {
+    public static Double parseDouble(String text) {
         int length = text.length();
         if (length == 0) {
             return null;

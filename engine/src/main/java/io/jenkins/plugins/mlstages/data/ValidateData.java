@@ -213,7 +213,7 @@ public final class ValidateData {
     }
 
     /** The first 32 hex digits of the file's SHA-256 (MLflow's dataset digest allows 36). */
-    static String digest(Path file) throws IOException {
+    public static String digest(Path file) throws IOException {
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");

@@ -93,10 +93,27 @@ public final class GateEvaluator {
             return threshold(rule, (RuleBody.MetricThreshold) rule.body());
         }
         RuleBody.Comparison c = (RuleBody.Comparison) rule.body();
-        if (champion == null && c.referencesChampion()) {
+        if (champion == null && needsMissingChampion(c)) {
             return firstModel(rule, c.op(), observedWithoutChampion(c));
         }
         return c.quantifier() == null ? single(rule, c) : quantified(rule, c);
+    }
+
+    /**
+     * Whether the rule needs a champion that is not there: a {@code champion.} reference always does; a
+     * {@code paired(...)} reference only when the evaluation has no paired interval for it (the champion's
+     * predictions on the same rows stand for the champion then).
+     */
+    private boolean needsMissingChampion(RuleBody.Comparison c) {
+        for (Expr e : c.references()) {
+            if (e instanceof Expr.Paired && !context.paired().containsKey(((Expr.Paired) e).metric())) {
+                return true;
+            }
+            if (e instanceof Expr.Ref && ((Expr.Ref) e).subject().kind() == Subject.Kind.CHAMPION) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---- comparisons -------------------------------------------------------------------------

@@ -36,7 +36,6 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import okhttp3.ResponseBody;
 
 /**
  * The wire to an MLflow server: builds requests, authenticates them, retries what is worth
@@ -44,6 +43,7 @@ import okhttp3.ResponseBody;
  */
 final class MlflowHttp implements AutoCloseable {
     private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
+    private static final MediaType OCTET_STREAM = MediaType.get("application/octet-stream");
     private static final String API = "api/2.0/mlflow";
 
     /** Sleeps between attempts; replaced in tests. */
@@ -148,12 +148,12 @@ final class MlflowHttp implements AutoCloseable {
 
     /** Sends a request that is safe to repeat, retrying per the policy; returns the JSON answer. */
     JsonNode send(Exchange exchange) {
-        return execute(exchange, config.getRetryPolicy(), null, this::readJson);
+        return execute(exchange, config.getRetryPolicy(), null, this::readJson, null);
     }
 
     /** Sends once, without retrying. */
     JsonNode sendOnce(Exchange exchange) {
-        return execute(exchange, RetryPolicy.NONE, null, this::readJson);
+        return execute(exchange, RetryPolicy.NONE, null, this::readJson, null);
     }
 
     /**
@@ -162,12 +162,22 @@ final class MlflowHttp implements AutoCloseable {
      * When the look-up itself fails, nothing is created until a later look-up succeeds.
      */
     <T> T create(Exchange exchange, Function<JsonNode, T> parse, Supplier<Optional<T>> findExisting) {
-        return execute(exchange, config.getRetryPolicy(), findExisting, body -> parse.apply(readJson(body)));
+        return execute(exchange, config.getRetryPolicy(), findExisting, body -> parse.apply(readJson(body)), null);
+    }
+
+    /** PUTs raw bytes (an artifact upload), retrying per the policy: the same PUT twice stores the same file. */
+    void sendBytes(String operation, HttpUrl url, byte[] content) {
+        execute(new Exchange(operation, "PUT", url, null), config.getRetryPolicy(), null, bytes -> bytes, content);
+    }
+
+    /** GETs raw bytes (an artifact download). */
+    byte[] readBytes(String operation, HttpUrl url) {
+        return execute(new Exchange(operation, "GET", url, null), config.getRetryPolicy(), null, bytes -> bytes, null);
     }
 
     /** Sends a GET whose answer is plain text (e.g. {@code /version}). */
     String sendForText(Exchange exchange) {
-        return execute(exchange, config.getRetryPolicy(), null, text -> text == null ? "" : text.strip());
+        return execute(exchange, config.getRetryPolicy(), null, bytes -> text(bytes).strip(), null);
     }
 
     Instant now() {
@@ -184,7 +194,12 @@ final class MlflowHttp implements AutoCloseable {
         }
     }
 
-    private JsonNode readJson(String text) {
+    private static String text(byte[] bytes) {
+        return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private JsonNode readJson(byte[] bytes) {
+        String text = text(bytes);
         if (text == null || text.isBlank()) {
             return mapper.createObjectNode();
         }
@@ -197,7 +212,7 @@ final class MlflowHttp implements AutoCloseable {
     }
 
     private <T> T execute(Exchange exchange, RetryPolicy policy, Supplier<Optional<T>> findExisting,
-            Function<String, T> reader) {
+            Function<byte[], T> reader, byte[] rawBody) {
         Instant deadline = clock.instant().plus(policy.getMaxTotalWait());
         RegistryException last = null;
         for (int attempt = 1; ; attempt++) {
@@ -218,12 +233,12 @@ final class MlflowHttp implements AutoCloseable {
                 }
             }
             if (sendThisTime) {
-                try (Response response = client.newCall(toRequest(exchange)).execute()) {
-                    String text = bodyText(response.body());
+                try (Response response = client.newCall(toRequest(exchange, rawBody)).execute()) {
+                    byte[] bytes = response.body() == null ? new byte[0] : response.body().bytes();
                     if (response.isSuccessful()) {
-                        return reader.apply(text);
+                        return reader.apply(bytes);
                     }
-                    RegistryException error = toError(exchange.operation(), response.code(), text);
+                    RegistryException error = toError(exchange.operation(), response.code(), text(bytes));
                     if (!ErrorMapping.TRANSIENT_STATUSES.contains(response.code())) {
                         throw error;
                     }
@@ -241,18 +256,17 @@ final class MlflowHttp implements AutoCloseable {
         }
     }
 
-    private Request toRequest(Exchange exchange) throws JsonProcessingException {
+    private Request toRequest(Exchange exchange, byte[] rawBody) throws JsonProcessingException {
         Request.Builder builder = new Request.Builder().url(exchange.url());
         if ("GET".equals(exchange.method())) {
             return builder.get().build();
         }
+        if (rawBody != null) {
+            return builder.method(exchange.method(), RequestBody.create(rawBody, OCTET_STREAM)).build();
+        }
         // DELETE takes a JSON body too, as the official client sends it.
         String json = exchange.body() == null ? "{}" : mapper.writeValueAsString(exchange.body());
         return builder.method(exchange.method(), RequestBody.create(json, JSON)).build();
-    }
-
-    private static String bodyText(ResponseBody body) throws IOException {
-        return body == null ? "" : body.string();
     }
 
     private RegistryException toError(String operation, int status, String text) {

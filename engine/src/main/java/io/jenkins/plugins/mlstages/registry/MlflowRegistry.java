@@ -446,6 +446,51 @@ public final class MlflowRegistry implements ModelRegistry {
         }
     }
 
+    // ---- artifacts ------------------------------------------------------------------------------
+
+    @Override
+    public void uploadArtifact(String runId, String artifactPath, byte[] content) {
+        String operation = "upload artifact '" + artifactPath + "' to run " + runId;
+        okhttp3.HttpUrl url = artifactUrl(operation, runId, artifactPath);
+        http.sendBytes(operation, url, content);
+    }
+
+    @Override
+    public byte[] downloadArtifact(String runId, String artifactPath) {
+        String operation = "download artifact '" + artifactPath + "' of run " + runId;
+        return http.readBytes(operation, artifactUrl(operation, runId, artifactPath));
+    }
+
+    /**
+     * {@code <base>/api/2.0/mlflow-artifacts/artifacts/<path of the run's artifact URI>/<artifactPath>}, as
+     * MLflow's own MlflowArtifactsRepository resolves it.
+     */
+    private okhttp3.HttpUrl artifactUrl(String operation, String runId, String artifactPath) {
+        RegistryLimits.checkNotBlank(operation, "artifact path", artifactPath);
+        if (artifactPath.startsWith("/") || artifactPath.contains("\\") || java.util.Arrays.asList(artifactPath.split("/")).contains("..")) {
+            throw RegistryLimits.invalid(operation, "artifact path '" + artifactPath + "' must be relative, without '..'");
+        }
+        String uri = getRun(runId).info().artifactUri();
+        String scheme = "mlflow-artifacts:";
+        if (uri == null || !uri.startsWith(scheme)) {
+            throw RegistryLimits.invalid(operation, "the run's artifacts live at '" + uri
+                    + "', which the tracking server does not serve (start it with --serve-artifacts)");
+        }
+        String path = uri.substring(scheme.length());
+        if (path.startsWith("//")) {
+            int slash = path.indexOf('/', 2);
+            path = slash < 0 ? "" : path.substring(slash);
+        }
+        okhttp3.HttpUrl.Builder url = okhttp3.HttpUrl.get(config.getBaseUrl()).newBuilder()
+                .addPathSegments("api/2.0/mlflow-artifacts/artifacts");
+        for (String segment : (path + "/" + artifactPath).split("/")) {
+            if (!segment.isEmpty()) {
+                url.addPathSegment(segment);
+            }
+        }
+        return url.build();
+    }
+
     // ---- logged models --------------------------------------------------------------------------
 
     @Override

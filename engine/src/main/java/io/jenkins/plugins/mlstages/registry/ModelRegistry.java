@@ -106,6 +106,17 @@ public interface ModelRegistry extends AutoCloseable {
     /** The version the alias points at, or empty when the alias is not set. */
     Optional<ModelVersion> findVersionByAlias(String name, String alias);
 
+    // ---- artifacts ------------------------------------------------------------------------------
+
+    /**
+     * Stores a file among the run's artifacts through the tracking server's artifact proxy (runs whose
+     * artifact URI is {@code mlflow-artifacts:}); {@code artifactPath} is relative, e.g. {@code mlstages/report.html}.
+     */
+    void uploadArtifact(String runId, String artifactPath, byte[] content);
+
+    /** Reads back a run artifact stored through the proxy. */
+    byte[] downloadArtifact(String runId, String artifactPath);
+
     // ---- MLflow 3 logged models -----------------------------------------------------------------
 
     LoggedModel createLoggedModel(String experimentId, String name, String sourceRunId, Map<String, String> tags);

@@ -64,10 +64,14 @@ public class FirstModelPolicyTest {
     }
 
     @Test
-    public void pairedNeedsTheChampion() throws Exception {
+    public void pairedNeedsTheChampionsPredictionsOnly() throws Exception {
+        // The paired interval comes from the champion's predictions on the same rows: that is the champion.
         GateContext c = candidate().paired("f1_score", -0.004, 0.009).build();
-        assertEquals("SKIP paired(f1_score) >= -0.01: no champion yet, skipped under first-model policy absolute-only",
+        assertEquals("PASS paired(f1_score) >= -0.01: -0.0040 vs required -0.0100, margin +0.0060",
                 evaluate("paired(f1_score) >= -0.01", c, FirstModelPolicy.ABSOLUTE_ONLY).explanation());
+        GateContext without = candidate().build();
+        assertEquals("SKIP paired(f1_score) >= -0.01: no champion yet, skipped under first-model policy absolute-only",
+                evaluate("paired(f1_score) >= -0.01", without, FirstModelPolicy.ABSOLUTE_ONLY).explanation());
     }
 
     @Test

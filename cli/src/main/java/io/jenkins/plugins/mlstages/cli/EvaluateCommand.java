@@ -1,0 +1,153 @@
+package io.jenkins.plugins.mlstages.cli;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import io.jenkins.plugins.mlstages.data.CsvOptions;
+import io.jenkins.plugins.mlstages.data.DataFormat;
+import io.jenkins.plugins.mlstages.eval.EvaluateModel;
+import io.jenkins.plugins.mlstages.eval.EvaluateRequest;
+import io.jenkins.plugins.mlstages.eval.EvaluateResult;
+import io.jenkins.plugins.mlstages.eval.Task;
+import io.jenkins.plugins.mlstages.registry.Metric;
+import io.jenkins.plugins.mlstages.registry.MlflowRegistry;
+import io.jenkins.plugins.mlstages.registry.RetryPolicy;
+import io.jenkins.plugins.mlstages.report.Finding;
+import io.jenkins.plugins.mlstages.report.ReportWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code mlstages evaluate}: metrics of a model from its predictions file. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Compute a model's metrics from a predictions file, with bootstrap intervals, slices and fairness.",
+            "Exit 0 done (warnings allowed), 2 bad usage or unreadable input, 3 registry error."})
+final class EvaluateCommand implements Callable<Integer> {
+    @Option(names = "--predictions", required = true, paramLabel = "PATH", description = "predictions file (CSV, JSON lines or Parquet)")
+    Path predictions;
+
+    @Option(names = "--task", required = true, paramLabel = "binary|multiclass|regression", description = "the model's task")
+    String task;
+
+    @Option(names = "--label", required = true, paramLabel = "COL", description = "column with the true label or value")
+    String label;
+
+    @Option(names = "--score", paramLabel = "COL",
+            description = "probability of the positive class (binary), one per class in class order (multiclass), or the predicted value (regression)")
+    List<String> scores = new ArrayList<>();
+
+    @Option(names = "--prediction", paramLabel = "COL", description = "predicted label or value, instead of --score")
+    String prediction;
+
+    @Option(names = "--slice", paramLabel = "COL", description = "also compute the metrics per value of this column (repeatable)")
+    List<String> slices = new ArrayList<>();
+
+    @Option(names = "--min-slice-size", paramLabel = "N", defaultValue = "30", description = "smallest slice evaluated (default: ${DEFAULT-VALUE})")
+    int minSliceSize;
+
+    @Option(names = "--threshold", paramLabel = "T", description = "binary: positive when score >= T (default 0.5)")
+    Double threshold;
+
+    @Option(names = "--threshold-metric", paramLabel = "f1|accuracy", description = "binary: choose the threshold maximising this metric")
+    String thresholdMetric;
+
+    @Option(names = "--positive-label", paramLabel = "TEXT", description = "binary: the label of the positive class (default: 1/true/yes)")
+    String positiveLabel;
+
+    @Option(names = "--resamples", paramLabel = "N", defaultValue = "200", description = "bootstrap resamples; 0 for none (default: ${DEFAULT-VALUE})")
+    int resamples;
+
+    @Option(names = "--level", paramLabel = "L", defaultValue = "0.95", description = "confidence level (default: ${DEFAULT-VALUE})")
+    double level;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "bootstrap seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--champion-score", paramLabel = "COL", description = "binary: the champion's score on the same rows (paired bootstrap)")
+    String championScore;
+
+    @Option(names = "--sensitive", paramLabel = "COL", description = "binary: compare groups of this column for fairness")
+    String sensitive;
+
+    @Option(names = "--format", paramLabel = "csv|jsonl|parquet", description = "format of --predictions (default: from the file name)")
+    String format;
+
+    @Option(names = "--report", paramLabel = "PATH.json", description = "write the JSON report here")
+    Path report;
+
+    @Option(names = "--run-id", paramLabel = "ID", description = "log the metrics, and the report as an artifact, to this MLflow run")
+    String runId;
+
+    @Mixin
+    RegistryOptions registry;
+
+    @Spec
+    CommandSpec spec;
+
+    private final Main main;
+
+    EvaluateCommand(Main main) {
+        this.main = main;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        DataFormat dataFormat = format == null ? null : DataFormat.parse(format);
+        EvaluateRequest request = new EvaluateRequest(predictions, dataFormat, CsvOptions.defaults(), Task.parse(task), label,
+                scores, prediction, slices, minSliceSize, threshold,
+                thresholdMetric == null ? null : thresholdMetric.toLowerCase(Locale.ROOT), positiveLabel, resamples, level,
+                seed, championScore, sensitive, EvaluateRequest.DEFAULT_CURVE_POINTS);
+        EvaluateResult result = new EvaluateModel(main.log()).run(request);
+        if (report != null) {
+            ReportWriter.write(report, result);
+        }
+        if (runId != null) {
+            try (MlflowRegistry client = registry.open(main.environment(), RetryPolicy.DEFAULT)) {
+                long now = System.currentTimeMillis();
+                List<Metric> metrics = new ArrayList<>();
+                result.metrics().forEach((name, value) -> metrics.add(new Metric(name, value, now, 0)));
+                client.logBatch(runId, metrics, Map.of(), Map.of());
+                client.uploadArtifact(runId, "mlstages/evaluate.json",
+                        ReportWriter.mapper().writeValueAsString(result).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        summarise(result);
+        return ExitCode.PASSED;
+    }
+
+    private void summarise(EvaluateResult result) {
+        for (Finding finding : result.findings()) {
+            if (!finding.passed() && finding.severity() != io.jenkins.plugins.mlstages.report.Severity.INFO) {
+                out(finding.severity().toString().toUpperCase(Locale.ROOT) + " " + finding.message());
+            }
+        }
+        StringBuilder line = new StringBuilder("evaluate ").append(result.status()).append(": ").append(result.rows())
+                .append(" rows");
+        for (String name : List.of("roc_auc", "f1_score", "accuracy_score", "root_mean_squared_error", "r2_score")) {
+            Double value = result.metrics().get(name);
+            if (value != null) {
+                line.append(", ").append(name).append(' ').append(String.format(Locale.ROOT, "%.4f", value));
+                EvaluateResult.IntervalView ci = result.intervals().get(name);
+                if (ci != null) {
+                    line.append(String.format(Locale.ROOT, " [%.4f, %.4f]", ci.lower(), ci.upper()));
+                }
+            }
+        }
+        if (report != null) {
+            line.append("; report: ").append(report);
+        }
+        out(line.toString());
+    }
+
+    private void out(String line) {
+        spec.commandLine().getOut().println(line);
+        spec.commandLine().getOut().flush();
+    }
+}

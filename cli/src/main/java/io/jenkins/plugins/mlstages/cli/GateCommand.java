@@ -1,0 +1,112 @@
+package io.jenkins.plugins.mlstages.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.jenkins.plugins.mlstages.data.DataFormatException;
+import io.jenkins.plugins.mlstages.gate.FirstModelPolicy;
+import io.jenkins.plugins.mlstages.gate.ModelGate;
+import io.jenkins.plugins.mlstages.gate.ModelGateRequest;
+import io.jenkins.plugins.mlstages.gate.ModelGateResult;
+import io.jenkins.plugins.mlstages.gate.RuleOutcome;
+import io.jenkins.plugins.mlstages.registry.MlflowRegistry;
+import io.jenkins.plugins.mlstages.registry.RetryPolicy;
+import io.jenkins.plugins.mlstages.report.ReportWriter;
+import io.jenkins.plugins.mlstages.report.Status;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code mlstages gate}: rules over a candidate's metrics and the champion's, each explained in one line. */
+@Command(name = "gate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Judge a candidate model by rules over its metrics and the champion's (docs/gate.md).",
+            "Exit 0 passed (warnings allowed), 1 an error rule failed, 2 bad rule or report, 3 registry error."})
+final class GateCommand implements Callable<Integer> {
+    @Option(names = "--metrics", required = true, paramLabel = "REPORT.json", description = "the candidate's report from mlstages evaluate")
+    Path metrics;
+
+    @Option(names = "--rule", required = true, paramLabel = "EXPR", description = "a rule, e.g. 'roc_auc >= 0.85' (repeatable)")
+    List<String> rules = new ArrayList<>();
+
+    @Option(names = "--model", paramLabel = "NAME", description = "registered model whose champion alias to compare with")
+    String model;
+
+    @Option(names = "--champion-alias", paramLabel = "ALIAS", defaultValue = "champion", description = "alias of the champion (default: ${DEFAULT-VALUE})")
+    String championAlias;
+
+    @Option(names = "--champion-metrics", paramLabel = "REPORT.json", description = "the champion's evaluate report, instead of the registry")
+    Path championMetrics;
+
+    @Option(names = "--first-model", paramLabel = "pass|fail|absolute-only", defaultValue = "absolute-only",
+            description = "without a champion, rules that read it pass, fail, or are skipped (default: ${DEFAULT-VALUE})")
+    String firstModel;
+
+    @Option(names = "--report", paramLabel = "PATH.json", description = "write the JSON report here")
+    Path report;
+
+    @Mixin
+    RegistryOptions registry;
+
+    @Spec
+    CommandSpec spec;
+
+    private final Main main;
+
+    GateCommand(Main main) {
+        this.main = main;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        FirstModelPolicy policy = FirstModelPolicy.parse(firstModel);
+        ModelGateRequest request = new ModelGateRequest(read(metrics), metrics.toString(), rules, model, championAlias,
+                championMetrics == null ? null : read(championMetrics), policy);
+        ModelGateResult result;
+        if (model != null) {
+            try (MlflowRegistry client = registry.open(main.environment(), RetryPolicy.DEFAULT)) {
+                result = new ModelGate(StageLogs.quiet(), client).run(request);
+            }
+        } else {
+            result = new ModelGate(StageLogs.quiet(), null).run(request);
+        }
+        if (report != null) {
+            ReportWriter.write(report, result);
+        }
+        for (RuleOutcome outcome : result.rules()) {
+            out(outcome.explanation());
+        }
+        out("gate " + result.status() + ": " + result.rules().size() + " rules"
+                + (result.champion() == null ? ", no champion" : result.champion().version() == null ? ", champion from report"
+                        : ", champion " + result.champion().model() + "/" + result.champion().version())
+                + (report == null ? "" : "; report: " + report));
+        return result.status() == Status.FAILED ? ExitCode.FAILED : ExitCode.PASSED;
+    }
+
+    private static JsonNode read(Path file) throws DataFormatException, IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new DataFormatException(file, 0, null, Files.exists(file) ? "is not a file" : "does not exist");
+        }
+        try {
+            return new ObjectMapper().readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            long line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+            throw new DataFormatException(file, line, null, "is not a readable JSON report (truncated?): "
+                    + e.getOriginalMessage().strip().replaceAll("\\s+", " "));
+        }
+    }
+
+    private void out(String line) {
+        spec.commandLine().getOut().println(line);
+        spec.commandLine().getOut().flush();
+    }
+}

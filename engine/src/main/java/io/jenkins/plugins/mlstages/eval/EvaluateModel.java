@@ -1,0 +1,713 @@
+package io.jenkins.plugins.mlstages.eval;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import io.jenkins.plugins.mlstages.data.ColumnType;
+import io.jenkins.plugins.mlstages.data.DataFormat;
+import io.jenkins.plugins.mlstages.data.DataFormatException;
+import io.jenkins.plugins.mlstages.data.RowSink;
+import io.jenkins.plugins.mlstages.data.TableReaders;
+import io.jenkins.plugins.mlstages.data.ValidateData;
+import io.jenkins.plugins.mlstages.report.Finding;
+import io.jenkins.plugins.mlstages.report.LineageNode;
+import io.jenkins.plugins.mlstages.report.Severity;
+import io.jenkins.plugins.mlstages.report.StageLog;
+import io.jenkins.plugins.mlstages.report.StageReport;
+import io.jenkins.plugins.mlstages.report.Status;
+
+/**
+ * The evaluateModel stage: reads a predictions file (CSV, JSON lines or Parquet) into primitive
+ * arrays, computes the task's metrics under MLflow's names (equal to scikit-learn's), seeded bootstrap
+ * intervals, per-slice metrics, fairness and curves. It judges nothing: modelGate does, from its report.
+ * Bad input (a missing column, a non-finite score, a label outside the classes) is a
+ * {@link DataFormatException} naming the file, row and column.
+ */
+public final class EvaluateModel {
+    static final String MISSING = "(missing)";
+
+    private final StageLog log;
+
+    public EvaluateModel(StageLog log) {
+        this.log = log;
+    }
+
+    public EvaluateResult run(EvaluateRequest request) throws DataFormatException, IOException {
+        Path file = request.predictions();
+        if (!Files.isRegularFile(file)) {
+            throw new DataFormatException(file, 0, null, Files.exists(file) ? "is not a file" : "does not exist");
+        }
+        DataFormat format = request.format() != null ? request.format() : DataFormat.fromFileName(file).orElseThrow(
+                () -> new DataFormatException(file, 0, null, "cannot tell the format from the file name: pass --format"));
+        Columns columns = new Columns(request, file);
+        TableReaders.forFormat(format, request.csv()).read(file, columns);
+        if (columns.rows == 0) {
+            throw new DataFormatException(file, 0, null, "has no prediction rows");
+        }
+        List<Finding> findings = new ArrayList<>();
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        Map<String, EvaluateResult.IntervalView> intervals = new LinkedHashMap<>();
+        Map<String, EvaluateResult.IntervalView> paired = new LinkedHashMap<>();
+        Outcome outcome;
+        List<EvaluateResult.SliceMetrics> slices;
+        EvaluateResult.FairnessView fairness;
+        try {
+            switch (request.task()) {
+                case BINARY:
+                    outcome = binary(request, columns, metrics, intervals, paired, findings);
+                    break;
+                case MULTICLASS:
+                    outcome = multiclass(request, columns, metrics, intervals, findings);
+                    break;
+                default:
+                    outcome = regression(request, columns, metrics, intervals, findings);
+            }
+            slices = slices(request, columns, findings, outcome.threshold);
+            fairness = fairness(request, columns, outcome.threshold, metrics);
+        } catch (BadInput e) {
+            throw e.unwrap();
+        }
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("source", file.toAbsolutePath().toUri().toString());
+        attributes.put("rows", String.valueOf(columns.rows));
+        List<LineageNode> lineage = List.of(new LineageNode("dataset", digest(file), file.getFileName().toString(),
+                attributes));
+        Status status = StageReport.verdict(findings);
+        log.info("evaluate: " + columns.rows + " rows, " + metrics.size() + " metrics"
+                + (slices.isEmpty() ? "" : ", " + slices.size() + " slices") + ": " + status);
+        return new EvaluateResult(status, findings, metrics, lineage, request.task().toString(), columns.rows,
+                outcome.threshold, intervals, paired.isEmpty() ? null : paired, slices.isEmpty() ? null : slices,
+                fairness, outcome.confusion, outcome.classes, outcome.curves);
+    }
+
+    /** Per-task facts the result needs besides the metrics. */
+    private record Outcome(Double threshold, long[][] confusion, List<String> classes, EvaluateResult.Curves curves) {
+    }
+
+    // ---- binary ---------------------------------------------------------------------------------
+
+    private Outcome binary(EvaluateRequest request, Columns c, Map<String, Double> metrics,
+            Map<String, EvaluateResult.IntervalView> intervals, Map<String, EvaluateResult.IntervalView> paired,
+            List<Finding> findings) {
+        int[] labels = c.binaryLabels();
+        if (c.predictedLabels != null) {
+            int[] predicted = c.binaryPredictions();
+            ConfusionCounts counts = BinaryMetrics.confusion(labels, predicted);
+            putConfusion(metrics, counts, findings);
+            return new Outcome(null, confusion(counts), null, null);
+        }
+        double[] scores = c.scores(0);
+        double threshold = request.threshold() != null ? request.threshold() : BinaryMetrics.DEFAULT_THRESHOLD;
+        if (request.thresholdMetric() != null) {
+            BinaryMetrics.ThresholdChoice choice = BinaryMetrics.bestThreshold(labels, scores,
+                    request.thresholdMetric().equals("f1") ? BinaryMetrics.ThresholdMetric.F1 : BinaryMetrics.ThresholdMetric.ACCURACY);
+            threshold = choice.threshold();
+            log.info("evaluate: threshold " + threshold + " maximises " + request.thresholdMetric() + " ("
+                    + format(choice.value()) + ")");
+        }
+        BinaryMetrics.Result result = BinaryMetrics.evaluate(labels, scores, threshold);
+        putBinary(metrics, result, findings);
+        if (request.resamples() > 0) {
+            double t = threshold;
+            String[] names = {"roc_auc", "f1_score", "precision_score", "recall_score", "accuracy_score"};
+            ResampleMetric[] candidate = binaryResampleMetrics(labels, scores, t);
+            putIntervals(intervals, names, Bootstrap.cis(labels.length, candidate, request.resamples(), request.level(),
+                    request.seed(), Runtime.getRuntime().availableProcessors()));
+            if (request.championScoreColumn() != null) {
+                ResampleMetric[] champion = binaryResampleMetrics(labels, c.championScores(), t);
+                ResampleMetric[] differences = new ResampleMetric[names.length];
+                for (int m = 0; m < names.length; m++) {
+                    ResampleMetric mine = candidate[m];
+                    ResampleMetric theirs = champion[m];
+                    differences[m] = counts -> mine.apply(counts) - theirs.apply(counts);
+                }
+                putIntervals(paired, names, Bootstrap.cis(labels.length, differences, request.resamples(),
+                        request.level(), request.seed(), Runtime.getRuntime().availableProcessors()));
+            }
+        }
+        int points = request.curvePoints();
+        EvaluateResult.CurveView roc = curve("false_positive_rate", "true_positive_rate", result.roc().downsample(points));
+        EvaluateResult.CurveView pr = curve("recall", "precision", result.precisionRecall().downsample(points));
+        EvaluateResult.CurveView calibration = result.calibration() == null ? null
+                : new EvaluateResult.CurveView("mean_predicted_probability", "fraction_of_positives",
+                        result.calibration().probPred(), result.calibration().probTrue(), null);
+        return new Outcome(threshold, confusion(result.counts()), null, new EvaluateResult.Curves(roc, pr, calibration));
+    }
+
+    private static ResampleMetric[] binaryResampleMetrics(int[] labels, double[] scores, double threshold) {
+        return new ResampleMetric[] {Bootstrap.rocAuc(labels, scores),
+            Bootstrap.atThreshold(labels, scores, threshold, ConfusionCounts::f1),
+            Bootstrap.atThreshold(labels, scores, threshold, ConfusionCounts::precision),
+            Bootstrap.atThreshold(labels, scores, threshold, ConfusionCounts::recall),
+            Bootstrap.atThreshold(labels, scores, threshold, ConfusionCounts::accuracy)};
+    }
+
+    private static void putBinary(Map<String, Double> metrics, BinaryMetrics.Result r, List<Finding> findings) {
+        putConfusion(metrics, r.counts(), findings);
+        put(metrics, findings, "roc_auc", r.rocAuc(), "the labels hold one class only");
+        put(metrics, findings, "precision_recall_auc", r.precisionRecallAuc(), "the labels hold one class only");
+        String notProbabilities = "some scores lie outside [0, 1], so they are not probabilities";
+        put(metrics, findings, "log_loss", r.logLoss(), notProbabilities);
+        put(metrics, findings, "brier_score_loss", r.brierScore(), notProbabilities);
+        put(metrics, findings, "expected_calibration_error", r.expectedCalibrationError(), notProbabilities);
+    }
+
+    private static void putConfusion(Map<String, Double> metrics, ConfusionCounts counts, List<Finding> findings) {
+        metrics.put("example_count", (double) counts.total());
+        metrics.put("accuracy_score", counts.accuracy());
+        metrics.put("precision_score", counts.precision());
+        metrics.put("recall_score", counts.recall());
+        metrics.put("f1_score", counts.f1());
+        metrics.put("true_negatives", (double) counts.tn());
+        metrics.put("false_positives", (double) counts.fp());
+        metrics.put("false_negatives", (double) counts.fn());
+        metrics.put("true_positives", (double) counts.tp());
+        metrics.put("positive_count", (double) counts.positives());
+        metrics.put("negative_count", (double) counts.negatives());
+        if (counts.positives() == 0 || counts.negatives() == 0) {
+            findings.add(new Finding("evaluate.one_class", null, Severity.WARNING, false,
+                    "the labels hold one class only (" + counts.positives() + " positive, " + counts.negatives()
+                            + " negative): ranking metrics are undefined and the others say little",
+                    counts.positives() + " positive / " + counts.negatives() + " negative", "both classes"));
+        }
+    }
+
+    private static long[][] confusion(ConfusionCounts counts) {
+        return new long[][] {{counts.tn(), counts.fp()}, {counts.fn(), counts.tp()}};
+    }
+
+    // ---- multiclass -----------------------------------------------------------------------------
+
+    private Outcome multiclass(EvaluateRequest request, Columns c, Map<String, Double> metrics,
+            Map<String, EvaluateResult.IntervalView> intervals, List<Finding> findings) throws DataFormatException {
+        MulticlassMetrics.Result r;
+        List<String> classes;
+        int[] labels;
+        int[] predicted;
+        if (c.predictedLabels != null) {
+            classes = c.classesOfLabelsAndPredictions();
+            labels = c.classIndices(c.labels, classes, request.label());
+            predicted = c.classIndices(c.predictedLabels, classes, request.predictionColumn());
+            r = MulticlassMetrics.evaluate(labels, predicted, classes.size());
+        } else {
+            int k = request.scoreColumns().size();
+            classes = new ArrayList<>();
+            for (int i = 0; i < k; i++) {
+                classes.add(String.valueOf(i));
+            }
+            labels = c.classIndices(c.labels, classes, request.label());
+            double[][] probabilities = c.probabilityRows();
+            r = MulticlassMetrics.evaluate(labels, probabilities);
+            predicted = MulticlassMetrics.argmax(probabilities);
+        }
+        metrics.put("example_count", (double) r.exampleCount());
+        metrics.put("accuracy_score", r.accuracy());
+        // MLflow's multiclass precision/recall/F1 are the weighted averages.
+        metrics.put("precision_score", r.precisionWeighted());
+        metrics.put("recall_score", r.recallWeighted());
+        metrics.put("f1_score", r.f1Weighted());
+        metrics.put("precision_macro", r.precisionMacro());
+        metrics.put("precision_micro", r.precisionMicro());
+        metrics.put("recall_macro", r.recallMacro());
+        metrics.put("recall_micro", r.recallMicro());
+        metrics.put("f1_macro", r.f1Macro());
+        metrics.put("f1_micro", r.f1Micro());
+        if (c.predictedLabels == null) {
+            put(metrics, findings, "roc_auc", r.rocAucMacro(), "a class is absent from the labels, or rows do not sum to 1");
+            put(metrics, findings, "roc_auc_weighted", r.rocAucWeighted(), "rows do not sum to 1");
+            put(metrics, findings, "log_loss", r.logLoss(), "the scores are not probabilities");
+        }
+        if (request.resamples() > 0) {
+            int[] l = labels;
+            int[] p = predicted;
+            ResampleMetric accuracy = counts -> {
+                long hit = 0;
+                long total = 0;
+                for (int i = 0; i < counts.length; i++) {
+                    total += counts[i];
+                    hit += l[i] == p[i] ? counts[i] : 0;
+                }
+                return (double) hit / total;
+            };
+            putIntervals(intervals, new String[] {"accuracy_score"}, Bootstrap.cis(labels.length,
+                    new ResampleMetric[] {accuracy}, request.resamples(), request.level(), request.seed(),
+                    Runtime.getRuntime().availableProcessors()));
+        }
+        return new Outcome(null, r.confusionMatrix(), classes, null);
+    }
+
+    // ---- regression -----------------------------------------------------------------------------
+
+    private Outcome regression(EvaluateRequest request, Columns c, Map<String, Double> metrics,
+            Map<String, EvaluateResult.IntervalView> intervals, List<Finding> findings) {
+        double[] truth = c.numericLabels();
+        double[] predicted = c.predictedLabels != null ? c.numericPredictions() : c.scores(0);
+        RegressionMetrics.Result r = RegressionMetrics.evaluate(truth, predicted);
+        metrics.put("example_count", (double) r.exampleCount());
+        metrics.put("mean_absolute_error", r.meanAbsoluteError());
+        metrics.put("mean_squared_error", r.meanSquaredError());
+        metrics.put("root_mean_squared_error", r.rootMeanSquaredError());
+        put(metrics, findings, "r2_score", r.r2(), "fewer than two rows");
+        metrics.put("mean_absolute_percentage_error", r.meanAbsolutePercentageError());
+        metrics.put("max_error", r.maxError());
+        put(metrics, findings, "explained_variance_score", r.explainedVariance(), "fewer than two rows");
+        metrics.put("sum_on_target", r.sumOnTarget());
+        metrics.put("mean_on_target", r.meanOnTarget());
+        if (request.resamples() > 0) {
+            ResampleMetric mae = counts -> weightedMean(counts, i -> Math.abs(truth[i] - predicted[i]));
+            ResampleMetric rmse = counts -> Math.sqrt(weightedMean(counts, i -> (truth[i] - predicted[i]) * (truth[i] - predicted[i])));
+            putIntervals(intervals, new String[] {"mean_absolute_error", "root_mean_squared_error"},
+                    Bootstrap.cis(truth.length, new ResampleMetric[] {mae, rmse}, request.resamples(), request.level(),
+                            request.seed(), Runtime.getRuntime().availableProcessors()));
+        }
+        return new Outcome(null, null, null, null);
+    }
+
+    private static double weightedMean(int[] counts, java.util.function.IntToDoubleFunction term) {
+        double sum = 0;
+        long n = 0;
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] != 0) {
+                sum += counts[i] * term.applyAsDouble(i);
+                n += counts[i];
+            }
+        }
+        return sum / n;
+    }
+
+    // ---- slices and fairness ----------------------------------------------------------------------
+
+    private List<EvaluateResult.SliceMetrics> slices(EvaluateRequest request, Columns c, List<Finding> findings,
+            Double threshold) throws DataFormatException {
+        List<EvaluateResult.SliceMetrics> slices = new ArrayList<>();
+        for (int s = 0; s < request.sliceColumns().size(); s++) {
+            String column = request.sliceColumns().get(s);
+            Map<String, List<Integer>> groups = new TreeMap<>();
+            String[] values = c.sliceValues.get(s).toArray();
+            for (int i = 0; i < values.length; i++) {
+                groups.computeIfAbsent(values[i] == null ? MISSING : values[i], k -> new ArrayList<>()).add(i);
+            }
+            for (Map.Entry<String, List<Integer>> group : groups.entrySet()) {
+                String key = column + "=" + group.getKey();
+                int[] rows = group.getValue().stream().mapToInt(Integer::intValue).toArray();
+                if (rows.length < request.minSliceSize()) {
+                    findings.add(new Finding("evaluate.slice_size", key, Severity.INFO, false, key + ": " + rows.length
+                            + " rows, under the minimum of " + request.minSliceSize() + "; not evaluated",
+                            String.valueOf(rows.length), ">= " + request.minSliceSize()));
+                    slices.add(new EvaluateResult.SliceMetrics(key, column, group.getKey(), rows.length, false, null));
+                    continue;
+                }
+                Map<String, Double> sliceMetrics = new LinkedHashMap<>();
+                List<Finding> ignored = new ArrayList<>();
+                EvaluateRequest sliceRequest = new EvaluateRequest(request.predictions(), request.format(), request.csv(),
+                        request.task(), request.label(), request.scoreColumns(), request.predictionColumn(), List.of(),
+                        request.minSliceSize(), threshold, null, request.positiveLabel(), 0, request.level(),
+                        request.seed(), null, null, request.curvePoints());
+                Columns subset = c.subset(rows);
+                switch (request.task()) {
+                    case BINARY:
+                        binary(sliceRequest, subset, sliceMetrics, new LinkedHashMap<>(), new LinkedHashMap<>(), ignored);
+                        break;
+                    case MULTICLASS:
+                        multiclass(sliceRequest, subset, sliceMetrics, new LinkedHashMap<>(), ignored);
+                        break;
+                    default:
+                        regression(sliceRequest, subset, sliceMetrics, new LinkedHashMap<>(), ignored);
+                }
+                slices.add(new EvaluateResult.SliceMetrics(key, column, group.getKey(), rows.length, true, sliceMetrics));
+            }
+        }
+        return slices;
+    }
+
+    private static EvaluateResult.FairnessView fairness(EvaluateRequest request, Columns c, Double threshold,
+            Map<String, Double> metrics) {
+        if (request.sensitiveColumn() == null) {
+            return null;
+        }
+        String[] groups = c.sensitive.toArray();
+        for (int i = 0; i < groups.length; i++) {
+            groups[i] = groups[i] == null ? MISSING : groups[i];
+        }
+        int[] labels = c.binaryLabels();
+        Fairness.Report report = c.predictedLabels != null
+                ? Fairness.evaluate(labels, c.binaryPredictions(), groups, Fairness.Method.BETWEEN_GROUPS)
+                : Fairness.evaluate(labels, c.scores(0), threshold, groups, Fairness.Method.BETWEEN_GROUPS);
+        Map<String, Double> values = new LinkedHashMap<>();
+        values.put("demographic_parity_difference", report.demographicParityDifference());
+        values.put("demographic_parity_ratio", report.demographicParityRatio());
+        values.put("equalized_odds_difference", report.equalizedOddsDifference());
+        values.put("equalized_odds_ratio", report.equalizedOddsRatio());
+        values.put("equal_opportunity_difference", report.equalOpportunityDifference());
+        values.forEach((name, value) -> {
+            if (!Double.isNaN(value)) {
+                metrics.put(name, value);
+            }
+        });
+        List<EvaluateResult.GroupView> rates = new ArrayList<>();
+        for (Fairness.GroupRates g : report.groups()) {
+            rates.add(new EvaluateResult.GroupView(g.group(), g.count(), g.selectionRate(), g.truePositiveRate(),
+                    g.falsePositiveRate()));
+        }
+        values.values().removeIf(v -> Double.isNaN(v));
+        return new EvaluateResult.FairnessView(request.sensitiveColumn(), values, rates);
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------
+
+    /** A metric, or a finding saying why it is undefined (NaN is not a number JSON can carry). */
+    private static void put(Map<String, Double> metrics, List<Finding> findings, String name, double value, String why) {
+        if (Double.isNaN(value)) {
+            findings.add(new Finding("evaluate.metric_undefined", name, Severity.WARNING, false,
+                    name + " is undefined: " + why, "undefined", "a number"));
+        } else {
+            metrics.put(name, value);
+        }
+    }
+
+    private static void putIntervals(Map<String, EvaluateResult.IntervalView> target, String[] names,
+            ConfidenceInterval[] intervals) {
+        for (int i = 0; i < names.length; i++) {
+            if (!Double.isNaN(intervals[i].lower())) {
+                target.put(names[i], EvaluateResult.IntervalView.of(intervals[i]));
+            }
+        }
+    }
+
+    private static EvaluateResult.CurveView curve(String x, String y, Curve curve) {
+        double[] thresholds = curve.thresholds().clone();
+        for (int i = 0; i < thresholds.length; i++) {
+            // scikit-learn starts ROC thresholds at +inf, which JSON cannot carry.
+            if (Double.isInfinite(thresholds[i])) {
+                thresholds[i] = thresholds[i] > 0 ? Double.MAX_VALUE : -Double.MAX_VALUE;
+            }
+        }
+        return new EvaluateResult.CurveView(x, y, curve.x(), curve.y(), thresholds);
+    }
+
+    private static String digest(Path file) throws IOException {
+        return ValidateData.digest(file);
+    }
+
+    static String format(double value) {
+        return String.format(Locale.ROOT, "%.4f", value);
+    }
+
+    /** Growable column of text values. */
+    static final class TextColumn {
+        private String[] values = new String[1024];
+        private int size;
+
+        void add(String value) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = value;
+        }
+
+        String[] toArray() {
+            return Arrays.copyOf(values, size);
+        }
+
+        String get(int i) {
+            return values[i];
+        }
+    }
+
+    /** Growable column of numbers. */
+    static final class NumberColumn {
+        private double[] values = new double[1024];
+        private int size;
+
+        void add(double value) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = value;
+        }
+
+        double[] toArray() {
+            return Arrays.copyOf(values, size);
+        }
+    }
+
+    /** The columns the evaluation needs, read in one pass; values are checked as they arrive. */
+    static final class Columns implements RowSink {
+        private final EvaluateRequest request;
+        private final Path file;
+        int rows;
+        TextColumn labels = new TextColumn();
+        TextColumn predictedLabels;
+        List<NumberColumn> scores = new ArrayList<>();
+        NumberColumn championScores;
+        List<TextColumn> sliceValues = new ArrayList<>();
+        TextColumn sensitive;
+        private int labelIndex;
+        private int predictionIndex = -1;
+        private int[] scoreIndex;
+        private int championIndex = -1;
+        private int[] sliceIndex;
+        private int sensitiveIndex = -1;
+        private long[] lines = new long[1024];
+
+        Columns(EvaluateRequest request, Path file) {
+            this.request = request;
+            this.file = file;
+        }
+
+        @Override
+        public void header(List<String> names) throws DataFormatException {
+            labelIndex = index(names, request.label(), "--label");
+            if (request.predictionColumn() != null) {
+                predictionIndex = index(names, request.predictionColumn(), "--prediction");
+                predictedLabels = new TextColumn();
+            }
+            scoreIndex = new int[request.scoreColumns().size()];
+            for (int i = 0; i < scoreIndex.length; i++) {
+                scoreIndex[i] = index(names, request.scoreColumns().get(i), "--score");
+                scores.add(new NumberColumn());
+            }
+            if (request.championScoreColumn() != null) {
+                championIndex = index(names, request.championScoreColumn(), "--champion-score");
+                championScores = new NumberColumn();
+            }
+            sliceIndex = new int[request.sliceColumns().size()];
+            for (int i = 0; i < sliceIndex.length; i++) {
+                sliceIndex[i] = index(names, request.sliceColumns().get(i), "--slice");
+                sliceValues.add(new TextColumn());
+            }
+            if (request.sensitiveColumn() != null) {
+                sensitiveIndex = index(names, request.sensitiveColumn(), "--sensitive");
+                sensitive = new TextColumn();
+            }
+        }
+
+        private int index(List<String> names, String column, String option) throws DataFormatException {
+            int index = names.indexOf(column);
+            if (index < 0) {
+                throw new DataFormatException(file, 0, null, option + ": no column '" + column + "'; the columns are "
+                        + String.join(", ", names));
+            }
+            return index;
+        }
+
+        @Override
+        public void row(long row, long line, String[] values) throws DataFormatException {
+            String label = values[labelIndex];
+            if (label == null) {
+                throw new DataFormatException(file, line, request.label(), "the label is missing");
+            }
+            labels.add(label);
+            if (predictedLabels != null) {
+                String predicted = values[predictionIndex];
+                if (predicted == null) {
+                    throw new DataFormatException(file, line, request.predictionColumn(), "the prediction is missing");
+                }
+                predictedLabels.add(predicted);
+            }
+            for (int i = 0; i < scoreIndex.length; i++) {
+                scores.get(i).add(number(values[scoreIndex[i]], line, request.scoreColumns().get(i)));
+            }
+            if (championScores != null) {
+                championScores.add(number(values[championIndex], line, request.championScoreColumn()));
+            }
+            for (int i = 0; i < sliceIndex.length; i++) {
+                sliceValues.get(i).add(values[sliceIndex[i]]);
+            }
+            if (sensitive != null) {
+                sensitive.add(values[sensitiveIndex]);
+            }
+            if (rows == lines.length) {
+                lines = Arrays.copyOf(lines, rows * 2);
+            }
+            lines[rows++] = line;
+        }
+
+        private double number(String text, long line, String column) throws DataFormatException {
+            if (text == null) {
+                throw new DataFormatException(file, line, column, "the value is missing");
+            }
+            Double value = ColumnType.parseDouble(text);
+            if (value == null) {
+                throw new DataFormatException(file, line, column, "'" + text + "' is not a finite number");
+            }
+            return value;
+        }
+
+        double[] scores(int i) {
+            return scores.get(i).toArray();
+        }
+
+        double[] championScores() {
+            return championScores.toArray();
+        }
+
+        int[] binaryLabels() {
+            return binary(labels, request.label());
+        }
+
+        int[] binaryPredictions() {
+            return binary(predictedLabels, request.predictionColumn());
+        }
+
+        private int[] binary(TextColumn column, String name) {
+            int[] out = new int[rows];
+            String positive = request.positiveLabel();
+            TreeSet<String> seen = new TreeSet<>();
+            for (int i = 0; i < rows; i++) {
+                String value = column.get(i);
+                int label;
+                if (positive != null) {
+                    label = value.equals(positive) ? 1 : 0;
+                    seen.add(value);
+                    if (seen.size() > 2) {
+                        throw new BadInput(new DataFormatException(file, lines[i], name, "a third label '" + value
+                                + "' in a binary task (seen " + seen + ")"));
+                    }
+                } else {
+                    label = switch (value.strip().toLowerCase(Locale.ROOT)) {
+                        case "1", "1.0", "true", "yes" -> 1;
+                        case "0", "0.0", "false", "no" -> 0;
+                        default -> throw new BadInput(new DataFormatException(file, lines[i], name, "label '" + value
+                                + "' is not 0/1, true/false or yes/no; name the positive class with --positive-label"));
+                    };
+                }
+                out[i] = label;
+            }
+            return out;
+        }
+
+        double[] numericLabels() {
+            return numbers(labels, request.label());
+        }
+
+        double[] numericPredictions() {
+            return numbers(predictedLabels, request.predictionColumn());
+        }
+
+        private double[] numbers(TextColumn column, String name) {
+            double[] out = new double[rows];
+            for (int i = 0; i < rows; i++) {
+                Double value = ColumnType.parseDouble(column.get(i));
+                if (value == null) {
+                    throw new BadInput(new DataFormatException(file, lines[i], name, "'" + column.get(i)
+                            + "' is not a finite number"));
+                }
+                out[i] = value;
+            }
+            return out;
+        }
+
+        List<String> classesOfLabelsAndPredictions() {
+            TreeSet<String> classes = new TreeSet<>(EvaluateModel::compareClasses);
+            for (int i = 0; i < rows; i++) {
+                classes.add(labels.get(i));
+                classes.add(predictedLabels.get(i));
+            }
+            return new ArrayList<>(classes);
+        }
+
+        int[] classIndices(TextColumn column, List<String> classes, String name) throws DataFormatException {
+            Map<String, Integer> index = new LinkedHashMap<>();
+            for (int i = 0; i < classes.size(); i++) {
+                index.put(classes.get(i), i);
+            }
+            int[] out = new int[rows];
+            for (int i = 0; i < rows; i++) {
+                String value = column.get(i);
+                Integer k = index.get(value);
+                if (k == null) {
+                    Double number = ColumnType.parseDouble(value);
+                    k = number != null && number == Math.rint(number) ? index.get(String.valueOf(number.longValue())) : null;
+                }
+                if (k == null) {
+                    throw new DataFormatException(file, lines[i], name, "label '" + value + "' is outside the known classes "
+                            + (classes.size() <= 10 ? classes.toString() : "0.." + (classes.size() - 1))
+                            + " (one --score column per class, in class order)");
+                }
+                out[i] = k;
+            }
+            return out;
+        }
+
+        double[][] probabilityRows() {
+            int k = scores.size();
+            double[][] columns = new double[k][];
+            for (int j = 0; j < k; j++) {
+                columns[j] = scores.get(j).toArray();
+            }
+            double[][] out = new double[rows][k];
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < k; j++) {
+                    out[i][j] = columns[j][i];
+                }
+            }
+            return out;
+        }
+
+        /** The rows at {@code indices}, for a slice. */
+        Columns subset(int[] indices) {
+            Columns sub = new Columns(request, file);
+            sub.labels = pick(labels, indices);
+            sub.predictedLabels = predictedLabels == null ? null : pick(predictedLabels, indices);
+            for (NumberColumn column : scores) {
+                NumberColumn picked = new NumberColumn();
+                double[] all = column.toArray();
+                for (int i : indices) {
+                    picked.add(all[i]);
+                }
+                sub.scores.add(picked);
+            }
+            sub.rows = indices.length;
+            sub.lines = new long[indices.length];
+            for (int j = 0; j < indices.length; j++) {
+                sub.lines[j] = lines[indices[j]];
+            }
+            return sub;
+        }
+
+        private static TextColumn pick(TextColumn column, int[] indices) {
+            TextColumn picked = new TextColumn();
+            for (int i : indices) {
+                picked.add(column.get(i));
+            }
+            return picked;
+        }
+    }
+
+    /** Numbers before text, numerically; then text in order. */
+    static int compareClasses(String a, String b) {
+        Double x = ColumnType.parseDouble(a);
+        Double y = ColumnType.parseDouble(b);
+        if (x != null && y != null) {
+            int byValue = Double.compare(x, y);
+            return byValue != 0 ? byValue : a.compareTo(b);
+        }
+        if (x != null || y != null) {
+            return x != null ? -1 : 1;
+        }
+        return a.compareTo(b);
+    }
+
+    /** Carries a {@link DataFormatException} out of code that cannot declare it. */
+    static final class BadInput extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BadInput(DataFormatException cause) {
+            super(cause.getMessage(), cause);
+        }
+
+        DataFormatException unwrap() {
+            return (DataFormatException) getCause();
+        }
+    }
+}

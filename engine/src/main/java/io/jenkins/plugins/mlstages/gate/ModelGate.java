@@ -1,0 +1,122 @@
+package io.jenkins.plugins.mlstages.gate;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.jenkins.plugins.mlstages.registry.Metric;
+import io.jenkins.plugins.mlstages.registry.ModelRegistry;
+import io.jenkins.plugins.mlstages.registry.ModelVersion;
+import io.jenkins.plugins.mlstages.report.LineageNode;
+import io.jenkins.plugins.mlstages.report.StageLog;
+import io.jenkins.plugins.mlstages.report.StageReport;
+
+/**
+ * The modelGate stage: evaluates rules over a candidate's evaluate report and, when there is one, the
+ * champion's metrics (read from the run behind the registry alias), and explains every rule in one
+ * line. Bad rules, unknown metrics and unreadable reports are {@link GateException}s (CLI exit 2);
+ * registry failures are registry exceptions (exit 3).
+ */
+public final class ModelGate {
+    private final StageLog log;
+    private final ModelRegistry registry;
+
+    /** @param registry where champions are looked up; may be null when no request names a model */
+    public ModelGate(StageLog log, ModelRegistry registry) {
+        this.log = log;
+        this.registry = registry;
+    }
+
+    public ModelGateResult run(ModelGateRequest request) throws GateException {
+        Gate gate = Gate.parse(request.rules());
+        JsonNode candidate = checkReport(request.candidateReport(), request.candidateSource());
+        Map<String, Double> metrics = numbers(candidate.path("metrics"));
+        GateContext.Builder context = GateContext.builder().metrics(metrics);
+        candidate.path("intervals").fields().forEachRemaining(e -> context.interval(e.getKey(),
+                e.getValue().path("lower").asDouble(), e.getValue().path("upper").asDouble()));
+        candidate.path("paired").fields().forEachRemaining(e -> context.paired(e.getKey(),
+                e.getValue().path("lower").asDouble(), e.getValue().path("upper").asDouble()));
+        for (JsonNode slice : candidate.path("slices")) {
+            if (slice.path("evaluated").asBoolean(false)) {
+                context.slice(slice.path("key").asText(), numbers(slice.path("metrics")));
+            }
+        }
+        ModelGateResult.Champion champion = champion(request);
+        List<LineageNode> lineage = new ArrayList<>();
+        if (champion != null) {
+            context.champion(champion.metrics());
+            if (champion.version() != null) {
+                lineage.add(new LineageNode("model_version", champion.model() + "/" + champion.version(), champion.model(),
+                        Map.of("alias", champion.alias(), "role", "champion")));
+            }
+        } else {
+            context.champion(Optional.empty());
+        }
+        GateResult result = gate.evaluate(context.build(), request.firstModelPolicy());
+        result.explanations().forEach(log::info);
+        return new ModelGateResult(StageReport.verdict(result.toFindings()), result.toFindings(), metrics, lineage,
+                result.outcomes(), champion, request.firstModelPolicy());
+    }
+
+    private ModelGateResult.Champion champion(ModelGateRequest request) throws GateException {
+        if (request.championReport() != null) {
+            JsonNode report = checkReport(request.championReport(), "the champion report");
+            return new ModelGateResult.Champion(null, null, null, null, "report", numbers(report.path("metrics")));
+        }
+        if (request.model() == null) {
+            return null;
+        }
+        if (registry == null) {
+            throw new IllegalStateException("a champion by alias needs a registry");
+        }
+        Optional<ModelVersion> version = registry.findVersionByAlias(request.model(), request.championAlias());
+        if (version.isEmpty()) {
+            log.info("gate: no version of '" + request.model() + "' has the alias '" + request.championAlias()
+                    + "': first model, policy " + request.firstModelPolicy());
+            return null;
+        }
+        ModelVersion v = version.get();
+        if (v.runId() == null || v.runId().isEmpty()) {
+            throw new GateException("champion " + v.label() + " (alias '" + request.championAlias()
+                    + "') has no run, so it has no metrics to compare with");
+        }
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        for (Metric metric : registry.getRun(v.runId()).data().metrics()) {
+            metrics.put(metric.key(), metric.value());
+        }
+        log.info("gate: champion " + v.label() + " (alias '" + request.championAlias() + "', run " + v.runId() + ", "
+                + metrics.size() + " metrics)");
+        return new ModelGateResult.Champion(request.model(), request.championAlias(), v.version(), v.runId(), "registry",
+                metrics);
+    }
+
+    private static JsonNode checkReport(JsonNode report, String source) throws GateException {
+        String schema = report.path("schema").asText("");
+        if (!StageReport.SCHEMA.equals(schema)) {
+            throw new GateException(source + ": not an ml-stages report of a known version (schema '" + schema
+                    + "'; this release reads " + StageReport.SCHEMA + ")");
+        }
+        if (!report.path("metrics").isObject() || report.path("metrics").isEmpty()) {
+            throw new GateException(source + ": the report has no metrics (stage '" + report.path("stage").asText()
+                    + "'); give the report of mlstages evaluate");
+        }
+        return report;
+    }
+
+    private static Map<String, Double> numbers(JsonNode node) {
+        Map<String, Double> values = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            if (field.getValue().isNumber()) {
+                values.put(field.getKey(), field.getValue().asDouble());
+            }
+        }
+        return values;
+    }
+}
