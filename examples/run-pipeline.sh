@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The example ML delivery pipeline, end to end, on this machine: starts its own MLflow server
 # (pinned release, in target/), then runs the stages with the mlstages CLI against it.
-# Stages so far: registry check, validate data (schema + drift against the training data).
-# Later issues add evaluate, gate, register, canary.
+# Stages so far: registry check, validate data (schema + drift against the training data), train (a
+# scikit-learn script, recorded as an MLflow run), evaluate (with the champion's predictions on the same
+# rows), gate. Later issues add register, the HTML report and a canary.
 # Usage: examples/run-pipeline.sh        (from anywhere; writes only under target/example)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -35,9 +36,27 @@ export MLFLOW_TRACKING_URI="http://127.0.0.1:$port"
 echo "== stage: registry check"
 bin/mlstages registry check
 
+echo "== stage: train the example model (recorded as an MLflow run)"
+"$root/target/mlflow-venv/bin/python" examples/train.py "$work"
+run_id=$(cat "$work/run_id")
+
 echo "== stage: validate data (examples/data/current.csv against examples/schema.yaml and the training data)"
 # Exit 0 = passed or warnings only (the example's income column has drifted: a warning), 1 = failed.
 bin/mlstages validate-data --data examples/data/current.csv --schema examples/schema.yaml \
-  --reference examples/data/reference.csv --report "$work/validate-data.json"
+  --reference examples/data/reference.csv --report "$work/validate-data.json" --run-id "$run_id" --context validation
+
+echo "== stage: evaluate the candidate, and the champion on the same rows"
+bin/mlstages evaluate --predictions "$work/predictions.csv" --task binary --label is_fraud --score score --threshold-metric f1 \
+  --champion-score champion_score --slice region --sensitive region --report "$work/evaluate.json" --run-id "$run_id"
+bin/mlstages evaluate --predictions "$work/predictions.csv" --task binary --label is_fraud --score champion_score \
+  --resamples 0 --report "$work/champion.json"
+
+echo "== stage: gate"
+bin/mlstages gate --metrics "$work/evaluate.json" --champion-metrics "$work/champion.json" \
+  --rule 'roc_auc >= 0.65' \
+  --rule 'roc_auc >= champion.roc_auc' \
+  --rule 'paired(roc_auc) >= 0' \
+  --rule 'warning: all slices.roc_auc >= 0.6' \
+  --report "$work/gate.json"
 
 echo "== pipeline finished; reports in $work"

@@ -1,6 +1,9 @@
 """Trains the example fraud model on the reference data and writes its predictions on the new batch,
 plus the predictions of the previous model (the champion) on the same rows, for evaluate and gate.
-Deterministic. Usage: python3 examples/train.py OUT_DIR   (needs numpy, pandas, scikit-learn)"""
+With MLFLOW_TRACKING_URI set it records the training as an MLflow run and writes its id to
+OUT_DIR/run_id, so that the pipeline's stages log to it. Deterministic.
+Usage: python3 examples/train.py OUT_DIR   (needs numpy, pandas, scikit-learn; mlflow for the run)"""
+import os
 import pathlib
 import sys
 
@@ -36,3 +39,18 @@ pd.DataFrame({
     "region": new["region"],
 }).to_csv(out / "predictions.csv", index=False)
 print(f"wrote {out / 'predictions.csv'} ({len(new)} rows)")
+
+if os.environ.get("MLFLOW_TRACKING_URI"):
+    from mlflow import MlflowClient
+
+    client = MlflowClient()
+    experiment = client.get_experiment_by_name("ml-stages-example")
+    experiment_id = experiment.experiment_id if experiment else client.create_experiment("ml-stages-example")
+    run = client.create_run(experiment_id, run_name="train-fraud-model")
+    for key, value in candidate.get_params().items():
+        if value is not None:
+            client.log_param(run.info.run_id, key, str(value))
+    client.set_tag(run.info.run_id, "mlflow.source.name", "examples/train.py")
+    client.set_terminated(run.info.run_id)
+    (out / "run_id").write_text(run.info.run_id)
+    print(f"training recorded as MLflow run {run.info.run_id}")
