@@ -19,7 +19,8 @@ read_json(lines=True, precise_float=True)) and every metric is scikit-learn 1.9'
     'uniform') weighted by the bin counts; the threshold chosen for f1 is the first maximum of f1 over
     confusion_matrix_at_thresholds (descending thresholds, so the highest threshold among ties);
   - multiclass: MLflow's precision/recall/f1_score are the weighted averages; *_macro, *_micro;
-    roc_auc = roc_auc_score(ovr, macro, labels=range(k)), roc_auc_weighted likewise; log_loss(labels=range(k));
+    roc_auc = roc_auc_score(ovr, macro, labels=range(k)) (NaN when a class is absent from y_true),
+    roc_auc_weighted = the same with average='weighted' (absent classes weigh 0); log_loss(labels=range(k));
     predicted class = argmax of the probabilities (first maximum); classes of predicted labels = sorted union;
   - regression: the sklearn regression metrics, sum_on_target = np.sum, mean_on_target = np.mean;
   - a metric sklearn cannot define (roc_auc of one class) is NaN: the stage must leave it out;
@@ -160,11 +161,9 @@ def multiclass_metrics(y, pred, proba, labels):
         m["recall_" + avg] = f(skm.recall_score(y, pred, average=avg))
         m["f1_" + avg] = f(skm.f1_score(y, pred, average=avg))
     if proba is not None:
-        present = len(np.unique(y)) == len(labels)
-        m["roc_auc"] = f(skm.roc_auc_score(y, proba, multi_class="ovr", average="macro", labels=labels)) \
-            if present else float("nan")
-        m["roc_auc_weighted"] = f(skm.roc_auc_score(y, proba, multi_class="ovr", average="weighted", labels=labels)) \
-            if present else float("nan")
+        # with labels=, a class absent from y_true makes the macro average NaN; the weighted one gives it weight 0
+        m["roc_auc"] = f(skm.roc_auc_score(y, proba, multi_class="ovr", average="macro", labels=labels))
+        m["roc_auc_weighted"] = f(skm.roc_auc_score(y, proba, multi_class="ovr", average="weighted", labels=labels))
         m["log_loss"] = f(skm.log_loss(y, proba, labels=labels))
     return m, skm.confusion_matrix(y, pred, labels=labels).tolist()
 

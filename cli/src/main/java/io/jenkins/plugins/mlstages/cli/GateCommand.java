@@ -93,9 +93,7 @@ final class GateCommand implements Callable<Integer> {
     }
 
     private static JsonNode read(Path file) throws DataFormatException, IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new DataFormatException(file, 0, null, Files.exists(file) ? "is not a file" : "does not exist");
-        }
+        DataFormatException.requireFile(file);
         try {
             return new ObjectMapper().readTree(file.toFile());
         } catch (JsonProcessingException e) {

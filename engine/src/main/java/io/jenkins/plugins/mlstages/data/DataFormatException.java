@@ -48,6 +48,13 @@ public class DataFormatException extends Exception {
         return where.toString();
     }
 
+    /** Fails unless {@code file} is an existing regular file: "does not exist" or "is not a file". */
+    public static void requireFile(Path file) throws DataFormatException {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new DataFormatException(file, 0, null, java.nio.file.Files.exists(file) ? "is not a file" : "does not exist");
+        }
+    }
+
     public String getFile() {
         return file;
     }

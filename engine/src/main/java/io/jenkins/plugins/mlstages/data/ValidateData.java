@@ -110,9 +110,7 @@ public final class ValidateData {
 
     private DatasetProfile loadReference(ValidateDataRequest request) throws DataFormatException, IOException {
         Path path = request.reference();
-        if (!Files.isRegularFile(path)) {
-            throw new DataFormatException(path, 0, null, Files.exists(path) ? "is not a file" : "does not exist");
-        }
+        DataFormatException.requireFile(path);
         if (isSavedProfile(path)) {
             try {
                 DatasetProfile profile = new ObjectMapper().setPropertyNamingStrategy(
@@ -161,9 +159,7 @@ public final class ValidateData {
 
     private Pass profile(Path file, DataFormat format, ValidateDataRequest request, DatasetProfile reference, String what)
             throws DataFormatException, IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new DataFormatException(file, 0, null, Files.exists(file) ? "is not a file" : "does not exist");
-        }
+        DataFormatException.requireFile(file);
         Pass pass = new Pass(file, format, request, reference, what);
         try {
             TableReaders.forFormat(format, request.csv()).read(file, pass);

@@ -43,9 +43,7 @@ public final class EvaluateModel {
 
     public EvaluateResult run(EvaluateRequest request) throws DataFormatException, IOException {
         Path file = request.predictions();
-        if (!Files.isRegularFile(file)) {
-            throw new DataFormatException(file, 0, null, Files.exists(file) ? "is not a file" : "does not exist");
-        }
+        DataFormatException.requireFile(file);
         DataFormat format = request.format() != null ? request.format() : DataFormat.fromFileName(file).orElseThrow(
                 () -> new DataFormatException(file, 0, null, "cannot tell the format from the file name: pass --format"));
         Columns columns = new Columns(request, file);
