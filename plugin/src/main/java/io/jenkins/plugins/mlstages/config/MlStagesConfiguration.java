@@ -1,0 +1,240 @@
+package io.jenkins.plugins.mlstages.config;
+
+import com.cloudbees.plugins.credentials.CredentialsMatcher;
+import com.cloudbees.plugins.credentials.CredentialsMatchers;
+import com.cloudbees.plugins.credentials.CredentialsProvider;
+import com.cloudbees.plugins.credentials.CredentialsScope;
+import com.cloudbees.plugins.credentials.common.StandardCredentials;
+import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
+import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
+import com.cloudbees.plugins.credentials.domains.DomainRequirement;
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.Extension;
+import hudson.ExtensionList;
+import hudson.Util;
+import hudson.security.ACL;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import io.jenkins.plugins.mlstages.gate.ModelGateRequest;
+import io.jenkins.plugins.mlstages.registry.MlflowRegistry;
+import io.jenkins.plugins.mlstages.registry.RegistryConfig;
+import io.jenkins.plugins.mlstages.registry.RegistryCredentials;
+import io.jenkins.plugins.mlstages.registry.RegistryException;
+import io.jenkins.plugins.mlstages.registry.ServerInfo;
+import java.time.Duration;
+import java.util.List;
+import jenkins.model.GlobalConfiguration;
+import jenkins.model.Jenkins;
+import org.jenkinsci.Symbol;
+import org.jenkinsci.plugins.plaincredentials.StringCredentials;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
+
+/**
+ * Where the MLflow-compatible registry is and how to authenticate to it, for every step of every job.
+ * A step may override the URL and the credentials. Only a credentials ID is stored: a Secret text
+ * credential is sent as a bearer token, a Username with password one as HTTP basic authentication.
+ * In JCasC: {@code unclassified: mlStages: registryUrl: ...}.
+ */
+@Extension
+@Symbol("mlStages")
+public class MlStagesConfiguration extends GlobalConfiguration {
+    static final int DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
+    static final int DEFAULT_READ_TIMEOUT_SECONDS = 60;
+
+    /**
+     * The credential kinds the registry client understands, in the scope builds can use (System-scoped
+     * credentials are for Jenkins itself, not for jobs).
+     */
+    private static final CredentialsMatcher REGISTRY_CREDENTIALS = CredentialsMatchers.allOf(
+            CredentialsMatchers.anyOf(
+                    CredentialsMatchers.instanceOf(StringCredentials.class),
+                    CredentialsMatchers.instanceOf(StandardUsernamePasswordCredentials.class)),
+            CredentialsMatchers.withScope(CredentialsScope.GLOBAL));
+
+    private String registryUrl;
+    private String credentialsId;
+    private int connectTimeoutSeconds = DEFAULT_CONNECT_TIMEOUT_SECONDS;
+    private int readTimeoutSeconds = DEFAULT_READ_TIMEOUT_SECONDS;
+    private String championAlias = ModelGateRequest.DEFAULT_CHAMPION_ALIAS;
+    private String mlflowUiUrl;
+
+    public MlStagesConfiguration() {
+        load();
+    }
+
+    public static MlStagesConfiguration get() {
+        return ExtensionList.lookupSingleton(MlStagesConfiguration.class);
+    }
+
+    /** Which credentials the registry fields offer: Secret text or Username with password, Global scope. */
+    public static CredentialsMatcher registryCredentialsMatcher() {
+        return REGISTRY_CREDENTIALS;
+    }
+
+    @NonNull
+    @Override
+    public String getDisplayName() {
+        return "ML Stages";
+    }
+
+    @CheckForNull
+    public String getRegistryUrl() {
+        return registryUrl;
+    }
+
+    @DataBoundSetter
+    public void setRegistryUrl(String registryUrl) {
+        this.registryUrl = Util.fixEmptyAndTrim(registryUrl);
+        save();
+    }
+
+    @CheckForNull
+    public String getCredentialsId() {
+        return credentialsId;
+    }
+
+    @DataBoundSetter
+    public void setCredentialsId(String credentialsId) {
+        this.credentialsId = Util.fixEmptyAndTrim(credentialsId);
+        save();
+    }
+
+    public int getConnectTimeoutSeconds() {
+        return connectTimeoutSeconds > 0 ? connectTimeoutSeconds : DEFAULT_CONNECT_TIMEOUT_SECONDS;
+    }
+
+    @DataBoundSetter
+    public void setConnectTimeoutSeconds(int connectTimeoutSeconds) {
+        this.connectTimeoutSeconds = connectTimeoutSeconds > 0 ? connectTimeoutSeconds : DEFAULT_CONNECT_TIMEOUT_SECONDS;
+        save();
+    }
+
+    public int getReadTimeoutSeconds() {
+        return readTimeoutSeconds > 0 ? readTimeoutSeconds : DEFAULT_READ_TIMEOUT_SECONDS;
+    }
+
+    @DataBoundSetter
+    public void setReadTimeoutSeconds(int readTimeoutSeconds) {
+        this.readTimeoutSeconds = readTimeoutSeconds > 0 ? readTimeoutSeconds : DEFAULT_READ_TIMEOUT_SECONDS;
+        save();
+    }
+
+    /** The alias modelGate compares with when a step names a model but no alias. */
+    @NonNull
+    public String getChampionAlias() {
+        return championAlias != null ? championAlias : ModelGateRequest.DEFAULT_CHAMPION_ALIAS;
+    }
+
+    @DataBoundSetter
+    public void setChampionAlias(String championAlias) {
+        String value = Util.fixEmptyAndTrim(championAlias);
+        this.championAlias = value != null ? value : ModelGateRequest.DEFAULT_CHAMPION_ALIAS;
+        save();
+    }
+
+    /** The MLflow web UI, for links to runs and model versions; null when not set. */
+    @CheckForNull
+    public String getMlflowUiUrl() {
+        return mlflowUiUrl;
+    }
+
+    @DataBoundSetter
+    public void setMlflowUiUrl(String mlflowUiUrl) {
+        this.mlflowUiUrl = Util.fixEmptyAndTrim(mlflowUiUrl);
+        save();
+    }
+
+    /** Applies the configured connect and read timeouts to a registry configuration being built. */
+    public RegistryConfig.Builder withTimeouts(@NonNull RegistryConfig.Builder builder) {
+        return builder.connectTimeout(Duration.ofSeconds(getConnectTimeoutSeconds()))
+                .readTimeout(Duration.ofSeconds(getReadTimeoutSeconds()));
+    }
+
+    /**
+     * The engine's form of a Jenkins credential: Secret text is a bearer token, Username with
+     * password is HTTP basic authentication.
+     *
+     * @throws IllegalArgumentException for any other kind (the message names the ID, never a secret)
+     */
+    public static RegistryCredentials toRegistryCredentials(@NonNull StandardCredentials credentials) {
+        if (credentials instanceof StringCredentials token) {
+            return RegistryCredentials.bearer(token.getSecret().getPlainText());
+        }
+        if (credentials instanceof StandardUsernamePasswordCredentials user) {
+            return RegistryCredentials.basic(user.getUsername(), user.getPassword().getPlainText());
+        }
+        throw new IllegalArgumentException("credentials '" + credentials.getId()
+                + "' are neither Secret text (a token) nor Username with password");
+    }
+
+    @POST
+    public FormValidation doCheckRegistryUrl(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        String url = Util.fixEmptyAndTrim(value);
+        if (url == null) {
+            return FormValidation.warning("Without a registry URL, steps need registryUrl or MLFLOW_TRACKING_URI.");
+        }
+        try {
+            RegistryConfig.builder(url);
+            return FormValidation.ok();
+        } catch (IllegalArgumentException e) {
+            return FormValidation.error(e.getMessage());
+        }
+    }
+
+    @POST
+    public ListBoxModel doFillCredentialsIdItems(@QueryParameter String credentialsId) {
+        StandardListBoxModel result = new StandardListBoxModel();
+        if (!Jenkins.get().hasPermission(Jenkins.ADMINISTER)) {
+            return result.includeCurrentValue(credentialsId);
+        }
+        List<DomainRequirement> anyDomain = List.of();
+        return result.includeEmptyValue()
+                .includeMatchingAs(ACL.SYSTEM2, Jenkins.get(), StandardCredentials.class, anyDomain, REGISTRY_CREDENTIALS)
+                .includeCurrentValue(credentialsId);
+    }
+
+    /** Connects to the registry with the values in the form (not yet saved) and says what answered. */
+    @POST
+    public FormValidation doTestConnection(@QueryParameter String registryUrl, @QueryParameter String credentialsId) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        String url = Util.fixEmptyAndTrim(registryUrl);
+        if (url == null) {
+            return FormValidation.error("Enter the registry URL first.");
+        }
+        String id = Util.fixEmptyAndTrim(credentialsId);
+        StandardCredentials credentials = null;
+        if (id != null) {
+            List<DomainRequirement> anyDomain = List.of();
+            credentials = CredentialsProvider.findCredentialByIdInItemGroup(
+                    id, StandardCredentials.class, Jenkins.get(), ACL.SYSTEM2, anyDomain);
+            if (credentials == null) {
+                return FormValidation.error("No credentials with ID '" + id + "' were found.");
+            }
+            if (credentials.getScope() == CredentialsScope.SYSTEM) {
+                return FormValidation.error("The credentials '" + id
+                        + "' have System scope, which builds cannot use: give them Global scope.");
+            }
+        }
+        try {
+            RegistryConfig.Builder builder = withTimeouts(RegistryConfig.builder(url));
+            if (credentials != null) {
+                builder.credentials(toRegistryCredentials(credentials));
+            }
+            try (MlflowRegistry registry = new MlflowRegistry(builder.build())) {
+                ServerInfo info = registry.probe();
+                return FormValidation.ok("MLflow " + info.version() + " at " + info.baseUrl()
+                        + (info.authenticatedUser() == null ? "" : ", authenticated as " + info.authenticatedUser()));
+            }
+        } catch (IllegalArgumentException | RegistryException e) {
+            return FormValidation.error(oneLine(e.getMessage()));
+        }
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "failed without a message" : message.strip().replaceAll("\\s+", " ");
+    }
+}

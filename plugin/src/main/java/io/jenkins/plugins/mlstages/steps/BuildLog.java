@@ -1,0 +1,24 @@
+package io.jenkins.plugins.mlstages.steps;
+
+import io.jenkins.plugins.mlstages.report.StageLog;
+import java.io.PrintStream;
+import java.util.Locale;
+
+/** The engine's {@link StageLog} on the controller: one line in the build log per message. */
+final class BuildLog implements StageLog {
+    private final PrintStream out;
+
+    BuildLog(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public void info(String message) {
+        out.println(message);
+    }
+
+    @Override
+    public void progress(String task, double share, String detail) {
+        out.println(String.format(Locale.ROOT, "%s: %.0f%% (%s)", task, share * 100, detail));
+    }
+}

@@ -1,0 +1,304 @@
+package io.jenkins.plugins.mlstages.steps;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.AbortException;
+import hudson.Extension;
+import hudson.FilePath;
+import hudson.Util;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import io.jenkins.plugins.mlstages.data.DataFormat;
+import io.jenkins.plugins.mlstages.data.ValidateDataRequest;
+import io.jenkins.plugins.mlstages.report.ReportWriter;
+import io.jenkins.plugins.mlstages.report.Status;
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.jenkinsci.plugins.workflow.graph.FlowNode;
+import org.jenkinsci.plugins.workflow.steps.Step;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+
+/**
+ * {@code validateData}: schema, quality and drift checks of a dataset in the workspace, run on the
+ * agent (the CLI's {@code mlstages validate-data}). Returns a map of plain values: {@code status},
+ * {@code rows}, {@code failedChecks}, {@code driftedColumns} (with a reference), {@code metrics}.
+ */
+public final class ValidateDataStep extends Step {
+    static final int DEFAULT_MAX_ERRORS = 5;
+
+    private final String data;
+    private String format;
+    private String schema;
+    private String reference;
+    private String referenceFormat;
+    private String report;
+    private String delimiter;
+    private String quote;
+    private String encoding;
+    private String comment;
+    private String datasetName;
+    private int maxErrors = DEFAULT_MAX_ERRORS;
+    private int sampleSize = ValidateDataRequest.DEFAULT_SAMPLE_SIZE;
+    private String failOn = Verdict.DEFAULT_FAIL_ON;
+    private String unstableOn = Verdict.DEFAULT_UNSTABLE_ON;
+
+    @DataBoundConstructor
+    public ValidateDataStep(String data) {
+        this.data = Util.fixEmptyAndTrim(data);
+        if (this.data == null) {
+            throw new IllegalArgumentException("validateData needs data: the dataset's path in the workspace");
+        }
+    }
+
+    public String getData() {
+        return data;
+    }
+
+    public String getFormat() {
+        return format;
+    }
+
+    /** {@code csv}, {@code jsonl} or {@code parquet}; by default from the file name. */
+    @DataBoundSetter
+    public void setFormat(String format) {
+        this.format = checkFormat(format, "format");
+    }
+
+    public String getSchema() {
+        return schema;
+    }
+
+    @DataBoundSetter
+    public void setSchema(String schema) {
+        this.schema = Util.fixEmptyAndTrim(schema);
+    }
+
+    public String getReference() {
+        return reference;
+    }
+
+    @DataBoundSetter
+    public void setReference(String reference) {
+        this.reference = Util.fixEmptyAndTrim(reference);
+    }
+
+    public String getReferenceFormat() {
+        return referenceFormat;
+    }
+
+    @DataBoundSetter
+    public void setReferenceFormat(String referenceFormat) {
+        this.referenceFormat = checkFormat(referenceFormat, "referenceFormat");
+    }
+
+    public String getReport() {
+        return report;
+    }
+
+    @DataBoundSetter
+    public void setReport(String report) {
+        this.report = Util.fixEmptyAndTrim(report);
+    }
+
+    public String getDelimiter() {
+        return delimiter;
+    }
+
+    /** One character, or {@code tab}. Not trimmed: a space is a valid delimiter. */
+    @DataBoundSetter
+    public void setDelimiter(String delimiter) {
+        this.delimiter = Util.fixEmpty(delimiter);
+    }
+
+    public String getQuote() {
+        return quote;
+    }
+
+    @DataBoundSetter
+    public void setQuote(String quote) {
+        this.quote = Util.fixEmpty(quote);
+    }
+
+    public String getEncoding() {
+        return encoding;
+    }
+
+    @DataBoundSetter
+    public void setEncoding(String encoding) {
+        this.encoding = Util.fixEmptyAndTrim(encoding);
+    }
+
+    public String getComment() {
+        return comment;
+    }
+
+    @DataBoundSetter
+    public void setComment(String comment) {
+        this.comment = Util.fixEmpty(comment);
+    }
+
+    public String getDatasetName() {
+        return datasetName;
+    }
+
+    @DataBoundSetter
+    public void setDatasetName(String datasetName) {
+        this.datasetName = Util.fixEmptyAndTrim(datasetName);
+    }
+
+    public int getMaxErrors() {
+        return maxErrors;
+    }
+
+    @DataBoundSetter
+    public void setMaxErrors(int maxErrors) {
+        if (maxErrors < 0) {
+            throw new IllegalArgumentException("maxErrors must be 0 or more, was " + maxErrors);
+        }
+        this.maxErrors = maxErrors;
+    }
+
+    public int getSampleSize() {
+        return sampleSize;
+    }
+
+    @DataBoundSetter
+    public void setSampleSize(int sampleSize) {
+        if (sampleSize < 100) {
+            throw new IllegalArgumentException("sampleSize must be at least 100, was " + sampleSize);
+        }
+        this.sampleSize = sampleSize;
+    }
+
+    public String getFailOn() {
+        return failOn;
+    }
+
+    /** {@code FAILED} (default), {@code WARNING} or {@code NEVER}: the verdict from which the step fails. */
+    @DataBoundSetter
+    public void setFailOn(String failOn) {
+        this.failOn = Verdict.threshold(failOn, Verdict.DEFAULT_FAIL_ON, "failOn");
+    }
+
+    public String getUnstableOn() {
+        return unstableOn;
+    }
+
+    /** {@code WARNING} (default), {@code FAILED} or {@code NEVER}: the verdict from which the stage is UNSTABLE. */
+    @DataBoundSetter
+    public void setUnstableOn(String unstableOn) {
+        this.unstableOn = Verdict.threshold(unstableOn, Verdict.DEFAULT_UNSTABLE_ON, "unstableOn");
+    }
+
+    private static String checkFormat(String value, String option) {
+        String v = Util.fixEmptyAndTrim(value);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return DataFormat.parse(v).name().toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public StepExecution start(StepContext context) throws Exception {
+        return new Execution(this, context);
+    }
+
+    static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
+        private static final long serialVersionUID = 1L;
+
+        private final transient ValidateDataStep step;
+
+        Execution(ValidateDataStep step, StepContext context) {
+            super(context);
+            this.step = step;
+        }
+
+        @Override
+        protected Map<String, Object> run() throws Exception {
+            StepContext context = getContext();
+            FilePath workspace = context.get(FilePath.class);
+            TaskListener listener = context.get(TaskListener.class);
+            PrintStream log = listener.getLogger();
+
+            ValidateDataCallable.Outcome outcome = workspace.act(new ValidateDataCallable(step));
+            outcome.log.forEach(log::println);
+            if (outcome.error != null) {
+                throw new AbortException("validateData: " + outcome.error);
+            }
+            outcome.failedFindings.forEach(log::println);
+
+            JsonNode result = ReportWriter.mapper().readTree(outcome.json);
+            Status status = Status.valueOf(result.path("status").asText());
+            Map<String, Double> metrics = numbers(result.path("metrics"));
+            long rows = metrics.getOrDefault("rows", 0.0).longValue();
+            long failed = metrics.getOrDefault("failed_checks", 0.0).longValue();
+            Double drifted = metrics.get("drifted_columns");
+            String summary = "validateData " + status + ": " + step.data + ", " + rows + " rows, " + failed + " of "
+                    + result.path("findings").size() + " checks failed"
+                    + (drifted == null ? "" : ", " + drifted.longValue() + " columns drifted");
+            Verdict.apply(status, step.failOn, step.unstableOn, summary, context.get(Run.class),
+                    context.get(FlowNode.class), listener);
+
+            Map<String, Object> values = new LinkedHashMap<>();
+            values.put("status", status.name());
+            values.put("rows", rows);
+            values.put("failedChecks", failed);
+            if (drifted != null) {
+                values.put("driftedColumns", drifted.longValue());
+            }
+            values.put("metrics", new LinkedHashMap<>(metrics));
+            if (step.report != null) {
+                values.put("report", step.report);
+            }
+            return values;
+        }
+    }
+
+    /** The numeric fields of a JSON object, in order. */
+    static Map<String, Double> numbers(JsonNode object) {
+        Map<String, Double> values = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> field : object.properties()) {
+            if (field.getValue().isNumber()) {
+                values.put(field.getKey(), field.getValue().asDouble());
+            }
+        }
+        return values;
+    }
+
+    @Extension
+    public static final class DescriptorImpl extends StepDescriptor {
+        @Override
+        public String getFunctionName() {
+            return "validateData";
+        }
+
+        @NonNull
+        @Override
+        public String getDisplayName() {
+            return "Validate a dataset (schema, quality, drift)";
+        }
+
+        @Override
+        public Set<? extends Class<?>> getRequiredContext() {
+            return Set.of(FilePath.class, Run.class, TaskListener.class, FlowNode.class);
+        }
+
+        @Override
+        public String argumentsToString(@NonNull Map<String, Object> namedArgs) {
+            Object data = namedArgs.get("data");
+            return data == null ? null : data.toString();
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.jenkins.plugins.mlstages.config;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
+
+import com.cloudbees.plugins.credentials.CredentialsScope;
+import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
+import hudson.util.Secret;
+import io.jenkins.plugins.mlstages.registry.RegistryCredentials;
+import org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl;
+import org.junit.Rule;
+import org.junit.Test;
+import org.jvnet.hudson.test.JenkinsRule;
+
+public class MlStagesConfigurationTest {
+    @Rule
+    public JenkinsRule j = new JenkinsRule();
+
+    @Test
+    public void defaults() {
+        MlStagesConfiguration config = MlStagesConfiguration.get();
+        assertNull(config.getRegistryUrl());
+        assertNull(config.getCredentialsId());
+        assertEquals("champion", config.getChampionAlias());
+        assertEquals(10, config.getConnectTimeoutSeconds());
+        assertEquals(60, config.getReadTimeoutSeconds());
+    }
+
+    @Test
+    public void configRoundTrip() throws Exception {
+        StringCredentialsImpl token = new StringCredentialsImpl(
+                CredentialsScope.GLOBAL, "mlflow-token", "MLflow token", Secret.fromString("s3cr3t-t0ken"));
+        SystemCredentialsProvider.getInstance().getCredentials().add(token);
+        SystemCredentialsProvider.getInstance().save();
+
+        MlStagesConfiguration config = MlStagesConfiguration.get();
+        config.setRegistryUrl("https://mlflow.example.com/prefix");
+        config.setCredentialsId("mlflow-token");
+        config.setConnectTimeoutSeconds(5);
+        config.setReadTimeoutSeconds(30);
+        config.setChampionAlias("production");
+        config.setMlflowUiUrl("https://mlflow-ui.example.com");
+
+        j.configRoundtrip();
+
+        assertConfigured(MlStagesConfiguration.get());
+        // what was saved is what a restart loads
+        assertConfigured(new MlStagesConfiguration());
+
+        RegistryCredentials credentials = MlStagesConfiguration.toRegistryCredentials(token);
+        assertEquals(RegistryCredentials.Kind.BEARER, credentials.getKind());
+        assertEquals("bearer token", credentials.toString());
+    }
+
+    private static void assertConfigured(MlStagesConfiguration config) {
+        assertEquals("https://mlflow.example.com/prefix", config.getRegistryUrl());
+        assertEquals("mlflow-token", config.getCredentialsId());
+        assertEquals(5, config.getConnectTimeoutSeconds());
+        assertEquals(30, config.getReadTimeoutSeconds());
+        assertEquals("production", config.getChampionAlias());
+        assertEquals("https://mlflow-ui.example.com", config.getMlflowUiUrl());
+    }
+}

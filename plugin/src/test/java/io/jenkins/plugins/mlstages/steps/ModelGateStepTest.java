@@ -1,0 +1,114 @@
+package io.jenkins.plugins.mlstages.steps;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
+
+import hudson.model.Result;
+import java.util.List;
+import org.jenkinsci.plugins.workflow.actions.WarningAction;
+import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
+import org.jenkinsci.plugins.workflow.graph.FlowNode;
+import org.jenkinsci.plugins.workflow.job.WorkflowJob;
+import org.jenkinsci.plugins.workflow.job.WorkflowRun;
+import org.jenkinsci.plugins.workflow.steps.StepConfigTester;
+import org.junit.ClassRule;
+import org.junit.Rule;
+import org.junit.Test;
+import org.jvnet.hudson.test.BuildWatcher;
+import org.jvnet.hudson.test.JenkinsRule;
+
+public class ModelGateStepTest {
+    @ClassRule
+    public static BuildWatcher buildWatcher = new BuildWatcher();
+
+    @Rule
+    public JenkinsRule j = new JenkinsRule();
+
+    /** A candidate slightly below the champion on f1_score, and the champion's report (no registry). */
+    private static final String REPORTS =
+            "writeFile file: 'candidate.json', text: '{\"schema\":\"ml-stages/v1\",\"stage\":\"evaluate\","
+                    + "\"status\":\"PASSED\",\"metrics\":{\"roc_auc\":0.91,\"f1_score\":0.84}}'\n"
+                    + "writeFile file: 'champion.json', text: '{\"schema\":\"ml-stages/v1\",\"stage\":\"evaluate\","
+                    + "\"status\":\"PASSED\",\"metrics\":{\"roc_auc\":0.90,\"f1_score\":0.85}}'\n";
+
+    private WorkflowRun run(Result expected, String script) throws Exception {
+        WorkflowJob p = j.createProject(WorkflowJob.class);
+        p.setDefinition(new CpsFlowDefinition(script, true));
+        return j.assertBuildStatus(expected, p.scheduleBuild2(0));
+    }
+
+    @Test
+    public void passesAgainstAChampionReport() throws Exception {
+        WorkflowRun b = run(Result.SUCCESS, "node {\n" + REPORTS
+                + "def g = modelGate metrics: 'candidate.json', championMetrics: 'champion.json',"
+                + " rule: ['roc_auc >= 0.85', 'f1_score >= champion.f1_score - 0.02']\n"
+                + "echo \"status=${g.status} rules=${g.rules.size()} first=${g.rules[0].status}"
+                + " champion=${g.champion.source} auc=${g.metrics.roc_auc}\"\n"
+                + "}");
+        j.assertLogContains("PASS roc_auc >= 0.85: 0.9100 vs required 0.8500, margin +0.0600", b);
+        j.assertLogContains("modelGate PASSED: 2 rules, 0 failed, champion from champion.json", b);
+        j.assertLogContains("status=PASSED rules=2 first=PASSED champion=report auc=0.91", b);
+        assertNull(ValidateDataStepTest.warningNode(b));
+    }
+
+    @Test
+    public void failedWarningRuleMarksTheStageUnstable() throws Exception {
+        WorkflowRun b = run(Result.UNSTABLE, "node {\n" + REPORTS
+                + "def g = modelGate metrics: 'candidate.json', championMetrics: 'champion.json',"
+                + " rule: ['roc_auc >= 0.85', 'warning: f1_score >= champion.f1_score'], report: 'out/gate.json'\n"
+                + "echo \"status=${g.status} second=${g.rules[1].status}\"\n"
+                + "echo readFile('out/gate.json')\n"
+                + "}");
+        j.assertLogContains(
+                "FAIL warning: f1_score >= champion.f1_score: 0.8400 vs required 0.8500 (champion 0.8500), margin -0.0100",
+                b);
+        j.assertLogContains("status=WARNING second=FAILED", b);
+        j.assertLogContains("\"stage\" : \"gate\"", b);
+        FlowNode node = ValidateDataStepTest.warningNode(b);
+        assertNotNull(node);
+        WarningAction warning = node.getPersistentAction(WarningAction.class);
+        assertEquals(Result.UNSTABLE, warning.getResult());
+        assertEquals("modelGate WARNING: 2 rules, 1 failed, champion from champion.json", warning.getMessage());
+    }
+
+    @Test
+    public void failedErrorRuleFailsTheBuild() throws Exception {
+        WorkflowRun b = run(Result.FAILURE, "node {\n" + REPORTS
+                + "modelGate metrics: 'candidate.json', rule: ['roc_auc >= 0.95']\n"
+                + "echo 'not reached'\n"
+                + "}");
+        j.assertLogContains("FAIL roc_auc >= 0.95: 0.9100 vs required 0.9500, margin -0.0400", b);
+        j.assertLogContains("modelGate FAILED: 1 rules, 1 failed, no champion", b);
+        j.assertLogNotContains("not reached", b);
+    }
+
+    @Test
+    public void badRuleFailsWithoutStackTrace() throws Exception {
+        WorkflowRun b = run(Result.FAILURE, "node {\n" + REPORTS
+                + "modelGate metrics: 'candidate.json', rule: ['accuracy_score >= 0.5']\n"
+                + "}");
+        j.assertLogContains("modelGate: unknown metric 'accuracy_score' in rule 1", b);
+        j.assertLogNotContains("GateException", b);
+        j.assertLogNotContains("\tat ", b);
+    }
+
+    @Test
+    public void rulesSplitOnLines() {
+        ModelGateStep step = new ModelGateStep("candidate.json", List.of("roc_auc >= 0.85\n\n  f1_score >= 0.8 ", "log_loss <= 0.4"));
+        assertEquals(List.of("roc_auc >= 0.85", "f1_score >= 0.8", "log_loss <= 0.4"), step.getRule());
+        assertEquals("roc_auc >= 0.85\nf1_score >= 0.8\nlog_loss <= 0.4", step.getRuleText());
+    }
+
+    @Test
+    public void configRoundTrip() throws Exception {
+        ModelGateStep step = new ModelGateStep("out/eval.json", List.of("roc_auc >= 0.85", "warning: f1_score >= champion.f1_score"));
+        step.setModel("fraud-detector");
+        step.setChampionAlias("prod");
+        step.setFirstModel("pass");
+        step.setFailOn("WARNING");
+        ModelGateStep after = new StepConfigTester(j).configRoundTrip(step);
+        j.assertEqualDataBoundBeans(step, after);
+        assertEquals(2, after.getRule().size());
+    }
+}
