@@ -195,6 +195,15 @@ public final class EvaluateModel {
             classes = c.classesOfLabelsAndPredictions();
             labels = c.classIndices(c.labels, classes, request.label());
             predicted = c.classIndices(c.predictedLabels, classes, request.predictionColumn());
+            if (classes.size() < 2) {
+                // scikit-learn still scores one class; the averages say nothing then.
+                metrics.put("example_count", (double) labels.length);
+                metrics.put("accuracy_score", 1.0);
+                findings.add(new Finding("evaluate.one_class", null, Severity.WARNING, false,
+                        "labels and predictions hold one class only (" + classes.get(0) + "): only accuracy is defined",
+                        classes.toString(), "at least 2 classes"));
+                return new Outcome(null, new long[][] {{labels.length}}, classes, null);
+            }
             r = MulticlassMetrics.evaluate(labels, predicted, classes.size());
         } else {
             int k = request.scoreColumns().size();
@@ -311,15 +320,23 @@ public final class EvaluateModel {
                         request.minSliceSize(), threshold, null, request.positiveLabel(), 0, request.level(),
                         request.seed(), null, null, request.curvePoints());
                 Columns subset = c.subset(rows);
-                switch (request.task()) {
-                    case BINARY:
-                        binary(sliceRequest, subset, sliceMetrics, new LinkedHashMap<>(), new LinkedHashMap<>(), ignored);
-                        break;
-                    case MULTICLASS:
-                        multiclass(sliceRequest, subset, sliceMetrics, new LinkedHashMap<>(), ignored);
-                        break;
-                    default:
-                        regression(sliceRequest, subset, sliceMetrics, new LinkedHashMap<>(), ignored);
+                try {
+                    switch (request.task()) {
+                        case BINARY:
+                            binary(sliceRequest, subset, sliceMetrics, new LinkedHashMap<>(), new LinkedHashMap<>(), ignored);
+                            break;
+                        case MULTICLASS:
+                            multiclass(sliceRequest, subset, sliceMetrics, new LinkedHashMap<>(), ignored);
+                            break;
+                        default:
+                            regression(sliceRequest, subset, sliceMetrics, new LinkedHashMap<>(), ignored);
+                    }
+                } catch (IllegalArgumentException undefined) {
+                    findings.add(new Finding("evaluate.slice_undefined", key, Severity.INFO, false, key
+                            + ": metrics undefined on this slice: " + undefined.getMessage(), String.valueOf(rows.length),
+                            "metrics"));
+                    slices.add(new EvaluateResult.SliceMetrics(key, column, group.getKey(), rows.length, false, null));
+                    continue;
                 }
                 slices.add(new EvaluateResult.SliceMetrics(key, column, group.getKey(), rows.length, true, sliceMetrics));
             }
@@ -608,8 +625,8 @@ public final class EvaluateModel {
         List<String> classesOfLabelsAndPredictions() {
             TreeSet<String> classes = new TreeSet<>(EvaluateModel::compareClasses);
             for (int i = 0; i < rows; i++) {
-                classes.add(labels.get(i));
-                classes.add(predictedLabels.get(i));
+                classes.add(canonicalClass(labels.get(i)));
+                classes.add(canonicalClass(predictedLabels.get(i)));
             }
             return new ArrayList<>(classes);
         }
@@ -624,8 +641,7 @@ public final class EvaluateModel {
                 String value = column.get(i);
                 Integer k = index.get(value);
                 if (k == null) {
-                    Double number = ColumnType.parseDouble(value);
-                    k = number != null && number == Math.rint(number) ? index.get(String.valueOf(number.longValue())) : null;
+                    k = index.get(canonicalClass(value));
                 }
                 if (k == null) {
                     throw new DataFormatException(file, lines[i], name, "label '" + value + "' is outside the known classes "
@@ -680,6 +696,16 @@ public final class EvaluateModel {
             }
             return picked;
         }
+    }
+
+    /** A class label with numbers written one way: 1, 1.0 and 1.00 are the class 1 (Parquet int vs float columns). */
+    static String canonicalClass(String value) {
+        Double number = ColumnType.parseDouble(value);
+        if (number == null) {
+            return value;
+        }
+        return number == Math.rint(number) && Math.abs(number) < 1e15 ? Long.toString(number.longValue())
+                : Double.toString(number);
     }
 
     /** Numbers before text, numerically; then text in order. */
