@@ -73,6 +73,10 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--champion-score", paramLabel = "COL", description = "binary: the champion's score on the same rows (paired bootstrap)")
     String championScore;
 
+    @Option(names = "--champion-predictions", paramLabel = "PATH",
+            description = "binary: a second file with --champion-score for the same rows in the same order")
+    Path championPredictions;
+
     @Option(names = "--sensitive", paramLabel = "COL", description = "binary: compare groups of this column for fairness")
     String sensitive;
 
@@ -103,7 +107,7 @@ final class EvaluateCommand implements Callable<Integer> {
         EvaluateRequest request = new EvaluateRequest(predictions, dataFormat, CsvOptions.defaults(), Task.parse(task), label,
                 scores, prediction, slices, minSliceSize, threshold,
                 thresholdMetric == null ? null : thresholdMetric.toLowerCase(Locale.ROOT), positiveLabel, resamples, level,
-                seed, championScore, sensitive, EvaluateRequest.DEFAULT_CURVE_POINTS);
+                seed, championScore, sensitive, EvaluateRequest.DEFAULT_CURVE_POINTS, championPredictions);
         EvaluateResult result = new EvaluateModel(main.log()).run(request);
         if (report != null) {
             ReportWriter.write(report, result);

@@ -46,10 +46,13 @@ public final class EvaluateModel {
         DataFormatException.requireFile(file);
         DataFormat format = request.format() != null ? request.format() : DataFormat.fromFileName(file).orElseThrow(
                 () -> new DataFormatException(file, 0, null, "cannot tell the format from the file name: pass --format"));
-        Columns columns = new Columns(request, file);
+        Columns columns = new Columns(request, file, request.championPredictions() == null);
         TableReaders.forFormat(format, request.csv()).read(file, columns);
         if (columns.rows == 0) {
             throw new DataFormatException(file, 0, null, "has no prediction rows");
+        }
+        if (request.championPredictions() != null) {
+            columns.championScores = championScores(request, columns.rows);
         }
         List<Finding> findings = new ArrayList<>();
         Map<String, Double> metrics = new LinkedHashMap<>();
@@ -85,6 +88,47 @@ public final class EvaluateModel {
         return new EvaluateResult(status, findings, metrics, lineage, request.task().toString(), columns.rows,
                 outcome.threshold, intervals, paired.isEmpty() ? null : paired, slices.isEmpty() ? null : slices,
                 fairness, outcome.confusion, outcome.classes, outcome.curves);
+    }
+
+    /**
+     * The champion's scores from a second file: the same rows in the same order, so a count that differs
+     * is an error rather than a guess.
+     */
+    private static NumberColumn championScores(EvaluateRequest request, int rows) throws DataFormatException, IOException {
+        Path file = request.championPredictions();
+        DataFormatException.requireFile(file);
+        DataFormat format = DataFormat.fromFileName(file).orElseThrow(
+                () -> new DataFormatException(file, 0, null, "cannot tell the format from the file name"));
+        NumberColumn scores = new NumberColumn();
+        String column = request.championScoreColumn();
+        TableReaders.forFormat(format, request.csv()).read(file, new RowSink() {
+            private int index = -1;
+
+            @Override
+            public void header(List<String> names) throws DataFormatException {
+                index = names.indexOf(column);
+                if (index < 0) {
+                    throw new DataFormatException(file, 0, null, "--champion-score: no column '" + column
+                            + "'; the columns are " + String.join(", ", names));
+                }
+            }
+
+            @Override
+            public void row(long row, long line, String[] values) throws DataFormatException {
+                String text = values[index];
+                Double value = text == null ? null : ColumnType.parseDouble(text);
+                if (value == null) {
+                    throw new DataFormatException(file, line, column, text == null ? "the value is missing"
+                            : "'" + text + "' is not a finite number");
+                }
+                scores.add(value);
+            }
+        });
+        if (scores.size() != rows) {
+            throw new DataFormatException(file, 0, null, "has " + scores.size() + " rows, the candidate's predictions have "
+                    + rows + ": a paired comparison needs the champion's scores for the same rows, in the same order");
+        }
+        return scores;
     }
 
     /** Per-task facts the result needs besides the metrics. */
@@ -453,6 +497,10 @@ public final class EvaluateModel {
         double[] toArray() {
             return Arrays.copyOf(values, size);
         }
+
+        int size() {
+            return size;
+        }
     }
 
     /** The columns the evaluation needs, read in one pass; values are checked as they arrive. */
@@ -474,9 +522,17 @@ public final class EvaluateModel {
         private int sensitiveIndex = -1;
         private long[] lines = new long[1024];
 
+        private final boolean championInFile;
+
         Columns(EvaluateRequest request, Path file) {
+            this(request, file, true);
+        }
+
+        /** @param championInFile whether the champion's score column is read from this file */
+        Columns(EvaluateRequest request, Path file, boolean championInFile) {
             this.request = request;
             this.file = file;
+            this.championInFile = championInFile;
         }
 
         @Override
@@ -491,7 +547,7 @@ public final class EvaluateModel {
                 scoreIndex[i] = index(names, request.scoreColumns().get(i), "--score");
                 scores.add(new NumberColumn());
             }
-            if (request.championScoreColumn() != null) {
+            if (request.championScoreColumn() != null && championInFile) {
                 championIndex = index(names, request.championScoreColumn(), "--champion-score");
                 championScores = new NumberColumn();
             }
@@ -532,7 +588,7 @@ public final class EvaluateModel {
             for (int i = 0; i < scoreIndex.length; i++) {
                 scores.get(i).add(number(values[scoreIndex[i]], line, request.scoreColumns().get(i)));
             }
-            if (championScores != null) {
+            if (championIndex >= 0) {
                 championScores.add(number(values[championIndex], line, request.championScoreColumn()));
             }
             for (int i = 0; i < sliceIndex.length; i++) {

@@ -20,11 +20,13 @@ import io.jenkins.plugins.mlstages.data.DataFormat;
  * @param resamples bootstrap resamples for confidence intervals; 0 for none
  * @param championScoreColumn binary: the champion's score on the same rows, for a paired bootstrap of the difference
  * @param sensitiveColumn binary: a column whose groups are compared for fairness
+ * @param championPredictions a second file holding {@code championScoreColumn} for the same rows in the same
+ *     order; null when that column is in {@code predictions}
  */
 public record EvaluateRequest(Path predictions, DataFormat format, CsvOptions csv, Task task, String label,
         List<String> scoreColumns, String predictionColumn, List<String> sliceColumns, int minSliceSize, Double threshold,
         String thresholdMetric, String positiveLabel, int resamples, double level, long seed, String championScoreColumn,
-        String sensitiveColumn, int curvePoints) {
+        String sensitiveColumn, int curvePoints, Path championPredictions) {
     public static final int DEFAULT_MIN_SLICE_SIZE = 30;
     public static final int DEFAULT_CURVE_POINTS = 300;
 
@@ -75,6 +77,19 @@ public record EvaluateRequest(Path predictions, DataFormat format, CsvOptions cs
         if ((championScoreColumn != null || sensitiveColumn != null) && task != Task.BINARY) {
             throw new IllegalArgumentException("--champion-score and --sensitive are for binary tasks");
         }
+        if (championPredictions != null && championScoreColumn == null) {
+            throw new IllegalArgumentException("--champion-predictions needs --champion-score: the column to read from it");
+        }
+    }
+
+    /** Without a separate champion predictions file. */
+    public EvaluateRequest(Path predictions, DataFormat format, CsvOptions csv, Task task, String label,
+            List<String> scoreColumns, String predictionColumn, List<String> sliceColumns, int minSliceSize,
+            Double threshold, String thresholdMetric, String positiveLabel, int resamples, double level, long seed,
+            String championScoreColumn, String sensitiveColumn, int curvePoints) {
+        this(predictions, format, csv, task, label, scoreColumns, predictionColumn, sliceColumns, minSliceSize, threshold,
+                thresholdMetric, positiveLabel, resamples, level, seed, championScoreColumn, sensitiveColumn, curvePoints,
+                null);
     }
 
     /** A binary evaluation of {@code score} against {@code label} with the defaults. */

@@ -454,4 +454,22 @@ public class EvaluateModelTest {
         assertEquals(2, result.slices().size());
         assertEquals(1.0, result.slices().get(1).metrics().get("accuracy_score"), 0);
     }
+
+    @Test
+    public void championPredictionsInASecondFileMustHaveTheSameRows() throws Exception {
+        Path candidate = folder.getRoot().toPath().resolve("cand.csv");
+        Path champion = folder.getRoot().toPath().resolve("champ.csv");
+        java.nio.file.Files.writeString(candidate, "y,s\n1,0.9\n0,0.2\n1,0.6\n0,0.4\n");
+        java.nio.file.Files.writeString(champion, "c\n0.8\n0.3\n0.4\n");
+        EvaluateRequest request = new EvaluateRequest(candidate, null, null, Task.BINARY, "y", java.util.List.of("s"), null,
+                java.util.List.of(), 1, null, null, null, 20, 0.95, 42, "c", null, 300, champion);
+        io.jenkins.plugins.mlstages.data.DataFormatException e = org.junit.Assert.assertThrows(
+                io.jenkins.plugins.mlstages.data.DataFormatException.class,
+                () -> new EvaluateModel(io.jenkins.plugins.mlstages.report.StageLog.NONE).run(request));
+        assertEquals(champion + ": has 3 rows, the candidate's predictions have 4: a paired comparison needs the "
+                + "champion's scores for the same rows, in the same order", e.getMessage());
+        java.nio.file.Files.writeString(champion, "c\n0.8\n0.3\n0.4\n0.1\n");
+        EvaluateResult result = new EvaluateModel(io.jenkins.plugins.mlstages.report.StageLog.NONE).run(request);
+        assertEquals(0.0, result.paired().get("roc_auc").estimate(), 1e-12);
+    }
 }
