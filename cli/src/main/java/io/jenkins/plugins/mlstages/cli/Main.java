@@ -67,6 +67,7 @@ public final class Main implements Runnable {
         commandLine.addSubcommand(new ValidateDataCommand(main));
         commandLine.addSubcommand(new EvaluateCommand(main));
         commandLine.addSubcommand(new GateCommand(main));
+        commandLine.addSubcommand(new RegisterCommand(main));
         commandLine.addSubcommand(new CommandLine(new RegistryCommand())
                 .addSubcommand(new RegistryCheckCommand(main)));
         commandLine.setOut(out).setErr(err)
