@@ -3,7 +3,8 @@
 # (pinned release, in target/), then runs the stages with the mlstages CLI against it.
 # Stages so far: registry check, validate data (schema + drift against the training data), train (a
 # scikit-learn script, recorded as an MLflow run), evaluate (with the champion's predictions on the same
-# rows), gate. Later issues add register, the HTML report and a canary.
+# rows), gate, register (the MLflow 3 logged model, with lineage from the reports). Later issues add
+# the HTML report and a canary.
 # Usage: examples/run-pipeline.sh        (from anywhere; writes only under target/example)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -58,5 +59,10 @@ bin/mlstages gate --metrics "$work/evaluate.json" --champion-metrics "$work/cham
   --rule 'paired(roc_auc) >= 0' \
   --rule 'warning: all slices.roc_auc >= 0.6' \
   --report "$work/gate.json"
+
+echo "== stage: register (the logged model, lineage tags from the reports; once per build key)"
+bin/mlstages register --model fraud-detector --model-id "$(cat "$work/model_id")" --alias candidate \
+  --from-report "$work/validate-data.json" --from-report "$work/gate.json" --build-key "example-$run_id" \
+  --description "example fraud model" --report "$work/register.json"
 
 echo "== pipeline finished; reports in $work"

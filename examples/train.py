@@ -41,16 +41,14 @@ pd.DataFrame({
 print(f"wrote {out / 'predictions.csv'} ({len(new)} rows)")
 
 if os.environ.get("MLFLOW_TRACKING_URI"):
-    from mlflow import MlflowClient
+    import mlflow
 
-    client = MlflowClient()
-    experiment = client.get_experiment_by_name("ml-stages-example")
-    experiment_id = experiment.experiment_id if experiment else client.create_experiment("ml-stages-example")
-    run = client.create_run(experiment_id, run_name="train-fraud-model")
-    for key, value in candidate.get_params().items():
-        if value is not None:
-            client.log_param(run.info.run_id, key, str(value))
-    client.set_tag(run.info.run_id, "mlflow.source.name", "examples/train.py")
-    client.set_terminated(run.info.run_id)
+    mlflow.set_experiment("ml-stages-example")
+    with mlflow.start_run(run_name="train-fraud-model") as run:
+        mlflow.log_params({k: v for k, v in candidate.get_params().items() if v is not None})
+        mlflow.set_tag("mlflow.source.name", "examples/train.py")
+        info = mlflow.sklearn.log_model(candidate, name="model", input_example=features(new).head(3).astype(float),
+                                        skops_trusted_types=["sklearn.tree._tree.Tree"])
     (out / "run_id").write_text(run.info.run_id)
-    print(f"training recorded as MLflow run {run.info.run_id}")
+    (out / "model_id").write_text(info.model_id)
+    print(f"training recorded as MLflow run {run.info.run_id}, model logged as {info.model_id}")
