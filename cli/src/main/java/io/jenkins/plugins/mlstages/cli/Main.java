@@ -68,6 +68,7 @@ public final class Main implements Runnable {
         commandLine.addSubcommand(new EvaluateCommand(main));
         commandLine.addSubcommand(new GateCommand(main));
         commandLine.addSubcommand(new RegisterCommand(main));
+        commandLine.addSubcommand(new LineageCommand(main));
         commandLine.addSubcommand(new CommandLine(new RegistryCommand())
                 .addSubcommand(new RegistryCheckCommand(main)));
         commandLine.setOut(out).setErr(err)
