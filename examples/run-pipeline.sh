@@ -65,4 +65,7 @@ bin/mlstages register --model fraud-detector --model-id "$(cat "$work/model_id")
   --from-report "$work/validate-data.json" --from-report "$work/gate.json" --build-key "example-$run_id" \
   --description "example fraud model" --report "$work/register.json"
 
+echo "== lineage of the registered version, from the registry alone"
+bin/mlstages lineage --model fraud-detector --version 1 --report "$work/lineage.json"
+
 echo "== pipeline finished; reports in $work"
