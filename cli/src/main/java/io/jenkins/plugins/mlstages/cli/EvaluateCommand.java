@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 import io.jenkins.plugins.mlstages.data.CsvOptions;
 import io.jenkins.plugins.mlstages.data.DataFormat;
@@ -20,16 +19,13 @@ import io.jenkins.plugins.mlstages.registry.RetryPolicy;
 import io.jenkins.plugins.mlstages.report.Finding;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code mlstages evaluate}: metrics of a model from its predictions file. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Compute a model's metrics from a predictions file, with bootstrap intervals, slices and fairness.",
             "Exit 0 done (warnings allowed), 2 bad usage or unreadable input, 3 registry error."})
-final class EvaluateCommand implements Callable<Integer> {
+final class EvaluateCommand extends StageCommand {
     @Option(names = "--predictions", required = true, paramLabel = "PATH", description = "predictions file (CSV, JSON lines or Parquet)")
     Path predictions;
 
@@ -89,16 +85,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--run-id", paramLabel = "ID", description = "log the metrics, and the report as an artifact, to this MLflow run")
     String runId;
 
-    @Mixin
-    RegistryOptions registry;
-
-    @Spec
-    CommandSpec spec;
-
-    private final Main main;
-
     EvaluateCommand(Main main) {
-        this.main = main;
+        super(main);
     }
 
     @Override
@@ -150,8 +138,4 @@ final class EvaluateCommand implements Callable<Integer> {
         out(line.toString());
     }
 
-    private void out(String line) {
-        spec.commandLine().getOut().println(line);
-        spec.commandLine().getOut().flush();
-    }
 }

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,16 +21,13 @@ import io.jenkins.plugins.mlstages.registry.RetryPolicy;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
 import io.jenkins.plugins.mlstages.report.Status;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code mlstages gate}: rules over a candidate's metrics and the champion's, each explained in one line. */
 @Command(name = "gate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Judge a candidate model by rules over its metrics and the champion's (docs/gate.md).",
             "Exit 0 passed (warnings allowed), 1 an error rule failed, 2 bad rule or report, 3 registry error."})
-final class GateCommand implements Callable<Integer> {
+final class GateCommand extends StageCommand {
     @Option(names = "--metrics", required = true, paramLabel = "REPORT.json", description = "the candidate's report from mlstages evaluate")
     Path metrics;
 
@@ -54,16 +50,8 @@ final class GateCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "PATH.json", description = "write the JSON report here")
     Path report;
 
-    @Mixin
-    RegistryOptions registry;
-
-    @Spec
-    CommandSpec spec;
-
-    private final Main main;
-
     GateCommand(Main main) {
-        this.main = main;
+        super(main);
     }
 
     @Override
@@ -103,8 +91,4 @@ final class GateCommand implements Callable<Integer> {
         }
     }
 
-    private void out(String line) {
-        spec.commandLine().getOut().println(line);
-        spec.commandLine().getOut().flush();
-    }
 }

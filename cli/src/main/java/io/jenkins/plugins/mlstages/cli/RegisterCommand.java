@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,16 +21,13 @@ import io.jenkins.plugins.mlstages.registry.RetryPolicy;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
 import io.jenkins.plugins.mlstages.report.StageReport;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code mlstages register}: a model version with its lineage, once per build, then its aliases. */
 @Command(name = "register", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Register a model version with lineage tags, wait for READY, and set aliases; once per build key.",
             "Exit 0 registered (or reused), 2 bad usage or input, 3 registry error or registration failed."})
-final class RegisterCommand implements Callable<Integer> {
+final class RegisterCommand extends StageCommand {
     @Option(names = "--model", required = true, paramLabel = "NAME", description = "registered model (created when absent)")
     String model;
 
@@ -73,16 +69,8 @@ final class RegisterCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "PATH.json", description = "write the JSON report here")
     Path report;
 
-    @Mixin
-    RegistryOptions registry;
-
-    @Spec
-    CommandSpec spec;
-
-    private final Main main;
-
     RegisterCommand(Main main) {
-        this.main = main;
+        super(main);
     }
 
     @Override
@@ -102,11 +90,10 @@ final class RegisterCommand implements Callable<Integer> {
         if (report != null) {
             ReportWriter.write(report, result);
         }
-        spec.commandLine().getOut().println("register PASSED: " + result.model() + "/" + result.version()
+        out("register PASSED: " + result.model() + "/" + result.version()
                 + (result.reused() ? " (reused for build key " + result.buildKey() + ")" : " (new)")
                 + (result.aliases().isEmpty() ? "" : ", aliases " + String.join(", ", result.aliases()))
                 + (report == null ? "" : "; report: " + report));
-        spec.commandLine().getOut().flush();
         return ExitCode.PASSED;
     }
 

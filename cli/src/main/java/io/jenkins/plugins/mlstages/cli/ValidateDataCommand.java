@@ -2,7 +2,6 @@ package io.jenkins.plugins.mlstages.cli;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 import io.jenkins.plugins.mlstages.data.CsvOptions;
 import io.jenkins.plugins.mlstages.data.DataFormat;
@@ -20,16 +19,13 @@ import io.jenkins.plugins.mlstages.report.Finding;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
 import io.jenkins.plugins.mlstages.report.Status;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code mlstages validate-data}: schema, quality and drift checks of a dataset. */
 @Command(name = "validate-data", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Check a dataset against a schema and a reference, in one streaming pass.",
             "Exit 0 passed or warnings only, 1 failed, 2 bad usage or unreadable input, 3 registry error."})
-final class ValidateDataCommand implements Callable<Integer> {
+final class ValidateDataCommand extends StageCommand {
     @Option(names = "--data", required = true, paramLabel = "PATH", description = "the dataset (CSV, JSON lines or Parquet)")
     Path data;
 
@@ -87,16 +83,8 @@ final class ValidateDataCommand implements Callable<Integer> {
             description = "MLflow dataset context with --run-id: training, validation, test, eval (default: ${DEFAULT-VALUE})")
     String context;
 
-    @Mixin
-    RegistryOptions registry;
-
-    @Spec
-    CommandSpec spec;
-
-    private final Main main;
-
     ValidateDataCommand(Main main) {
-        this.main = main;
+        super(main);
     }
 
     @Override
@@ -146,10 +134,6 @@ final class ValidateDataCommand implements Callable<Integer> {
                 + (report == null ? "" : "; report: " + report));
     }
 
-    private void out(String line) {
-        spec.commandLine().getOut().println(line);
-        spec.commandLine().getOut().flush();
-    }
 
     private CsvOptions csvOptions() {
         CsvOptions options = CsvOptions.defaults();

@@ -1,0 +1,28 @@
+package io.jenkins.plugins.mlstages.cli;
+
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** What every stage command shares: the registry options, its picocli spec, the process, and stdout. */
+abstract class StageCommand implements Callable<Integer> {
+    @Mixin
+    RegistryOptions registry;
+
+    @Spec
+    CommandSpec spec;
+
+    final Main main;
+
+    StageCommand(Main main) {
+        this.main = main;
+    }
+
+    /** One line on stdout, flushed: the command's results. */
+    void out(String line) {
+        spec.commandLine().getOut().println(line);
+        spec.commandLine().getOut().flush();
+    }
+}
