@@ -27,7 +27,7 @@ public class CsvReaderTest {
 
     @Test
     public void readsHeaderAndRowsWithQuotedDelimitersAndNewlines() throws Exception {
-        Recorder table = read("name,age,city\n"
+        RecordingSink table = read("name,age,city\n"
                 + "\"Smith, John\",42,\"New\nYork\"\n"
                 + "Ann,7,Paris\n");
         assertEquals(List.of("name", "age", "city"), table.header);
@@ -40,26 +40,26 @@ public class CsvReaderTest {
 
     @Test
     public void unescapesDoubledQuotes() throws Exception {
-        Recorder table = read("a,b\n\"say \"\"hi\"\"\",\"\"\"\"\n");
+        RecordingSink table = read("a,b\n\"say \"\"hi\"\"\",\"\"\"\"\n");
         assertRow(table, 0, "say \"hi\"", "\"");
     }
 
     @Test
     public void emptyFieldsAreMissingValues() throws Exception {
-        Recorder table = read("a,b,c\n,,\n1,\"\",3\n");
+        RecordingSink table = read("a,b,c\n,,\n1,\"\",3\n");
         assertRow(table, 0, null, null, null);
         assertRow(table, 1, "1", null, "3");
     }
 
     @Test
     public void keepsWhitespaceAndTextExactly() throws Exception {
-        Recorder table = read("a,b\n  x , y\"z\n");
+        RecordingSink table = read("a,b\n  x , y\"z\n");
         assertRow(table, 0, "  x ", " y\"z");
     }
 
     @Test
     public void acceptsCrLfLineEnds() throws Exception {
-        Recorder table = read("a,b\r\n1,\"x\r\ny\"\r\n3,4\r\n");
+        RecordingSink table = read("a,b\r\n1,\"x\r\ny\"\r\n3,4\r\n");
         assertRow(table, 0, "1", "x\r\ny");
         assertRow(table, 1, "3", "4");
         assertEquals(List.of(2L, 4L), table.lines);
@@ -67,7 +67,7 @@ public class CsvReaderTest {
 
     @Test
     public void acceptsAFileWithoutFinalLineBreak() throws Exception {
-        Recorder table = read("a,b\n1,2");
+        RecordingSink table = read("a,b\n1,2");
         assertRow(table, 0, "1", "2");
     }
 
@@ -79,7 +79,7 @@ public class CsvReaderTest {
 
     @Test
     public void skipsCommentLinesWhenConfigured() throws Exception {
-        Recorder table = read("# exported 2026-11-27\na,b\n# a note\n1,2\n#3,4\n",
+        RecordingSink table = read("# exported 2026-11-27\na,b\n# a note\n1,2\n#3,4\n",
                 CsvOptions.defaults().withCommentCharacter('#'));
         assertEquals(List.of("a", "b"), table.header);
         assertEquals(1, table.rows.size());
@@ -89,53 +89,53 @@ public class CsvReaderTest {
 
     @Test
     public void commentCharacterIsDataWhenNotConfigured() throws Exception {
-        Recorder table = read("a,b\n#1,2\n");
+        RecordingSink table = read("a,b\n#1,2\n");
         assertRow(table, 0, "#1", "2");
     }
 
     @Test
     public void readsTabSeparatedValues() throws Exception {
-        Recorder table = read("a\tb\n1,5\t\"x\ty\"\n", CsvOptions.defaults().withDelimiter('\t'));
+        RecordingSink table = read("a\tb\n1,5\t\"x\ty\"\n", CsvOptions.defaults().withDelimiter('\t'));
         assertEquals(List.of("a", "b"), table.header);
         assertRow(table, 0, "1,5", "x\ty");
     }
 
     @Test
     public void readsSemicolonSeparatedValuesWithAnotherQuote() throws Exception {
-        Recorder table = read("a;b\n'1;5';2,5\n", CsvOptions.defaults().withDelimiter(';').withQuote('\''));
+        RecordingSink table = read("a;b\n'1;5';2,5\n", CsvOptions.defaults().withDelimiter(';').withQuote('\''));
         assertRow(table, 0, "1;5", "2,5");
     }
 
     @Test
     public void readsTheConfiguredCharset() throws Exception {
         Path file = write("name\ncaf\u00e9 cr\u00e8me\n", StandardCharsets.ISO_8859_1);
-        Recorder table = new Recorder();
+        RecordingSink table = new RecordingSink();
         new CsvReader(CsvOptions.defaults().withCharset(StandardCharsets.ISO_8859_1)).read(file, table);
         assertRow(table, 0, "caf\u00e9 cr\u00e8me");
     }
 
     @Test
     public void readsMultiByteUtf8() throws Exception {
-        Recorder table = read("k,v\n\u00e9\u4e2d,\uD83D\uDE00\n");
+        RecordingSink table = read("k,v\n\u00e9\u4e2d,\uD83D\uDE00\n");
         assertRow(table, 0, "\u00e9\u4e2d", "\uD83D\uDE00");
     }
 
     @Test
     public void headerOnlyFileHasNoRows() throws Exception {
-        Recorder table = read("a,b\n");
+        RecordingSink table = read("a,b\n");
         assertEquals(List.of("a", "b"), table.header);
         assertEquals(0, table.rows.size());
     }
 
     @Test
     public void ignoresEmptyLinesAtTheEnd() throws Exception {
-        Recorder table = read("a,b\n1,2\n\n\r\n\n");
+        RecordingSink table = read("a,b\n1,2\n\n\r\n\n");
         assertEquals(1, table.rows.size());
     }
 
     @Test
     public void emptyLineInAOneColumnTableIsAMissingValue() throws Exception {
-        Recorder table = read("x\n1\n\n\n2\n\n");
+        RecordingSink table = read("x\n1\n\n\n2\n\n");
         assertEquals(4, table.rows.size());
         assertRow(table, 0, "1");
         assertRow(table, 1, (String) null);
@@ -146,7 +146,7 @@ public class CsvReaderTest {
 
     @Test
     public void readsAFieldOfExactlyTheMaximumSize() throws Exception {
-        Recorder table = read("a,b\n12345,\"1\"\"345\"\n", CsvOptions.defaults().withMaxFieldSize(5));
+        RecordingSink table = read("a,b\n12345,\"1\"\"345\"\n", CsvOptions.defaults().withMaxFieldSize(5));
         assertRow(table, 0, "12345", "1\"345");
     }
 
@@ -345,39 +345,7 @@ public class CsvReaderTest {
                 out.write('\n');
             }
         }
-        List<Double> progress = new ArrayList<>();
-        long[] count = new long[1];
-        String[] last = new String[1];
-        RowSink sink = new RowSink() {
-            @Override
-            public void header(List<String> columns) {
-            }
-
-            @Override
-            public void row(long row, long line, String[] values) {
-                count[0]++;
-                last[0] = values[0];
-            }
-
-            @Override
-            public void progress(double shareRead) {
-                progress.add(shareRead);
-            }
-        };
-        long start = System.nanoTime();
-        new CsvReader().read(file, sink);
-        long millis = (System.nanoTime() - start) / 1_000_000;
-
-        assertEquals(rows, count[0]);
-        assertEquals(Integer.toString(rows), last[0]);
-        assertTrue("progress at most every 64K rows: " + progress.size(), progress.size() <= rows / 65_536 + 1);
-        assertTrue(progress.size() >= 30);
-        for (int i = 1; i < progress.size(); i++) {
-            assertTrue("progress must increase: " + progress, progress.get(i) > progress.get(i - 1));
-        }
-        assertTrue(progress.get(progress.size() - 2) > 0.9);
-        assertEquals(1.0, progress.get(progress.size() - 1), 1e-9);
-        System.out.println("CsvReaderTest: " + rows + " rows read in " + millis + " ms");
+        RecordingSink.assertReadsAllWithProgress(new CsvReader(), file, rows);
     }
 
     // --- options and factory ----------------------------------------------------------------
@@ -424,12 +392,12 @@ public class CsvReaderTest {
 
     // --- helpers ----------------------------------------------------------------------------
 
-    private Recorder read(String content) throws Exception {
+    private RecordingSink read(String content) throws Exception {
         return read(content, CsvOptions.defaults());
     }
 
-    private Recorder read(String content, CsvOptions options) throws Exception {
-        Recorder table = new Recorder();
+    private RecordingSink read(String content, CsvOptions options) throws Exception {
+        RecordingSink table = new RecordingSink();
         new CsvReader(options).read(write(content), table);
         return table;
     }
@@ -439,7 +407,7 @@ public class CsvReaderTest {
     }
 
     private DataFormatException fail(Path file, CsvOptions options) {
-        return assertThrows(DataFormatException.class, () -> new CsvReader(options).read(file, new Recorder()));
+        return assertThrows(DataFormatException.class, () -> new CsvReader(options).read(file, new RecordingSink()));
     }
 
     private Path write(String content) throws IOException {
@@ -464,27 +432,7 @@ public class CsvReaderTest {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void assertRow(Recorder table, int index, String... expected) {
+    private static void assertRow(RecordingSink table, int index, String... expected) {
         assertArrayEquals(expected, table.rows.get(index));
-    }
-
-    /** Keeps everything a reader sends, copying rows since the reader reuses its array. */
-    static final class Recorder implements RowSink {
-        List<String> header;
-        final List<String[]> rows = new ArrayList<>();
-        final List<Long> lines = new ArrayList<>();
-        final List<Long> rowNumbers = new ArrayList<>();
-
-        @Override
-        public void header(List<String> columns) {
-            header = columns;
-        }
-
-        @Override
-        public void row(long row, long line, String[] values) {
-            rows.add(values.clone());
-            lines.add(line);
-            rowNumbers.add(row);
-        }
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
-import io.jenkins.plugins.mlstages.data.CsvReaderTest.Recorder;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +26,7 @@ public class JsonLinesReaderTest {
 
     @Test
     public void columnsAreTheKeysOfTheFirstObject() throws Exception {
-        Recorder table = read("{\"id\": 1, \"name\": \"Ann\", \"ok\": true}\n"
+        RecordingSink table = read("{\"id\": 1, \"name\": \"Ann\", \"ok\": true}\n"
                 + "{\"name\": \"Bob\", \"id\": 2, \"ok\": false}\n"
                 + "{\"id\": 3}\n");
         assertEquals(List.of("id", "name", "ok"), table.header);
@@ -40,20 +39,20 @@ public class JsonLinesReaderTest {
 
     @Test
     public void valuesKeepTheirJsonText() throws Exception {
-        Recorder table = read("{\"int\": -12, \"dec\": 1.50, \"exp\": 1e400, \"big\": 123456789012345678901234567890,"
+        RecordingSink table = read("{\"int\": -12, \"dec\": 1.50, \"exp\": 1e400, \"big\": 123456789012345678901234567890,"
                 + " \"str\": \"say \\\"hi\\\"\\n\\u00e9\", \"empty\": \"\", \"nul\": null}\n");
         assertRow(table, 0, "-12", "1.50", "1e400", "123456789012345678901234567890", "say \"hi\"\n\u00e9", "", null);
     }
 
     @Test
     public void nestedValuesAreCompactJson() throws Exception {
-        Recorder table = read("{\"a\": {\"x\": [1, 2.50, {\"y\": \"z\\\"\"}], \"n\": null}, \"b\": [ ], \"c\": { }}\n");
+        RecordingSink table = read("{\"a\": {\"x\": [1, 2.50, {\"y\": \"z\\\"\"}], \"n\": null}, \"b\": [ ], \"c\": { }}\n");
         assertRow(table, 0, "{\"x\":[1,2.50,{\"y\":\"z\\\"\"}],\"n\":null}", "[]", "{}");
     }
 
     @Test
     public void skipsBlankLinesAndCountsThem() throws Exception {
-        Recorder table = read("\n{\"a\": 1}\n   \n\t\n{\"a\": 2}\n\n\n");
+        RecordingSink table = read("\n{\"a\": 1}\n   \n\t\n{\"a\": 2}\n\n\n");
         assertEquals(2, table.rows.size());
         assertEquals(List.of(2L, 5L), table.lines);
         assertEquals(List.of(1L, 2L), table.rowNumbers);
@@ -61,7 +60,7 @@ public class JsonLinesReaderTest {
 
     @Test
     public void acceptsCrLfByteOrderMarkAndNoFinalLineBreak() throws Exception {
-        Recorder table = read("\uFEFF{\"a\": \"x\"}\r\n{\"a\": \"y\"}");
+        RecordingSink table = read("\uFEFF{\"a\": \"x\"}\r\n{\"a\": \"y\"}");
         assertEquals(List.of("a"), table.header);
         assertRow(table, 0, "x");
         assertRow(table, 1, "y");
@@ -69,7 +68,7 @@ public class JsonLinesReaderTest {
 
     @Test
     public void readsMultiByteUtf8() throws Exception {
-        Recorder table = read("{\"k\u00e9\": \"\u4e2d\uD83D\uDE00\"}\n");
+        RecordingSink table = read("{\"k\u00e9\": \"\u4e2d\uD83D\uDE00\"}\n");
         assertEquals(List.of("k\u00e9"), table.header);
         assertRow(table, 0, "\u4e2d\uD83D\uDE00");
     }
@@ -77,7 +76,7 @@ public class JsonLinesReaderTest {
     @Test
     public void readsLinesLongerThanTheInitialBuffer() throws Exception {
         String big = "x".repeat(200_000);
-        Recorder table = read("{\"a\": \"" + big + "\"}\n{\"a\": \"y\"}\n");
+        RecordingSink table = read("{\"a\": \"" + big + "\"}\n{\"a\": \"y\"}\n");
         assertRow(table, 0, big);
         assertRow(table, 1, "y");
     }
@@ -198,7 +197,7 @@ public class JsonLinesReaderTest {
     public void lineOverTheLengthLimitIsAnError() throws Exception {
         Path file = write("{\"a\": 1}\n{\"a\": \"" + "x".repeat(100_000) + "\"}\n");
         DataFormatException e = assertThrows(DataFormatException.class,
-                () -> new JsonLinesReader(1000).read(file, new Recorder()));
+                () -> new JsonLinesReader(1000).read(file, new RecordingSink()));
         assertEquals(file + ":2: is longer than 1000 characters", e.getMessage());
     }
 
@@ -217,51 +216,19 @@ public class JsonLinesReaderTest {
                 out.write("}\n");
             }
         }
-        List<Double> progress = new ArrayList<>();
-        long[] count = new long[1];
-        String[] last = new String[1];
-        RowSink sink = new RowSink() {
-            @Override
-            public void header(List<String> columns) {
-            }
-
-            @Override
-            public void row(long row, long line, String[] values) {
-                count[0]++;
-                last[0] = values[0];
-            }
-
-            @Override
-            public void progress(double shareRead) {
-                progress.add(shareRead);
-            }
-        };
-        long start = System.nanoTime();
-        new JsonLinesReader().read(file, sink);
-        long millis = (System.nanoTime() - start) / 1_000_000;
-
-        assertEquals(rows, count[0]);
-        assertEquals(Integer.toString(rows), last[0]);
-        assertTrue("progress at most every 64K rows: " + progress.size(), progress.size() <= rows / 65_536 + 1);
-        assertTrue(progress.size() >= 30);
-        for (int i = 1; i < progress.size(); i++) {
-            assertTrue("progress must increase: " + progress, progress.get(i) > progress.get(i - 1));
-        }
-        assertTrue(progress.get(progress.size() - 2) > 0.9);
-        assertEquals(1.0, progress.get(progress.size() - 1), 1e-9);
-        System.out.println("JsonLinesReaderTest: " + rows + " lines read in " + millis + " ms");
+        RecordingSink.assertReadsAllWithProgress(new JsonLinesReader(), file, rows);
     }
 
     // --- helpers ----------------------------------------------------------------------------
 
-    private Recorder read(String content) throws Exception {
-        Recorder table = new Recorder();
+    private RecordingSink read(String content) throws Exception {
+        RecordingSink table = new RecordingSink();
         new JsonLinesReader().read(write(content), table);
         return table;
     }
 
     private DataFormatException fail(Path file) {
-        return assertThrows(DataFormatException.class, () -> new JsonLinesReader().read(file, new Recorder()));
+        return assertThrows(DataFormatException.class, () -> new JsonLinesReader().read(file, new RecordingSink()));
     }
 
     private Path write(String content) throws IOException {
@@ -282,7 +249,7 @@ public class JsonLinesReaderTest {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void assertRow(Recorder table, int index, String... expected) {
+    private static void assertRow(RecordingSink table, int index, String... expected) {
         assertArrayEquals(expected, table.rows.get(index));
     }
 }

@@ -82,7 +82,7 @@ public class ParquetReaderTest {
 
     @Test
     public void readsEveryTypeAsText() throws Exception {
-        Recorder table = read(files.resolve("types.parquet"));
+        RecordingSink table = read(files.resolve("types.parquet"));
         assertEquals(List.of("i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "f32", "f64", "f64_layout",
                 "f64_special", "flag", "s", "b", "d", "ts_ms", "ts_us_utc", "ts_ns", "ts_ns_paris", "t_ms", "t_us", "t_ns",
                 "dec32", "dec64", "dec_big", "h", "u", "cat"), table.header);
@@ -110,7 +110,7 @@ public class ParquetReaderTest {
 
     @Test
     public void numbersDatesAndTimestampsPassTheColumnTypeChecks() throws Exception {
-        Recorder table = read(files.resolve("types.parquet"));
+        RecordingSink table = read(files.resolve("types.parquet"));
         for (int column : new int[] {8, 9, 10, 23, 24, 25, 26}) {
             for (String[] row : table.rows) {
                 if (row[column] != null) {
@@ -135,7 +135,7 @@ public class ParquetReaderTest {
 
     @Test
     public void readsLegacyInt96Timestamps() throws Exception {
-        Recorder table = read(files.resolve("int96.parquet"));
+        RecordingSink table = read(files.resolve("int96.parquet"));
         assertEquals(List.of("ts"), table.header);
         assertRow(table, 0, "2024-01-02T03:04:05.123456");
         assertRow(table, 1, "1969-12-31T23:59:59");
@@ -144,11 +144,11 @@ public class ParquetReaderTest {
 
     @Test
     public void givesTheSameRowsAsPandasCsvForEveryCompressionAndEncoding() throws Exception {
-        Recorder csv = new Recorder();
+        RecordingSink csv = new RecordingSink();
         new CsvReader().read(files.resolve("table.csv"), csv);
         assertEquals(5000, csv.rows.size());
         for (String variant : List.of("snappy", "zstd", "gzip", "lz4", "none", "v2", "plain")) {
-            Recorder parquet = read(files.resolve("table-" + variant + ".parquet"));
+            RecordingSink parquet = read(files.resolve("table-" + variant + ".parquet"));
             assertEquals(variant, csv.header, parquet.header);
             assertEquals(variant, csv.rows.size(), parquet.rows.size());
             for (int i = 0; i < csv.rows.size(); i++) {
@@ -176,7 +176,7 @@ public class ParquetReaderTest {
 
     @Test
     public void rowNumbersAreTheLinesAndProgressEndsAtOne() throws Exception {
-        Recorder table = read(files.resolve("table-zstd.parquet"));
+        RecordingSink table = read(files.resolve("table-zstd.parquet"));
         for (int i = 0; i < table.rows.size(); i++) {
             assertEquals(i + 1L, (long) table.rowNumbers.get(i));
             assertEquals(i + 1L, (long) table.lines.get(i));
@@ -186,7 +186,7 @@ public class ParquetReaderTest {
 
     @Test
     public void fileWithColumnsButNoRows() throws Exception {
-        Recorder table = read(files.resolve("no-rows.parquet"));
+        RecordingSink table = read(files.resolve("no-rows.parquet"));
         assertEquals(List.of("id", "s"), table.header);
         assertEquals(0, table.rows.size());
         assertEquals(List.of(1.0), table.progress);
@@ -250,7 +250,7 @@ public class ParquetReaderTest {
         System.arraycopy(whole, 0, damaged, 0, keep);
         System.arraycopy(whole, footerStart, damaged, keep, whole.length - footerStart);
         Path file = write("hole.parquet", damaged);
-        Recorder rows = new Recorder();
+        RecordingSink rows = new RecordingSink();
         DataFormatException e = assertThrows(DataFormatException.class, () -> new ParquetReader().read(file, rows));
         ColumnMetaData id = footer("table-snappy.parquet").getRow_groups().get(1).getColumns().get(0).getMeta_data();
         long start = start(id);
@@ -328,8 +328,8 @@ public class ParquetReaderTest {
         return file;
     }
 
-    private static Recorder read(Path file) throws Exception {
-        Recorder table = new Recorder();
+    private static RecordingSink read(Path file) throws Exception {
+        RecordingSink table = new RecordingSink();
         new ParquetReader().read(file, table);
         return table;
     }
@@ -359,33 +359,8 @@ public class ParquetReaderTest {
         return chunk.isSetDictionary_page_offset() ? chunk.getDictionary_page_offset() : chunk.getData_page_offset();
     }
 
-    private static void assertRow(Recorder table, int index, String... expected) {
+    private static void assertRow(RecordingSink table, int index, String... expected) {
         assertArrayEquals("row " + (index + 1) + ": " + Arrays.toString(table.rows.get(index)), expected,
                 table.rows.get(index));
-    }
-
-    static final class Recorder implements RowSink {
-        List<String> header;
-        final List<String[]> rows = new ArrayList<>();
-        final List<Long> lines = new ArrayList<>();
-        final List<Long> rowNumbers = new ArrayList<>();
-        final List<Double> progress = new ArrayList<>();
-
-        @Override
-        public void header(List<String> columns) {
-            header = columns;
-        }
-
-        @Override
-        public void row(long row, long line, String[] values) {
-            rows.add(values.clone());
-            lines.add(line);
-            rowNumbers.add(row);
-        }
-
-        @Override
-        public void progress(double shareRead) {
-            progress.add(shareRead);
-        }
     }
 }

@@ -19,11 +19,11 @@ import java.util.concurrent.TimeUnit;
  * (NumPy, SciPy, pandas, scikit-learn pinned in {@code tools/requirements.txt}; the venv is created by
  * {@link MlflowServer#venv()} on first use, which needs the {@code mlstages.root} system property that
  * Failsafe sets). The request goes as JSON on stdin; the script prints one JSON document on stdout.
- * For integration tests only (it starts a process).
+ * For integration tests only (it starts a process); the data and eval oracles share it.
  */
-final class PythonOracle {
+public final class PythonOracle {
     /** Reads Python's {@code json.dumps} output, which may contain {@code NaN} and {@code Infinity}. */
-    static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+    public static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
     private static final long TIMEOUT_SECONDS = 600;
 
@@ -46,7 +46,7 @@ final class PythonOracle {
      *
      * @throws IllegalStateException with the script's stderr when it exits non-zero, times out or prints no JSON
      */
-    static JsonNode run(String script, Object input) {
+    public static JsonNode run(String script, Object input) {
         Path file = script(script);
         if (!Files.isRegularFile(file)) {
             throw new IllegalStateException("no oracle script " + file + " (is -Dmlstages.root set?)");

@@ -24,6 +24,7 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.junit.AfterClass;
 import org.junit.Test;
+import io.jenkins.plugins.mlstages.data.PythonOracle;
 
 /**
  * Every evaluateModel metric against live scikit-learn 1.9.1 / NumPy 2.4.6 ({@code eval_oracle.py}) on seeded
@@ -66,7 +67,7 @@ public class EvalMetricsIT {
             }
             request.add(m);
         }
-        JsonNode out = EvalOracle.run("eval_oracle.py", Map.of("binary", request));
+        JsonNode out = PythonOracle.run("eval_oracle.py", Map.of("binary", request));
         System.out.println("EvalMetricsIT oracle versions: " + out.get("versions"));
         JsonNode results = out.get("binary");
         assertEquals(cases.size(), results.size());
@@ -402,7 +403,7 @@ public class EvalMetricsIT {
             allPredicted.add(pred);
             ks.add(k);
         }
-        JsonNode out = EvalOracle.run("eval_oracle.py", Map.of("multiclass", request)).get("multiclass");
+        JsonNode out = PythonOracle.run("eval_oracle.py", Map.of("multiclass", request)).get("multiclass");
         assertEquals(names.size(), out.size());
         for (int i = 0; i < names.size(); i++) {
             String w = "multiclass/" + names.get(i);
@@ -541,7 +542,7 @@ public class EvalMetricsIT {
             m.put("y_pred", tp[1]);
             request.add(m);
         });
-        JsonNode out = EvalOracle.run("eval_oracle.py", Map.of("regression", request)).get("regression");
+        JsonNode out = PythonOracle.run("eval_oracle.py", Map.of("regression", request)).get("regression");
         int i = 0;
         for (Map.Entry<String, double[][]> c : cases.entrySet()) {
             String w = "regression/" + c.getKey();
@@ -629,7 +630,7 @@ public class EvalMetricsIT {
             Path scores = dir.resolve("scores.f8");
             write(labels, y);
             write(scores, s);
-            JsonNode e = EvalOracle.run("eval_oracle.py",
+            JsonNode e = PythonOracle.run("eval_oracle.py",
                     Map.of("large", Map.of("labels", labels.toString(), "scores", scores.toString()))).get("large");
             assertEquals(n, e.get("rows").asInt());
             close("roc_auc (5M)", "binary/5M", e.get("roc_auc").asDouble(), auc);

@@ -31,6 +31,7 @@ import org.junit.BeforeClass;
 import org.junit.ClassRule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import io.jenkins.plugins.mlstages.data.PythonOracle;
 
 /**
  * evaluateModel end to end against scikit-learn ({@code eval_stage_oracle.py}): predictions files written by the
@@ -132,7 +133,7 @@ public class EvaluateModelIT {
             CASES.put(c.name(), c);
             request.add(c.oracle());
         }
-        JsonNode out = EvalOracle.run("eval_stage_oracle.py", Map.of("convert", convert, "cases", request));
+        JsonNode out = PythonOracle.run("eval_stage_oracle.py", Map.of("convert", convert, "cases", request));
         System.out.println("EvaluateModelIT oracle versions: " + out.get("versions"));
         for (JsonNode c : out.get("cases")) {
             EXPECTED.put(c.get("name").asText(), c);
