@@ -91,7 +91,7 @@ final class EvaluateCommand extends StageCommand {
 
     @Override
     public Integer call() throws Exception {
-        DataFormat dataFormat = format == null ? null : DataFormat.parse(format);
+        DataFormat dataFormat = DataFormat.parseOption(format, "--format");
         EvaluateRequest request = new EvaluateRequest(predictions, dataFormat, CsvOptions.defaults(), Task.parse(task), label,
                 scores, prediction, slices, minSliceSize, threshold,
                 thresholdMetric == null ? null : thresholdMetric.toLowerCase(Locale.ROOT), positiveLabel, resamples, level,
@@ -117,7 +117,7 @@ final class EvaluateCommand extends StageCommand {
     private void summarise(EvaluateResult result) {
         for (Finding finding : result.findings()) {
             if (!finding.passed() && finding.severity() != io.jenkins.plugins.mlstages.report.Severity.INFO) {
-                out(finding.severity().toString().toUpperCase(Locale.ROOT) + " " + finding.message());
+                out(finding.line());
             }
         }
         StringBuilder line = new StringBuilder("evaluate ").append(result.status()).append(": ").append(result.rows())

@@ -90,19 +90,19 @@ final class ValidateDataCommand extends StageCommand {
     @Override
     public Integer call() throws Exception {
         ValidateData stage = new ValidateData(main.log());
-        CsvOptions csv = csvOptions();
+        CsvOptions csv = CsvOptions.fromText(delimiter, quote, comment, encoding, "--");
         if (inferSchema != null) {
             if (schema != null || reference != null) {
                 throw new IllegalArgumentException("--infer-schema writes a schema from --data; it cannot be combined with --schema or --reference");
             }
-            DatasetProfile profile = stage.profileOnly(data, parseFormat(format, "--format"), csv, sampleSize, 42);
+            DatasetProfile profile = stage.profileOnly(data, DataFormat.parseOption(format, "--format"), csv, sampleSize, 42);
             SchemaInference.write(profile, data.getFileName().toString(), inferSchema);
             out("wrote a schema for " + profile.columns().size() + " columns to " + inferSchema);
             return ExitCode.PASSED;
         }
         DataSchema parsedSchema = schema == null ? null : SchemaLoader.load(schema);
-        ValidateDataRequest request = new ValidateDataRequest(data, parseFormat(format, "--format"), csv, parsedSchema,
-                reference, parseFormat(referenceFormat, "--reference-format"), maxErrors, sampleSize, 42, datasetName);
+        ValidateDataRequest request = new ValidateDataRequest(data, DataFormat.parseOption(format, "--format"), csv, parsedSchema,
+                reference, DataFormat.parseOption(referenceFormat, "--reference-format"), maxErrors, sampleSize, 42, datasetName);
         ValidateDataResult result = stage.run(request);
         if (saveProfile != null) {
             ValidateData.saveProfile(stage.profileOnly(data, request.format(), csv, sampleSize, 42), saveProfile);
@@ -122,8 +122,7 @@ final class ValidateDataCommand extends StageCommand {
     private void summarise(ValidateDataResult result) {
         for (Finding finding : result.findings()) {
             if (!finding.passed()) {
-                out(finding.severity().toString().toUpperCase(java.util.Locale.ROOT) + " " + finding.check() + " "
-                        + finding.message());
+                out(finding.line());
             }
         }
         long failed = result.findings().stream().filter(f -> !f.passed()).count();
@@ -132,45 +131,5 @@ final class ValidateDataCommand extends StageCommand {
                 + (result.drift() == null ? "" : ", " + result.drift().stream().filter(d -> d.drifted()).count()
                         + " of " + result.drift().size() + " columns drifted")
                 + (report == null ? "" : "; report: " + report));
-    }
-
-
-    private CsvOptions csvOptions() {
-        CsvOptions options = CsvOptions.defaults();
-        if (delimiter != null) {
-            options = options.withDelimiter(singleChar("tab".equalsIgnoreCase(delimiter) ? "\t" : delimiter, "--delimiter"));
-        }
-        if (quote != null) {
-            options = options.withQuote(singleChar(quote, "--quote"));
-        }
-        if (comment != null) {
-            options = options.withCommentCharacter(singleChar(comment, "--comment"));
-        }
-        if (encoding != null) {
-            try {
-                options = options.withCharset(java.nio.charset.Charset.forName(encoding));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--encoding: unknown character set '" + encoding + "'");
-            }
-        }
-        return options;
-    }
-
-    private static char singleChar(String value, String option) {
-        if (value.length() != 1) {
-            throw new IllegalArgumentException(option + " must be a single character, was '" + value + "'");
-        }
-        return value.charAt(0);
-    }
-
-    private static DataFormat parseFormat(String value, String option) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return DataFormat.parse(value);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(option + ": " + e.getMessage());
-        }
     }
 }

@@ -53,6 +53,42 @@ public record CsvOptions(char delimiter, char quote, Charset charset, Character 
         return DEFAULTS;
     }
 
+    /**
+     * Options as users type them (CLI options, Pipeline step parameters): null keeps a default, {@code tab}
+     * is a tab, each character option must be one character, the encoding a known charset name.
+     *
+     * @param optionPrefix put before option names in messages ({@code --} for the CLI)
+     */
+    public static CsvOptions fromText(String delimiter, String quote, String comment, String encoding,
+            String optionPrefix) {
+        CsvOptions options = defaults();
+        if (delimiter != null) {
+            options = options.withDelimiter(
+                    singleChar("tab".equalsIgnoreCase(delimiter) ? "\t" : delimiter, optionPrefix + "delimiter"));
+        }
+        if (quote != null) {
+            options = options.withQuote(singleChar(quote, optionPrefix + "quote"));
+        }
+        if (comment != null) {
+            options = options.withCommentCharacter(singleChar(comment, optionPrefix + "comment"));
+        }
+        if (encoding != null) {
+            try {
+                options = options.withCharset(Charset.forName(encoding));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(optionPrefix + "encoding: unknown character set '" + encoding + "'", e);
+            }
+        }
+        return options;
+    }
+
+    private static char singleChar(String value, String option) {
+        if (value.length() != 1) {
+            throw new IllegalArgumentException(option + " must be a single character, was '" + value + "'");
+        }
+        return value.charAt(0);
+    }
+
     public CsvOptions withDelimiter(char newDelimiter) {
         return new CsvOptions(newDelimiter, quote, charset, commentCharacter, maxFieldSize);
     }

@@ -26,6 +26,21 @@ public enum DataFormat {
         return Optional.empty();
     }
 
+    /**
+     * Parses an option's value, naming the option in the error; null (not given) stays null, for "from
+     * the file name".
+     */
+    public static DataFormat parseOption(String value, String option) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Parses a {@code --format} value. */
     public static DataFormat parse(String value) {
         for (DataFormat format : values()) {

@@ -22,6 +22,11 @@ public record Finding(String check, String subject, Severity severity, boolean p
         Objects.requireNonNull(message, "message");
     }
 
+    /** One line for a log: {@code ERROR column.min age: 1 of 3 values are below 0 (row 2: '-4')}. */
+    public String line() {
+        return severity.name() + " " + check + " " + message;
+    }
+
     /** The status this finding gives its stage. */
     public Status status() {
         return passed ? Status.PASSED : severity.failedStatus();

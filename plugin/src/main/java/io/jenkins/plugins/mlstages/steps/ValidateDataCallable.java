@@ -14,10 +14,8 @@ import io.jenkins.plugins.mlstages.report.StageLog;
 import java.io.File;
 import java.io.IOException;
 import java.io.Serializable;
-import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Locale;
 import jenkins.MasterToSlaveFileCallable;
 
 /**
@@ -68,11 +66,11 @@ final class ValidateDataCallable extends MasterToSlaveFileCallable<ValidateDataC
         try {
             ValidateDataRequest request = new ValidateDataRequest(
                     base.resolve(data),
-                    format(format, "format"),
-                    csvOptions(),
+                    DataFormat.parseOption(format, "format"),
+                    CsvOptions.fromText(delimiter, quote, comment, encoding, ""),
                     schema == null ? null : SchemaLoader.load(base.resolve(schema)),
                     reference == null ? null : base.resolve(reference),
-                    format(referenceFormat, "referenceFormat"),
+                    DataFormat.parseOption(referenceFormat, "referenceFormat"),
                     maxErrors,
                     sampleSize,
                     SEED,
@@ -84,52 +82,12 @@ final class ValidateDataCallable extends MasterToSlaveFileCallable<ValidateDataC
             ArrayList<String> failed = new ArrayList<>();
             for (Finding finding : result.findings()) {
                 if (!finding.passed()) {
-                    failed.add(finding.severity().toString().toUpperCase(Locale.ROOT) + " " + finding.check() + " "
-                            + finding.message());
+                    failed.add(finding.line());
                 }
             }
             return new Outcome(ReportWriter.mapper().writeValueAsString(result), null, log.lines, failed);
         } catch (DataFormatException | IllegalArgumentException e) {
             return new Outcome(null, e.getMessage(), log.lines, new ArrayList<>());
-        }
-    }
-
-    private CsvOptions csvOptions() {
-        CsvOptions options = CsvOptions.defaults();
-        if (delimiter != null) {
-            options = options.withDelimiter(singleChar("tab".equalsIgnoreCase(delimiter) ? "\t" : delimiter, "delimiter"));
-        }
-        if (quote != null) {
-            options = options.withQuote(singleChar(quote, "quote"));
-        }
-        if (comment != null) {
-            options = options.withCommentCharacter(singleChar(comment, "comment"));
-        }
-        if (encoding != null) {
-            try {
-                options = options.withCharset(Charset.forName(encoding));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("encoding: unknown character set '" + encoding + "'");
-            }
-        }
-        return options;
-    }
-
-    private static char singleChar(String value, String option) {
-        if (value.length() != 1) {
-            throw new IllegalArgumentException(option + " must be a single character, was '" + value + "'");
-        }
-        return value.charAt(0);
-    }
-
-    private static DataFormat format(String value, String option) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return DataFormat.parse(value);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(option + ": " + e.getMessage());
         }
     }
 

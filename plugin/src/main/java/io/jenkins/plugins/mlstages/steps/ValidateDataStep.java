@@ -203,11 +203,7 @@ public final class ValidateDataStep extends Step {
         if (v == null) {
             return null;
         }
-        try {
-            return DataFormat.parse(v).name().toLowerCase(Locale.ROOT);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(option + ": " + e.getMessage());
-        }
+        return DataFormat.parseOption(v, option).name().toLowerCase(Locale.ROOT);
     }
 
     @Override
