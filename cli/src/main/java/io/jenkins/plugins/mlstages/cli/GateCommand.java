@@ -1,16 +1,10 @@
 package io.jenkins.plugins.mlstages.cli;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.jenkins.plugins.mlstages.data.DataFormatException;
 import io.jenkins.plugins.mlstages.gate.FirstModelPolicy;
 import io.jenkins.plugins.mlstages.gate.ModelGate;
 import io.jenkins.plugins.mlstages.gate.ModelGateRequest;
@@ -57,8 +51,8 @@ final class GateCommand extends StageCommand {
     @Override
     public Integer call() throws Exception {
         FirstModelPolicy policy = FirstModelPolicy.parse(firstModel);
-        ModelGateRequest request = new ModelGateRequest(read(metrics), metrics.toString(), rules, model, championAlias,
-                championMetrics == null ? null : read(championMetrics), policy);
+        ModelGateRequest request = new ModelGateRequest(ReportFiles.read(metrics), metrics.toString(), rules, model, championAlias,
+                championMetrics == null ? null : ReportFiles.read(championMetrics), policy);
         ModelGateResult result;
         if (model != null) {
             try (MlflowRegistry client = registry.open(main.environment(), RetryPolicy.DEFAULT)) {
@@ -79,16 +73,4 @@ final class GateCommand extends StageCommand {
                 + (report == null ? "" : "; report: " + report));
         return result.status() == Status.FAILED ? ExitCode.FAILED : ExitCode.PASSED;
     }
-
-    private static JsonNode read(Path file) throws DataFormatException, IOException {
-        DataFormatException.requireFile(file);
-        try {
-            return new ObjectMapper().readTree(file.toFile());
-        } catch (JsonProcessingException e) {
-            long line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            throw new DataFormatException(file, line, null, "is not a readable JSON report (truncated?): "
-                    + e.getOriginalMessage().strip().replaceAll("\\s+", " "));
-        }
-    }
-
 }

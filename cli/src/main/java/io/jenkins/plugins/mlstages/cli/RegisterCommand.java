@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.jenkins.plugins.mlstages.data.DataFormatException;
 import io.jenkins.plugins.mlstages.registry.MlflowRegistry;
@@ -19,7 +18,6 @@ import io.jenkins.plugins.mlstages.registry.RegisterModelRequest;
 import io.jenkins.plugins.mlstages.registry.RegisterModelResult;
 import io.jenkins.plugins.mlstages.registry.RetryPolicy;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
-import io.jenkins.plugins.mlstages.report.StageReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -114,17 +112,7 @@ final class RegisterCommand extends StageCommand {
         Map<String, String> lineage = new LinkedHashMap<>();
         TreeSet<String> digests = new TreeSet<>();
         for (Path file : reports) {
-            DataFormatException.requireFile(file);
-            JsonNode json;
-            try {
-                json = new ObjectMapper().readTree(file.toFile());
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new DataFormatException(file, 0, null, "is not a readable JSON report (truncated?)");
-            }
-            if (!StageReport.SCHEMA.equals(json.path("schema").asText())) {
-                throw new DataFormatException(file, 0, null, "is not an ml-stages report of a known version (schema '"
-                        + json.path("schema").asText() + "'; this release reads " + StageReport.SCHEMA + ")");
-            }
+            JsonNode json = ReportFiles.read(file);
             String stage = json.path("stage").asText();
             String status = json.path("status").asText();
             for (JsonNode node : json.path("lineage")) {

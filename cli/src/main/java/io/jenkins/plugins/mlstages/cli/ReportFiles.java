@@ -1,0 +1,35 @@
+package io.jenkins.plugins.mlstages.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.jenkins.plugins.mlstages.data.DataFormatException;
+import io.jenkins.plugins.mlstages.report.StageReport;
+
+/** Reads stage reports given on the command line: whole JSON of a known schema, or one clear error. */
+final class ReportFiles {
+    private ReportFiles() {
+    }
+
+    static JsonNode read(Path file) throws DataFormatException, IOException {
+        DataFormatException.requireFile(file);
+        JsonNode json;
+        try {
+            json = new ObjectMapper().readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            long line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+            throw new DataFormatException(file, line, null, "is not a readable JSON report (truncated?): "
+                    + e.getOriginalMessage().strip().replaceAll("\\s+", " "));
+        }
+        String schema = json == null ? "" : json.path("schema").asText("");
+        if (!StageReport.SCHEMA.equals(schema)) {
+            throw new DataFormatException(file, 0, null, "not an ml-stages report of a known version (schema '" + schema
+                    + "'; this release reads " + StageReport.SCHEMA + ")");
+        }
+        return json;
+    }
+}
