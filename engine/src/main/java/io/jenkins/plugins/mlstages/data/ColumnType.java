@@ -1,5 +1,11 @@
 package io.jenkins.plugins.mlstages.data;
 
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
 import ch.randelshofer.fastdoubleparser.JavaDoubleParser;
@@ -66,6 +72,45 @@ public enum ColumnType {
         } catch (NumberFormatException tooBig) {
             return null;
         }
+    }
+
+    /**
+     * The value with numbers written one way, so that 1, 1.0 and 1.00 are one category or class (a
+     * Parquet int column against a float one); text that is not a number is returned as it is.
+     */
+    public static String canonicalNumber(String text) {
+        Double number = parseDouble(text);
+        if (number == null) {
+            return text;
+        }
+        return number == Math.rint(number) && Math.abs(number) < 1e15 ? Long.toString(number.longValue())
+                : Double.toString(number);
+    }
+
+    /** A value as a number for min/max: the number itself, days since 1970 for dates, seconds for timestamps. */
+    static Double comparable(ColumnType type, String text) {
+        if (type == ColumnType.DATE) {
+            try {
+                return (double) LocalDate.parse(text).toEpochDay();
+            } catch (DateTimeParseException e) {
+                return null;
+            }
+        }
+        if (type == ColumnType.TIMESTAMP) {
+            String iso = text.length() > 10 && text.charAt(10) == ' ' ? text.substring(0, 10) + 'T' + text.substring(11) : text;
+            try {
+                Instant at = LocalDateTime.parse(iso).toInstant(ZoneOffset.UTC);
+                return at.getEpochSecond() + at.getNano() / 1e9;
+            } catch (DateTimeParseException local) {
+                try {
+                    Instant at = OffsetDateTime.parse(iso).toInstant();
+                    return at.getEpochSecond() + at.getNano() / 1e9;
+                } catch (DateTimeParseException e) {
+                    return null;
+                }
+            }
+        }
+        return ColumnType.parseDouble(text);
     }
 
     /** A finite number in the usual notations; null for anything else (including NaN and infinities). */

@@ -1,11 +1,5 @@
 package io.jenkins.plugins.mlstages.data;
 
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -39,8 +33,8 @@ final class ColumnValidator {
         this.rules = rules;
         this.maxExamples = maxExamples;
         this.type = rules.declaredType();
-        this.minBound = rules.min() == null ? null : comparable(type, rules.min().value());
-        this.maxBound = rules.max() == null ? null : comparable(type, rules.max().value());
+        this.minBound = rules.min() == null ? null : ColumnType.comparable(type, rules.min().value());
+        this.maxBound = rules.max() == null ? null : ColumnType.comparable(type, rules.max().value());
         this.unique = rules.unique() != null && rules.unique().value() ? new UniqueTracker() : null;
     }
 
@@ -53,7 +47,7 @@ final class ColumnValidator {
             typeBad.add(row, value);
         } else if (minBound != null || maxBound != null) {
             // Without a declared type, only numbers are compared (and counted as checked).
-            Double v = comparable(type, value);
+            Double v = ColumnType.comparable(type, value);
             if (v != null) {
                 compared++;
                 if (minBound != null && v < minBound) {
@@ -176,32 +170,6 @@ final class ColumnValidator {
             String listed = String.join(", ", examples);
             return count > examples.size() ? (listed.isEmpty() ? "…" : listed + ", …") : listed;
         }
-    }
-
-    /** A value as a number for min/max: the number itself, days since 1970 for dates, seconds for timestamps. */
-    static Double comparable(ColumnType type, String text) {
-        if (type == ColumnType.DATE) {
-            try {
-                return (double) LocalDate.parse(text).toEpochDay();
-            } catch (DateTimeParseException e) {
-                return null;
-            }
-        }
-        if (type == ColumnType.TIMESTAMP) {
-            String iso = text.length() > 10 && text.charAt(10) == ' ' ? text.substring(0, 10) + 'T' + text.substring(11) : text;
-            try {
-                Instant at = LocalDateTime.parse(iso).toInstant(ZoneOffset.UTC);
-                return at.getEpochSecond() + at.getNano() / 1e9;
-            } catch (DateTimeParseException local) {
-                try {
-                    Instant at = OffsetDateTime.parse(iso).toInstant();
-                    return at.getEpochSecond() + at.getNano() / 1e9;
-                } catch (DateTimeParseException e) {
-                    return null;
-                }
-            }
-        }
-        return ColumnType.parseDouble(text);
     }
 
     static String percent(double share) {

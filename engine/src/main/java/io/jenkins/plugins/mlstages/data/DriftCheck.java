@@ -129,14 +129,7 @@ final class DriftCheck {
         Map<String, Long> counts = new LinkedHashMap<>();
         long kept = 0;
         for (Map.Entry<String, Long> entry : column.categories().entrySet()) {
-            String key = entry.getKey();
-            if (byValue) {
-                Double number = ColumnType.parseDouble(key);
-                if (number != null) {
-                    key = number == Math.rint(number) && Math.abs(number) < 1e15 ? Long.toString(number.longValue())
-                            : Double.toString(number);
-                }
-            }
+            String key = byValue ? ColumnType.canonicalNumber(entry.getKey()) : entry.getKey();
             counts.merge(key, entry.getValue(), Long::sum);
             kept += entry.getValue();
         }

@@ -170,8 +170,8 @@ public final class SchemaLoader {
         checkBound(min, declared, path + ".min");
         checkBound(max, declared, path + ".max");
         if (min != null && max != null) {
-            Double low = ColumnValidator.comparable(declared, min.value());
-            Double high = ColumnValidator.comparable(declared, max.value());
+            Double low = ColumnType.comparable(declared, min.value());
+            Double high = ColumnType.comparable(declared, max.value());
             if (low != null && high != null && low > high) {
                 throw fail(path, "min " + min.value() + " is greater than max " + max.value());
             }

@@ -115,13 +115,7 @@ public final class EvaluateModel {
 
             @Override
             public void row(long row, long line, String[] values) throws DataFormatException {
-                String text = values[index];
-                Double value = text == null ? null : ColumnType.parseDouble(text);
-                if (value == null) {
-                    throw new DataFormatException(file, line, column, text == null ? "the value is missing"
-                            : "'" + text + "' is not a finite number");
-                }
-                scores.add(value);
+                scores.add(finiteNumber(file, values[index], line, column));
             }
         });
         if (scores.size() != rows) {
@@ -604,14 +598,7 @@ public final class EvaluateModel {
         }
 
         private double number(String text, long line, String column) throws DataFormatException {
-            if (text == null) {
-                throw new DataFormatException(file, line, column, "the value is missing");
-            }
-            Double value = ColumnType.parseDouble(text);
-            if (value == null) {
-                throw new DataFormatException(file, line, column, "'" + text + "' is not a finite number");
-            }
-            return value;
+            return finiteNumber(file, text, line, column);
         }
 
         double[] scores(int i) {
@@ -681,8 +668,8 @@ public final class EvaluateModel {
         List<String> classesOfLabelsAndPredictions() {
             TreeSet<String> classes = new TreeSet<>(EvaluateModel::compareClasses);
             for (int i = 0; i < rows; i++) {
-                classes.add(canonicalClass(labels.get(i)));
-                classes.add(canonicalClass(predictedLabels.get(i)));
+                classes.add(ColumnType.canonicalNumber(labels.get(i)));
+                classes.add(ColumnType.canonicalNumber(predictedLabels.get(i)));
             }
             return new ArrayList<>(classes);
         }
@@ -697,7 +684,7 @@ public final class EvaluateModel {
                 String value = column.get(i);
                 Integer k = index.get(value);
                 if (k == null) {
-                    k = index.get(canonicalClass(value));
+                    k = index.get(ColumnType.canonicalNumber(value));
                 }
                 if (k == null) {
                     throw new DataFormatException(file, lines[i], name, "label '" + value + "' is outside the known classes "
@@ -754,14 +741,16 @@ public final class EvaluateModel {
         }
     }
 
-    /** A class label with numbers written one way: 1, 1.0 and 1.00 are the class 1 (Parquet int vs float columns). */
-    static String canonicalClass(String value) {
-        Double number = ColumnType.parseDouble(value);
-        if (number == null) {
-            return value;
+    /** A score or value: present and a finite number, or an error naming file, line and column. */
+    static double finiteNumber(Path file, String text, long line, String column) throws DataFormatException {
+        if (text == null) {
+            throw new DataFormatException(file, line, column, "the value is missing");
         }
-        return number == Math.rint(number) && Math.abs(number) < 1e15 ? Long.toString(number.longValue())
-                : Double.toString(number);
+        Double value = ColumnType.parseDouble(text);
+        if (value == null) {
+            throw new DataFormatException(file, line, column, "'" + text + "' is not a finite number");
+        }
+        return value;
     }
 
     /** Numbers before text, numerically; then text in order. */
