@@ -13,6 +13,7 @@ import io.jenkins.plugins.mlstages.gate.RuleOutcome;
 import io.jenkins.plugins.mlstages.registry.MlflowRegistry;
 import io.jenkins.plugins.mlstages.registry.RetryPolicy;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
+import io.jenkins.plugins.mlstages.report.StageLog;
 import io.jenkins.plugins.mlstages.report.Status;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,12 +55,13 @@ final class GateCommand extends StageCommand {
         ModelGateRequest request = new ModelGateRequest(ReportFiles.read(metrics), metrics.toString(), rules, model, championAlias,
                 championMetrics == null ? null : ReportFiles.read(championMetrics), policy);
         ModelGateResult result;
+        // The explanations go to stdout below; the stage's log would only repeat them.
         if (model != null) {
             try (MlflowRegistry client = registry.open(main.environment(), RetryPolicy.DEFAULT)) {
-                result = new ModelGate(StageLogs.quiet(), client).run(request);
+                result = new ModelGate(StageLog.NONE, client).run(request);
             }
         } else {
-            result = new ModelGate(StageLogs.quiet(), null).run(request);
+            result = new ModelGate(StageLog.NONE, null).run(request);
         }
         if (report != null) {
             ReportWriter.write(report, result);

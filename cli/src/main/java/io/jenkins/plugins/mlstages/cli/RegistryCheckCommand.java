@@ -1,35 +1,23 @@
 package io.jenkins.plugins.mlstages.cli;
 
 import java.time.Duration;
-import java.util.concurrent.Callable;
 
 import io.jenkins.plugins.mlstages.registry.MlflowRegistry;
 import io.jenkins.plugins.mlstages.registry.RegistryCredentials;
 import io.jenkins.plugins.mlstages.registry.RetryPolicy;
 import io.jenkins.plugins.mlstages.registry.ServerInfo;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code mlstages registry check}: can we reach the registry, which version is it, who are we there. */
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = "Connect to the registry and print its version and who we are authenticated as.")
-final class RegistryCheckCommand implements Callable<Integer> {
+final class RegistryCheckCommand extends StageCommand {
     /** A check should answer quickly: a few tries within ten seconds. */
     static final RetryPolicy CHECK_RETRIES = new RetryPolicy(3, Duration.ofMillis(500), Duration.ofSeconds(2),
             Duration.ofMillis(250), Duration.ofSeconds(10));
 
-    @Mixin
-    RegistryOptions registry;
-
-    @Spec
-    CommandSpec spec;
-
-    private final Main main;
-
     RegistryCheckCommand(Main main) {
-        this.main = main;
+        super(main);
     }
 
     @Override
@@ -37,9 +25,8 @@ final class RegistryCheckCommand implements Callable<Integer> {
         try (MlflowRegistry client = registry.open(main.environment(), CHECK_RETRIES)) {
             ServerInfo info = client.probe();
             RegistryCredentials credentials = client.getConfig().getCredentials();
-            spec.commandLine().getOut().println("MLflow " + info.version() + " at " + info.baseUrl() + ": healthy; "
+            out("MLflow " + info.version() + " at " + info.baseUrl() + ": healthy; "
                     + identity(info, credentials));
-            spec.commandLine().getOut().flush();
             return ExitCode.PASSED;
         }
     }

@@ -6,7 +6,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** What every stage command shares: the registry options, its picocli spec, the process, and stdout. */
+/** What every command that talks to the registry shares: its options, the picocli spec, the process, and stdout. */
 abstract class StageCommand implements Callable<Integer> {
     @Mixin
     RegistryOptions registry;

@@ -276,4 +276,20 @@ public class MlflowRegistryIT {
         assertEquals(server.version(), info.version());
         assertEquals(null, info.authenticatedUser());
     }
+
+    @Test
+    public void artifactsRoundTripThroughTheServersProxy() {
+        Experiment experiment = registry.getOrCreateExperiment(unique("artifacts"));
+        Run run = registry.createRun(experiment.experimentId(), "r", Map.of());
+        byte[] binary = new byte[256];
+        for (int i = 0; i < binary.length; i++) {
+            binary[i] = (byte) i;
+        }
+        registry.uploadArtifact(run.runId(), "mlstages/bytes.bin", binary);
+        org.junit.Assert.assertArrayEquals(binary, registry.downloadArtifact(run.runId(), "mlstages/bytes.bin"));
+        InvalidParameterException outside = assertThrows(InvalidParameterException.class,
+                () -> registry.uploadArtifact(run.runId(), "../escape.txt", new byte[0]));
+        assertTrue(outside.getMessage(), outside.getMessage().contains("must be relative, without '..'"));
+        assertThrows(NotFoundException.class, () -> registry.downloadArtifact(run.runId(), "mlstages/missing.bin"));
+    }
 }
