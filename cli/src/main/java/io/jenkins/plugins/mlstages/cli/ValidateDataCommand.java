@@ -103,9 +103,11 @@ final class ValidateDataCommand extends StageCommand {
         DataSchema parsedSchema = schema == null ? null : SchemaLoader.load(schema);
         ValidateDataRequest request = new ValidateDataRequest(data, DataFormat.parseOption(format, "--format"), csv, parsedSchema,
                 reference, DataFormat.parseOption(referenceFormat, "--reference-format"), maxErrors, sampleSize, 42, datasetName);
-        ValidateDataResult result = stage.run(request);
+        ValidateData.Validation validation = stage.validate(request);
+        ValidateDataResult result = validation.result();
         if (saveProfile != null) {
-            ValidateData.saveProfile(stage.profileOnly(data, request.format(), csv, sampleSize, 42), saveProfile);
+            // The profile of this same pass, typed by the schema: no second read of the data.
+            ValidateData.saveProfile(validation.profile(), saveProfile);
         }
         if (runId != null) {
             try (MlflowRegistry client = registry.open(main.environment(), RetryPolicy.DEFAULT)) {

@@ -18,12 +18,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param quantiles p01 … p99 from a KLL sketch (rank error ≤ 1.65 %, or exact when the column fits the sample)
  * @param sample a uniform reservoir sample of the numeric values (all of them up to the sample size), sorted
  * @param sampledFrom how many numeric values the sample was drawn from
+ * @param psiEdges this column's own decile edges, and {@code psiCounts} its values counted into them: the
+ *        bins used when this profile is the reference
+ * @param referenceBinCounts every numeric value counted into the reference's bins during the pass (null
+ *        without a reference): what a drift check compares with the reference's {@code psiCounts}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ColumnProfile(String name, ColumnType type, long count, long nulls, long distinct, boolean distinctExact,
         Double min, Double max, Double mean, Double std, Map<String, Double> quantiles, Histogram histogram,
         List<ValueCount> topValues, double[] sample, Long sampledFrom, double[] psiEdges, long[] psiCounts,
-        Map<String, Long> categories, Boolean categoriesTruncated) implements Serializable {
+        Map<String, Long> categories, Boolean categoriesTruncated, long[] referenceBinCounts) implements Serializable {
 
     public long rows() {
         return count + nulls;
@@ -37,7 +41,7 @@ public record ColumnProfile(String name, ColumnType type, long count, long nulls
     /** The profile without what only drift needs: what the report shows. */
     public ColumnProfile summary() {
         return new ColumnProfile(name, type, count, nulls, distinct, distinctExact, min, max, mean, std, quantiles,
-                histogram, topValues, null, sampledFrom, null, null, null, null);
+                histogram, topValues, null, sampledFrom, null, null, null, null, null);
     }
 
     /** A value and how often it occurs. */

@@ -35,8 +35,8 @@ final class ColumnProfiler {
     private final String name;
     private final ColumnType declared;
     private final int sampleSize;
-    private final double[] psiEdges;
-    private final long[] psiCounts;
+    private final double[] referenceEdges;
+    private final long[] referenceBinCounts;
 
     private long count;
     private long nulls;
@@ -57,16 +57,16 @@ final class ColumnProfiler {
             | (1 << ColumnType.TIMESTAMP.ordinal());
 
     /**
-     * @param psiEdges the reference's PSI bin edges, to count this column's values into; null without a reference
+     * @param referenceEdges the reference's bin edges, to count this column's values into; null without a reference
      */
-    ColumnProfiler(String name, ColumnType declared, int sampleSize, long seed, double[] psiEdges) {
+    ColumnProfiler(String name, ColumnType declared, int sampleSize, long seed, double[] referenceEdges) {
         this.name = name;
         this.declared = declared;
         this.sampleSize = sampleSize;
         this.sample = new double[Math.min(sampleSize, 1024)];
         this.random = new SplittableRandom(seed ^ name.hashCode());
-        this.psiEdges = psiEdges;
-        this.psiCounts = psiEdges == null ? null : new long[psiEdges.length + 1];
+        this.referenceEdges = referenceEdges;
+        this.referenceBinCounts = referenceEdges == null ? null : new long[referenceEdges.length + 1];
     }
 
     String name() {
@@ -157,8 +157,8 @@ final class ColumnProfiler {
                 sample[(int) slot] = x;
             }
         }
-        if (psiCounts != null) {
-            psiCounts[DriftStatistics.binIndex(psiEdges, x)]++;
+        if (referenceBinCounts != null) {
+            referenceBinCounts[DriftStatistics.binIndex(referenceEdges, x)]++;
         }
     }
 
@@ -199,7 +199,7 @@ final class ColumnProfiler {
         List<ColumnProfile.ValueCount> top = topValues();
         if (!type.isNumeric() || numbers == 0) {
             return new ColumnProfile(name, type, count, nulls, distinctCount, exactDistinct, null, null, null, null,
-                    null, null, top, null, null, null, null, categoryCounts(), categoriesTruncated);
+                    null, null, top, null, null, null, null, categoryCounts(), categoriesTruncated, null);
         }
         double[] kept = Arrays.copyOf(sample, (int) Math.min(numbers, sampleSize));
         boolean complete = numbers <= sampleSize;
@@ -211,12 +211,15 @@ final class ColumnProfiler {
                     : quantiles.getQuantile(QUANTILE_RANKS[i]));
         }
         double std = numbers > 1 ? Math.sqrt(m2 / (numbers - 1)) : 0.0;
-        double[] edges = psiEdges != null ? psiEdges : DriftStatistics.psiBinEdges(sorted);
-        long[] binCounts = psiCounts != null ? psiCounts.clone() : countInto(edges, sorted);
+        // Own deciles, so that a saved profile bins like any reference; counts against a given reference's
+        // edges were kept apart, from every value, for the drift check of this pass.
+        double[] edges = DriftStatistics.psiBinEdges(sorted);
+        long[] binCounts = countInto(edges, sorted);
         // Few distinct numbers (a label, a rating) are also compared as categories, as Evidently does.
         Map<String, Long> smallCategories = exactDistinct && categories.size() <= SMALL_CARDINALITY ? categoryCounts() : null;
         return new ColumnProfile(name, type, count, nulls, distinctCount, exactDistinct, min, max, mean, std, q,
-                histogram(), top, sorted, numbers, edges, binCounts, smallCategories, null);
+                histogram(), top, sorted, numbers, edges, binCounts, smallCategories, null,
+                referenceBinCounts == null ? null : referenceBinCounts.clone());
     }
 
     /** Category counts, most frequent first. */

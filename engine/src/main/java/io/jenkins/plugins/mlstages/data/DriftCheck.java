@@ -65,18 +65,18 @@ final class DriftCheck {
                 case WASSERSTEIN:
                     return new DriftScore(DriftStatistics.wassersteinNormedSorted(ref.sample(), cur.sample()), Double.NaN);
                 case PSI:
-                    return new DriftScore(DriftStatistics.psi(ref.psiCounts(), cur.psiCounts()), Double.NaN);
+                    return new DriftScore(DriftStatistics.psi(ref.psiCounts(), cur.referenceBinCounts()), Double.NaN);
                 case JENSEN_SHANNON:
                     if (ref.categories() != null && cur.categories() != null) {
                         return new DriftScore(DriftStatistics.jensenShannon(categories(ref, true), categories(cur, true)),
                                 Double.NaN);
                     }
-                    return new DriftScore(DriftStatistics.jensenShannon(ref.psiCounts(), cur.psiCounts()), Double.NaN);
+                    return new DriftScore(DriftStatistics.jensenShannon(ref.psiCounts(), cur.referenceBinCounts()), Double.NaN);
                 case CHI_SQUARE:
                     if (ref.categories() != null && cur.categories() != null) {
                         return DriftStatistics.chiSquare(categories(ref, true), categories(cur, true));
                     }
-                    return DriftStatistics.chiSquare(bins(ref.psiCounts()), bins(cur.psiCounts()));
+                    return DriftStatistics.chiSquare(bins(ref.psiCounts()), bins(cur.referenceBinCounts()));
                 default:
                     throw new IllegalStateException("unhandled drift method " + method);
             }

@@ -43,6 +43,15 @@ public final class ValidateData {
      * @throws DataFormatException the data, the reference or the schema is unreadable (CLI exit 2)
      */
     public ValidateDataResult run(ValidateDataRequest request) throws DataFormatException, IOException {
+        return validate(request).result();
+    }
+
+    /** The result, and the full profile of the data (with what a later drift check needs), from the same pass. */
+    public record Validation(ValidateDataResult result, DatasetProfile profile) {
+    }
+
+    /** As {@link #run}, also giving the data's full profile, e.g. to save it as the next reference. */
+    public Validation validate(ValidateDataRequest request) throws DataFormatException, IOException {
         DatasetProfile reference = null;
         if (request.reference() != null) {
             reference = loadReference(request);
@@ -89,7 +98,8 @@ public final class ValidateData {
         Status status = StageReport.verdict(findings);
         log.info("validate-data: " + pass.rows + " rows, " + pass.columns.size() + " columns, "
                 + findings.stream().filter(f -> !f.passed()).count() + " failed checks: " + status);
-        return new ValidateDataResult(status, findings, metrics, lineage, dataset, profile.summary(), drift);
+        return new Validation(new ValidateDataResult(status, findings, metrics, lineage, dataset, profile.summary(), drift),
+                profile);
     }
 
     /** Profiles a dataset without rules, e.g. to save it as a reference or to infer a schema. */

@@ -120,4 +120,26 @@ public class ValidateDataEdgeCasesTest {
         DataFormatException e = assertThrows(DataFormatException.class, () -> SchemaLoader.load(schema));
         assertEquals(schema + ": columns.x: min 10 is greater than max 5", e.getMessage());
     }
+
+    @Test
+    public void aProfileSavedFromARunWithAReferenceBinsLikeItsOwnData() throws Exception {
+        StringBuilder first = new StringBuilder("x\n");
+        StringBuilder second = new StringBuilder("x\n");
+        StringBuilder third = new StringBuilder("x\n");
+        for (int i = 0; i < 300; i++) {
+            first.append(i % 100).append('\n');
+            second.append(i % 100 + 20).append('\n');
+            third.append(i % 100 + 45).append('\n');
+        }
+        Path a = file("a.csv", first.toString());
+        Path b = file("b.csv", second.toString());
+        Path c = file("c.csv", third.toString());
+        Path saved = folder.getRoot().toPath().resolve("b.profile.json");
+        DataSchema psi = SchemaLoader.load(file("s.yaml", "columns:\n  x: {type: integer, drift: {method: psi}}\n"));
+        ValidateData stage = new ValidateData(StageLog.NONE);
+        ValidateData.saveProfile(stage.validate(ValidateDataRequest.of(b).withReference(a).withSchema(psi)).profile(), saved);
+        ColumnDrift viaFile = run(ValidateDataRequest.of(c).withReference(b).withSchema(psi)).drift().get(0);
+        ColumnDrift viaProfile = run(ValidateDataRequest.of(c).withReference(saved).withSchema(psi)).drift().get(0);
+        assertEquals(viaFile.statistic(), viaProfile.statistic(), 0);
+    }
 }
