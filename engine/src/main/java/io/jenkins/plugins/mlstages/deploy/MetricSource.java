@@ -1,0 +1,18 @@
+package io.jenkins.plugins.mlstages.deploy;
+
+import java.time.Instant;
+import java.util.OptionalDouble;
+
+/** Where canary analysis reads its numbers (the Prometheus HTTP API). */
+public interface MetricSource {
+    /**
+     * The value of an instant query evaluated at {@code at}.
+     *
+     * @return empty when the query has no data (no series, or NaN): the analysis is inconclusive
+     * @throws DeployException when the source fails, refuses the query, or returns more than one series
+     */
+    OptionalDouble query(String query, Instant at);
+
+    /** What this source reads, for logs and reports, e.g. {@code prometheus http://127.0.0.1:9090}. */
+    String describe();
+}
