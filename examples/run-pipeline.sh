@@ -41,6 +41,10 @@ echo "== stage: train the example model (recorded as an MLflow run)"
 "$root/target/mlflow-venv/bin/python" examples/train.py "$work"
 run_id=$(cat "$work/run_id")
 
+echo "== the model in production before this build: registered as version 1, alias champion"
+bin/mlstages register --model fraud-detector --model-id "$(cat "$work/champion_model_id")" --alias champion \
+  --build-key "example-champion-$run_id" --description "the example's previous model" --report "$work/register-champion.json"
+
 echo "== stage: validate data (examples/data/current.csv against examples/schema.yaml and the training data)"
 # Exit 0 = passed or warnings only (the example's income column has drifted: a warning), 1 = failed.
 bin/mlstages validate-data --data examples/data/current.csv --schema examples/schema.yaml \
@@ -65,7 +69,9 @@ bin/mlstages register --model fraud-detector --model-id "$(cat "$work/model_id")
   --from-report "$work/validate-data.json" --from-report "$work/gate.json" --build-key "example-$run_id" \
   --description "example fraud model" --report "$work/register.json"
 
+version=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["version"])' "$work/register.json")
+
 echo "== lineage of the registered version, from the registry alone"
-bin/mlstages lineage --model fraud-detector --version 1 --report "$work/lineage.json"
+bin/mlstages lineage --model fraud-detector --version "$version" --report "$work/lineage.json"
 
 echo "== pipeline finished; reports in $work"

@@ -1,7 +1,8 @@
 """Trains the example fraud model on the reference data and writes its predictions on the new batch,
 plus the predictions of the previous model (the champion) on the same rows, for evaluate and gate.
 With MLFLOW_TRACKING_URI set it records the training as an MLflow run and writes its id to
-OUT_DIR/run_id, so that the pipeline's stages log to it. Deterministic.
+OUT_DIR/run_id, so that the pipeline's stages log to it, and logs both models (OUT_DIR/model_id,
+OUT_DIR/champion_model_id) so the pipeline can register them. Deterministic.
 Usage: python3 examples/train.py OUT_DIR   (needs numpy, pandas, scikit-learn; mlflow for the run)"""
 import os
 import pathlib
@@ -52,3 +53,12 @@ if os.environ.get("MLFLOW_TRACKING_URI"):
     (out / "run_id").write_text(run.info.run_id)
     (out / "model_id").write_text(info.model_id)
     print(f"training recorded as MLflow run {run.info.run_id}, model logged as {info.model_id}")
+
+    # The champion stands for the model already in production: logged in a run of its own, so the
+    # pipeline can register it first and the canary has a stable version to shift traffic from.
+    with mlflow.start_run(run_name="previous-fraud-model"):
+        mlflow.set_tag("mlflow.source.name", "examples/train.py")
+        champion_info = mlflow.sklearn.log_model(champion, name="model",
+                                                 input_example=features(new)[["age", "log_income"]].head(3).astype(float))
+    (out / "champion_model_id").write_text(champion_info.model_id)
+    print(f"champion logged as {champion_info.model_id}")
