@@ -48,7 +48,7 @@ final class CommandRunner {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 destroyTree(process);
                 throw new DeployException(purpose + " failed: " + String.join(" ", command) + " did not finish within "
-                        + (timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms"));
+                        + Durations.text(timeout));
             }
             return new Outcome(process.exitValue(), output.get(5, TimeUnit.SECONDS).strip());
         } catch (InterruptedException e) {

@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -56,6 +57,12 @@ final class DeployHttp implements AutoCloseable {
      */
     DeployHttp(String system, Optional<String> bearerToken, Duration timeout, Optional<Tls> tls, RetryPolicy retries,
             Sleeper sleeper) {
+        this(system, () -> bearerToken, timeout, tls, retries, sleeper);
+    }
+
+    /** With a token read again for each request, e.g. from a service account's token file, which the kubelet rotates. */
+    DeployHttp(String system, Supplier<Optional<String>> bearerToken, Duration timeout, Optional<Tls> tls,
+            RetryPolicy retries, Sleeper sleeper) {
         this.system = system;
         this.retries = retries;
         this.sleeper = sleeper;
@@ -71,10 +78,10 @@ final class DeployHttp implements AutoCloseable {
                 // retries are ours, counted and bounded
                 .retryOnConnectionFailure(false)
                 .followRedirects(false);
-        Optional<String> authorization = bearerToken.filter(t -> !t.isBlank()).map(t -> "Bearer " + t.strip());
         builder.addInterceptor(chain -> {
             Request.Builder request = chain.request().newBuilder().header("User-Agent", "ml-stages");
-            authorization.ifPresent(value -> request.header("Authorization", value));
+            bearerToken.get().filter(t -> !t.isBlank())
+                    .ifPresent(token -> request.header("Authorization", "Bearer " + token.strip()));
             return chain.proceed(request.build());
         });
         tls.ifPresent(t -> builder.sslSocketFactory(t.context().getSocketFactory(), t.trustManager()));
