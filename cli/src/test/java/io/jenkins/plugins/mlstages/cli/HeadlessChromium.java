@@ -106,10 +106,17 @@ final class HeadlessChromium implements AutoCloseable {
         return lines;
     }
 
-    /** A PNG of the whole page at 1280 px wide. */
+    /** A PNG of the whole page at 1280 px wide: the window grown until the viewport holds the page. */
     byte[] fullPage() {
-        long height = ((Number) script("return Math.ceil(document.documentElement.scrollHeight);")).longValue();
-        driver.manage().window().setSize(new Dimension(1280, (int) Math.min(height + 16, 16000)));
+        for (int attempt = 0; attempt < 4; attempt++) {
+            long page = ((Number) script("return Math.ceil(document.documentElement.scrollHeight);")).longValue();
+            long viewport = ((Number) script("return window.innerHeight;")).longValue();
+            if (viewport >= page) {
+                break;
+            }
+            Dimension size = driver.manage().window().getSize();
+            driver.manage().window().setSize(new Dimension(1280, (int) Math.min(size.getHeight() + page - viewport, 16000)));
+        }
         return driver.getScreenshotAs(OutputType.BYTES);
     }
 

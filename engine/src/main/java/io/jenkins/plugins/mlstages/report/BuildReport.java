@@ -1,5 +1,6 @@
 package io.jenkins.plugins.mlstages.report;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -14,6 +15,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.jenkins.plugins.mlstages.report.ReportSummary.DriftBar;
@@ -34,7 +36,7 @@ import io.jenkins.plugins.mlstages.report.ReportSummary.Verdict;
  */
 @JsonPropertyOrder({"schema", "stage", "status", "findings", "metrics", "lineage", "stages", "summary"})
 public record BuildReport(Status status, Map<String, Double> metrics, List<LineageNode> lineage, List<ObjectNode> stages,
-        ReportSummary summary) implements StageReport {
+        ReportSummary summary) implements StageReport, Serializable {
     public static final String STAGE = "report";
     public static final String DEFAULT_TITLE = "ML build report";
 
@@ -197,18 +199,44 @@ public record BuildReport(Status status, Map<String, Double> metrics, List<Linea
                 gate.path("first_model_policy").asText(null), rules);
     }
 
-    /** The canary's outcome and timeline, as the canary stage wrote them. */
+    /**
+     * The canary's outcome and timeline as the canary stage wrote them; each timeline entry with
+     * analyses also gets {@code analysis_verdict}, the worst of them (FAIL, then INCONCLUSIVE, then PASS).
+     */
     private static JsonNode canary(StageInput canary) {
         if (canary == null) {
             return null;
         }
         ObjectNode view = MAPPER.createObjectNode();
-        for (String field : List.of("status", "model", "version", "stable_version", "verdict", "aliases", "timeline")) {
+        for (String field : List.of("status", "model", "version", "stable_version", "verdict", "aliases")) {
             if (canary.json().has(field)) {
                 view.set(field, canary.path(field));
             }
         }
+        if (canary.path("timeline").isArray()) {
+            ArrayNode timeline = view.putArray("timeline");
+            for (JsonNode entry : canary.path("timeline")) {
+                JsonNode copy = entry.deepCopy();
+                String worst = worstVerdict(entry.path("analyses"));
+                if (copy.isObject() && worst != null) {
+                    ((ObjectNode) copy).put("analysis_verdict", worst);
+                }
+                timeline.add(copy);
+            }
+        }
         return view;
+    }
+
+    private static String worstVerdict(JsonNode analyses) {
+        List<String> order = List.of("PASS", "INCONCLUSIVE", "FAIL");
+        String worst = null;
+        for (JsonNode analysis : analyses) {
+            String verdict = analysis.path("verdict").asText("");
+            if (order.contains(verdict) && (worst == null || order.indexOf(verdict) > order.indexOf(worst))) {
+                worst = verdict;
+            }
+        }
+        return worst;
     }
 
     /** A canary that wrote no deployment node of its own still shows in the graph: version → deployment. */

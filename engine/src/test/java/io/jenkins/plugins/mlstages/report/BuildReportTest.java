@@ -210,9 +210,18 @@ public class BuildReportTest {
         BuildReport report = merge("register", "canary");
         JsonNode canary = ExampleReports.json("canary");
         JsonNode view = report.summary().canary();
-        for (String field : List.of("model", "version", "stable_version", "verdict", "aliases", "timeline")) {
+        for (String field : List.of("model", "version", "stable_version", "verdict", "aliases")) {
             assertEquals(field, canary.path(field), view.path(field));
         }
+        assertEquals(canary.path("timeline").size(), view.path("timeline").size());
+        List<String> worst = new ArrayList<>();
+        for (int i = 0; i < canary.path("timeline").size(); i++) {
+            JsonNode entry = view.path("timeline").get(i).deepCopy();
+            worst.add(entry.path("analysis_verdict").asText("none"));
+            ((ObjectNode) entry).remove("analysis_verdict");
+            assertEquals("the entry as the canary wrote it", canary.path("timeline").get(i), entry);
+        }
+        assertEquals(List.of("none", "PASS", "none", "INCONCLUSIVE", "FAIL", "none"), worst);
         assertEquals(Status.FAILED, report.status());
         assertTrue(report.headline(), report.headline().contains("canary FAILED: 1 of 1 check failed"));
         assertTrue(edges(report).toString(), edges(report).contains("model_version:fraud-detector/2 deployed deployment:fraud-detector/2@canary"));

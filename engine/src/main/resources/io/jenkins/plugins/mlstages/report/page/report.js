@@ -345,18 +345,6 @@
     return section('registration', 'Registration', [list]);
   }
 
-  var VERDICT_ORDER = {FAIL: 3, INCONCLUSIVE: 2, PASS: 1};
-
-  function worstVerdict(analyses) {
-    var worst = null;
-    (analyses || []).forEach(function (a) {
-      if (!worst || (VERDICT_ORDER[a.verdict] || 0) > (VERDICT_ORDER[worst] || 0)) {
-        worst = a.verdict;
-      }
-    });
-    return worst;
-  }
-
   function canary(data) {
     var timeline = (data.timeline || []).filter(function (e) { return !isNaN(Date.parse(e.time)); });
     var children = [el('p', null, [
@@ -411,7 +399,7 @@
     });
     chart.appendChild(svg('path', {d: d, 'class': 'mlr-step-line'}));
     timeline.forEach(function (e, i) {
-      var verdict = worstVerdict(e.analyses);
+      var verdict = e.analysis_verdict;
       var mark = svg('circle', {cx: x(times[i]).toFixed(2), cy: y(isNumber(e.weight) ? e.weight : 0).toFixed(2), r: verdict ? 6 : 3.5,
         'class': 'mlr-mark mlr-verdict-' + String(verdict || 'none').toLowerCase(), 'data-index': i, 'data-step': e.step,
         'data-weight': e.weight, 'data-verdict': verdict || null});
