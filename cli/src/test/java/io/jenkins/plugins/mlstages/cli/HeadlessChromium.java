@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -28,6 +29,16 @@ import org.openqa.selenium.logging.LogType;
 final class HeadlessChromium implements AutoCloseable {
     static final String CHROMIUM = System.getProperty("mlstages.chromium", "/usr/bin/chromium");
     static final String CHROMEDRIVER = System.getProperty("mlstages.chromedriver", "/usr/bin/chromedriver");
+
+    /**
+     * Selenium looks for a DevTools binding matching the browser and warns when it has none; the tests
+     * use WebDriver only, so the warning is noise. Held here so that the setting is not collected.
+     */
+    private static final Logger CDP_LOG = Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
+
+    static {
+        CDP_LOG.setLevel(Level.SEVERE);
+    }
 
     final ChromeDriver driver;
     private final ChromeDriverService service;

@@ -16,8 +16,9 @@ import io.jenkins.plugins.mlstages.report.ReportSummary.GraphNode;
  * The lineage graph of a build report. Nodes come from every stage's {@code lineage} and from a lineage
  * graph ({@code mlstages lineage --report}), deduplicated by {@code type:id} (the first name wins,
  * attributes are merged). Edges come from the lineage graph; where a link is missing, the chain
- * dataset → run → logged model → model version → alias / deployment is completed from the node types,
- * so that the reports of one build give a connected graph even without {@code mlstages lineage}.
+ * dataset → run → logged model → model version → alias / deployment is completed where the nodes
+ * show it (see {@link #inferred}), so that the reports of one build give a connected graph even
+ * without {@code mlstages lineage}, and never a link the reports do not support.
  */
 final class ReportLineage {
     private final Map<String, GraphNode> nodes = new LinkedHashMap<>();
@@ -78,10 +79,11 @@ final class ReportLineage {
     /** The graph, with the missing links of the chain added. */
     ReportSummary.Lineage graph() {
         List<GraphNode> all = nodes();
-        boolean hasLoggedModel = all.stream().anyMatch(n -> n.type().equals("logged_model"));
+        Map<String, Long> perType = new LinkedHashMap<>();
+        all.forEach(n -> perType.merge(n.type(), 1L, Long::sum));
         for (GraphNode to : all) {
             for (GraphNode from : all) {
-                String relation = inferred(from, to, hasLoggedModel);
+                String relation = inferred(from, to, perType);
                 if (relation != null && !linked(from.key(), to.key())) {
                     edges.add(new GraphEdge(from.key(), to.key(), relation));
                 }
@@ -94,24 +96,38 @@ final class ReportLineage {
         return edges.stream().anyMatch(e -> e.from().equals(from) && e.to().equals(to));
     }
 
-    /** The relation the chain gives {@code from → to}, or null when it gives none. */
-    private static String inferred(GraphNode from, GraphNode to, boolean hasLoggedModel) {
+    /**
+     * The relation the chain gives {@code from → to}, or null. A link is inferred only on evidence (a
+     * version's {@code source} naming the logged model or run, an alias naming the version, a
+     * deployment's {@code model_version}) or when there is nothing else it could be: the only node of
+     * each type. Every dataset of a build goes into its run when there is one run.
+     */
+    private static String inferred(GraphNode from, GraphNode to, Map<String, Long> perType) {
+        boolean sole = perType.get(from.type()) == 1 && perType.get(to.type()) == 1;
         switch (from.type() + ">" + to.type()) {
             case "dataset>run":
-                return "input";
+                return perType.get("run") == 1 ? "input" : null;
             case "run>logged_model":
-                return "logged";
+                return sole ? "logged" : null;
             case "logged_model>model_version":
-                return "registered as";
+                return namesSource(to, from) || (sole && !to.attributes().containsKey("source")) ? "registered as" : null;
             case "run>model_version":
-                return hasLoggedModel ? null : "registered";
+                return perType.containsKey("logged_model") ? null
+                        : namesSource(to, from) || (sole && !to.attributes().containsKey("source")) ? "registered" : null;
             case "model_version>alias":
                 return aliasOf(from, to) ? "has alias" : null;
             case "model_version>deployment":
-                return deploymentOf(from, to) ? "deployed" : null;
+                String target = to.attributes().get("model_version");
+                return target != null ? (target.equals(from.id()) ? "deployed" : null) : sole ? "deployed" : null;
             default:
                 return null;
         }
+    }
+
+    /** Whether a model version's {@code source} (e.g. {@code models:/m-…}, {@code runs:/…/model}) names the node. */
+    private static boolean namesSource(GraphNode version, GraphNode source) {
+        String uri = version.attributes().get("source");
+        return uri != null && uri.contains(source.id());
     }
 
     /** An alias {@code model@name} belongs to {@code model/version} when the names match and the alias points there. */
@@ -119,11 +135,6 @@ final class ReportLineage {
         String model = modelName(version);
         String pointsTo = alias.attributes().get("version");
         return alias.id().startsWith(model + "@") && (pointsTo == null || version.id().equals(model + "/" + pointsTo));
-    }
-
-    private static boolean deploymentOf(GraphNode version, GraphNode deployment) {
-        String target = deployment.attributes().get("model_version");
-        return target == null || target.equals(version.id());
     }
 
     private static String modelName(GraphNode version) {

@@ -232,6 +232,21 @@ public class BuildReportTest {
     }
 
     @Test
+    public void aCanaryOfAnotherVersionIsNotLinkedToThisBuildsModel() throws Exception {
+        ObjectNode canary = ExampleReports.json("canary").deepCopy();
+        canary.put("version", "7");
+        BuildReport report = BuildReport.merge(List.of(ExampleReports.input("register"),
+                new StageInput("canary.json", "canary", Status.FAILED, canary)), null);
+        Set<String> edges = edges(report);
+        JsonNode register = ExampleReports.json("register");
+        String version = "model_version:fraud-detector/" + register.path("version").asText();
+        assertTrue(edges.toString(), edges.contains("logged_model:" + register.path("model_id").asText() + " registered as " + version));
+        assertTrue(edges.toString(), edges.contains("model_version:fraud-detector/7 deployed deployment:fraud-detector/7@canary"));
+        assertEquals("only the deployment touches version 7", 1, edges.stream().filter(e -> e.contains("fraud-detector/7")).count());
+        assertFalse(edges.toString(), edges.stream().anyMatch(e -> e.startsWith(version + " deployed")));
+    }
+
+    @Test
     public void failedFindingsOfEveryStageAndEveryValidationCheckReachTheSummary() throws Exception {
         BuildReport report = merge("validate-data", "gate");
         JsonNode findings = ExampleReports.json("validate-data").path("findings");

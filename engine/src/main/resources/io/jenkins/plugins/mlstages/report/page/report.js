@@ -237,7 +237,8 @@
     });
     chart.appendChild(svg('text', {x: label, y: height - 2, 'class': 'mlr-axis-label'},
       'statistic per column; the dark tick is the drift threshold, red bars drifted'));
-    return section('drift', 'Drift per column', bars.length ? [chart] : [empty('No drift computed (no reference).')]);
+    return section('drift', 'Drift per column', bars.length ? [el('div', {'class': 'mlr-scroll'}, chart)]
+      : [empty('No drift computed (no reference).')]);
   }
 
   /** A unit-square chart (0..1 on both axes) of one or more point series. */
