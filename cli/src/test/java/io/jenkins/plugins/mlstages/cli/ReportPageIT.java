@@ -350,6 +350,52 @@ public class ReportPageIT {
     }
 
     @Test
+    public void regressionAndMulticlassReportsShowTheirMetricsAndNoCurves() throws Exception {
+        StringBuilder regression = new StringBuilder("y,yhat\n");
+        StringBuilder multiclass = new StringBuilder("label,p0,p1,p2\n");
+        for (int i = 0; i < 120; i++) {
+            regression.append(i % 17).append(',').append(i % 17 + (i % 5 - 2) * 0.3).append('\n');
+            int label = i % 3;
+            double[] p = {0.2, 0.2, 0.2};
+            p[(i % 7 == 0) ? (label + 1) % 3 : label] = 0.6;
+            multiclass.append(label).append(',').append(p[0]).append(',').append(p[1]).append(',').append(p[2]).append('\n');
+        }
+        for (String task : List.of("regression", "multiclass")) {
+            Path data = folder.getRoot().toPath().resolve(task + ".csv");
+            Files.writeString(data, task.equals("regression") ? regression : multiclass);
+            Path evaluate = folder.getRoot().toPath().resolve(task + ".json");
+            List<String> args = new ArrayList<>(List.of("evaluate", "--predictions", data.toString(), "--task", task, "--report",
+                    evaluate.toString(), "--resamples", "20"));
+            args.addAll(task.equals("regression") ? List.of("--label", "y", "--prediction", "yhat")
+                    : List.of("--label", "label", "--score", "p0", "--score", "p1", "--score", "p2"));
+            StringWriter err = new StringWriter();
+            assertEquals(err.toString(), 0, Main.run(args.toArray(new String[0]), Map.of(), new PrintWriter(new StringWriter(), true),
+                    new PrintWriter(err, true)));
+            Files.deleteIfExists(folder.getRoot().toPath().resolve("report.html"));
+            browser.open(report(List.of(), List.of(evaluate)));
+            browser.awaitRendered(1);
+            JsonNode metrics = new ObjectMapper().readTree(evaluate.toFile()).path("metrics");
+            List<WebElement> rows = browser.all("[data-section='metrics'] tr[data-metric]");
+            assertFalse(task, rows.isEmpty());
+            for (WebElement row : rows) {
+                String name = row.getDomAttribute("data-metric");
+                assertTrue(task + " " + name, metrics.has(name));
+                assertEquals(task + " " + name, fixed(metrics.path(name).asDouble()), text(row, ".mlr-value"));
+                assertEquals("no champion", "\u2014", text(row, ".mlr-champion"));
+            }
+            if (task.equals("regression")) {
+                assertEquals(1, browser.all("tr[data-metric='root_mean_squared_error']").size());
+                assertEquals(1, browser.all("tr[data-metric='r2_score']").size());
+            } else {
+                assertEquals(1, browser.all("tr[data-metric='f1_score']").size());
+                assertEquals(1, browser.all("tr[data-metric='log_loss']").size());
+            }
+            assertTrue(task, browser.all("[data-section='curves']").isEmpty());
+            assertEquals(task, List.of(), browser.severe());
+        }
+    }
+
+    @Test
     public void screenshotOfTheExampleReport() throws Exception {
         browser.open(report(ExampleReports.PIPELINE, List.of(), "--title", "fraud-detector \u00B7 example pipeline"));
         browser.awaitRendered(1);
