@@ -61,6 +61,11 @@ public final class Durations {
         return minutes + " min" + (rest == 0 ? "" : " " + rest + " s");
     }
 
+    /** For adapters' messages: whole seconds when they are, milliseconds otherwise ({@code 30 s}, {@code 1500 ms}). */
+    static String text(Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
+    }
+
     private static IllegalArgumentException invalid(String text) {
         return new IllegalArgumentException("'" + text + "' is not a duration: use e.g. 30s, 5m, 1m30s, 500ms or PT30S");
     }
