@@ -7,6 +7,7 @@ import java.nio.file.NoSuchFileException;
 import java.util.Map;
 
 import io.jenkins.plugins.mlstages.data.DataFormatException;
+import io.jenkins.plugins.mlstages.deploy.DeployException;
 import io.jenkins.plugins.mlstages.gate.GateException;
 import io.jenkins.plugins.mlstages.registry.RegistryException;
 import io.jenkins.plugins.mlstages.report.StageLog;
@@ -69,6 +70,7 @@ public final class Main implements Runnable {
         commandLine.addSubcommand(new GateCommand(main));
         commandLine.addSubcommand(new RegisterCommand(main));
         commandLine.addSubcommand(new LineageCommand(main));
+        commandLine.addSubcommand(new CanaryCommand(main));
         commandLine.addSubcommand(new CommandLine(new RegistryCommand())
                 .addSubcommand(new RegistryCheckCommand(main)));
         commandLine.setOut(out).setErr(err)
@@ -89,7 +91,7 @@ public final class Main implements Runnable {
     }
 
     static int exitCode(Throwable e) {
-        if (e instanceof RegistryException) {
+        if (e instanceof RegistryException || e instanceof DeployException) {
             return ExitCode.INFRASTRUCTURE;
         }
         return ExitCode.USAGE;
@@ -99,7 +101,7 @@ public final class Main implements Runnable {
         if (e instanceof UnauthorizedException) {
             return "the registry refused the credentials: " + e.getMessage();
         }
-        if (e instanceof RegistryException || e instanceof IllegalArgumentException || e instanceof DataFormatException
+        if (e instanceof RegistryException || e instanceof DeployException || e instanceof IllegalArgumentException || e instanceof DataFormatException
                 || e instanceof GateException) {
             return e.getMessage();
         }
