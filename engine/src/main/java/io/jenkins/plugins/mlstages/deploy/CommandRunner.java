@@ -43,7 +43,11 @@ final class CommandRunner {
         } catch (IOException ignored) {
             // the command may already have exited
         }
-        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
+        // read on a thread of its own, so a command that prints a lot never blocks on a full pipe
+        CompletableFuture<String> output = new CompletableFuture<>();
+        Thread reader = new Thread(() -> output.complete(readAll(process.getInputStream())), "ml-stages command output");
+        reader.setDaemon(true);
+        reader.start();
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 destroyTree(process);

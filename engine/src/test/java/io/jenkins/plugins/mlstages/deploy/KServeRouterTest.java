@@ -221,6 +221,13 @@ public class KServeRouterTest {
         Files.writeString(tokenFile, "second\n");
         kubernetes.token("second");
         assertEquals(100, router.canaryWeight());
+        Files.delete(tokenFile);
+        try {
+            router.canaryWeight();
+            fail();
+        } catch (DeployException e) {
+            assertTrue(e.getMessage(), e.getMessage().startsWith("cannot read the Kubernetes token file " + tokenFile));
+        }
     }
 
     /** A self-signed certificate for 127.0.0.1, made with the JDK's keytool. */

@@ -49,7 +49,7 @@ public class NginxRouterIT {
     public static void startNginx() throws Exception {
         if (!Files.isExecutable(Path.of(NGINX))) {
             fail("nginx is needed for this test and was not found at " + NGINX
-                    + " (Debian: apt-get install nginx-light, or set -Dmlstages.nginx=PATH)");
+                    + " (Debian: apt-get install nginx, or set -Dmlstages.nginx=PATH)");
         }
         stable = new Backend("stable");
         canary = new Backend("canary");

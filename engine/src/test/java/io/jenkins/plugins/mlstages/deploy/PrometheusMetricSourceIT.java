@@ -172,6 +172,7 @@ public class PrometheusMetricSourceIT {
             source.query("rate(http_requests_total[5s]", Instant.now());
             fail();
         } catch (DeployException e) {
+            System.out.println("[prometheus] " + e.getMessage());
             assertTrue(e.getMessage(), e.getMessage().startsWith(
                     "prometheus refused the query 'rate(http_requests_total[5s]': bad_data: "));
         }
