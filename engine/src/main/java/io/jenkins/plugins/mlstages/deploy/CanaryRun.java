@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.stream.Collectors;
@@ -73,7 +74,7 @@ public final class CanaryRun {
         String champion = aliases.version(plan.model(), plan.championAlias()).orElse(null);
         String previous = aliases.version(plan.model(), plan.previousAlias()).orElse(null);
         CanaryState state = CanaryController.start(plan, champion, previous, router.describe(), metrics.describe(), clock.instant());
-        store.save(state);
+        save(state);
         log.info("canary: " + plan.model() + " version " + plan.version() + " against "
                 + (champion == null ? "no champion (first deployment)" : plan.championAlias() + " version " + champion)
                 + "; steps " + plan.steps().stream().map(String::valueOf).collect(Collectors.joining(", ")) + " % every "
@@ -91,7 +92,7 @@ public final class CanaryRun {
         }
         warnIfOtherRouter(state);
         state = CanaryController.onResumed(state, clock.instant());
-        store.save(state);
+        save(state);
         log.info("canary: resuming " + label(state) + " in phase " + state.phase() + " at step " + (state.stepIndex() + 1)
                 + "; applying " + state.router().weight() + " % again");
         return drive(state);
@@ -106,18 +107,18 @@ public final class CanaryRun {
         }
         warnIfOtherRouter(state);
         state = CanaryController.onAbort(state, why, clock.instant());
-        store.save(state);
+        save(state);
         log.info("canary: aborting " + label(state) + ": " + why);
         return drive(state);
     }
 
-    private CanaryResult drive(CanaryState current) throws IOException, InterruptedException {
+    private CanaryResult drive(CanaryState current) throws InterruptedException {
         CanaryState state = current;
         while (true) {
             CanaryController.Decision decision = CanaryController.next(state, clock.instant());
             if (decision.state() != state) {
                 state = decision.state();
-                store.save(state);
+                save(state);
             }
             CanaryAction action = decision.action();
             if (action instanceof Done) {
@@ -141,7 +142,7 @@ public final class CanaryRun {
         }
     }
 
-    private CanaryState setWeight(CanaryState state, int weight) throws IOException, InterruptedException {
+    private CanaryState setWeight(CanaryState state, int weight) throws InterruptedException {
         RuntimeException failure = null;
         for (int attempt = 1; attempt <= routerBackoff.attempts(); attempt++) {
             try {
@@ -150,11 +151,8 @@ public final class CanaryRun {
                 if (reported != weight) {
                     throw new DeployException(router.describe() + " reports " + reported + " % canary after being set to " + weight + " %");
                 }
-                CanaryState confirmed = CanaryController.onWeightConfirmed(state, weight, clock.instant());
-                store.save(confirmed);
-                log.info("canary: step " + (confirmed.stepIndex() + 1) + "/" + confirmed.plan().steps().size() + ": router at "
-                        + weight + " % canary (" + confirmed.phase().name().toLowerCase(java.util.Locale.ROOT) + ")");
-                return confirmed;
+                failure = null;
+                break;
             } catch (RuntimeException e) {
                 failure = e;
                 if (attempt < routerBackoff.attempts()) {
@@ -165,9 +163,16 @@ public final class CanaryRun {
                 }
             }
         }
+        if (failure == null) {
+            CanaryState confirmed = CanaryController.onWeightConfirmed(state, weight, clock.instant());
+            save(confirmed);
+            log.info("canary: step " + (confirmed.stepIndex() + 1) + "/" + confirmed.plan().steps().size() + ": router at "
+                    + weight + " % canary (" + confirmed.phase().name().toLowerCase(Locale.ROOT) + ")");
+            return confirmed;
+        }
         CanaryState failed = CanaryController.onRouterFailed(state, message(failure) + " (after " + routerBackoff.attempts()
                 + " attempts)", clock.instant());
-        store.save(failed);
+        save(failed);
         if (failed.pending() != null) {
             throw pending(failed, failure);
         }
@@ -175,7 +180,7 @@ public final class CanaryRun {
         return failed;
     }
 
-    private CanaryState analyse(CanaryState state) throws IOException {
+    private CanaryState analyse(CanaryState state) {
         Instant at = clock.instant();
         List<CheckResult> results = new ArrayList<>();
         for (AnalysisCheck check : state.plan().checks()) {
@@ -189,7 +194,7 @@ public final class CanaryRun {
             }
         }
         CanaryState analysed = CanaryController.onAnalysed(state, results, clock.instant());
-        store.save(analysed);
+        save(analysed);
         log.info(analysisLine(state, analysed));
         return analysed;
     }
@@ -216,16 +221,16 @@ public final class CanaryRun {
                 + " %: analysis " + event.verdict() + " (" + values + "); " + next;
     }
 
-    private CanaryState moveAliases(CanaryState state, Runnable move) throws IOException {
+    private CanaryState moveAliases(CanaryState state, Runnable move) {
         try {
             move.run();
         } catch (RuntimeException e) {
             CanaryState failed = CanaryController.onAliasesFailed(state, message(e), clock.instant());
-            store.save(failed);
+            save(failed);
             throw pending(failed, e);
         }
         CanaryState done = CanaryController.onAliasesApplied(state, clock.instant());
-        store.save(done);
+        save(done);
         return done;
     }
 
@@ -246,6 +251,16 @@ public final class CanaryRun {
             aliases.remove(model, alias);
         } else {
             aliases.set(model, alias, version);
+        }
+    }
+
+    /** Persists a state; a state file that cannot be written stops the run before the action it was to record (exit 3). */
+    private void save(CanaryState state) {
+        try {
+            store.save(state);
+        } catch (IOException e) {
+            throw new DeployException("cannot write the canary state file " + store.file() + ": " + e
+                    + "; it still holds the previous state: resume once it can be written", e);
         }
     }
 

@@ -358,4 +358,34 @@ public class CanaryRunTest {
         assertEquals(Duration.ZERO, time.elapsed());
         assertEquals(List.of(), metrics.asked);
     }
+
+    @Test
+    public void aStateFileThatCannotBeWrittenStopsBeforeTheActionItWasToRecord() throws Exception {
+        metrics.constant(ERRORS, 0.0);
+        Path file = store.file();
+        store = new Fakes.Store(file) {
+            boolean full = true;
+
+            @Override
+            public void save(CanaryState state) throws java.io.IOException {
+                if (saves == 3 && full) {
+                    full = false;
+                    throw new java.io.IOException("No space left on device");
+                }
+                super.save(state);
+            }
+        };
+        DeployException full = assertThrows(DeployException.class, () -> run().start(plan(errorRate())));
+        assertTrue(full.getMessage(), full.getMessage().startsWith("cannot write the canary state file " + file
+                + ": java.io.IOException: No space left on device; it still holds the previous state"));
+        // Saves: started (10 % intended), 10 % confirmed, the first analysis (step 1 passed); the fourth, the
+        // intention to apply 50 %, failed: the router was not told.
+        assertEquals(List.of(10), router.applied);
+        CanaryState saved = store.load();
+        assertEquals(1, saved.stepIndex());
+        assertEquals(new RouterState(10, true), saved.router());
+        assertEquals(1, saved.analysisHistory().size());
+        CanaryResult result = run().resume();
+        assertEquals(CanaryVerdict.PROMOTED, result.verdict());
+    }
 }

@@ -189,7 +189,7 @@ final class Fakes {
     }
 
     /** A real state file that checks every save reads back, and can crash right after save number {@code crashAfter}. */
-    static final class Store extends CanaryStateStore {
+    static class Store extends CanaryStateStore {
         int saves;
         int crashAfter = Integer.MAX_VALUE;
         final List<CanaryState> history = new ArrayList<>();
