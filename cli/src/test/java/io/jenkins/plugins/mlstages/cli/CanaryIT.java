@@ -2,17 +2,12 @@ package io.jenkins.plugins.mlstages.cli;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assert.fail;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +19,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import org.junit.AfterClass;
 import org.junit.Before;
@@ -49,15 +43,13 @@ import io.jenkins.plugins.mlstages.registry.RegistryConfig;
  * runs as a separate process that is killed with SIGKILL in the middle of a step and then resumed.
  */
 public class CanaryIT {
-    private static final String PROMETHEUS = System.getProperty("mlstages.prometheus", "/usr/bin/prometheus");
     private static final String ERROR_RATIO = "max(model_error_ratio{version=\"canary\"})";
 
     @Rule
     public TemporaryFolder folder = new TemporaryFolder();
 
     private static HttpServer http;
-    private static Process prometheus;
-    private static Path prometheusDir;
+    private static LocalPrometheus prometheus;
     private static String prometheusUrl;
     private static volatile double errorRatio = 0.001;
     private static volatile int weight;
@@ -68,10 +60,6 @@ public class CanaryIT {
 
     @BeforeClass
     public static void startRouterAndPrometheus() throws Exception {
-        if (!Files.isExecutable(Path.of(PROMETHEUS))) {
-            fail("Prometheus is needed for this test and was not found at " + PROMETHEUS
-                    + " (Debian: apt-get install prometheus, or set -Dmlstages.prometheus=PATH)");
-        }
         http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         // The exporter Prometheus scrapes: the canary's error ratio as the test sets it.
         http.createContext("/metrics", exchange -> answer(exchange, 200,
@@ -87,29 +75,15 @@ public class CanaryIT {
         });
         http.start();
 
-        prometheusDir = Files.createTempDirectory("mlstages-canary-prometheus-");
-        Path config = prometheusDir.resolve("prometheus.yml");
-        Files.writeString(config, String.join("\n", "global:", "  scrape_interval: 1s", "  scrape_timeout: 1s",
-                "scrape_configs:", "  - job_name: model", "    static_configs:",
-                "      - targets: ['127.0.0.1:" + http.getAddress().getPort() + "']", ""));
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        prometheus = new ProcessBuilder(PROMETHEUS, "--config.file=" + config, "--storage.tsdb.path=" + prometheusDir.resolve("data"),
-                "--web.listen-address=127.0.0.1:" + port)
-                .redirectErrorStream(true).redirectOutput(prometheusDir.resolve("prometheus.log").toFile()).start();
-        prometheusUrl = "http://127.0.0.1:" + port;
-        waitFor("Prometheus has scraped the exporter", Duration.ofSeconds(60), () -> {
-            String answer = get(prometheusUrl + "/api/v1/query?query=" + URLEncoder.encode(ERROR_RATIO, StandardCharsets.UTF_8));
-            return answer != null && answer.contains("\"value\"");
-        });
+        prometheus = new LocalPrometheus("127.0.0.1:" + http.getAddress().getPort());
+        prometheusUrl = prometheus.url;
+        prometheus.awaitValue(ERROR_RATIO);
     }
 
     @AfterClass
     public static void stop() throws Exception {
         if (prometheus != null) {
-            prometheus.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            prometheus.close();
         }
         if (http != null) {
             http.stop(0);
@@ -202,7 +176,7 @@ public class CanaryIT {
         Path state = folder.getRoot().toPath().resolve("state.json");
         Process killed = launch(canary(state, "2", "4s"));
         ObjectMapper json = new ObjectMapper();
-        waitFor("the canary at 50 %", Duration.ofSeconds(60), () -> {
+        LocalPrometheus.waitFor("the canary at 50 %", Duration.ofSeconds(60), () -> {
             try {
                 JsonNode saved = json.readTree(state.toFile());
                 return saved.path("router").path("weight").asInt() == 50 && saved.path("router").path("confirmed").asBoolean();
@@ -226,7 +200,7 @@ public class CanaryIT {
         applied.clear();
         Path next = folder.getRoot().toPath().resolve("next.json");
         Process second = launch(canary(next, "3", "30s"));
-        waitFor("the canary at 10 %", Duration.ofSeconds(60), () -> weight == 10);
+        LocalPrometheus.waitFor("the canary at 10 %", Duration.ofSeconds(60), () -> weight == 10);
         second.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         Outcome aborted = mlstages("canary", "--state", next.toString(), "--abort", "--router", "http", "--router-url",
                 "http://127.0.0.1:" + http.getAddress().getPort() + "/weights", "--registry-url", server.url());
@@ -252,30 +226,6 @@ public class CanaryIT {
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
-        }
-    }
-
-    private static String get(String url) {
-        try {
-            HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
-            connection.setConnectTimeout(1000);
-            connection.setReadTimeout(2000);
-            if (connection.getResponseCode() != 200) {
-                return null;
-            }
-            return new String(connection.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException notYet) {
-            return null;
-        }
-    }
-
-    private static void waitFor(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for " + what);
-            }
-            Thread.sleep(100);
         }
     }
 }
