@@ -213,9 +213,15 @@ public final class CanaryRun {
         } else {
             Duration toNext = Duration.between(clock.instant(), after.nextAnalysisAt());
             int left = after.plan().analysesPerStep() - after.analysesInStep();
-            next = left > 0 ? "next step in " + Durations.format(after.plan().analysisSpacing().multipliedBy(left))
-                    + " if the analyses pass"
-                    : "step extended: next analysis in " + Durations.format(toNext) + (after.holdingSince() != null ? " (holding)" : "");
+            if (event.verdict() != CheckVerdict.PASS) {
+                next = "next analysis in " + Durations.format(toNext) + " (" + after.consecutiveFailures() + " of "
+                        + after.plan().failureLimit() + " failures, " + after.consecutiveInconclusives() + " of "
+                        + after.plan().inconclusiveLimit() + " inconclusive" + (after.holdingSince() != null ? "; holding" : "") + ")";
+            } else if (left > 0) {
+                next = "next step in " + Durations.format(after.plan().analysisSpacing().multipliedBy(left)) + " if the analyses pass";
+            } else {
+                next = "next analysis in " + Durations.format(toNext);
+            }
         }
         return "canary: step " + (before.stepIndex() + 1) + "/" + before.plan().steps().size() + " at " + before.router().weight()
                 + " %: analysis " + event.verdict() + " (" + values + "); " + next;

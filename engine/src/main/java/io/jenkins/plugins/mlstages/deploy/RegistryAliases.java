@@ -2,6 +2,7 @@ package io.jenkins.plugins.mlstages.deploy;
 
 import java.util.Optional;
 
+import io.jenkins.plugins.mlstages.registry.InvalidParameterException;
 import io.jenkins.plugins.mlstages.registry.ModelRegistry;
 import io.jenkins.plugins.mlstages.registry.ModelVersion;
 import io.jenkins.plugins.mlstages.registry.NotFoundException;
@@ -37,7 +38,8 @@ public final class RegistryAliases implements ModelAliases {
         try {
             registry.getModelVersion(model, version);
             return true;
-        } catch (NotFoundException e) {
+        } catch (NotFoundException | InvalidParameterException e) {
+            // MLflow answers a version that is not a number with INVALID_PARAMETER_VALUE: no such version either.
             return false;
         }
     }

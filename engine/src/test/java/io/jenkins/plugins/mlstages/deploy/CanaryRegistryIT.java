@@ -100,6 +100,15 @@ public class CanaryRegistryIT {
     }
 
     @Test
+    public void unknownVersionsAreNotFoundWhateverTheirSpelling() {
+        RegistryAliases aliases = new RegistryAliases(registry);
+        assertEquals(true, aliases.exists(model, "3"));
+        assertEquals(false, aliases.exists(model, "4"));
+        assertEquals(false, aliases.exists(model, "latest"));
+        assertEquals(false, aliases.exists(model + "-none", "1"));
+    }
+
+    @Test
     public void anInterruptedPromotionIsAbortedBackToTheAliasesBefore() throws Exception {
         registry.setAlias(model, "previous", "1");
         registry.setAlias(model, "champion", "2");

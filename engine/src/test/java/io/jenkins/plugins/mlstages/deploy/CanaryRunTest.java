@@ -162,6 +162,8 @@ public class CanaryRunTest {
         assertEquals(CanaryVerdict.PROMOTED, result.verdict());
         // fail, pass (step 1 done), fail, pass (step 2 done): four analyses of 30 s.
         assertEquals(Duration.ofSeconds(120), time.elapsed());
+        assertTrue(lines.toString(), lines.contains("canary: step 1/3 at 10 %: analysis FAIL (error_rate 0.5 [<= 0.01] FAIL); "
+                + "next analysis in 30 s (1 of 2 failures, 0 of 2 inconclusive)"));
         assertEquals(io.jenkins.plugins.mlstages.report.Severity.INFO, result.findings().get(0).severity());
         assertEquals(Status.PASSED, result.status());
     }
