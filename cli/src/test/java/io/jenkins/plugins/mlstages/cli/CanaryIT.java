@@ -54,6 +54,7 @@ public class CanaryIT {
     private static volatile double errorRatio = 0.001;
     private static volatile int weight;
     private static final List<Integer> applied = new CopyOnWriteArrayList<>();
+    private static final List<String> authorization = new CopyOnWriteArrayList<>();
 
     private final MlflowServer server = MlflowServer.shared();
     private String model;
@@ -66,6 +67,7 @@ public class CanaryIT {
                 "# TYPE model_error_ratio gauge\nmodel_error_ratio{version=\"canary\"} " + errorRatio + "\n"));
         // The webhook router of docs/canary.md: PUT {"canary_weight": n} applies, GET reads.
         http.createContext("/weights", exchange -> {
+            authorization.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
             if ("PUT".equals(exchange.getRequestMethod())) {
                 JsonNode body = new ObjectMapper().readTree(exchange.getRequestBody());
                 weight = body.path("canary_weight").asInt();
@@ -120,9 +122,13 @@ public class CanaryIT {
     }
 
     private static Outcome mlstages(String... args) {
+        return mlstages(Map.of(), args);
+    }
+
+    private static Outcome mlstages(Map<String, String> env, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit = Main.run(args, Map.of(), new PrintWriter(out, true), new PrintWriter(err, true));
+        int exit = Main.run(args, env, new PrintWriter(out, true), new PrintWriter(err, true));
         return new Outcome(exit, out.toString().strip(), err.toString().strip());
     }
 
@@ -142,7 +148,11 @@ public class CanaryIT {
         Path state = folder.getRoot().toPath().resolve("state.json");
         Path report = folder.getRoot().toPath().resolve("canary.json");
         long started = System.nanoTime();
-        Outcome outcome = mlstages(canary(state, "2", "2s", "--report", report.toString()));
+        String routerToken = "router-secret-" + UUID.randomUUID();
+        String prometheusToken = "prometheus-secret-" + UUID.randomUUID();
+        authorization.clear();
+        Outcome outcome = mlstages(Map.of(CanaryCommand.ROUTER_TOKEN, routerToken, CanaryCommand.PROMETHEUS_TOKEN, prometheusToken),
+                canary(state, "2", "2s", "--report", report.toString()));
         double seconds = (System.nanoTime() - started) / 1e9;
         assertEquals(outcome.err(), 0, outcome.exit());
         assertTrue(outcome.out(), outcome.out().startsWith("canary PROMOTED: " + model + "/2 (every step's analyses passed); "
@@ -156,6 +166,11 @@ public class CanaryIT {
         assertEquals("PROMOTED", json.path("verdict").asText());
         assertEquals("1", json.path("stable_version").asText());
         assertEquals(0.001, json.path("timeline").get(2).path("analyses").get(0).path("value").asDouble(), 0);
+        // The webhook got the token; no output, report or state file holds either secret.
+        assertTrue(authorization.toString(), !authorization.isEmpty() && authorization.stream().allMatch(("Bearer " + routerToken)::equals));
+        for (String text : List.of(outcome.out(), outcome.err(), Files.readString(report), Files.readString(state))) {
+            assertTrue(!text.contains(routerToken) && !text.contains(prometheusToken));
+        }
         System.out.printf("[canary] promoted in %.1f s wall time (2 analysed steps of 2 s)%n", seconds);
     }
 
