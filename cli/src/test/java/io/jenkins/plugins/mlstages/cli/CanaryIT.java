@@ -117,7 +117,14 @@ public class CanaryIT {
                 "--steps", "10,50,100", "--interval", interval, "--analysis", "error_rate: " + ERROR_RATIO + " <= 0.01",
                 "--failure-limit", "2", "--router", "http", "--router-url", "http://127.0.0.1:" + http.getAddress().getPort()
                         + "/weights", "--prometheus-url", prometheusUrl, "--registry-url", server.url()));
-        args.addAll(List.of(more));
+        for (int i = 0; i < more.length; i++) {
+            int at = args.indexOf(more[i]);
+            if (at >= 0 && i + 1 < more.length) {
+                args.set(at + 1, more[++i]); // a value for an option given above replaces it
+            } else {
+                args.add(more[i]);
+            }
+        }
         return args.toArray(new String[0]);
     }
 
@@ -223,6 +230,35 @@ public class CanaryIT {
         assertTrue(aborted.out(), aborted.out().startsWith("canary ABORTED: " + model + "/3"));
         assertEquals(0, weight);
         assertEquals(Map.of("champion", "2", "previous", "1"), aliases());
+    }
+
+    @Test
+    public void killedAgainAndAgainAtRandomMomentsItStillEndsRight() throws Exception {
+        Path state = folder.getRoot().toPath().resolve("state.json");
+        String[] start = canary(state, "2", "2s", "--steps", "10,25,50,100");
+        String[] resume = {"canary", "--state", state.toString(), "--resume", "--router", "http", "--router-url",
+            "http://127.0.0.1:" + http.getAddress().getPort() + "/weights", "--prometheus-url", prometheusUrl,
+            "--registry-url", server.url()};
+        java.util.Random random = new java.util.Random(42);
+        io.jenkins.plugins.mlstages.deploy.CanaryStateStore store = new io.jenkins.plugins.mlstages.deploy.CanaryStateStore(state);
+        List<String> killedAt = new ArrayList<>();
+        for (int kill = 0; kill < 6; kill++) {
+            Process process = launch(kill == 0 || !Files.exists(state) ? start : resume);
+            Thread.sleep(1500 + random.nextInt(2500)); // the JVM starts in about a second
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            if (Files.exists(state)) {
+                io.jenkins.plugins.mlstages.deploy.CanaryState saved = store.load(); // whole, whenever the kill came
+                killedAt.add(saved.phase() + "@" + saved.router().weight() + (saved.router().confirmed() ? "" : "?"));
+                if (saved.isDone()) {
+                    break;
+                }
+            }
+        }
+        Outcome end = mlstages(Files.exists(state) ? resume : start);
+        assertEquals(end.err(), 0, end.exit());
+        assertEquals(100, weight);
+        assertEquals(Map.of("champion", "2", "previous", "1"), aliases());
+        System.out.println("[canary] killed with SIGKILL at " + killedAt + ", then resumed: PROMOTED");
     }
 
     /** The CLI in its own JVM through bin/mlstages (which execs java, so the process is the JVM itself). */
