@@ -9,6 +9,7 @@ import java.util.Map;
 import io.jenkins.plugins.mlstages.data.DataFormatException;
 import io.jenkins.plugins.mlstages.gate.GateException;
 import io.jenkins.plugins.mlstages.registry.RegistryException;
+import io.jenkins.plugins.mlstages.report.ReportInputException;
 import io.jenkins.plugins.mlstages.report.StageLog;
 import io.jenkins.plugins.mlstages.registry.UnauthorizedException;
 import picocli.CommandLine;
@@ -69,6 +70,7 @@ public final class Main implements Runnable {
         commandLine.addSubcommand(new GateCommand(main));
         commandLine.addSubcommand(new RegisterCommand(main));
         commandLine.addSubcommand(new LineageCommand(main));
+        commandLine.addSubcommand(new ReportCommand(main));
         commandLine.addSubcommand(new CommandLine(new RegistryCommand())
                 .addSubcommand(new RegistryCheckCommand(main)));
         commandLine.setOut(out).setErr(err)
@@ -100,7 +102,7 @@ public final class Main implements Runnable {
             return "the registry refused the credentials: " + e.getMessage();
         }
         if (e instanceof RegistryException || e instanceof IllegalArgumentException || e instanceof DataFormatException
-                || e instanceof GateException) {
+                || e instanceof GateException || e instanceof ReportInputException) {
             return e.getMessage();
         }
         if (e instanceof NoSuchFileException) {

@@ -1,0 +1,377 @@
+package io.jenkins.plugins.mlstages.cli;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.jenkins.plugins.mlstages.report.ExampleReports;
+import io.jenkins.plugins.mlstages.report.ReportPage;
+
+/**
+ * The report page in a real headless Chromium, loaded from file:// as a user opens it: every section
+ * with the numbers of the stage reports (expected values computed here from the raw reports, not from
+ * the merged one), the lineage graph's nodes and edges, no console error, and hostile data shown as
+ * text. {@code -Dmlstages.screenshot=docs/report.png} also saves the example report's screenshot there.
+ */
+public class ReportPageIT {
+    private static HeadlessChromium browser;
+
+    @Rule
+    public TemporaryFolder folder = new TemporaryFolder();
+
+    @BeforeClass
+    public static void startBrowser() {
+        browser = new HeadlessChromium();
+    }
+
+    @AfterClass
+    public static void stopBrowser() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    /** Runs {@code mlstages report} over example reports (and extra files); returns the HTML page. */
+    private Path report(List<String> examples, List<Path> extra, String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of("report"));
+        for (String name : examples) {
+            Path file = folder.getRoot().toPath().resolve(name + ".json");
+            try (InputStream in = ExampleReports.open(name)) {
+                Files.copy(in, file);
+            }
+            args.addAll(List.of("--in", file.toString()));
+        }
+        for (Path file : extra) {
+            args.addAll(List.of("--in", file.toString()));
+        }
+        Path html = folder.getRoot().toPath().resolve("report.html");
+        args.addAll(List.of("--html", html.toString()));
+        args.addAll(List.of(options));
+        StringWriter err = new StringWriter();
+        assertEquals(err.toString(), 0, Main.run(args.toArray(new String[0]), Map.of(), new PrintWriter(new StringWriter(), true),
+                new PrintWriter(err, true)));
+        return html;
+    }
+
+    /** The text JavaScript's toFixed(4) gives: the exact binary value rounded half up. */
+    private static String fixed(double value) {
+        return new BigDecimal(value).setScale(4, RoundingMode.HALF_UP).toPlainString();
+    }
+
+    private static String signed(double value) {
+        return (value > 0 ? "+" : "") + fixed(value);
+    }
+
+    private static String text(WebElement element, String css) {
+        return HeadlessChromium.text(element.findElement(By.cssSelector(css))).strip();
+    }
+
+    @Test
+    public void theExampleReportShowsEverySectionWithTheStageReportsNumbers() throws Exception {
+        List<String> stages = new ArrayList<>(ExampleReports.PIPELINE);
+        stages.add("canary");
+        browser.open(report(stages, List.of()));
+        browser.awaitRendered(1);
+        assertEquals("no console errors", List.of(), browser.severe());
+
+        // verdict: the worst status (the canary rolled back) and each stage
+        assertEquals("FAILED", text(browser.one("[data-section='verdict'] .mlr-verdict"), ".mlr-badge"));
+        assertEquals(stages.size(), browser.all(".mlr-stage").size());
+        assertEquals("WARNING", browser.one(".mlr-stage[data-stage='validate-data']").getDomAttribute("data-status"));
+        assertEquals("FAILED", browser.one(".mlr-stage[data-stage='canary']").getDomAttribute("data-status"));
+
+        // metrics against the champion: the gate's champion metrics; lower is better for losses and errors
+        JsonNode candidate = ExampleReports.json("evaluate").path("metrics");
+        JsonNode champion = ExampleReports.json("gate").path("champion").path("metrics");
+        JsonNode intervals = ExampleReports.json("evaluate").path("intervals");
+        JsonNode paired = ExampleReports.json("evaluate").path("paired");
+        List<WebElement> rows = browser.all("[data-section='metrics'] tr[data-metric]");
+        assertEquals(9, rows.size());
+        for (WebElement row : rows) {
+            String name = row.getDomAttribute("data-metric");
+            double value = candidate.path(name).asDouble();
+            double championValue = champion.path(name).asDouble();
+            double delta = value - championValue;
+            assertEquals(name, fixed(value), text(row, ".mlr-value"));
+            assertEquals(name, fixed(championValue), text(row, ".mlr-champion"));
+            assertEquals(name, signed(delta), text(row, ".mlr-delta-value"));
+            assertEquals(name, delta > 0 ? "\u25B2" : "\u25BC", text(row, ".mlr-arrow"));
+            boolean lowerIsBetter = name.endsWith("_loss") || name.endsWith("_error");
+            String effect = (delta > 0) != lowerIsBetter ? "good" : "bad";
+            assertEquals(name, effect, row.getDomAttribute("data-effect"));
+            assertTrue(name, row.findElement(By.cssSelector(".mlr-delta")).getDomAttribute("class").contains("mlr-" + effect));
+            String ci = intervals.has(name)
+                    ? "[" + fixed(intervals.path(name).path("lower").asDouble()) + ", " + fixed(intervals.path(name).path("upper").asDouble()) + "]"
+                    : "\u2014";
+            assertEquals(name, ci, text(row, ".mlr-ci"));
+            String deltaCi = paired.has(name)
+                    ? "[" + fixed(paired.path(name).path("lower").asDouble()) + ", " + fixed(paired.path(name).path("upper").asDouble()) + "]"
+                    : "\u2014";
+            assertEquals(name, deltaCi, text(row, ".mlr-delta-ci"));
+        }
+        WebElement logLoss = browser.one("tr[data-metric='log_loss']");
+        assertEquals("falling log loss is good", "\u25BC", text(logLoss, ".mlr-arrow"));
+        assertEquals("good", logLoss.getDomAttribute("data-effect"));
+
+        // findings: every failed finding of every stage; all validation checks in the details
+        List<String> failed = new ArrayList<>();
+        for (String stage : List.of("validate-data", "canary")) {
+            ExampleReports.json(stage).path("findings").forEach(f -> {
+                if (!f.path("passed").asBoolean()) {
+                    failed.add(f.path("message").asText());
+                }
+            });
+        }
+        List<String> shown = new ArrayList<>();
+        browser.all("[data-table='failed-findings'] tbody tr").forEach(r -> shown.add(text(r, ".mlr-message")));
+        assertEquals(failed, shown);
+        assertEquals(ExampleReports.json("validate-data").path("findings").size(),
+                browser.all("[data-table='validation-checks'] tbody tr").size());
+        assertEquals(ExampleReports.json("validate-data").path("dataset").path("name").asText(),
+                HeadlessChromium.text(browser.one("[data-section='findings'] [data-field='dataset']")));
+
+        // drift: one bar per column, red when drifted, the threshold tick at the same x for equal thresholds
+        JsonNode drift = ExampleReports.json("validate-data").path("drift");
+        List<WebElement> bars = browser.all(".mlr-drift-bar");
+        assertEquals(drift.size(), bars.size());
+        double longest = 0;
+        for (int i = 0; i < drift.size(); i++) {
+            JsonNode column = drift.get(i);
+            WebElement bar = bars.get(i);
+            assertEquals(column.path("column").asText(), bar.getDomAttribute("data-column"));
+            assertEquals(fixed(column.path("statistic").asDouble()), text(bar, ".mlr-value-label"));
+            assertEquals(column.path("drifted").asBoolean(), bar.getDomAttribute("class").contains("mlr-drifted"));
+            longest = Math.max(longest, column.path("statistic").asDouble());
+        }
+        double width = Double.parseDouble(browser.one(".mlr-drift-bar[data-column='income'] rect").getDomAttribute("width"));
+        double ageWidth = Double.parseDouble(browser.one(".mlr-drift-bar[data-column='age'] rect").getDomAttribute("width"));
+        assertEquals("bars are proportional to the statistic", drift.get(0).path("statistic").asDouble() / longest, ageWidth / width, 0.02);
+        Set<String> ticks = new HashSet<>();
+        browser.all(".mlr-threshold").forEach(t -> ticks.add(t.getDomAttribute("x1")));
+        assertEquals("one threshold for all columns", 1, ticks.size());
+
+        // curves: every point of ROC and PR, the calibration bins as dots
+        JsonNode curves = ExampleReports.json("evaluate").path("curves");
+        assertEquals(String.valueOf(curves.path("roc").path("xs").size()),
+                browser.one("[data-curve='roc'] polyline").getDomAttribute("data-points"));
+        assertEquals(String.valueOf(curves.path("precision_recall").path("xs").size()),
+                browser.one("[data-curve='precision_recall'] polyline").getDomAttribute("data-points"));
+        assertEquals(curves.path("calibration").path("xs").size(), browser.all("[data-curve='calibration'] circle").size());
+        assertTrue(HeadlessChromium.text(browser.one("[data-figure='roc'] figcaption")).endsWith("AUC " + fixed(candidate.path("roc_auc").asDouble())));
+
+        // gate rules: observed, required, champion, margin
+        JsonNode rules = ExampleReports.json("gate").path("rules");
+        List<WebElement> ruleRows = browser.all("[data-section='gate'] tr[data-rule-number]");
+        assertEquals(rules.size(), ruleRows.size());
+        for (int i = 0; i < rules.size(); i++) {
+            JsonNode rule = rules.get(i);
+            WebElement row = ruleRows.get(i);
+            assertEquals(rule.path("rule").asText(), text(row, ".mlr-rule"));
+            assertEquals(rule.path("status").asText(), row.getDomAttribute("data-status"));
+            assertEquals(fixed(rule.path("observed").asDouble()), text(row, ".mlr-observed"));
+            assertEquals(rule.path("comparison").asText() + " " + fixed(rule.path("required").asDouble()), text(row, ".mlr-required"));
+            assertEquals(signed(rule.path("margin").asDouble()), text(row, ".mlr-margin"));
+            assertEquals(rule.has("champion") ? fixed(rule.path("champion").asDouble()) : "\u2014", text(row, ".mlr-champion"));
+        }
+
+        // registration
+        JsonNode register = ExampleReports.json("register");
+        assertEquals(register.path("model").asText(), HeadlessChromium.text(browser.one("dd[data-field='model']")));
+        assertEquals(register.path("version").asText(), HeadlessChromium.text(browser.one("dd[data-field='version']")));
+        assertEquals("candidate", HeadlessChromium.text(browser.one("dd[data-field='aliases']")));
+        assertEquals(register.path("source").asText(), HeadlessChromium.text(browser.one("dd[data-field='source']")));
+        assertEquals(register.path("run_id").asText(), HeadlessChromium.text(browser.one("dd[data-field='run']")));
+
+        // canary: weight over time as a step line, one mark per timeline entry with the worst analysis verdict
+        JsonNode timeline = ExampleReports.json("canary").path("timeline");
+        List<WebElement> marks = browser.all(".mlr-canary .mlr-mark");
+        assertEquals(timeline.size(), marks.size());
+        List<String> verdicts = new ArrayList<>();
+        marks.forEach(m -> verdicts.add(String.valueOf(m.getDomAttribute("data-verdict"))));
+        assertEquals(List.of("null", "PASS", "null", "INCONCLUSIVE", "FAIL", "null"), verdicts);
+        for (int i = 0; i < timeline.size(); i++) {
+            assertEquals(timeline.get(i).path("weight").asText(), marks.get(i).getDomAttribute("data-weight"));
+        }
+        String path = browser.one(".mlr-step-line").getDomAttribute("d");
+        assertEquals("a step line: one move, then a horizontal and a vertical segment per entry", timeline.size() - 1,
+                path.split("H").length - 1);
+        assertEquals(timeline.size(), browser.all("[data-table='canary-timeline'] tbody tr").size());
+        assertTrue(HeadlessChromium.text(browser.one("[data-section='canary']")).contains("ROLLED_BACK"));
+
+        // lineage: the nodes of every report once, the lineage graph's edges, and the evaluation data as an input
+        JsonNode graph = ExampleReports.json("lineage");
+        Set<String> expectedNodes = new HashSet<>();
+        for (String stage : List.of("validate-data", "evaluate", "register")) {
+            ExampleReports.json(stage).path("lineage").forEach(n -> expectedNodes.add(n.path("type").asText() + ":" + n.path("id").asText()));
+        }
+        graph.path("nodes").forEach(n -> expectedNodes.add(n.path("type").asText() + ":" + n.path("id").asText()));
+        String version = "model_version:fraud-detector/" + register.path("version").asText();
+        expectedNodes.add("deployment:fraud-detector/2@canary");
+        Set<String> nodes = new HashSet<>();
+        for (WebElement node : browser.all(".mlr-lineage .mlr-node")) {
+            assertTrue(node.getDomAttribute("data-node-id"), nodes.add(node.getDomAttribute("data-node-id")));
+            assertTrue(node.getDomAttribute("data-node-id").startsWith(node.getDomAttribute("data-node-type") + ":"));
+        }
+        assertEquals(expectedNodes, nodes);
+        Set<String> expectedEdges = new HashSet<>();
+        graph.path("edges").forEach(e -> expectedEdges.add(e.path("from").asText() + " -> " + e.path("to").asText()));
+        expectedEdges.add("dataset:164f1e696ae38a3d310221765851deb1 -> run:" + register.path("run_id").asText());
+        expectedEdges.add(version + " -> deployment:fraud-detector/2@canary");
+        Set<String> edges = new HashSet<>();
+        browser.all(".mlr-lineage .mlr-edge").forEach(e -> edges.add(e.getDomAttribute("data-from") + " -> " + e.getDomAttribute("data-to")));
+        assertEquals(expectedEdges, edges);
+        // the chain the issue asks for is there: dataset -> run -> logged model -> version -> alias
+        assertTrue(edges.contains("dataset:88851c413a3bf4ff68ae72e13a8c2d69 -> run:" + register.path("run_id").asText()));
+        assertTrue(edges.contains("run:" + register.path("run_id").asText() + " -> logged_model:" + register.path("model_id").asText()));
+        assertTrue(edges.contains("logged_model:" + register.path("model_id").asText() + " -> " + version));
+        assertTrue(edges.contains(version + " -> alias:fraud-detector@candidate"));
+        // each edge starts at the right of its source box and ends at the left of its target box
+        Map<?, ?> geometry = (Map<?, ?>) browser.script("var e = document.querySelector(\".mlr-edge[data-to='alias:fraud-detector@candidate'] line\");"
+                + "var a = document.querySelector(\".mlr-node[data-node-id='" + version + "']\").getBoundingClientRect();"
+                + "var b = document.querySelector(\".mlr-node[data-node-id='alias:fraud-detector@candidate']\").getBoundingClientRect();"
+                + "var l = e.getBoundingClientRect();"
+                + "return {startGap: Math.abs(l.left - a.right), endGap: Math.abs(l.right - b.left)};");
+        assertTrue(geometry.toString(), ((Number) geometry.get("startGap")).doubleValue() < 2);
+        assertTrue(geometry.toString(), ((Number) geometry.get("endGap")).doubleValue() < 2);
+        assertEquals("no console errors", List.of(), browser.severe());
+    }
+
+    @Test
+    public void hostileNamesAndValuesAreShownAsTextAndNeverRun() throws Exception {
+        String script = "<script>window.__pwned=1</script>";
+        String image = "<img src=x onerror=\"window.__pwned=2\">";
+        String quotes = "it's \"quoted\" &amp; <b>bold</b>";
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode validate = (ObjectNode) ExampleReports.json("validate-data").deepCopy();
+        validate.with("dataset").put("name", script);
+        ArrayNode findings = mapper.createArrayNode();
+        findings.add(finding(mapper, "column.allowed_values", script, image + " is not allowed", quotes));
+        findings.add(finding(mapper, "column.max", image, "value " + quotes, script));
+        validate.set("findings", findings);
+        ArrayNode drift = (ArrayNode) validate.path("drift");
+        ((ObjectNode) drift.get(0)).put("column", image);
+        ((ObjectNode) drift.get(1)).put("column", script);
+        ArrayNode lineage = mapper.createArrayNode();
+        lineage.add(mapper.createObjectNode().put("type", "dataset").put("id", "d1\"><script>window.__pwned=3</script>").put("name", image));
+        validate.set("lineage", lineage);
+        Path hostile = folder.getRoot().toPath().resolve("hostile.json");
+        Files.writeString(hostile, mapper.writeValueAsString(validate), StandardCharsets.UTF_8);
+
+        browser.open(report(List.of(), List.of(hostile), "--title", "</title><script>window.__pwned=4</script>"));
+        browser.awaitRendered(1);
+        assertEquals("nothing ran", "undefined", browser.script("return typeof window.__pwned;"));
+        assertEquals("no element came from the data", 0L,
+                browser.script("return document.querySelectorAll('.ml-stages-report script, .ml-stages-report img, .ml-stages-report b').length;"));
+        assertEquals(1L, browser.script("return document.querySelectorAll('script').length;"));
+        assertEquals("</title><script>window.__pwned=4</script>", browser.script("return document.title;"));
+        assertEquals("</title><script>window.__pwned=4</script>", HeadlessChromium.text(browser.one("h1")));
+        assertEquals(script, HeadlessChromium.text(browser.one("[data-section='findings'] [data-field='dataset']")));
+
+        List<WebElement> rows = browser.all("[data-table='failed-findings'] tbody tr");
+        assertEquals(2, rows.size());
+        assertEquals(script, text(rows.get(0), ".mlr-subject"));
+        assertEquals(image + " is not allowed", text(rows.get(0), ".mlr-message"));
+        assertEquals(quotes, text(rows.get(0), ".mlr-observed"));
+        assertEquals(image, text(rows.get(1), ".mlr-subject"));
+        assertEquals("value " + quotes, text(rows.get(1), ".mlr-message"));
+        assertEquals("the entity stays literal", "value it's \"quoted\" &amp; <b>bold</b>", rows.get(1).findElement(By.cssSelector(".mlr-message")).getText());
+
+        List<WebElement> bars = browser.all(".mlr-drift-bar");
+        assertEquals(image, bars.get(0).getDomAttribute("data-column"));
+        assertTrue(HeadlessChromium.text(bars.get(0).findElement(By.tagName("title"))).startsWith(image + ": "));
+        assertTrue(HeadlessChromium.text(bars.get(1).findElement(By.tagName("title"))).startsWith(script + ": "));
+        WebElement node = browser.one(".mlr-lineage .mlr-node");
+        assertEquals("dataset:d1\"><script>window.__pwned=3</script>", node.getDomAttribute("data-node-id"));
+        assertTrue(HeadlessChromium.text(node.findElement(By.tagName("title"))).contains(image));
+        assertEquals("undefined", browser.script("return typeof window.__pwned;"));
+        assertEquals("no console errors (a blocked script would be one)", List.of(), browser.severe());
+    }
+
+    @Test
+    public void theScriptAlsoRendersWhenItLoadsAfterTheDocumentAndRendersEveryReportOnThePage() throws Exception {
+        // As the Jenkins build page will use the files: report.css and report.js as separate files, the
+        // element in the markup, the script arriving late (here: added after the load event).
+        Path dir = folder.newFolder("adjunct").toPath();
+        Files.writeString(dir.resolve("report.js"), ReportPage.resource("page/report.js"), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("report.css"), ReportPage.resource("page/report.css"), StandardCharsets.UTF_8);
+        Path first = folder.getRoot().toPath().resolve("first.json");
+        Path second = folder.getRoot().toPath().resolve("second.json");
+        Main.run(new String[] {"report", "--in", copy("register"), "--in", copy("lineage"), "--html", folder.getRoot() + "/a.html",
+            "--report", first.toString()}, Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+        Main.run(new String[] {"report", "--in", copy("evaluate"), "--html", folder.getRoot() + "/b.html", "--report", second.toString()},
+                Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+        String host = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>build</title><link rel=\"icon\" href=\"data:,\">"
+                + "<link rel=\"stylesheet\" href=\"report.css\"></head><body>"
+                + "<div class=\"ml-stages-report\" data-report=\"" + ReportPage.escape(Files.readString(first)) + "\"></div>"
+                + "<div class=\"ml-stages-report\" data-report=\"" + ReportPage.escape(Files.readString(second)) + "\"></div>"
+                + "<script>window.addEventListener('load', function () { window.__stateAtLoad = document.readyState;"
+                + " var s = document.createElement('script'); s.src = 'report.js'; document.body.appendChild(s); });</script>"
+                + "</body></html>";
+        Path page = dir.resolve("build.html");
+        Files.writeString(page, host, StandardCharsets.UTF_8);
+        browser.open(page);
+        browser.awaitRendered(2);
+        assertEquals("complete", browser.script("return window.__stateAtLoad;"));
+        assertEquals("both reports have a lineage graph", 2, browser.all(".mlr-lineage").size());
+        assertEquals("only the second has metrics", 1, browser.all("[data-section='metrics']").size());
+        assertEquals("the arrow markers of the two graphs do not share an id", 2L,
+                browser.script("var ids = {}; document.querySelectorAll('marker').forEach(function (m) { ids[m.id] = true; });"
+                        + " return Object.keys(ids).length;"));
+        assertFalse(browser.all(".ml-stages-report")
+                .get(1).findElements(By.cssSelector("tr[data-metric='roc_auc']")).isEmpty());
+        assertEquals(List.of(), browser.severe());
+    }
+
+    @Test
+    public void screenshotOfTheExampleReport() throws Exception {
+        browser.open(report(ExampleReports.PIPELINE, List.of(), "--title", "fraud-detector \u00B7 example pipeline"));
+        browser.awaitRendered(1);
+        byte[] png = browser.fullPage();
+        browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
+        assertEquals(List.of(), browser.severe());
+        Path target = Path.of(System.getProperty("mlstages.screenshot", "target/report-screenshot.png"));
+        Files.createDirectories(target.toAbsolutePath().getParent());
+        Files.write(target, png);
+        assertTrue("a PNG", png.length > 10_000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G');
+    }
+
+    private String copy(String name) throws Exception {
+        Path file = folder.getRoot().toPath().resolve("copy-" + name + ".json");
+        try (InputStream in = ExampleReports.open(name)) {
+            Files.copy(in, file);
+        }
+        return file.toString();
+    }
+
+    private static ObjectNode finding(ObjectMapper mapper, String check, String subject, String message, String observed) {
+        return mapper.createObjectNode().put("check", check).put("subject", subject).put("severity", "ERROR").put("passed", false)
+                .put("message", message).put("observed", observed).put("expected", "text");
+    }
+}

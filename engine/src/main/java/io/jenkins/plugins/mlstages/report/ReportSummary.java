@@ -1,0 +1,98 @@
+package io.jenkins.plugins.mlstages.report;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Everything the report page shows, already decided: the verdict, key metrics with their champion,
+ * delta and whether the change is good or bad, failed findings, drift, curves, gate rules,
+ * registration, canary and the lineage graph. The page only lays it out, so the standalone HTML and
+ * the Jenkins build page (which reuses the same script) cannot disagree, and nothing here has to be
+ * written twice. A section whose stage was not given is left out.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ReportSummary(String title, Verdict verdict, Registration registration, List<KeyMetric> metrics,
+        List<StageFinding> findings, Validation validation, List<DriftBar> drift, JsonNode curves, Gate gate,
+        JsonNode canary, Lineage lineage) {
+
+    /** The worst status of the stages, one line that says why, and each stage's status. */
+    public record Verdict(Status status, String headline, List<StageLine> stages) {
+    }
+
+    /**
+     * One merged stage report.
+     *
+     * @param checks findings the stage reported
+     * @param failed findings that did not pass (any severity)
+     */
+    public record StageLine(String stage, Status status, String file, int checks, int failed) {
+    }
+
+    /**
+     * A key metric of the candidate against the champion.
+     *
+     * @param lower bootstrap interval of the value, when evaluate computed one
+     * @param champion the champion's value: the gate's champion metrics, else value − paired delta
+     * @param delta value − champion
+     * @param deltaLower paired bootstrap interval of the delta, when evaluate had the champion's scores
+     * @param direction {@code up}, {@code down} or {@code same}: the sign of the delta
+     * @param effect {@code good}, {@code bad} or {@code neutral}: the direction read with
+     *        {@code higherIsBetter} (a falling {@code log_loss} is good)
+     * @param significant whether the paired interval excludes 0; null without one
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record KeyMetric(String name, Double value, Double lower, Double upper, Double level, Double champion,
+            Double delta, Double deltaLower, Double deltaUpper, boolean higherIsBetter, String direction, String effect,
+            Boolean significant) {
+    }
+
+    /** A finding that did not pass, with the stage that reported it. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record StageFinding(String stage, String check, String subject, Severity severity, String message,
+            String observed, String expected) {
+    }
+
+    /** The validated dataset and every check of validate-data, passed or not. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Validation(String dataset, Long rows, Long columns, String digest, int checks, int failed,
+            List<Finding> findings) {
+    }
+
+    /** Drift of one column against the reference: drifted when {@code statistic >= threshold}. */
+    public record DriftBar(String column, String method, Double statistic, Double threshold, boolean drifted) {
+    }
+
+    /** The gate's rules and the champion it compared with. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Gate(Status status, String championSource, String championVersion, String firstModelPolicy,
+            List<GateRule> rules) {
+    }
+
+    /** One gate rule: observed against required, the margin, and the rule's own status. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record GateRule(Integer number, String rule, Severity severity, Status status, String comparison,
+            Double observed, Double required, Double champion, Double margin, String slice, String explanation) {
+    }
+
+    /** The registered model version. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Registration(String model, String version, List<String> aliases, String source, String runId,
+            String modelId, String buildKey, Boolean reused) {
+    }
+
+    /** The lineage graph: nodes keyed {@code type:id}, edges between keys. */
+    public record Lineage(List<GraphNode> nodes, List<GraphEdge> edges) {
+    }
+
+    /** A node of the lineage graph; {@code key} is {@code type:id}, as the edges name it. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record GraphNode(String key, String type, String id, String name, Map<String, String> attributes) {
+    }
+
+    /** {@code from} led to {@code to}. */
+    public record GraphEdge(String from, String to, String relation) {
+    }
+}

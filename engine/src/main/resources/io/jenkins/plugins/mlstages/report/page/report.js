@@ -1,0 +1,572 @@
+/*
+ * ML Stages report page: renders a merged build report (`mlstages report`, engine class BuildReport).
+ *
+ * Contract, shared by the standalone HTML page (ReportPage) and the Jenkins build page, which loads
+ * this file and report.css unchanged as the Stapler adjunct io.jenkins.plugins.mlstages.report.page.report
+ * with <div class="ml-stages-report" data-report="${it.reportJson}"/> in escaped Jelly:
+ *  - every element with the class "ml-stages-report" is rendered from the report JSON in its
+ *    data-report attribute (HTML-attribute-escaped JSON; element.dataset.report decodes it);
+ *  - the script renders on DOMContentLoaded, or at once when it loads later;
+ *  - the page only lays out report.summary: every decision (verdict, deltas, good/bad, lineage edges)
+ *    is made by the engine, so the two pages cannot disagree.
+ * Keep these file names and this contract. No framework, no build step, no network. Data never
+ * becomes markup: text goes through textContent/createTextNode, SVG through createElementNS, and there
+ * is no innerHTML, insertAdjacentHTML or document.write here.
+ */
+(function () {
+  'use strict';
+
+  var SVG_NS = 'http://www.w3.org/2000/svg';
+  var instances = 0;
+
+  // ---- building blocks ------------------------------------------------------------------------
+
+  /** An HTML element; string children become text nodes, never markup. */
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    setAttrs(node, attrs);
+    append(node, children);
+    return node;
+  }
+
+  /** An SVG element. */
+  function svg(tag, attrs, children) {
+    var node = document.createElementNS(SVG_NS, tag);
+    setAttrs(node, attrs);
+    append(node, children);
+    return node;
+  }
+
+  function setAttrs(node, attrs) {
+    if (!attrs) {
+      return;
+    }
+    Object.keys(attrs).forEach(function (name) {
+      var value = attrs[name];
+      if (value !== null && value !== undefined && value !== false) {
+        node.setAttribute(name, String(value));
+      }
+    });
+  }
+
+  function append(node, children) {
+    if (children === null || children === undefined) {
+      return;
+    }
+    (Array.isArray(children) ? children : [children]).forEach(function (child) {
+      if (child === null || child === undefined) {
+        return;
+      }
+      node.appendChild(typeof child === 'object' ? child : document.createTextNode(String(child)));
+    });
+  }
+
+  function isNumber(value) {
+    return typeof value === 'number' && isFinite(value);
+  }
+
+  /** A number with fixed decimals; reports write NaN and infinities as strings, shown as they are. */
+  function fmt(value, digits) {
+    if (value === null || value === undefined) {
+      return '\u2014';
+    }
+    if (typeof value !== 'number') {
+      return String(value);
+    }
+    return value.toFixed(digits === undefined ? 4 : digits);
+  }
+
+  function signed(value, digits) {
+    var text = fmt(value, digits);
+    return isNumber(value) && value > 0 ? '+' + text : text;
+  }
+
+  function interval(lower, upper, digits) {
+    return '[' + fmt(lower, digits) + ', ' + fmt(upper, digits) + ']';
+  }
+
+  function badge(status) {
+    var text = status || 'UNKNOWN';
+    return el('span', {'class': 'mlr-badge mlr-status-' + String(text).toLowerCase(), 'data-status': text}, text);
+  }
+
+  function section(name, title, children) {
+    return el('section', {'class': 'mlr-section', 'data-section': name}, [el('h2', null, title)].concat(children));
+  }
+
+  function table(headers, rows, attrs) {
+    var head = el('thead', null, el('tr', null, headers.map(function (h) {
+      return el('th', {scope: 'col'}, h);
+    })));
+    return el('div', {'class': 'mlr-table-wrap'}, el('table', attrs || {'class': 'mlr-table'}, [head, el('tbody', null, rows)]));
+  }
+
+  function cell(text, cls) {
+    return el('td', cls ? {'class': cls} : null, text);
+  }
+
+  function empty(text) {
+    return el('p', {'class': 'mlr-empty'}, text);
+  }
+
+  function shorten(text, max) {
+    text = String(text);
+    return text.length <= max ? text : text.slice(0, max - 1) + '\u2026';
+  }
+
+  // ---- sections -------------------------------------------------------------------------------
+
+  function header(summary) {
+    var verdict = summary.verdict || {};
+    var stages = (verdict.stages || []).map(function (stage) {
+      return el('li', {'class': 'mlr-stage', 'data-stage': stage.stage, 'data-status': stage.status}, [
+        badge(stage.status), ' ', el('span', {'class': 'mlr-stage-name'}, stage.stage),
+        stage.checks ? el('span', {'class': 'mlr-muted'}, ' ' + (stage.checks - stage.failed) + '/' + stage.checks + ' checks passed') : null
+      ]);
+    });
+    return el('header', {'class': 'mlr-header', 'data-section': 'verdict'}, [
+      el('h1', null, summary.title || 'ML build report'),
+      el('div', {'class': 'mlr-verdict mlr-verdict-' + String(verdict.status).toLowerCase()}, [
+        badge(verdict.status), ' ', el('span', {'class': 'mlr-headline'}, verdict.headline || '')
+      ]),
+      el('ul', {'class': 'mlr-stages'}, stages)
+    ]);
+  }
+
+  var ARROWS = {up: '\u25B2', down: '\u25BC', same: '='};
+
+  function metrics(list) {
+    var rows = list.map(function (m) {
+      var delta = el('td', {'class': 'mlr-delta mlr-' + (m.effect || 'none')}, m.delta === null || m.delta === undefined ? '\u2014' : [
+        el('span', {'class': 'mlr-arrow', 'aria-label': m.effect === 'good' ? 'better' : m.effect === 'bad' ? 'worse' : 'unchanged',
+          title: (m.higher_is_better ? 'higher is better' : 'lower is better')}, ARROWS[m.direction] || ''),
+        ' ', el('span', {'class': 'mlr-delta-value'}, signed(m.delta))
+      ]);
+      return el('tr', {'data-metric': m.name, 'data-effect': m.effect || null, 'data-direction': m.direction || null}, [
+        el('th', {scope: 'row'}, m.name),
+        cell(fmt(m.value), 'mlr-num mlr-value'),
+        cell(m.lower === undefined ? '\u2014' : interval(m.lower, m.upper), 'mlr-num mlr-ci'),
+        cell(fmt(m.champion), 'mlr-num mlr-champion'),
+        delta,
+        cell(m.delta_lower === undefined ? '\u2014' : interval(m.delta_lower, m.delta_upper), 'mlr-num mlr-delta-ci')
+      ]);
+    });
+    var level = list.filter(function (m) { return isNumber(m.level); }).map(function (m) { return m.level; })[0];
+    var ci = level ? Math.round(level * 100) + '% interval' : 'interval';
+    return section('metrics', 'Metrics against the champion', [
+      list.length ? table(['metric', 'candidate', ci, 'champion', 'delta', 'paired ' + ci + ' of delta'], rows)
+        : empty('No metrics (no evaluate or gate report).'),
+      el('p', {'class': 'mlr-note'}, '\u25B2/\u25BC is the direction of the change; green is better, red is worse '
+        + '(for losses and errors lower is better).')
+    ]);
+  }
+
+  function findingRow(f, withStage) {
+    return el('tr', {'data-check': f.check, 'data-severity': f.severity, 'class': f.passed === true ? 'mlr-passed' : null}, [
+      withStage ? cell(f.stage) : null,
+      el('td', null, f.passed === true ? badge('PASSED') : el('span', {'class': 'mlr-sev mlr-sev-' + String(f.severity).toLowerCase()}, f.severity)),
+      cell(f.check, 'mlr-code'),
+      cell(f.subject === undefined || f.subject === null ? '' : f.subject, 'mlr-subject'),
+      cell(f.message, 'mlr-message'),
+      cell(f.observed === undefined ? '' : f.observed, 'mlr-observed'),
+      cell(f.expected === undefined ? '' : f.expected, 'mlr-expected')
+    ]);
+  }
+
+  function findings(list, validation) {
+    var children = [];
+    if (list.length) {
+      children.push(table(['stage', 'severity', 'check', 'subject', 'message', 'observed', 'expected'],
+        list.map(function (f) { return findingRow(f, true); }), {'class': 'mlr-table', 'data-table': 'failed-findings'}));
+    } else {
+      children.push(empty('No failed checks.'));
+    }
+    if (validation) {
+      var data = [];
+      if (validation.dataset) {
+        data.push(el('span', {'class': 'mlr-code', 'data-field': 'dataset'}, validation.dataset));
+      }
+      if (isNumber(validation.rows)) {
+        data.push(' \u00B7 ' + validation.rows + ' rows');
+      }
+      if (isNumber(validation.columns)) {
+        data.push(' \u00B7 ' + validation.columns + ' columns');
+      }
+      if (validation.digest) {
+        data.push(' \u00B7 digest ', el('span', {'class': 'mlr-code'}, validation.digest));
+      }
+      children.push(el('p', {'class': 'mlr-dataset'}, data));
+      children.push(el('details', {'class': 'mlr-all-checks'}, [
+        el('summary', null, 'All ' + validation.checks + ' validation checks (' + validation.failed + ' failed)'),
+        table(['severity', 'check', 'subject', 'message', 'observed', 'expected'],
+          validation.findings.map(function (f) { return findingRow(f, false); }), {'class': 'mlr-table', 'data-table': 'validation-checks'})
+      ]));
+    }
+    return section('findings', 'Validation and findings', children);
+  }
+
+  function drift(bars) {
+    var width = 720;
+    var label = 170;
+    var right = 70;
+    var row = 28;
+    var height = bars.length * row + 24;
+    var max = 0;
+    bars.forEach(function (b) {
+      max = Math.max(max, isNumber(b.statistic) ? b.statistic : 0, isNumber(b.threshold) ? b.threshold : 0);
+    });
+    max = max > 0 ? max * 1.1 : 1;
+    var plot = width - label - right;
+    var scale = function (v) { return label + plot * Math.max(0, Math.min(v, max)) / max; };
+    var chart = svg('svg', {'class': 'mlr-chart mlr-drift', viewBox: '0 0 ' + width + ' ' + height, role: 'img',
+      'aria-label': 'drift per column'});
+    bars.forEach(function (b, i) {
+      var y = 8 + i * row;
+      var g = svg('g', {'class': 'mlr-drift-bar' + (b.drifted ? ' mlr-drifted' : ''), 'data-column': b.column,
+        'data-statistic': b.statistic, 'data-threshold': b.threshold, 'data-drifted': b.drifted ? 'true' : 'false'});
+      g.appendChild(svg('text', {x: label - 8, y: y + 15, 'text-anchor': 'end', 'class': 'mlr-label'}, shorten(b.column, 24)));
+      g.appendChild(svg('rect', {x: label, y: y + 3, width: isNumber(b.statistic) ? Math.max(1, scale(b.statistic) - label) : 0,
+        height: row - 10, rx: 2, 'class': 'mlr-bar'}));
+      if (isNumber(b.threshold)) {
+        g.appendChild(svg('line', {x1: scale(b.threshold), x2: scale(b.threshold), y1: y, y2: y + row - 4, 'class': 'mlr-threshold'}));
+      }
+      g.appendChild(svg('text', {x: width - right + 6, y: y + 15, 'class': 'mlr-value-label'}, fmt(b.statistic)));
+      g.appendChild(svg('title', null, b.column + ': ' + (b.method || '') + ' ' + fmt(b.statistic) + ', threshold '
+        + fmt(b.threshold) + (b.drifted ? ' (drifted)' : '')));
+      chart.appendChild(g);
+    });
+    chart.appendChild(svg('text', {x: label, y: height - 2, 'class': 'mlr-axis-label'},
+      'statistic per column; the dark tick is the drift threshold, red bars drifted'));
+    return section('drift', 'Drift per column', bars.length ? [chart] : [empty('No drift computed (no reference).')]);
+  }
+
+  /** A unit-square chart (0..1 on both axes) of one or more point series. */
+  function unitChart(name, title, xLabel, yLabel, curve, options) {
+    var size = 300;
+    var pad = {l: 44, r: 12, t: 12, b: 38};
+    var w = size - pad.l - pad.r;
+    var h = size - pad.t - pad.b;
+    var x = function (v) { return pad.l + w * v; };
+    var y = function (v) { return pad.t + h * (1 - v); };
+    var chart = svg('svg', {'class': 'mlr-chart mlr-curve', viewBox: '0 0 ' + size + ' ' + size, role: 'img',
+      'aria-label': title, 'data-curve': name});
+    [0, 0.25, 0.5, 0.75, 1].forEach(function (t) {
+      chart.appendChild(svg('line', {x1: x(0), x2: x(1), y1: y(t), y2: y(t), 'class': 'mlr-grid'}));
+      chart.appendChild(svg('line', {x1: x(t), x2: x(t), y1: y(0), y2: y(1), 'class': 'mlr-grid'}));
+      chart.appendChild(svg('text', {x: x(t), y: y(0) + 14, 'text-anchor': 'middle', 'class': 'mlr-tick'}, String(t)));
+      chart.appendChild(svg('text', {x: x(0) - 5, y: y(t) + 4, 'text-anchor': 'end', 'class': 'mlr-tick'}, String(t)));
+    });
+    chart.appendChild(svg('rect', {x: x(0), y: y(1), width: w, height: h, 'class': 'mlr-frame'}));
+    if (options.diagonal) {
+      chart.appendChild(svg('line', {x1: x(0), y1: y(0), x2: x(1), y2: y(1), 'class': 'mlr-reference'}));
+    }
+    var points = [];
+    var xs = curve.xs || [];
+    var ys = curve.ys || [];
+    for (var i = 0; i < xs.length && i < ys.length; i++) {
+      if (isNumber(xs[i]) && isNumber(ys[i])) {
+        points.push(x(xs[i]).toFixed(2) + ',' + y(ys[i]).toFixed(2));
+      }
+    }
+    chart.appendChild(svg('polyline', {points: points.join(' '), 'class': 'mlr-line', 'data-points': points.length}));
+    if (options.dots) {
+      points.forEach(function (p) {
+        var xy = p.split(',');
+        chart.appendChild(svg('circle', {cx: xy[0], cy: xy[1], r: 3.5, 'class': 'mlr-dot'}));
+      });
+    }
+    chart.appendChild(svg('text', {x: x(0.5), y: size - 6, 'text-anchor': 'middle', 'class': 'mlr-axis-label'}, xLabel));
+    chart.appendChild(svg('text', {x: 12, y: y(0.5), 'text-anchor': 'middle', 'class': 'mlr-axis-label',
+      transform: 'rotate(-90 12 ' + y(0.5) + ')'}, yLabel));
+    return el('figure', {'class': 'mlr-figure', 'data-figure': name}, [chart, el('figcaption', null, title)]);
+  }
+
+  function metricValue(list, name) {
+    var found = list.filter(function (m) { return m.name === name; })[0];
+    return found ? found.value : undefined;
+  }
+
+  function curves(data, keyMetrics) {
+    var figures = [];
+    if (data.roc) {
+      figures.push(unitChart('roc', 'ROC' + (metricValue(keyMetrics, 'roc_auc') !== undefined ? ' \u00B7 AUC '
+        + fmt(metricValue(keyMetrics, 'roc_auc')) : ''), 'false positive rate', 'true positive rate', data.roc, {diagonal: true}));
+    }
+    if (data.precision_recall) {
+      figures.push(unitChart('precision_recall', 'Precision-recall' + (metricValue(keyMetrics, 'precision_recall_auc') !== undefined
+        ? ' \u00B7 AP ' + fmt(metricValue(keyMetrics, 'precision_recall_auc')) : ''), 'recall', 'precision', data.precision_recall, {}));
+    }
+    if (data.calibration) {
+      figures.push(unitChart('calibration', 'Calibration' + (metricValue(keyMetrics, 'expected_calibration_error') !== undefined
+        ? ' \u00B7 ECE ' + fmt(metricValue(keyMetrics, 'expected_calibration_error')) : ''), 'mean predicted probability',
+        'fraction of positives', data.calibration, {diagonal: true, dots: true}));
+    }
+    return section('curves', 'Curves', figures.length ? [el('div', {'class': 'mlr-figures'}, figures)] : [empty('No curves for this task.')]);
+  }
+
+  function gate(data) {
+    var rows = (data.rules || []).map(function (r) {
+      return el('tr', {'data-rule-number': r.number, 'data-status': r.status}, [
+        cell(r.number, 'mlr-num'),
+        cell(r.rule, 'mlr-code mlr-rule'),
+        cell(r.severity),
+        el('td', null, badge(r.status)),
+        cell(fmt(r.observed), 'mlr-num mlr-observed'),
+        cell((r.comparison ? r.comparison + ' ' : '') + fmt(r.required), 'mlr-num mlr-required'),
+        cell(fmt(r.champion), 'mlr-num mlr-champion'),
+        cell(signed(r.margin), 'mlr-num mlr-margin ' + (isNumber(r.margin) ? (r.margin >= 0 ? 'mlr-good' : 'mlr-bad') : '')),
+        cell(r.slice || '', 'mlr-slice')
+      ]);
+    });
+    var about = ['Gate ', badge(data.status)];
+    if (data.champion_source) {
+      about.push(' \u00B7 champion from ' + data.champion_source + (data.champion_version ? ' (version ' + data.champion_version + ')' : ''));
+    } else {
+      about.push(' \u00B7 no champion' + (data.first_model_policy ? ' (first model: ' + data.first_model_policy + ')' : ''));
+    }
+    return section('gate', 'Gate rules', [el('p', null, about),
+      rows.length ? table(['#', 'rule', 'severity', 'status', 'observed', 'required', 'champion', 'margin', 'slice'], rows)
+        : empty('No rules.')]);
+  }
+
+  function registration(data) {
+    var items = [
+      ['model', data.model], ['version', data.version], ['aliases', (data.aliases || []).join(', ')],
+      ['source', data.source], ['run', data.run_id], ['logged model', data.model_id], ['build key', data.build_key],
+      ['reused', data.reused === undefined ? undefined : (data.reused ? 'yes (this build had registered it already)' : 'no')]
+    ];
+    var list = el('dl', {'class': 'mlr-fields'});
+    items.forEach(function (item) {
+      if (item[1] !== undefined && item[1] !== null && item[1] !== '') {
+        list.appendChild(el('dt', null, item[0]));
+        list.appendChild(el('dd', {'data-field': item[0], 'class': 'mlr-code'}, String(item[1])));
+      }
+    });
+    return section('registration', 'Registration', [list]);
+  }
+
+  var VERDICT_ORDER = {FAIL: 3, INCONCLUSIVE: 2, PASS: 1};
+
+  function worstVerdict(analyses) {
+    var worst = null;
+    (analyses || []).forEach(function (a) {
+      if (!worst || (VERDICT_ORDER[a.verdict] || 0) > (VERDICT_ORDER[worst] || 0)) {
+        worst = a.verdict;
+      }
+    });
+    return worst;
+  }
+
+  function canary(data) {
+    var timeline = (data.timeline || []).filter(function (e) { return !isNaN(Date.parse(e.time)); });
+    var children = [el('p', null, [
+      'Canary of ', el('span', {'class': 'mlr-code'}, String(data.model || '') + ' version ' + String(data.version || '')),
+      data.stable_version !== undefined ? ' (stable: version ' + data.stable_version + ')' : '',
+      ' \u2192 ', badge(data.verdict)
+    ])];
+    if (data.aliases && typeof data.aliases === 'object') {
+      var aliases = Object.keys(data.aliases).map(function (a) { return a + ' \u2192 ' + data.aliases[a]; });
+      if (aliases.length) {
+        children.push(el('p', {'class': 'mlr-muted', 'data-field': 'aliases'}, 'aliases: ' + aliases.join(', ')));
+      }
+    }
+    if (timeline.length) {
+      children.push(canaryChart(timeline));
+      children.push(table(['time', 'step', 'weight', 'event', 'analysis'], timeline.map(function (e, i) {
+        var analyses = (e.analyses || []).map(function (a) {
+          return el('div', {'class': 'mlr-analysis', 'data-verdict': a.verdict}, [badge(a.verdict), ' ', a.check + ': ' + fmt(a.value)
+            + ' in ' + interval(a.min, a.max)]);
+        });
+        return el('tr', {'data-index': i, 'data-step': e.step, 'data-weight': e.weight}, [
+          cell(e.time, 'mlr-code'), cell(e.step, 'mlr-num'), cell(e.weight + ' %', 'mlr-num'), cell(e.event), el('td', null, analyses)
+        ]);
+      }), {'class': 'mlr-table', 'data-table': 'canary-timeline'}));
+    } else {
+      children.push(empty('No timeline.'));
+    }
+    return section('canary', 'Canary', children);
+  }
+
+  function canaryChart(timeline) {
+    var width = 720;
+    var height = 240;
+    var pad = {l: 48, r: 16, t: 14, b: 40};
+    var times = timeline.map(function (e) { return Date.parse(e.time); });
+    var t0 = Math.min.apply(null, times);
+    var t1 = Math.max.apply(null, times);
+    var span = t1 > t0 ? t1 - t0 : 1;
+    var x = function (t) { return pad.l + (width - pad.l - pad.r) * (t - t0) / span; };
+    var y = function (w) { return pad.t + (height - pad.t - pad.b) * (1 - Math.max(0, Math.min(100, w)) / 100); };
+    var chart = svg('svg', {'class': 'mlr-chart mlr-canary', viewBox: '0 0 ' + width + ' ' + height, role: 'img',
+      'aria-label': 'canary traffic weight over time'});
+    [0, 25, 50, 75, 100].forEach(function (w) {
+      chart.appendChild(svg('line', {x1: x(t0), x2: x(t1), y1: y(w), y2: y(w), 'class': 'mlr-grid'}));
+      chart.appendChild(svg('text', {x: pad.l - 6, y: y(w) + 4, 'text-anchor': 'end', 'class': 'mlr-tick'}, w + ' %'));
+    });
+    var d = '';
+    timeline.forEach(function (e, i) {
+      var px = x(times[i]).toFixed(2);
+      var py = y(isNumber(e.weight) ? e.weight : 0).toFixed(2);
+      d += i === 0 ? 'M' + px + ',' + py : 'H' + px + 'V' + py;
+    });
+    chart.appendChild(svg('path', {d: d, 'class': 'mlr-step-line'}));
+    timeline.forEach(function (e, i) {
+      var verdict = worstVerdict(e.analyses);
+      var mark = svg('circle', {cx: x(times[i]).toFixed(2), cy: y(isNumber(e.weight) ? e.weight : 0).toFixed(2), r: verdict ? 6 : 3.5,
+        'class': 'mlr-mark mlr-verdict-' + String(verdict || 'none').toLowerCase(), 'data-index': i, 'data-step': e.step,
+        'data-weight': e.weight, 'data-verdict': verdict || null});
+      mark.appendChild(svg('title', null, e.time + ' \u00B7 ' + e.weight + ' % \u00B7 ' + e.event + (e.analyses || []).map(function (a) {
+        return '\n' + a.verdict + ' ' + a.check + ' = ' + fmt(a.value);
+      }).join('')));
+      chart.appendChild(mark);
+    });
+    chart.appendChild(svg('text', {x: pad.l, y: height - 8, 'class': 'mlr-tick'}, timeline[0].time));
+    chart.appendChild(svg('text', {x: width - pad.r, y: height - 8, 'text-anchor': 'end', 'class': 'mlr-tick'},
+      timeline[timeline.length - 1].time));
+    chart.appendChild(svg('text', {x: 14, y: y(50), 'text-anchor': 'middle', 'class': 'mlr-axis-label',
+      transform: 'rotate(-90 14 ' + y(50) + ')'}, 'canary weight'));
+    return el('figure', {'class': 'mlr-figure mlr-wide'}, [chart, el('figcaption', null,
+      'Traffic to the canary over time; marks are analyses (green pass, amber inconclusive, red fail).')]);
+  }
+
+  var COLUMNS = {dataset: 0, run: 1, logged_model: 2, build: 2, model_version: 3, alias: 4, deployment: 4};
+
+  function lineage(graph, id) {
+    var nodes = graph.nodes || [];
+    var edges = graph.edges || [];
+    if (!nodes.length) {
+      return section('lineage', 'Lineage', [empty('No lineage.')]);
+    }
+    var boxW = 200;
+    var boxH = 50;
+    var gapX = 84;
+    var gapY = 18;
+    var columns = [];
+    var place = {};
+    nodes.forEach(function (n) {
+      var c = COLUMNS.hasOwnProperty(n.type) ? COLUMNS[n.type] : 2;
+      columns[c] = columns[c] || [];
+      columns[c].push(n);
+    });
+    var used = [];
+    columns.forEach(function (list, c) {
+      if (list) {
+        used.push(c);
+      }
+    });
+    var rows = Math.max.apply(null, used.map(function (c) { return columns[c].length; }));
+    var width = used.length * boxW + (used.length - 1) * gapX + 20;
+    var height = rows * boxH + (rows - 1) * gapY + 20;
+    used.forEach(function (c, i) {
+      var list = columns[c];
+      var offset = (height - (list.length * boxH + (list.length - 1) * gapY)) / 2;
+      list.forEach(function (n, r) {
+        place[n.key] = {x: 10 + i * (boxW + gapX), y: offset + r * (boxH + gapY)};
+      });
+    });
+    var marker = 'mlr-arrow-' + id;
+    var chart = svg('svg', {'class': 'mlr-chart mlr-lineage', viewBox: '0 0 ' + width + ' ' + height, role: 'img',
+      'aria-label': 'lineage graph'}, svg('defs', null, svg('marker', {id: marker, viewBox: '0 0 10 10', refX: 10, refY: 5,
+        markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse'}, svg('path', {d: 'M0,0 L10,5 L0,10 z', 'class': 'mlr-arrowhead'}))));
+    edges.forEach(function (e) {
+      var a = place[e.from];
+      var b = place[e.to];
+      if (!a || !b) {
+        return;
+      }
+      var x1 = a.x + boxW;
+      var y1 = a.y + boxH / 2;
+      var x2 = b.x;
+      var y2 = b.y + boxH / 2;
+      if (b.x <= a.x) {
+        x1 = a.x + boxW / 2;
+        y1 = a.y + (b.y > a.y ? boxH : 0);
+        x2 = b.x + boxW / 2;
+        y2 = b.y + (b.y > a.y ? 0 : boxH);
+      }
+      var g = svg('g', {'class': 'mlr-edge', 'data-from': e.from, 'data-to': e.to, 'data-relation': e.relation}, [
+        svg('line', {x1: x1, y1: y1, x2: x2, y2: y2, 'marker-end': 'url(#' + marker + ')'}),
+        svg('title', null, e.from + ' \u2014' + e.relation + '\u2192 ' + e.to)
+      ]);
+      if (e.relation) {
+        g.appendChild(svg('text', {x: (x1 + x2) / 2, y: (y1 + y2) / 2 - 4, 'text-anchor': 'middle', 'class': 'mlr-edge-label'},
+          shorten(e.relation, 16)));
+      }
+      chart.appendChild(g);
+    });
+    nodes.forEach(function (n) {
+      var p = place[n.key];
+      var title = n.type + ' ' + n.id + (n.name ? ' (' + n.name + ')' : '');
+      Object.keys(n.attributes || {}).forEach(function (k) {
+        title += '\n' + k + ': ' + n.attributes[k];
+      });
+      chart.appendChild(svg('g', {'class': 'mlr-node mlr-node-' + n.type, 'data-node-id': n.key, 'data-node-type': n.type,
+        transform: 'translate(' + p.x + ',' + p.y + ')'}, [
+        svg('rect', {width: boxW, height: boxH, rx: 6}),
+        svg('text', {x: 10, y: 18, 'class': 'mlr-node-type'}, n.type.replace('_', ' ')),
+        svg('text', {x: 10, y: 38, 'class': 'mlr-node-label'}, shorten(n.name && n.type !== 'model_version' ? n.name : n.id, 27)),
+        svg('title', null, title)
+      ]));
+    });
+    return section('lineage', 'Lineage', [el('div', {'class': 'mlr-scroll'}, chart)]);
+  }
+
+  // ---- the report -----------------------------------------------------------------------------
+
+  function render(root) {
+    if (root.getAttribute('data-rendered') === 'true') {
+      return;
+    }
+    var report;
+    try {
+      report = JSON.parse(root.dataset.report || '');
+    } catch (e) {
+      root.textContent = 'This ML report cannot be shown: its data is not readable JSON.';
+      root.setAttribute('data-rendered', 'error');
+      return;
+    }
+    var summary = report.summary || {};
+    var keyMetrics = summary.metrics || [];
+    instances += 1;
+    while (root.firstChild) {
+      root.removeChild(root.firstChild);
+    }
+    root.classList.add('mlr');
+    root.appendChild(header(summary));
+    var main = el('div', {'class': 'mlr-body'});
+    if (summary.registration) {
+      main.appendChild(registration(summary.registration));
+    }
+    if (keyMetrics.length) {
+      main.appendChild(metrics(keyMetrics));
+    }
+    main.appendChild(findings(summary.findings || [], summary.validation));
+    if (summary.drift) {
+      main.appendChild(drift(summary.drift));
+    }
+    if (summary.curves) {
+      main.appendChild(curves(summary.curves, keyMetrics));
+    }
+    if (summary.gate) {
+      main.appendChild(gate(summary.gate));
+    }
+    if (summary.canary) {
+      main.appendChild(canary(summary.canary));
+    }
+    if (summary.lineage) {
+      main.appendChild(lineage(summary.lineage, instances));
+    }
+    root.appendChild(main);
+    root.setAttribute('data-rendered', 'true');
+  }
+
+  function renderAll() {
+    Array.prototype.forEach.call(document.querySelectorAll('.ml-stages-report'), render);
+  }
+
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', renderAll);
+  } else {
+    renderAll();
+  }
+}());

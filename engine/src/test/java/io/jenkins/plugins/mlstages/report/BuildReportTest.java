@@ -1,0 +1,282 @@
+package io.jenkins.plugins.mlstages.report;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.junit.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.jenkins.plugins.mlstages.report.ReportSummary.GraphEdge;
+import io.jenkins.plugins.mlstages.report.ReportSummary.GraphNode;
+import io.jenkins.plugins.mlstages.report.ReportSummary.KeyMetric;
+
+/** Merging stage reports: status, key metrics against the champion, lineage, and what the page is given. */
+public class BuildReportTest {
+    private static final double EPS = 1e-12;
+
+    private static BuildReport merge(String... names) throws ReportInputException {
+        return BuildReport.merge(ExampleReports.inputs(List.of(names)), null);
+    }
+
+    private static KeyMetric metric(BuildReport report, String name) {
+        return report.summary().metrics().stream().filter(m -> m.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no key metric " + name));
+    }
+
+    @Test
+    public void theStatusIsTheWorstOfTheStages() throws Exception {
+        assertEquals(Status.WARNING, merge("validate-data", "evaluate", "gate", "register", "lineage").status());
+        assertEquals(Status.PASSED, merge("evaluate", "gate", "register").status());
+        assertEquals(Status.FAILED, merge("gate", "canary", "validate-data").status());
+        BuildReport report = merge("validate-data", "evaluate", "gate", "register", "lineage");
+        assertEquals("fraud-detector version 2: WARNING (validate-data WARNING: 1 of 39 checks failed)", report.headline());
+        assertEquals("PASSED (all 3 stages passed)", merge("evaluate", "gate", "lineage").headline());
+    }
+
+    @Test
+    public void theMergedReportHasTheSharedTopLevelAndEachStageVerbatim() throws Exception {
+        BuildReport report = merge("validate-data", "evaluate", "gate", "register", "lineage");
+        JsonNode json = ReportWriter.mapper().valueToTree(report);
+        assertEquals("ml-stages/v1", json.path("schema").asText());
+        assertEquals("report", json.path("stage").asText());
+        assertEquals("WARNING", json.path("status").asText());
+        assertTrue(json.path("findings").isArray());
+        assertEquals(0, json.path("findings").size());
+        assertEquals(5, json.path("stages").size());
+        for (int i = 0; i < ExampleReports.PIPELINE.size(); i++) {
+            assertEquals(ExampleReports.json(ExampleReports.PIPELINE.get(i)), json.path("stages").get(i));
+        }
+        JsonNode evaluate = ExampleReports.json("evaluate").path("metrics");
+        assertEquals(evaluate.path("roc_auc").asDouble(), json.path("metrics").path("roc_auc").asDouble(), 0);
+        assertEquals(evaluate.path("log_loss").asDouble(), json.path("metrics").path("log_loss").asDouble(), 0);
+        assertFalse("not a key metric", json.path("metrics").has("true_positives"));
+        // what the page reads
+        JsonNode summary = json.path("summary");
+        for (String field : List.of("title", "verdict", "registration", "metrics", "findings", "validation", "drift", "curves",
+                "gate", "lineage")) {
+            assertTrue(field, summary.has(field));
+        }
+        assertFalse("no canary stage", summary.has("canary"));
+        assertEquals(BuildReport.DEFAULT_TITLE, summary.path("title").asText());
+    }
+
+    @Test
+    public void keyMetricsAreComparedWithTheGatesChampion() throws Exception {
+        BuildReport report = merge("evaluate", "gate");
+        JsonNode candidate = ExampleReports.json("evaluate").path("metrics");
+        JsonNode champion = ExampleReports.json("gate").path("champion").path("metrics");
+        JsonNode intervals = ExampleReports.json("evaluate").path("intervals");
+        List<String> expected = new ArrayList<>();
+        for (String name : List.of("roc_auc", "precision_recall_auc", "f1_score", "precision_score", "recall_score",
+                "accuracy_score", "log_loss", "brier_score_loss", "expected_calibration_error")) {
+            expected.add(name);
+            KeyMetric m = metric(report, name);
+            double value = candidate.path(name).asDouble();
+            double championValue = champion.path(name).asDouble();
+            assertEquals(name, value, m.value(), 0);
+            assertEquals(name, championValue, m.champion(), 0);
+            assertEquals(name, value - championValue, m.delta(), EPS);
+            boolean lowerIsBetter = name.endsWith("_loss") || name.endsWith("_error");
+            assertEquals(name, !lowerIsBetter, m.higherIsBetter());
+            assertEquals(name, value > championValue ? "up" : "down", m.direction());
+            assertEquals(name, (value > championValue) != lowerIsBetter ? "good" : "bad", m.effect());
+            if (intervals.has(name)) {
+                assertEquals(intervals.path(name).path("lower").asDouble(), m.lower(), 0);
+                assertEquals(intervals.path(name).path("upper").asDouble(), m.upper(), 0);
+                assertEquals(0.95, m.level(), 0);
+            } else {
+                assertNull(name, m.lower());
+            }
+        }
+        assertEquals(expected, report.summary().metrics().stream().map(KeyMetric::name).collect(Collectors.toList()));
+        // the example's own numbers: the candidate is better on AUC, worse on accuracy and calibration error, better on log loss
+        assertEquals("good", metric(report, "roc_auc").effect());
+        assertEquals("bad", metric(report, "accuracy_score").effect());
+        assertEquals("down", metric(report, "log_loss").direction());
+        assertEquals("good", metric(report, "log_loss").effect());
+        assertEquals("up", metric(report, "expected_calibration_error").direction());
+        assertEquals("bad", metric(report, "expected_calibration_error").effect());
+    }
+
+    @Test
+    public void withoutAGateTheChampionComesFromThePairedIntervals() throws Exception {
+        BuildReport report = merge("evaluate");
+        JsonNode evaluate = ExampleReports.json("evaluate");
+        JsonNode paired = evaluate.path("paired").path("roc_auc");
+        KeyMetric auc = metric(report, "roc_auc");
+        double value = evaluate.path("metrics").path("roc_auc").asDouble();
+        assertEquals(value - paired.path("estimate").asDouble(), auc.champion(), EPS);
+        assertEquals(paired.path("estimate").asDouble(), auc.delta(), EPS);
+        assertEquals(paired.path("lower").asDouble(), auc.deltaLower(), 0);
+        assertEquals(paired.path("upper").asDouble(), auc.deltaUpper(), 0);
+        assertEquals(Boolean.TRUE, auc.significant());
+        // the paired accuracy interval lies below 0: worse, and significantly so
+        KeyMetric accuracy = metric(report, "accuracy_score");
+        assertEquals("bad", accuracy.effect());
+        assertEquals(Boolean.TRUE, accuracy.significant());
+        // no paired interval, no gate: no champion
+        KeyMetric logLoss = metric(report, "log_loss");
+        assertNull(logLoss.champion());
+        assertNull(logLoss.delta());
+        assertNull(logLoss.direction());
+        assertNull(logLoss.significant());
+    }
+
+    @Test
+    public void lowerIsBetterForLossesErrorsAndDifferences() {
+        for (String name : List.of("log_loss", "brier_score_loss", "root_mean_squared_error", "mean_absolute_error", "max_error",
+                "expected_calibration_error", "demographic_parity_difference")) {
+            assertTrue(name, KeyMetrics.lowerIsBetter(name));
+        }
+        for (String name : List.of("roc_auc", "r2_score", "f1_score", "accuracy_score", "demographic_parity_ratio")) {
+            assertFalse(name, KeyMetrics.lowerIsBetter(name));
+        }
+    }
+
+    @Test
+    public void aRegressionMetricThatFallsIsGood() throws Exception {
+        ObjectNode evaluate = (ObjectNode) new ObjectMapper().readTree("{\"schema\":\"ml-stages/v1\",\"stage\":\"evaluate\","
+                + "\"status\":\"PASSED\",\"findings\":[],\"lineage\":[],\"metrics\":{\"root_mean_squared_error\":2.5,\"r2_score\":0.8},"
+                + "\"paired\":{\"root_mean_squared_error\":{\"estimate\":-0.5,\"lower\":-0.9,\"upper\":0.1}}}");
+        BuildReport report = BuildReport.merge(List.of(new StageInput("e.json", "evaluate", Status.PASSED, evaluate)), "t");
+        KeyMetric rmse = metric(report, "root_mean_squared_error");
+        assertEquals(3.0, rmse.champion(), EPS);
+        assertEquals("down", rmse.direction());
+        assertEquals("good", rmse.effect());
+        assertEquals(Boolean.FALSE, rmse.significant());
+        assertEquals(List.of("root_mean_squared_error", "r2_score"),
+                report.summary().metrics().stream().map(KeyMetric::name).collect(Collectors.toList()));
+        assertEquals("t", report.summary().title());
+    }
+
+    @Test
+    public void lineageNodesAreDeduplicatedAndTheGraphTakesTheLineageStagesEdges() throws Exception {
+        BuildReport report = merge("validate-data", "evaluate", "gate", "register", "lineage");
+        JsonNode graph = ExampleReports.json("lineage");
+        Set<String> keys = new HashSet<>();
+        for (JsonNode list : List.of(ExampleReports.json("validate-data").path("lineage"), ExampleReports.json("evaluate").path("lineage"),
+                ExampleReports.json("register").path("lineage"), graph.path("nodes"))) {
+            list.forEach(n -> keys.add(n.path("type").asText() + ":" + n.path("id").asText()));
+        }
+        List<String> merged = report.lineage().stream().map(n -> n.type() + ":" + n.id()).collect(Collectors.toList());
+        assertEquals("each node once", new HashSet<>(merged).size(), merged.size());
+        assertEquals(keys, new HashSet<>(merged));
+        assertEquals(7, merged.size()); // 2 datasets, run, logged model, version, alias, build
+        // the validation dataset is named in validate-data and in the lineage graph: one node, attributes of both
+        LineageNode dataset = report.lineage().stream().filter(n -> n.id().equals("88851c413a3bf4ff68ae72e13a8c2d69")).findFirst().get();
+        assertEquals("current.csv", dataset.name());
+        assertEquals("validation", dataset.attributes().get("context"));
+        assertEquals("62336", dataset.attributes().get("bytes"));
+
+        Set<String> edges = edges(report);
+        graph.path("edges").forEach(e -> assertTrue(e.toString(), edges.contains(e.path("from").asText() + " "
+                + e.path("relation").asText() + " " + e.path("to").asText())));
+        String run = "run:" + ExampleReports.json("register").path("run_id").asText();
+        assertTrue(edges.toString(), edges.contains("dataset:164f1e696ae38a3d310221765851deb1 input " + run));
+        assertEquals(graph.path("edges").size() + 1, edges.size());
+        Set<String> nodeKeys = report.summary().lineage().nodes().stream().map(GraphNode::key).collect(Collectors.toSet());
+        for (GraphEdge edge : report.summary().lineage().edges()) {
+            assertTrue(edge.toString(), nodeKeys.contains(edge.from()) && nodeKeys.contains(edge.to()));
+        }
+    }
+
+    @Test
+    public void withoutTheLineageStageTheChainIsCompletedFromTheNodeTypes() throws Exception {
+        BuildReport report = merge("validate-data", "register");
+        JsonNode register = ExampleReports.json("register");
+        String run = "run:" + register.path("run_id").asText();
+        String logged = "logged_model:" + register.path("model_id").asText();
+        String version = "model_version:fraud-detector/" + register.path("version").asText();
+        assertEquals(Set.of(
+                "dataset:88851c413a3bf4ff68ae72e13a8c2d69 input " + run,
+                run + " logged " + logged,
+                logged + " registered as " + version,
+                version + " has alias alias:fraud-detector@candidate"), edges(report));
+    }
+
+    @Test
+    public void aCanaryGivesItsTimelineAndADeploymentNode() throws Exception {
+        BuildReport report = merge("register", "canary");
+        JsonNode canary = ExampleReports.json("canary");
+        JsonNode view = report.summary().canary();
+        for (String field : List.of("model", "version", "stable_version", "verdict", "aliases", "timeline")) {
+            assertEquals(field, canary.path(field), view.path(field));
+        }
+        assertEquals(Status.FAILED, report.status());
+        assertTrue(report.headline(), report.headline().contains("canary FAILED: 1 of 1 check failed"));
+        assertTrue(edges(report).toString(), edges(report).contains("model_version:fraud-detector/2 deployed deployment:fraud-detector/2@canary"));
+        GraphNode deployment = report.summary().lineage().nodes().stream().filter(n -> n.type().equals("deployment")).findFirst().get();
+        assertEquals("ROLLED_BACK", deployment.attributes().get("verdict"));
+        assertEquals("canary", report.summary().findings().get(0).stage());
+        assertEquals("error_rate", report.summary().findings().get(0).subject());
+    }
+
+    @Test
+    public void failedFindingsOfEveryStageAndEveryValidationCheckReachTheSummary() throws Exception {
+        BuildReport report = merge("validate-data", "gate");
+        JsonNode findings = ExampleReports.json("validate-data").path("findings");
+        List<JsonNode> failed = new ArrayList<>();
+        findings.forEach(f -> {
+            if (!f.path("passed").asBoolean()) {
+                failed.add(f);
+            }
+        });
+        assertEquals(failed.size(), report.summary().findings().size());
+        assertEquals(failed.get(0).path("message").asText(), report.summary().findings().get(0).message());
+        assertEquals(findings.size(), report.summary().validation().checks());
+        assertEquals(findings.size(), report.summary().validation().findings().size());
+        assertEquals(failed.size(), report.summary().validation().failed());
+        assertEquals(ExampleReports.json("validate-data").path("dataset").path("digest").asText(), report.summary().validation().digest());
+        JsonNode drift = ExampleReports.json("validate-data").path("drift");
+        assertEquals(drift.size(), report.summary().drift().size());
+        for (int i = 0; i < drift.size(); i++) {
+            assertEquals(drift.get(i).path("column").asText(), report.summary().drift().get(i).column());
+            assertEquals(drift.get(i).path("statistic").asDouble(), report.summary().drift().get(i).statistic(), 0);
+            assertEquals(drift.get(i).path("threshold").asDouble(), report.summary().drift().get(i).threshold(), 0);
+            assertEquals(drift.get(i).path("drifted").asBoolean(), report.summary().drift().get(i).drifted());
+        }
+        JsonNode rules = ExampleReports.json("gate").path("rules");
+        assertEquals(rules.size(), report.summary().gate().rules().size());
+        assertEquals(rules.get(1).path("margin").asDouble(), report.summary().gate().rules().get(1).margin(), 0);
+        assertEquals(rules.get(3).path("slice").asText(), report.summary().gate().rules().get(3).slice());
+        assertEquals("report", report.summary().gate().championSource());
+    }
+
+    @Test
+    public void nothingToMergeIsAnError() {
+        try {
+            BuildReport.merge(List.of(), null);
+            throw new AssertionError("merged nothing");
+        } catch (IllegalArgumentException | ReportInputException e) {
+            assertEquals("no stage reports to merge", e.getMessage());
+        }
+    }
+
+    @Test
+    public void aMalformedFindingNamesTheFileAndTheFinding() throws Exception {
+        ObjectNode gate = (ObjectNode) new ObjectMapper().readTree("{\"schema\":\"ml-stages/v1\",\"stage\":\"gate\",\"status\":\"PASSED\","
+                + "\"findings\":[{\"check\":\"gate.rule\",\"severity\":\"ERROR\",\"passed\":true,\"message\":\"ok\"},{\"check\":\"x\"}]}");
+        try {
+            BuildReport.merge(List.of(new StageInput("gate.json", "gate", Status.PASSED, gate)), null);
+            throw new AssertionError("merged a finding without severity");
+        } catch (ReportInputException e) {
+            assertTrue(e.getMessage(), e.getMessage().startsWith("gate.json: finding 2 of the gate report cannot be read: "));
+        }
+    }
+
+    private static Set<String> edges(BuildReport report) {
+        return report.summary().lineage().edges().stream().map(e -> e.from() + " " + e.relation() + " " + e.to())
+                .collect(Collectors.toSet());
+    }
+}
