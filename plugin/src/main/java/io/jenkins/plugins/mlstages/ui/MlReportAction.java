@@ -1,8 +1,7 @@
 package io.jenkins.plugins.mlstages.ui;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Util;
@@ -10,7 +9,11 @@ import hudson.model.Action;
 import hudson.model.Api;
 import hudson.model.Run;
 import io.jenkins.plugins.mlstages.config.MlStagesConfiguration;
+import io.jenkins.plugins.mlstages.report.BuildReport;
+import io.jenkins.plugins.mlstages.report.ReportInputException;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
+import io.jenkins.plugins.mlstages.report.StageInput;
+import io.jenkins.plugins.mlstages.report.StageReportReader;
 import io.jenkins.plugins.mlstages.report.Status;
 import java.io.File;
 import java.io.IOException;
@@ -45,6 +48,8 @@ public final class MlReportAction implements RunAction2, SimpleBuildStep.LastBui
     private transient Run<?, ?> run;
     /** Replaced, never changed in place, so that saving the build never sees a list being changed. */
     private volatile List<StageSummary> stages = new ArrayList<>();
+    /** The engine's one-line verdict of the merged report, refreshed with each stage; null before the first. */
+    private volatile String headline;
 
     private MlReportAction() {}
 
@@ -87,6 +92,12 @@ public final class MlReportAction implements RunAction2, SimpleBuildStep.LastBui
         List<StageSummary> next = new ArrayList<>(stages);
         next.add(added);
         stages = next;
+        try {
+            headline = merge().headline();
+        } catch (ReportInputException e) {
+            // a report the merge cannot read: the build page shows the stage lines without a headline
+            headline = null;
+        }
         return added;
     }
 
@@ -153,39 +164,49 @@ public final class MlReportAction implements RunAction2, SimpleBuildStep.LastBui
     }
 
     /**
-     * The candidate's metrics: those the last modelGate judged, else those of the last evaluateModel;
-     * empty when neither ran.
+     * The engine's one-line verdict of the build's stages, e.g.
+     * {@code fraud-detector version 3: WARNING (validate-data WARNING: 1 of 39 checks failed)}.
+     */
+    @CheckForNull
+    @Exported(visibility = 2)
+    public String getHeadline() {
+        return headline;
+    }
+
+    /**
+     * The candidate's metrics, chosen as the merged report chooses them: those of the first
+     * evaluateModel, else the first modelGate's copy of them; empty when neither ran.
      */
     @Exported(visibility = 2)
     public Map<String, Double> getMetrics() {
-        StageSummary gate = last("gate");
-        if (gate != null && !gate.getMetrics().isEmpty()) {
-            return gate.getMetrics();
+        StageSummary evaluate = first("evaluate");
+        if (evaluate != null && !evaluate.getMetrics().isEmpty()) {
+            return evaluate.getMetrics();
         }
-        StageSummary evaluate = last("evaluate");
-        return evaluate == null ? Map.of() : evaluate.getMetrics();
+        StageSummary gate = first("gate");
+        return gate == null ? Map.of() : gate.getMetrics();
     }
 
-    /** The champion's metrics from the last modelGate that had a champion; empty otherwise. */
+    /** The champion's metrics from the first modelGate; empty without a gate or a champion. */
     @Exported(visibility = 2)
     public Map<String, Double> getChampionMetrics() {
-        StageSummary gate = last("gate");
+        StageSummary gate = first("gate");
         return gate == null ? Map.of() : gate.getChampionMetrics();
     }
 
-    /** The registered model of the last registerModel, or null. */
+    /** The registered model of the (first) registerModel, as in the merged report; null without one. */
     @CheckForNull
     @Exported(visibility = 2)
     public String getModel() {
-        StageSummary register = last("register");
+        StageSummary register = first("register");
         return register == null ? null : register.getModel();
     }
 
-    /** The model version the last registerModel registered (or reused), or null. */
+    /** The model version registerModel registered (or reused), or null. */
     @CheckForNull
     @Exported(visibility = 2)
     public String getModelVersion() {
-        StageSummary register = last("register");
+        StageSummary register = first("register");
         return register == null ? null : register.getVersion();
     }
 
@@ -219,7 +240,7 @@ public final class MlReportAction implements RunAction2, SimpleBuildStep.LastBui
     @CheckForNull
     @Exported(visibility = 2)
     public String getModelVersionUrl() {
-        StageSummary register = last("register");
+        StageSummary register = first("register");
         if (register == null || register.getModel() == null || register.getVersion() == null) {
             return null;
         }
@@ -269,11 +290,10 @@ public final class MlReportAction implements RunAction2, SimpleBuildStep.LastBui
     }
 
     @CheckForNull
-    private StageSummary last(String stage) {
-        List<StageSummary> all = stages;
-        for (int i = all.size() - 1; i >= 0; i--) {
-            if (all.get(i).isStage(stage)) {
-                return all.get(i);
+    private StageSummary first(String stage) {
+        for (StageSummary summary : stages) {
+            if (summary.isStage(stage)) {
+                return summary;
             }
         }
         return null;
@@ -291,28 +311,31 @@ public final class MlReportAction implements RunAction2, SimpleBuildStep.LastBui
         return reports;
     }
 
-    /**
-     * The build's merged report for the report page's script, as JSON: the stage reports in order with
-     * the build's verdict and links.
-     */
-    public String getReportJson() throws IOException {
-        ObjectNode merged = ReportWriter.mapper().createObjectNode();
-        merged.put("schema", "ml-stages/v1");
-        merged.put("stage", "build");
-        merged.put("status", getVerdict());
-        if (run != null) {
-            merged.put("build", run.getFullDisplayName());
+    /** The stage reports merged by the engine, as the standalone report page merges them. */
+    BuildReport merge() throws IOException, ReportInputException {
+        StageReportReader reader = new StageReportReader();
+        List<StageInput> inputs = new ArrayList<>();
+        for (StageSummary stage : stages) {
+            File file = new File(run.getRootDir(), stage.getFile());
+            if (file.isFile()) {
+                inputs.add(reader.read(file.toPath(), stage.getFile()));
+            }
         }
-        putIfNotNull(merged, "run_url", getRunUrl());
-        putIfNotNull(merged, "model_version_url", getModelVersionUrl());
-        ArrayNode reports = merged.putArray("stages");
-        readReports().forEach(reports::add);
-        return ReportWriter.mapper().writeValueAsString(merged);
+        if (inputs.isEmpty()) {
+            throw new ReportInputException(DIRECTORY, "no stage reports in this build");
+        }
+        return BuildReport.merge(inputs, run.getFullDisplayName() + " " + getDisplayName());
     }
 
-    private static void putIfNotNull(ObjectNode node, String field, String value) {
-        if (value != null) {
-            node.put(field, value);
+    /**
+     * The build's merged report as JSON, for the report page's script (it reads the {@code data-report}
+     * attribute of the {@code .ml-stages-report} element).
+     */
+    public String getReportJson() throws IOException {
+        try {
+            return ReportWriter.newMapper().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(merge());
+        } catch (ReportInputException e) {
+            throw new IOException(e.getMessage(), e);
         }
     }
 }
