@@ -7,6 +7,7 @@ import java.nio.file.NoSuchFileException;
 import java.util.Map;
 
 import io.jenkins.plugins.mlstages.data.DataFormatException;
+import io.jenkins.plugins.mlstages.deploy.DeployException;
 import io.jenkins.plugins.mlstages.gate.GateException;
 import io.jenkins.plugins.mlstages.registry.RegistryException;
 import io.jenkins.plugins.mlstages.report.ReportInputException;
@@ -71,6 +72,7 @@ public final class Main implements Runnable {
         commandLine.addSubcommand(new RegisterCommand(main));
         commandLine.addSubcommand(new LineageCommand(main));
         commandLine.addSubcommand(new ReportCommand(main));
+        commandLine.addSubcommand(new CanaryCommand(main));
         commandLine.addSubcommand(new CommandLine(new RegistryCommand())
                 .addSubcommand(new RegistryCheckCommand(main)));
         commandLine.setOut(out).setErr(err)
@@ -91,7 +93,7 @@ public final class Main implements Runnable {
     }
 
     static int exitCode(Throwable e) {
-        if (e instanceof RegistryException) {
+        if (e instanceof RegistryException || e instanceof DeployException) {
             return ExitCode.INFRASTRUCTURE;
         }
         return ExitCode.USAGE;
@@ -101,8 +103,8 @@ public final class Main implements Runnable {
         if (e instanceof UnauthorizedException) {
             return "the registry refused the credentials: " + e.getMessage();
         }
-        if (e instanceof RegistryException || e instanceof IllegalArgumentException || e instanceof DataFormatException
-                || e instanceof GateException || e instanceof ReportInputException) {
+        if (e instanceof RegistryException || e instanceof DeployException || e instanceof IllegalArgumentException
+                || e instanceof DataFormatException || e instanceof GateException || e instanceof ReportInputException) {
             return e.getMessage();
         }
         if (e instanceof NoSuchFileException) {

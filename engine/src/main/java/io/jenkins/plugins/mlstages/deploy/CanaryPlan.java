@@ -1,0 +1,153 @@
+package io.jenkins.plugins.mlstages.deploy;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+import io.jenkins.plugins.mlstages.registry.RegistryException;
+import io.jenkins.plugins.mlstages.registry.RegistryLimits;
+
+/**
+ * What a canary does, validated and immutable. The vocabulary follows Flagger's {@code analysis} and
+ * Argo Rollouts' {@code AnalysisTemplate}.
+ *
+ * <p>Each step but the last sets the canary's share of traffic and lasts {@code interval}, during which
+ * {@code analysesPerStep} analyses run at equal spacing (the first one {@code interval / analysesPerStep}
+ * after the weight is applied). The canary moves to the next step once the interval has passed and the
+ * latest analysis passed; a failed or inconclusive analysis at the end of a step extends it by one
+ * analysis spacing. The last step is always 100: it is the promotion (router at 100 % canary, alias
+ * {@code championAlias} to the new version, the former champion kept as {@code previousAlias}).
+ *
+ * @param model the registered model
+ * @param version the canary's model version
+ * @param steps canary weights in percent, strictly increasing, 1..100, the last one 100
+ * @param interval how long each step lasts (Flagger {@code interval}, Argo {@code pause.duration})
+ * @param analysesPerStep analyses run during one step's interval (≥ 1)
+ * @param checks what each analysis checks; none makes a timed rollout in which every analysis passes
+ * @param failureLimit failed analyses, without a passing one between them, that roll the canary back
+ *        (≥ 1; Flagger {@code threshold}; Argo's {@code failureLimit: n} is ours {@code n + 1})
+ * @param inconclusiveLimit inconclusive analyses, without a passing one between them, that trigger
+ *        {@code onInconclusive} (≥ 1)
+ * @param onInconclusive what the inconclusive limit does: roll back, or hold the weight and keep analysing
+ * @param holdTimeout with {@link InconclusivePolicy#HOLD}: how long a canary may hold before it rolls back
+ * @param championAlias the alias promotion moves to the new version
+ * @param previousAlias the alias promotion moves to the former champion
+ */
+public record CanaryPlan(String model, String version, List<Integer> steps, Duration interval, int analysesPerStep,
+        List<AnalysisCheck> checks, int failureLimit, int inconclusiveLimit, InconclusivePolicy onInconclusive,
+        Duration holdTimeout, String championAlias, String previousAlias) implements Serializable {
+    public static final String DEFAULT_CHAMPION_ALIAS = "champion";
+    public static final String DEFAULT_PREVIOUS_ALIAS = "previous";
+
+    public CanaryPlan {
+        if (model == null || model.isBlank()) {
+            throw new IllegalArgumentException("the canary needs a model name");
+        }
+        if (version == null || version.isBlank()) {
+            throw new IllegalArgumentException("the canary needs a model version");
+        }
+        steps = List.copyOf(Objects.requireNonNull(steps, "steps"));
+        checkSteps(steps);
+        Objects.requireNonNull(interval, "interval");
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("the step interval must be positive, was " + interval);
+        }
+        if (analysesPerStep < 1) {
+            throw new IllegalArgumentException("analyses per step must be at least 1, was " + analysesPerStep);
+        }
+        checks = List.copyOf(checks == null ? List.of() : checks);
+        Set<String> names = new HashSet<>();
+        for (AnalysisCheck check : checks) {
+            if (!names.add(check.name())) {
+                throw new IllegalArgumentException("two analysis checks are named '" + check.name() + "'");
+            }
+        }
+        if (failureLimit < 1) {
+            throw new IllegalArgumentException("the failure limit must be at least 1, was " + failureLimit);
+        }
+        if (inconclusiveLimit < 1) {
+            throw new IllegalArgumentException("the inconclusive limit must be at least 1, was " + inconclusiveLimit);
+        }
+        onInconclusive = onInconclusive == null ? InconclusivePolicy.ROLLBACK : onInconclusive;
+        if (onInconclusive == InconclusivePolicy.HOLD) {
+            holdTimeout = holdTimeout == null ? interval.multipliedBy(10) : holdTimeout;
+            if (holdTimeout.isNegative() || holdTimeout.isZero()) {
+                throw new IllegalArgumentException("the hold timeout must be positive, was " + holdTimeout);
+            }
+        } else {
+            holdTimeout = null;
+        }
+        championAlias = championAlias == null ? DEFAULT_CHAMPION_ALIAS : championAlias;
+        previousAlias = previousAlias == null ? DEFAULT_PREVIOUS_ALIAS : previousAlias;
+        checkAlias(championAlias);
+        checkAlias(previousAlias);
+        if (championAlias.equals(previousAlias)) {
+            throw new IllegalArgumentException("the champion and previous aliases must differ, both are '" + championAlias + "'");
+        }
+    }
+
+    /** A plan with the defaults: one analysis per step, failure limit 1, inconclusive limit 2 then rollback, champion/previous. */
+    public static CanaryPlan of(String model, String version, List<Integer> steps, Duration interval, List<AnalysisCheck> checks) {
+        return new CanaryPlan(model, version, steps, interval, 1, checks, 1, 2, InconclusivePolicy.ROLLBACK, null,
+                null, null);
+    }
+
+    public CanaryPlan withAnalysesPerStep(int count) {
+        return new CanaryPlan(model, version, steps, interval, count, checks, failureLimit, inconclusiveLimit,
+                onInconclusive, holdTimeout, championAlias, previousAlias);
+    }
+
+    public CanaryPlan withFailureLimit(int limit) {
+        return new CanaryPlan(model, version, steps, interval, analysesPerStep, checks, limit, inconclusiveLimit,
+                onInconclusive, holdTimeout, championAlias, previousAlias);
+    }
+
+    public CanaryPlan withInconclusive(int limit, InconclusivePolicy policy, Duration timeout) {
+        return new CanaryPlan(model, version, steps, interval, analysesPerStep, checks, failureLimit, limit, policy,
+                timeout, championAlias, previousAlias);
+    }
+
+    public CanaryPlan withAliases(String champion, String previous) {
+        return new CanaryPlan(model, version, steps, interval, analysesPerStep, checks, failureLimit, inconclusiveLimit,
+                onInconclusive, holdTimeout, champion, previous);
+    }
+
+    /** The time between two analyses of a step. */
+    public Duration analysisSpacing() {
+        return interval.dividedBy(analysesPerStep);
+    }
+
+    public int lastStep() {
+        return steps.size() - 1;
+    }
+
+    private static void checkSteps(List<Integer> steps) {
+        if (steps.isEmpty()) {
+            throw new IllegalArgumentException("the canary needs at least one step, e.g. 10,50,100");
+        }
+        int previous = 0;
+        for (Integer step : steps) {
+            if (step == null || step < 1 || step > 100) {
+                throw new IllegalArgumentException("step weights are percentages from 1 to 100, got " + step + " in " + steps);
+            }
+            if (step <= previous) {
+                throw new IllegalArgumentException("step weights must strictly increase, got " + steps);
+            }
+            previous = step;
+        }
+        if (previous != 100) {
+            throw new IllegalArgumentException("the last step must be 100 (the promotion), got " + steps);
+        }
+    }
+
+    private static void checkAlias(String alias) {
+        try {
+            RegistryLimits.checkAlias("canary", alias);
+        } catch (RegistryException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+}

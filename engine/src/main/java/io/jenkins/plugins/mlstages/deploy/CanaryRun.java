@@ -1,0 +1,271 @@
+package io.jenkins.plugins.mlstages.deploy;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalDouble;
+import java.util.stream.Collectors;
+
+import io.jenkins.plugins.mlstages.deploy.CanaryAction.Analyse;
+import io.jenkins.plugins.mlstages.deploy.CanaryAction.Done;
+import io.jenkins.plugins.mlstages.deploy.CanaryAction.PromoteAliases;
+import io.jenkins.plugins.mlstages.deploy.CanaryAction.RestoreAliases;
+import io.jenkins.plugins.mlstages.deploy.CanaryAction.SetWeight;
+import io.jenkins.plugins.mlstages.deploy.CanaryAction.WaitUntil;
+import io.jenkins.plugins.mlstages.report.StageLog;
+
+/**
+ * Drives a canary: asks {@link CanaryController} what to do, <b>persists the intention to the state
+ * file before acting</b>, acts on the router, the metric source or the registry aliases, and persists
+ * the outcome. Whatever stops it (a crash, kill -9, a controller restart), {@link #resume} continues
+ * from the file: the last intended weight is applied again (router calls are idempotent), an
+ * interrupted promotion or rollback is completed.
+ *
+ * <p>The run ends with the router at 100 % of one version and the aliases agreeing with it. The one
+ * exception is infrastructure that stays down: a router that still fails after {@link Backoff}'s
+ * retries while rolling back, or a registry that fails while moving aliases. The state then says
+ * {@code pending}, the run throws {@link DeployException} (CLI exit 3), and {@link #resume} finishes.
+ */
+public final class CanaryRun {
+    private final CanaryStateStore store;
+    private final TrafficRouter router;
+    private final MetricSource metrics;
+    private final ModelAliases aliases;
+    private final StageLog log;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final Backoff routerBackoff;
+
+    public CanaryRun(CanaryStateStore store, TrafficRouter router, MetricSource metrics, ModelAliases aliases,
+            StageLog log, Clock clock, Sleeper sleeper, Backoff routerBackoff) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.router = Objects.requireNonNull(router, "router");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.aliases = Objects.requireNonNull(aliases, "aliases");
+        this.log = log == null ? StageLog.NONE : log;
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        this.routerBackoff = Objects.requireNonNull(routerBackoff, "routerBackoff");
+    }
+
+    /** A run on the system clock with real sleeps and the default router retries. */
+    public CanaryRun(CanaryStateStore store, TrafficRouter router, MetricSource metrics, ModelAliases aliases, StageLog log) {
+        this(store, router, metrics, aliases, log, Clock.systemUTC(), Sleeper.SYSTEM, Backoff.DEFAULT);
+    }
+
+    /**
+     * Starts a new canary. The state file must not exist yet (a canary under way is resumed or
+     * aborted, never started over).
+     *
+     * @throws IllegalArgumentException when the state file exists or the version does not
+     */
+    public CanaryResult start(CanaryPlan plan) throws IOException, InterruptedException {
+        if (store.exists()) {
+            throw new IllegalArgumentException(store.file() + " already holds a canary: resume it, abort it, or choose another state file");
+        }
+        if (!aliases.exists(plan.model(), plan.version())) {
+            throw new IllegalArgumentException("version " + plan.version() + " of model '" + plan.model() + "' does not exist in the registry");
+        }
+        String champion = aliases.version(plan.model(), plan.championAlias()).orElse(null);
+        String previous = aliases.version(plan.model(), plan.previousAlias()).orElse(null);
+        CanaryState state = CanaryController.start(plan, champion, previous, router.describe(), metrics.describe(), clock.instant());
+        store.save(state);
+        log.info("canary: " + plan.model() + " version " + plan.version() + " against "
+                + (champion == null ? "no champion (first deployment)" : plan.championAlias() + " version " + champion)
+                + "; steps " + plan.steps().stream().map(String::valueOf).collect(Collectors.joining(", ")) + " % every "
+                + Durations.format(plan.interval()) + "; router " + router.describe() + "; metrics " + metrics.describe()
+                + "; state " + store.file());
+        return drive(state);
+    }
+
+    /** Continues the canary in the state file from wherever it stopped. A finished canary is only reported. */
+    public CanaryResult resume() throws IOException, InterruptedException {
+        CanaryState state = store.load();
+        if (state.isDone()) {
+            log.info("canary: " + label(state) + " already ended " + state.verdict() + "; nothing to do");
+            return CanaryResult.of(state);
+        }
+        warnIfOtherRouter(state);
+        state = CanaryController.onResumed(state, clock.instant());
+        store.save(state);
+        log.info("canary: resuming " + label(state) + " in phase " + state.phase() + " at step " + (state.stepIndex() + 1)
+                + "; applying " + state.router().weight() + " % again");
+        return drive(state);
+    }
+
+    /** Rolls the canary in the state file back: router 100 % stable, aliases as before. A finished canary is only reported. */
+    public CanaryResult abort(String why) throws IOException, InterruptedException {
+        CanaryState state = store.load();
+        if (state.isDone()) {
+            log.info("canary: " + label(state) + " already ended " + state.verdict() + "; nothing to abort");
+            return CanaryResult.of(state);
+        }
+        warnIfOtherRouter(state);
+        state = CanaryController.onAbort(state, why, clock.instant());
+        store.save(state);
+        log.info("canary: aborting " + label(state) + ": " + why);
+        return drive(state);
+    }
+
+    private CanaryResult drive(CanaryState current) throws IOException, InterruptedException {
+        CanaryState state = current;
+        while (true) {
+            CanaryController.Decision decision = CanaryController.next(state, clock.instant());
+            if (decision.state() != state) {
+                state = decision.state();
+                store.save(state);
+            }
+            CanaryAction action = decision.action();
+            if (action instanceof Done) {
+                CanaryResult result = CanaryResult.of(state);
+                log.info("canary: " + label(state) + " " + state.verdict() + ": " + state.reason() + "; aliases " + result.aliases());
+                return result;
+            } else if (action instanceof WaitUntil) {
+                Duration wait = Duration.between(clock.instant(), ((WaitUntil) action).time());
+                if (!wait.isNegative() && !wait.isZero()) {
+                    sleeper.sleep(wait);
+                }
+            } else if (action instanceof SetWeight) {
+                state = setWeight(state, ((SetWeight) action).weight());
+            } else if (action instanceof Analyse) {
+                state = analyse(state);
+            } else if (action instanceof PromoteAliases) {
+                state = moveAliases(state, () -> promote((PromoteAliases) action));
+            } else {
+                state = moveAliases(state, () -> restore((RestoreAliases) action));
+            }
+        }
+    }
+
+    private CanaryState setWeight(CanaryState state, int weight) throws IOException, InterruptedException {
+        RuntimeException failure = null;
+        for (int attempt = 1; attempt <= routerBackoff.attempts(); attempt++) {
+            try {
+                router.setCanaryWeight(weight);
+                int reported = router.canaryWeight();
+                if (reported != weight) {
+                    throw new DeployException(router.describe() + " reports " + reported + " % canary after being set to " + weight + " %");
+                }
+                CanaryState confirmed = CanaryController.onWeightConfirmed(state, weight, clock.instant());
+                store.save(confirmed);
+                log.info("canary: step " + (confirmed.stepIndex() + 1) + "/" + confirmed.plan().steps().size() + ": router at "
+                        + weight + " % canary (" + confirmed.phase().name().toLowerCase(java.util.Locale.ROOT) + ")");
+                return confirmed;
+            } catch (RuntimeException e) {
+                failure = e;
+                if (attempt < routerBackoff.attempts()) {
+                    Duration delay = routerBackoff.delay(attempt);
+                    log.info("canary: router failed to apply " + weight + " % (attempt " + attempt + " of "
+                            + routerBackoff.attempts() + "), retrying in " + Durations.format(delay) + ": " + message(e));
+                    sleeper.sleep(delay);
+                }
+            }
+        }
+        CanaryState failed = CanaryController.onRouterFailed(state, message(failure) + " (after " + routerBackoff.attempts()
+                + " attempts)", clock.instant());
+        store.save(failed);
+        if (failed.pending() != null) {
+            throw pending(failed, failure);
+        }
+        log.info("canary: " + failed.reason());
+        return failed;
+    }
+
+    private CanaryState analyse(CanaryState state) throws IOException {
+        Instant at = clock.instant();
+        List<CheckResult> results = new ArrayList<>();
+        for (AnalysisCheck check : state.plan().checks()) {
+            try {
+                OptionalDouble canary = metrics.query(check.query(), at);
+                OptionalDouble stable = check.isRelative() ? metrics.query(check.stableQuery(), at) : OptionalDouble.empty();
+                results.add(check.judge(canary, stable));
+            } catch (RuntimeException e) {
+                // A failing metric source is no evidence either way: inconclusive, counted against the inconclusive limit.
+                results.add(check.failed("metric source failed: " + message(e)));
+            }
+        }
+        CanaryState analysed = CanaryController.onAnalysed(state, results, clock.instant());
+        store.save(analysed);
+        log.info(analysisLine(state, analysed));
+        return analysed;
+    }
+
+    private String analysisLine(CanaryState before, CanaryState after) {
+        TimelineEvent event = after.analysisHistory().get(after.analysisHistory().size() - 1);
+        String values = event.analyses().isEmpty() ? "no checks"
+                : event.analyses().stream().map(CheckResult::line).collect(Collectors.joining(", "));
+        String next;
+        if (after.phase() == CanaryPhase.PROMOTING) {
+            next = "promoting now";
+        } else if (after.phase() == CanaryPhase.ROLLING_BACK) {
+            next = "rolling back now: " + after.reason();
+        } else if (after.stepIndex() != before.stepIndex()) {
+            next = "next step now (" + after.targetWeight() + " %)";
+        } else {
+            Duration toNext = Duration.between(clock.instant(), after.nextAnalysisAt());
+            int left = after.plan().analysesPerStep() - after.analysesInStep();
+            next = left > 0 ? "next step in " + Durations.format(after.plan().analysisSpacing().multipliedBy(left))
+                    + " if the analyses pass"
+                    : "step extended: next analysis in " + Durations.format(toNext) + (after.holdingSince() != null ? " (holding)" : "");
+        }
+        return "canary: step " + (before.stepIndex() + 1) + "/" + before.plan().steps().size() + " at " + before.router().weight()
+                + " %: analysis " + event.verdict() + " (" + values + "); " + next;
+    }
+
+    private CanaryState moveAliases(CanaryState state, Runnable move) throws IOException {
+        try {
+            move.run();
+        } catch (RuntimeException e) {
+            CanaryState failed = CanaryController.onAliasesFailed(state, message(e), clock.instant());
+            store.save(failed);
+            throw pending(failed, e);
+        }
+        CanaryState done = CanaryController.onAliasesApplied(state, clock.instant());
+        store.save(done);
+        return done;
+    }
+
+    private void promote(PromoteAliases promote) {
+        if (promote.stableVersion() != null) {
+            aliases.set(promote.model(), promote.previousAlias(), promote.stableVersion());
+        }
+        aliases.set(promote.model(), promote.championAlias(), promote.version());
+    }
+
+    private void restore(RestoreAliases restore) {
+        restoreAlias(restore.model(), restore.championAlias(), restore.originalChampion());
+        restoreAlias(restore.model(), restore.previousAlias(), restore.originalPrevious());
+    }
+
+    private void restoreAlias(String model, String alias, String version) {
+        if (version == null) {
+            aliases.remove(model, alias);
+        } else {
+            aliases.set(model, alias, version);
+        }
+    }
+
+    private DeployException pending(CanaryState state, Throwable cause) {
+        return new DeployException(state.pending() + "; the state file " + store.file()
+                + " records it: resume the canary to finish", cause);
+    }
+
+    private void warnIfOtherRouter(CanaryState state) {
+        if (state.routerDescription() != null && !state.routerDescription().equals(router.describe())) {
+            log.info("canary: WARNING the state file was driving " + state.routerDescription() + ", this run drives "
+                    + router.describe());
+        }
+    }
+
+    private static String label(CanaryState state) {
+        return state.plan().model() + " version " + state.plan().version();
+    }
+
+    private static String message(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+}

@@ -1,0 +1,136 @@
+package io.jenkins.plugins.mlstages.deploy;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+
+import io.jenkins.plugins.mlstages.report.ReportWriter;
+
+/**
+ * The canary's state file. A save is durable and atomic: the JSON goes to a temporary file beside the
+ * target, is forced to disk, moved over the target with ATOMIC_MOVE, and the directory is forced, so a
+ * kill -9 or a power cut leaves either the previous state or the new one, never a torn file. Not final:
+ * tests extend it to stop the driver right after a save, as a kill would.
+ */
+public class CanaryStateStore {
+    private static final ObjectMapper MAPPER = newMapper();
+
+    private final Path file;
+
+    public CanaryStateStore(Path file) {
+        this.file = file.toAbsolutePath();
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public boolean exists() {
+        return Files.exists(file);
+    }
+
+    /** snake_case like every ml-stages JSON; instants and durations as ISO-8601 text. */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    public void save(CanaryState state) throws IOException {
+        byte[] json = MAPPER.writeValueAsBytes(state);
+        Path dir = file.getParent();
+        Files.createDirectories(dir);
+        Path temp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(json);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(true);
+            }
+            try {
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            forceDirectory(dir);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * @throws IllegalArgumentException when the file is not a canary state this release reads (names the file)
+     * @throws NoSuchFileException when there is no state file
+     */
+    public CanaryState load() throws IOException {
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException(file.toString());
+        }
+        try {
+            return MAPPER.readValue(file.toFile(), CanaryState.class);
+        } catch (JsonProcessingException e) {
+            Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
+            String detail = cause instanceof JsonProcessingException ? ((JsonProcessingException) cause).getOriginalMessage()
+                    : cause.getMessage();
+            throw new IllegalArgumentException(file + ": not a readable canary state: " + detail.strip().replaceAll("\\s+", " "), e);
+        }
+    }
+
+    private static void forceDirectory(Path dir) {
+        // The rename is durable once the directory is; not every OS lets a directory be opened for this.
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // best effort (Windows)
+        }
+    }
+
+    private static ObjectMapper newMapper() {
+        SimpleModule time = new SimpleModule("iso-8601");
+        time.addSerializer(Instant.class, ToStringSerializer.instance);
+        time.addSerializer(Duration.class, ToStringSerializer.instance);
+        time.addDeserializer(Instant.class, new JsonDeserializer<Instant>() {
+            @Override
+            public Instant deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+                try {
+                    return Instant.parse(parser.getValueAsString());
+                } catch (DateTimeParseException e) {
+                    return (Instant) context.handleWeirdStringValue(Instant.class, parser.getValueAsString(),
+                            "not an ISO-8601 instant");
+                }
+            }
+        });
+        time.addDeserializer(Duration.class, new JsonDeserializer<Duration>() {
+            @Override
+            public Duration deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+                try {
+                    return Duration.parse(parser.getValueAsString());
+                } catch (DateTimeParseException e) {
+                    return (Duration) context.handleWeirdStringValue(Duration.class, parser.getValueAsString(),
+                            "not an ISO-8601 duration");
+                }
+            }
+        });
+        return ReportWriter.newMapper()
+                .registerModule(time)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+}

@@ -1,0 +1,100 @@
+package io.jenkins.plugins.mlstages.deploy;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Analysis checks as written on a command line or in a Jenkinsfile:
+ * <pre>
+ *   error_rate: sum(rate(errors{version="canary"}[1m])) / sum(rate(requests{version="canary"}[1m])) &lt;= 0.01
+ *   throughput: sum(rate(requests{version="canary"}[1m])) &gt;= 1
+ *   score_mean: 0.2 &lt;= avg(prediction_score{version="canary"}) &lt;= 0.8
+ * </pre>
+ * A name, a colon and a space, the PromQL query, and its bounds at the end ({@code <=} and {@code >=}
+ * only: bounds are inclusive). A stable query ({@code NAME: QUERY}) given for the same name makes
+ * the check relative: the bounds then apply to {@code canary − stable}.
+ */
+public final class CheckSyntax {
+    private static final String NUMBER = "([-+]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][-+]?\\d+)?)";
+    private static final Pattern NAMED = Pattern.compile("\\s*([A-Za-z0-9_.-]+):\\s+(.*\\S)\\s*", Pattern.DOTALL);
+    private static final Pattern RANGE = Pattern.compile(NUMBER + "\\s*<=\\s*(.+?)\\s*<=\\s*" + NUMBER, Pattern.DOTALL);
+    private static final Pattern AT_MOST = Pattern.compile("(.+?)\\s*<=\\s*" + NUMBER, Pattern.DOTALL);
+    private static final Pattern AT_LEAST = Pattern.compile("(.+?)\\s*>=\\s*" + NUMBER, Pattern.DOTALL);
+    private static final Pattern STRICT = Pattern.compile(".*[<>]\\s*" + NUMBER, Pattern.DOTALL);
+    private static final String FORM = "write 'NAME: QUERY <= MAX', 'NAME: QUERY >= MIN' or 'NAME: MIN <= QUERY <= MAX'";
+
+    private CheckSyntax() {
+    }
+
+    /**
+     * @param checks one check per entry
+     * @param stableQueries {@code NAME: QUERY}, each naming one of the checks
+     * @throws IllegalArgumentException naming the entry and what is wrong with it
+     */
+    public static List<AnalysisCheck> parse(List<String> checks, List<String> stableQueries) {
+        Map<String, String> stable = new LinkedHashMap<>();
+        for (String text : stableQueries) {
+            Matcher named = NAMED.matcher(text);
+            if (!named.matches()) {
+                throw new IllegalArgumentException("stable query '" + text + "': write 'NAME: QUERY' with the name of an analysis check");
+            }
+            if (stable.put(named.group(1), named.group(2)) != null) {
+                throw new IllegalArgumentException("two stable queries for analysis check '" + named.group(1) + "'");
+            }
+        }
+        List<AnalysisCheck> parsed = new ArrayList<>();
+        for (String text : checks) {
+            AnalysisCheck check = parse(text);
+            String stableQuery = stable.remove(check.name());
+            parsed.add(stableQuery == null ? check
+                    : AnalysisCheck.relative(check.name(), check.query(), stableQuery, check.min(), check.max()));
+        }
+        if (!stable.isEmpty()) {
+            throw new IllegalArgumentException("stable query for '" + stable.keySet().iterator().next()
+                    + "', which is not the name of an analysis check");
+        }
+        return parsed;
+    }
+
+    /** One absolute check. */
+    public static AnalysisCheck parse(String text) {
+        Matcher named = NAMED.matcher(text == null ? "" : text);
+        if (!named.matches()) {
+            throw new IllegalArgumentException("analysis check '" + text + "' has no name: " + FORM);
+        }
+        String name = named.group(1);
+        String body = named.group(2);
+        Matcher range = RANGE.matcher(body);
+        Matcher atMost = AT_MOST.matcher(body);
+        Matcher atLeast = AT_LEAST.matcher(body);
+        try {
+            if (range.matches()) {
+                return AnalysisCheck.absolute(name, range.group(2), number(range.group(1)), number(range.group(3)));
+            }
+            if (atMost.matches()) {
+                return AnalysisCheck.absolute(name, atMost.group(1), null, number(atMost.group(2)));
+            }
+            if (atLeast.matches()) {
+                return AnalysisCheck.absolute(name, atLeast.group(1), number(atLeast.group(2)), null);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("analysis check '" + text + "': " + e.getMessage(), e);
+        }
+        if (STRICT.matcher(body).matches()) {
+            throw new IllegalArgumentException("analysis check '" + name + "': bounds are inclusive, use <= or >= (" + FORM + ")");
+        }
+        throw new IllegalArgumentException("analysis check '" + name + "' has no bound at its end: " + FORM);
+    }
+
+    private static double number(String text) {
+        double value = Double.parseDouble(text);
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException("bound " + text + " is not a finite number");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,66 @@
+package io.jenkins.plugins.mlstages.deploy;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertThrows;
+
+import java.util.List;
+
+import org.junit.Test;
+
+/** The check syntax of the CLI and the Jenkinsfile. */
+public class CheckSyntaxTest {
+    static final String RATIO = "sum(rate(http_requests_total{version=\"canary\",code=~\"5..|4..\"}[1m])) "
+            + "/ sum(rate(http_requests_total{version=\"canary\"}[1m]))";
+
+    @Test
+    public void boundsAtTheEnd() {
+        AnalysisCheck max = CheckSyntax.parse("error_rate: " + RATIO + " <= 0.01");
+        assertEquals("error_rate", max.name());
+        assertEquals(RATIO, max.query());
+        assertNull(max.min());
+        assertEquals(0.01, max.max(), 0);
+
+        AnalysisCheck min = CheckSyntax.parse("throughput:   sum(rate(x[1m]))>=1e-3");
+        assertEquals("sum(rate(x[1m]))", min.query());
+        assertEquals(0.001, min.min(), 0);
+        assertNull(min.max());
+
+        AnalysisCheck range = CheckSyntax.parse("score.mean: -0.5 <= avg(score{v=\"2\"}) - 1 <= .5");
+        assertEquals("avg(score{v=\"2\"}) - 1", range.query());
+        assertEquals(-0.5, range.min(), 0);
+        assertEquals(0.5, range.max(), 0);
+    }
+
+    @Test
+    public void recordingRuleNamesWithColonsAreNotCheckNames() {
+        AnalysisCheck check = CheckSyntax.parse("errors: job:errors:ratio_rate1m <= 0.02");
+        assertEquals("job:errors:ratio_rate1m", check.query());
+        assertEquals("analysis check 'job:errors:ratio_rate1m <= 0.02' has no name: write 'NAME: QUERY <= MAX', "
+                + "'NAME: QUERY >= MIN' or 'NAME: MIN <= QUERY <= MAX'", assertThrows(IllegalArgumentException.class,
+                        () -> CheckSyntax.parse("job:errors:ratio_rate1m <= 0.02")).getMessage());
+    }
+
+    @Test
+    public void stableQueriesMakeChecksRelative() {
+        List<AnalysisCheck> checks = CheckSyntax.parse(List.of("p95: p95{v=\"canary\"} <= 0.05", "errors: e <= 0.01"),
+                List.of("p95: p95{v=\"stable\"}"));
+        assertEquals("p95{v=\"stable\"}", checks.get(0).stableQuery());
+        assertNull(checks.get(1).stableQuery());
+        assertEquals("two stable queries for analysis check 'p95'", assertThrows(IllegalArgumentException.class,
+                () -> CheckSyntax.parse(List.of("p95: a <= 1"), List.of("p95: b", "p95: c"))).getMessage());
+    }
+
+    @Test
+    public void mistakesAreNamed() {
+        assertEquals("analysis check 'e' has no bound at its end: write 'NAME: QUERY <= MAX', 'NAME: QUERY >= MIN' or "
+                + "'NAME: MIN <= QUERY <= MAX'", assertThrows(IllegalArgumentException.class,
+                        () -> CheckSyntax.parse("e: rate(x[1m])")).getMessage());
+        assertEquals("analysis check 'e': bounds are inclusive, use <= or >= (write 'NAME: QUERY <= MAX', "
+                + "'NAME: QUERY >= MIN' or 'NAME: MIN <= QUERY <= MAX')",
+                assertThrows(IllegalArgumentException.class, () -> CheckSyntax.parse("e: x > 1")).getMessage());
+        assertEquals("analysis check 'e: 2 <= x <= 1': analysis check 'e': min 2.0 is above max 1.0",
+                assertThrows(IllegalArgumentException.class, () -> CheckSyntax.parse("e: 2 <= x <= 1")).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> CheckSyntax.parse("e: <= 1"));
+    }
+}
