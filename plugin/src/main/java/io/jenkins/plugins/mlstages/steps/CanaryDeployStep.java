@@ -64,6 +64,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import jenkins.model.Jenkins;
 import net.sf.json.JSONObject;
 import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
@@ -410,6 +411,8 @@ public final class CanaryDeployStep extends Step implements Serializable {
         private transient volatile boolean acting;
         private transient volatile boolean interruptible;
         private transient volatile Throwable stopCause;
+        /** The Jenkins this drive runs in; when it shuts down the drive ends and the next start resumes the canary. */
+        private transient volatile Jenkins jenkins;
 
         Execution(CanaryDeployStep step, StepContext context) {
             super(context);
@@ -485,10 +488,22 @@ public final class CanaryDeployStep extends Step implements Serializable {
         }
 
         private void drive(Mode mode) {
-            if (!DRIVING.add(id)) {
-                return;
+            // A drive of this canary may still be ending (a stop racing the start, or a restart within this JVM).
+            long deadline = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(2);
+            while (!DRIVING.add(id)) {
+                if (completed.get() || System.currentTimeMillis() > deadline) {
+                    LOGGER.log(Level.FINE, "canary {0} is driven elsewhere", id);
+                    return;
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
             acting = true;
+            jenkins = Jenkins.getInstanceOrNull();
             try {
                 StepContext context = getContext();
                 Run<?, ?> run = context.get(Run.class);
@@ -515,6 +530,9 @@ public final class CanaryDeployStep extends Step implements Serializable {
                     }
                     finish(run, listener, result, connections.registry.getConfig().getBaseUrl());
                 }
+            } catch (ShuttingDown e) {
+                // Saved before every action: the canary continues from its state when the controller is back.
+                LOGGER.log(Level.FINE, "canary {0} stops for the controller shutdown", id);
             } catch (DeployException | RegistryException | IllegalArgumentException e) {
                 fail(new AbortException("canaryDeploy: " + EvaluateModelStep.oneLine(e.getMessage())));
             } catch (Throwable t) {
@@ -543,6 +561,10 @@ public final class CanaryDeployStep extends Step implements Serializable {
                 for (long left = end - System.currentTimeMillis(); left > 0; left = end - System.currentTimeMillis()) {
                     if (abortRequested && interruptible) {
                         throw new InterruptedException("canary aborted");
+                    }
+                    Jenkins current = Jenkins.getInstanceOrNull();
+                    if (current == null || current != jenkins || current.isTerminating()) {
+                        throw new ShuttingDown();
                     }
                     Thread.sleep(Math.min(left, 1000));
                 }
@@ -622,6 +644,15 @@ public final class CanaryDeployStep extends Step implements Serializable {
                 getContext().get(TaskListener.class).getLogger().println(line);
             } catch (IOException | InterruptedException | RuntimeException e) {
                 LOGGER.log(Level.FINE, line, e);
+            }
+        }
+
+        /** Ends a drive when its Jenkins stops: nothing is completed, {@link #onResume} drives on. */
+        private static final class ShuttingDown extends RuntimeException {
+            private static final long serialVersionUID = 1L;
+
+            ShuttingDown() {
+                super("the controller is shutting down", null, false, false);
             }
         }
 
