@@ -1,7 +1,7 @@
 package io.jenkins.plugins.mlstages.steps;
 
 import hudson.AbortException;
-import hudson.model.AbstractDescribableImpl;
+import hudson.model.Describable;
 import hudson.model.Descriptor;
 import hudson.model.Run;
 import io.jenkins.plugins.mlstages.deploy.MetricSource;
@@ -11,7 +11,7 @@ import java.io.Serializable;
  * Where a {@code canaryDeploy} reads the numbers its analysis checks judge: {@code prometheus(...)}.
  * Plain settings only, like {@link CanaryRouter}.
  */
-public abstract class AnalysisSource extends AbstractDescribableImpl<AnalysisSource> implements Serializable {
+public abstract class AnalysisSource implements Describable<AnalysisSource>, Serializable {
     private static final long serialVersionUID = 1L;
 
     /** The engine's metric source for this build, credentials resolved for {@code run}. */

@@ -104,8 +104,9 @@ public final class CanaryDeployStep extends Step implements Serializable {
     private final String steps;
     private final String interval;
     private final CanaryRouter router;
-    private List<String> analysis = List.of();
-    private List<String> stableQuery = List.of();
+    // ArrayList, not List.of: this step is also written to build.xml, whose class filter refuses immutable collections.
+    private ArrayList<String> analysis = new ArrayList<>();
+    private ArrayList<String> stableQuery = new ArrayList<>();
     private AnalysisSource analysisSource;
     private int analysesPerStep = 1;
     private int failureLimit = 1;
@@ -172,7 +173,7 @@ public final class CanaryDeployStep extends Step implements Serializable {
     /** The checks, {@code 'NAME: QUERY <= MAX'}, {@code 'NAME: QUERY >= MIN'} or {@code 'NAME: MIN <= QUERY <= MAX'}. */
     @DataBoundSetter
     public void setAnalysis(List<String> analysis) {
-        this.analysis = List.copyOf(FormLists.lines(analysis));
+        this.analysis = new ArrayList<>(FormLists.lines(analysis));
     }
 
     public String getAnalysisText() {
@@ -186,7 +187,7 @@ public final class CanaryDeployStep extends Step implements Serializable {
     /** {@code 'NAME: QUERY'}: the stable version's value for check NAME; its bounds then apply to canary - stable. */
     @DataBoundSetter
     public void setStableQuery(List<String> stableQuery) {
-        this.stableQuery = List.copyOf(FormLists.lines(stableQuery));
+        this.stableQuery = new ArrayList<>(FormLists.lines(stableQuery));
     }
 
     public String getStableQueryText() {

@@ -1,7 +1,7 @@
 package io.jenkins.plugins.mlstages.steps;
 
 import hudson.AbortException;
-import hudson.model.AbstractDescribableImpl;
+import hudson.model.Describable;
 import hudson.model.Descriptor;
 import hudson.model.Run;
 import io.jenkins.plugins.mlstages.deploy.TrafficRouter;
@@ -13,7 +13,7 @@ import java.io.Serializable;
  * running step and in build.xml, so that the router can be opened again after a controller restart
  * or to roll a canary back when its build ended.
  */
-public abstract class CanaryRouter extends AbstractDescribableImpl<CanaryRouter> implements Serializable {
+public abstract class CanaryRouter implements Describable<CanaryRouter>, Serializable {
     private static final long serialVersionUID = 1L;
 
     /**
