@@ -94,8 +94,8 @@ public final class MlReportAction implements RunAction2, SimpleBuildStep.LastBui
         stages = next;
         try {
             headline = merge().headline();
-        } catch (ReportInputException e) {
-            // a report the merge cannot read: the build page shows the stage lines without a headline
+        } catch (ReportInputException | RuntimeException e) {
+            // a report the merge cannot read must not fail the step: the build page shows the stage lines alone
             headline = null;
         }
         return added;
