@@ -12,6 +12,7 @@ import io.jenkins.plugins.mlstages.data.DataFormat;
 import io.jenkins.plugins.mlstages.eval.EvaluateModel;
 import io.jenkins.plugins.mlstages.eval.EvaluateRequest;
 import io.jenkins.plugins.mlstages.eval.EvaluateResult;
+import io.jenkins.plugins.mlstages.eval.EvaluateSummary;
 import io.jenkins.plugins.mlstages.eval.Task;
 import io.jenkins.plugins.mlstages.registry.Metric;
 import io.jenkins.plugins.mlstages.registry.MlflowRegistry;
@@ -120,18 +121,8 @@ final class EvaluateCommand extends StageCommand {
                 out(finding.line());
             }
         }
-        StringBuilder line = new StringBuilder("evaluate ").append(result.status()).append(": ").append(result.rows())
-                .append(" rows");
-        for (String name : List.of("roc_auc", "f1_score", "accuracy_score", "root_mean_squared_error", "r2_score")) {
-            Double value = result.metrics().get(name);
-            if (value != null) {
-                line.append(", ").append(name).append(' ').append(String.format(Locale.ROOT, "%.4f", value));
-                EvaluateResult.IntervalView ci = result.intervals().get(name);
-                if (ci != null) {
-                    line.append(String.format(Locale.ROOT, " [%.4f, %.4f]", ci.lower(), ci.upper()));
-                }
-            }
-        }
+        StringBuilder line = new StringBuilder("evaluate ").append(result.status()).append(": ")
+                .append(EvaluateSummary.line(result));
         if (report != null) {
             line.append("; report: ").append(report);
         }

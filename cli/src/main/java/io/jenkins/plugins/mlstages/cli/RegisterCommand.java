@@ -7,15 +7,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.jenkins.plugins.mlstages.data.DataFormatException;
+import io.jenkins.plugins.mlstages.registry.KeyValues;
 import io.jenkins.plugins.mlstages.registry.MlflowRegistry;
 import io.jenkins.plugins.mlstages.registry.RegisterModel;
 import io.jenkins.plugins.mlstages.registry.RegisterModelRequest;
 import io.jenkins.plugins.mlstages.registry.RegisterModelResult;
+import io.jenkins.plugins.mlstages.registry.ReportLineage;
 import io.jenkins.plugins.mlstages.registry.RetryPolicy;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
 import picocli.CommandLine.Command;
@@ -80,7 +81,7 @@ final class RegisterCommand extends StageCommand {
         lineage.putAll(fromReports());
         String key = buildKey != null ? buildKey : env.get("BUILD_TAG");
         RegisterModelRequest request = new RegisterModelRequest(model, runId, artifactPath, modelId, source, copyFrom,
-                description, parseTags(), lineage, aliases, key, Duration.ofSeconds(awaitSeconds), null);
+                description, KeyValues.parse(tags, "--tag"), lineage, aliases, key, Duration.ofSeconds(awaitSeconds), null);
         RegisterModelResult result;
         try (MlflowRegistry client = registry.open(env, RetryPolicy.DEFAULT)) {
             result = new RegisterModel(main.log(), client).run(request);
@@ -95,41 +96,13 @@ final class RegisterCommand extends StageCommand {
         return ExitCode.PASSED;
     }
 
-    private Map<String, String> parseTags() {
-        Map<String, String> parsed = new LinkedHashMap<>();
-        for (String tag : tags) {
-            int eq = tag.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("--tag must be KEY=VALUE, was '" + tag + "'");
-            }
-            parsed.put(tag.substring(0, eq), tag.substring(eq + 1));
-        }
-        return parsed;
-    }
-
     /** Lineage tags from stage reports: what the version was validated and gated with. */
     private Map<String, String> fromReports() throws DataFormatException, IOException {
-        Map<String, String> lineage = new LinkedHashMap<>();
-        TreeSet<String> digests = new TreeSet<>();
+        List<JsonNode> read = new ArrayList<>();
         for (Path file : reports) {
-            JsonNode json = ReportFiles.read(file);
-            String stage = json.path("stage").asText();
-            String status = json.path("status").asText();
-            for (JsonNode node : json.path("lineage")) {
-                if ("dataset".equals(node.path("type").asText())) {
-                    digests.add(node.path("name").asText() + "@" + node.path("id").asText());
-                }
-            }
-            if ("validate-data".equals(stage)) {
-                lineage.put("mlstages.validation_status", status);
-            } else if ("gate".equals(stage)) {
-                lineage.put("mlstages.gate_verdict", status);
-            }
+            read.add(ReportFiles.read(file));
         }
-        if (!digests.isEmpty()) {
-            lineage.put("mlstages.dataset_digests", String.join(",", digests));
-        }
-        return lineage;
+        return ReportLineage.tags(read);
     }
 
     private static void putIfPresent(Map<String, String> map, String key, String value) {

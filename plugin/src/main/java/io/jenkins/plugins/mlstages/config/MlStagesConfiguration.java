@@ -23,6 +23,7 @@ import io.jenkins.plugins.mlstages.registry.RegistryCredentials;
 import io.jenkins.plugins.mlstages.registry.RegistryException;
 import io.jenkins.plugins.mlstages.registry.ServerInfo;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import jenkins.model.GlobalConfiguration;
 import jenkins.model.Jenkins;
@@ -43,6 +44,8 @@ import org.kohsuke.stapler.verb.POST;
 public class MlStagesConfiguration extends GlobalConfiguration {
     static final int DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
     static final int DEFAULT_READ_TIMEOUT_SECONDS = 60;
+    /** The metrics of the job-level trend unless configured: the headline metrics of each task. */
+    public static final String DEFAULT_TREND_METRICS = "roc_auc, f1_score, accuracy_score, root_mean_squared_error, r2_score";
 
     /**
      * The credential kinds the registry client understands, in the scope builds can use (System-scoped
@@ -60,6 +63,7 @@ public class MlStagesConfiguration extends GlobalConfiguration {
     private int readTimeoutSeconds = DEFAULT_READ_TIMEOUT_SECONDS;
     private String championAlias = ModelGateRequest.DEFAULT_CHAMPION_ALIAS;
     private String mlflowUiUrl;
+    private String trendMetrics = DEFAULT_TREND_METRICS;
 
     public MlStagesConfiguration() {
         load();
@@ -145,6 +149,51 @@ public class MlStagesConfiguration extends GlobalConfiguration {
     public void setMlflowUiUrl(String mlflowUiUrl) {
         this.mlflowUiUrl = Util.fixEmptyAndTrim(mlflowUiUrl);
         save();
+    }
+
+    /** The metrics shown on the job-level trend and the build summary, comma separated. */
+    @NonNull
+    public String getTrendMetrics() {
+        return trendMetrics != null ? trendMetrics : DEFAULT_TREND_METRICS;
+    }
+
+    @DataBoundSetter
+    public void setTrendMetrics(String trendMetrics) {
+        String value = Util.fixEmptyAndTrim(trendMetrics);
+        this.trendMetrics = value != null ? String.join(", ", names(value)) : DEFAULT_TREND_METRICS;
+        save();
+    }
+
+    /** {@link #getTrendMetrics()} as a list of metric names, in order. */
+    @NonNull
+    public List<String> trendMetricNames() {
+        return names(getTrendMetrics());
+    }
+
+    private static List<String> names(String text) {
+        List<String> names = new ArrayList<>();
+        for (String name : text.split("[,\\s]+")) {
+            if (!name.isEmpty() && !names.contains(name)) {
+                names.add(name);
+            }
+        }
+        return names;
+    }
+
+    /**
+     * The base URL of the MLflow web UI for links: the configured one, else the registry a stage used
+     * (MLflow serves its UI at the tracking URL).
+     */
+    @CheckForNull
+    public String uiBaseUrl(@CheckForNull String registryUrl) {
+        String base = mlflowUiUrl != null ? mlflowUiUrl : Util.fixEmptyAndTrim(registryUrl);
+        if (base == null) {
+            return null;
+        }
+        while (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        return base;
     }
 
     /** Applies the configured connect and read timeouts to a registry configuration being built. */

@@ -1,13 +1,9 @@
 package io.jenkins.plugins.mlstages.steps;
 
-import com.cloudbees.plugins.credentials.CredentialsMatcher;
-import com.cloudbees.plugins.credentials.CredentialsProvider;
-import com.cloudbees.plugins.credentials.common.StandardCredentials;
-import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
-import com.cloudbees.plugins.credentials.domains.DomainRequirement;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import edu.umd.cs.findbugs.annotations.NonNull;
+import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
 import hudson.AbortException;
 import hudson.EnvVars;
 import hudson.Extension;
@@ -16,7 +12,6 @@ import hudson.Util;
 import hudson.model.Item;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import hudson.security.ACL;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.mlstages.config.MlStagesConfiguration;
 import io.jenkins.plugins.mlstages.gate.FirstModelPolicy;
@@ -27,9 +22,11 @@ import io.jenkins.plugins.mlstages.gate.ModelGateResult;
 import io.jenkins.plugins.mlstages.gate.RuleOutcome;
 import io.jenkins.plugins.mlstages.gate.RuleStatus;
 import io.jenkins.plugins.mlstages.registry.MlflowRegistry;
+import io.jenkins.plugins.mlstages.registry.RegistryConfig;
 import io.jenkins.plugins.mlstages.registry.RegistryException;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
 import io.jenkins.plugins.mlstages.report.StageLog;
+import io.jenkins.plugins.mlstages.ui.MlReportAction;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -37,7 +34,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import jenkins.model.Jenkins;
 import net.sf.json.JSONObject;
 import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.steps.Step;
@@ -89,21 +85,7 @@ public final class ModelGateStep extends Step {
 
     /** One rule per line; blank lines are dropped. A rule never spans lines (docs/gate.md). */
     static List<String> rules(List<String> values) {
-        List<String> rules = new ArrayList<>();
-        if (values != null) {
-            for (String value : values) {
-                if (value == null) {
-                    continue;
-                }
-                for (String line : value.split("\\R")) {
-                    String trimmed = line.strip();
-                    if (!trimmed.isEmpty()) {
-                        rules.add(trimmed);
-                    }
-                }
-            }
-        }
-        return rules;
+        return FormLists.lines(values);
     }
 
     public String getMetrics() {
@@ -116,7 +98,7 @@ public final class ModelGateStep extends Step {
 
     /** The rules one per line, for the text area of the Snippet Generator. */
     public String getRuleText() {
-        return String.join("\n", rule);
+        return FormLists.text(rule);
     }
 
     public String getModel() {
@@ -210,6 +192,7 @@ public final class ModelGateStep extends Step {
         return new Execution(this, context);
     }
 
+    @SuppressFBWarnings(value = "SE_TRANSIENT_FIELD_NOT_RESTORED", justification = "Only used when starting.")
     static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
         private static final long serialVersionUID = 1L;
 
@@ -245,13 +228,15 @@ public final class ModelGateStep extends Step {
 
             StageLog log = new BuildLog(listener.getLogger());
             ModelGateResult result;
+            String registryUrl = null;
             try {
                 if (step.model == null) {
                     result = new ModelGate(log, null).run(request);
                 } else {
                     EnvVars env = context.get(EnvVars.class);
-                    try (MlflowRegistry registry = new MlflowRegistry(
-                            RegistryAccess.forRun(run, env, step.registryUrl, step.credentialsId))) {
+                    RegistryConfig config = RegistryAccess.forRun(run, env, step.registryUrl, step.credentialsId);
+                    registryUrl = config.getBaseUrl();
+                    try (MlflowRegistry registry = new MlflowRegistry(config)) {
                         result = new ModelGate(log, registry).run(request);
                     }
                 }
@@ -273,6 +258,7 @@ public final class ModelGateStep extends Step {
                                     ? "champion from " + step.championMetrics
                                     : "champion " + champion.model() + "/" + champion.version() + " ('"
                                             + champion.alias() + "')");
+            MlReportAction.record(run, ReportWriter.mapper().writeValueAsString(result), summary, null, registryUrl);
             Verdict.apply(result.status(), step.failOn, step.unstableOn, summary, run, context.get(FlowNode.class),
                     listener);
             return toMap(result);
@@ -377,30 +363,13 @@ public final class ModelGateStep extends Step {
         /** The Snippet Generator's text area holds one rule per line; the step takes a list. */
         @Override
         public Step newInstance(StaplerRequest2 req, @NonNull JSONObject formData) throws FormException {
-            Object text = formData.opt("rule");
-            if (text instanceof String) {
-                formData.element("rule", rules(List.of((String) text)));
-            }
+            FormLists.splitTextAreas(formData, "rule");
             return super.newInstance(req, formData);
         }
 
         @POST
         public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId) {
-            StandardListBoxModel result = new StandardListBoxModel();
-            if (item == null
-                    ? !Jenkins.get().hasPermission(Jenkins.ADMINISTER)
-                    : !item.hasPermission(Item.EXTENDED_READ) && !item.hasPermission(CredentialsProvider.USE_ITEM)) {
-                return result.includeCurrentValue(credentialsId);
-            }
-            List<DomainRequirement> anyDomain = List.of();
-            CredentialsMatcher matcher = MlStagesConfiguration.registryCredentialsMatcher();
-            result.includeEmptyValue();
-            if (item == null) {
-                result.includeMatchingAs(ACL.SYSTEM2, Jenkins.get(), StandardCredentials.class, anyDomain, matcher);
-            } else {
-                result.includeMatchingAs(ACL.SYSTEM2, item, StandardCredentials.class, anyDomain, matcher);
-            }
-            return result.includeCurrentValue(credentialsId);
+            return RegistryAccess.credentialsItems(item, credentialsId);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.jenkins.plugins.mlstages.steps;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import edu.umd.cs.findbugs.annotations.NonNull;
+import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
 import hudson.AbortException;
 import hudson.Extension;
 import hudson.FilePath;
@@ -12,6 +13,7 @@ import io.jenkins.plugins.mlstages.data.DataFormat;
 import io.jenkins.plugins.mlstages.data.ValidateDataRequest;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
 import io.jenkins.plugins.mlstages.report.Status;
+import io.jenkins.plugins.mlstages.ui.MlReportAction;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -211,6 +213,7 @@ public final class ValidateDataStep extends Step {
         return new Execution(this, context);
     }
 
+    @SuppressFBWarnings(value = "SE_TRANSIENT_FIELD_NOT_RESTORED", justification = "Only used when starting.")
     static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
         private static final long serialVersionUID = 1L;
 
@@ -228,12 +231,11 @@ public final class ValidateDataStep extends Step {
             TaskListener listener = context.get(TaskListener.class);
             PrintStream log = listener.getLogger();
 
-            ValidateDataCallable.Outcome outcome = workspace.act(new ValidateDataCallable(step));
-            outcome.log.forEach(log::println);
+            StageOutcome outcome = workspace.act(new ValidateDataCallable(step));
+            outcome.replay(log);
             if (outcome.error != null) {
                 throw new AbortException("validateData: " + outcome.error);
             }
-            outcome.failedFindings.forEach(log::println);
 
             JsonNode result = ReportWriter.mapper().readTree(outcome.json);
             Status status = Status.valueOf(result.path("status").asText());
@@ -244,8 +246,9 @@ public final class ValidateDataStep extends Step {
             String summary = "validateData " + status + ": " + step.data + ", " + rows + " rows, " + failed + " of "
                     + result.path("findings").size() + " checks failed"
                     + (drifted == null ? "" : ", " + drifted.longValue() + " columns drifted");
-            Verdict.apply(status, step.failOn, step.unstableOn, summary, context.get(Run.class),
-                    context.get(FlowNode.class), listener);
+            Run<?, ?> run = context.get(Run.class);
+            MlReportAction.record(run, outcome.json, summary, null, null);
+            Verdict.apply(status, step.failOn, step.unstableOn, summary, run, context.get(FlowNode.class), listener);
 
             Map<String, Object> values = new LinkedHashMap<>();
             values.put("status", status.name());

@@ -1,0 +1,46 @@
+package io.jenkins.plugins.mlstages.steps;
+
+import hudson.model.InvisibleAction;
+import hudson.model.Run;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The canaries a build started, by ID, with the settings that open their router and registry again:
+ * kept in build.xml so that {@link CanaryDeployStep.Cleanup} can finish a canary whose build ended
+ * without its step (terminated, killed, a program that could not be loaded). No secrets: credentials IDs.
+ */
+public final class CanaryCleanupAction extends InvisibleAction {
+    /** Replaced, never changed in place. */
+    private volatile Map<String, CanaryDeployStep> canaries = new LinkedHashMap<>();
+
+    /** Records canary {@code id} of {@code run} once, saving the build when it is new. */
+    static void registerOn(Run<?, ?> run, String id, CanaryDeployStep step) throws IOException {
+        CanaryCleanupAction action;
+        synchronized (CanaryCleanupAction.class) {
+            action = run.getAction(CanaryCleanupAction.class);
+            if (action == null) {
+                action = new CanaryCleanupAction();
+                run.addAction(action);
+            }
+        }
+        if (action.register(id, step)) {
+            run.save();
+        }
+    }
+
+    synchronized boolean register(String id, CanaryDeployStep step) {
+        if (canaries != null && canaries.containsKey(id)) {
+            return false;
+        }
+        Map<String, CanaryDeployStep> next = canaries == null ? new LinkedHashMap<>() : new LinkedHashMap<>(canaries);
+        next.put(id, step);
+        canaries = next;
+        return true;
+    }
+
+    Map<String, CanaryDeployStep> canaries() {
+        return canaries == null ? Map.of() : canaries;
+    }
+}

@@ -1,0 +1,487 @@
+package io.jenkins.plugins.mlstages.steps;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import edu.umd.cs.findbugs.annotations.NonNull;
+import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
+import hudson.AbortException;
+import hudson.EnvVars;
+import hudson.Extension;
+import hudson.FilePath;
+import hudson.Util;
+import hudson.model.Item;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import hudson.util.ListBoxModel;
+import io.jenkins.plugins.mlstages.data.DataFormat;
+import io.jenkins.plugins.mlstages.eval.Bootstrap;
+import io.jenkins.plugins.mlstages.eval.EvaluateRequest;
+import io.jenkins.plugins.mlstages.eval.Task;
+import io.jenkins.plugins.mlstages.registry.Metric;
+import io.jenkins.plugins.mlstages.registry.MlflowRegistry;
+import io.jenkins.plugins.mlstages.registry.RegistryConfig;
+import io.jenkins.plugins.mlstages.registry.RegistryException;
+import io.jenkins.plugins.mlstages.report.ReportWriter;
+import io.jenkins.plugins.mlstages.report.Status;
+import io.jenkins.plugins.mlstages.ui.MlReportAction;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import net.sf.json.JSONObject;
+import org.jenkinsci.plugins.workflow.graph.FlowNode;
+import org.jenkinsci.plugins.workflow.steps.Step;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
+import org.kohsuke.stapler.AncestorInPath;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.StaplerRequest2;
+import org.kohsuke.stapler.verb.POST;
+
+/**
+ * {@code evaluateModel}: a model's metrics from its predictions file in the workspace, with bootstrap
+ * intervals, slices and fairness, computed on the agent (the CLI's {@code mlstages evaluate}). With
+ * {@code runId}, the controller logs the metrics and the report to that MLflow run. Returns a map of
+ * plain values: {@code status}, {@code rows}, {@code task}, {@code metrics}, {@code intervals},
+ * {@code threshold}, {@code report}, {@code runId}.
+ */
+public final class EvaluateModelStep extends Step {
+    /** Where the report goes in the MLflow run, as the CLI puts it. */
+    static final String ARTIFACT_PATH = "mlstages/evaluate.json";
+    /** The bootstrap seed, as the CLI's default. */
+    static final long DEFAULT_SEED = 42;
+
+    private final String predictions;
+    private final String task;
+    private final String label;
+    private List<String> score = List.of();
+    private String prediction;
+    private List<String> slice = List.of();
+    private int minSliceSize = EvaluateRequest.DEFAULT_MIN_SLICE_SIZE;
+    private Double threshold;
+    private String thresholdMetric;
+    private String positiveLabel;
+    private int resamples = Bootstrap.DEFAULT_RESAMPLES;
+    private double level = Bootstrap.DEFAULT_LEVEL;
+    private long seed = DEFAULT_SEED;
+    private String championScore;
+    private String championPredictions;
+    private String sensitive;
+    private String format;
+    private String report;
+    private String runId;
+    private String registryUrl;
+    private String credentialsId;
+    private String failOn = Verdict.DEFAULT_FAIL_ON;
+    private String unstableOn = Verdict.DEFAULT_UNSTABLE_ON;
+
+    /**
+     * @param predictions the predictions file in the workspace (CSV, JSON lines or Parquet)
+     * @param task {@code binary}, {@code multiclass} or {@code regression}
+     * @param label the column with the true label or value
+     */
+    @DataBoundConstructor
+    public EvaluateModelStep(String predictions, String task, String label) {
+        this.predictions = Util.fixEmptyAndTrim(predictions);
+        if (this.predictions == null) {
+            throw new IllegalArgumentException("evaluateModel needs predictions: the predictions file in the workspace");
+        }
+        String t = Util.fixEmptyAndTrim(task);
+        if (t == null) {
+            throw new IllegalArgumentException("evaluateModel needs task: binary, multiclass or regression");
+        }
+        this.task = Task.parse(t).toString();
+        this.label = Util.fixEmptyAndTrim(label);
+        if (this.label == null) {
+            throw new IllegalArgumentException("evaluateModel needs label: the column with the true labels or values");
+        }
+    }
+
+    public String getPredictions() {
+        return predictions;
+    }
+
+    public String getTask() {
+        return task;
+    }
+
+    public String getLabel() {
+        return label;
+    }
+
+    public List<String> getScore() {
+        return new ArrayList<>(score);
+    }
+
+    /** Binary: the positive class's probability; multiclass: one column per class, in class order; regression: the prediction. */
+    @DataBoundSetter
+    public void setScore(List<String> score) {
+        this.score = List.copyOf(FormLists.lines(score));
+    }
+
+    /** The score columns one per line, for the Snippet Generator's text area. */
+    public String getScoreText() {
+        return FormLists.text(score);
+    }
+
+    public String getPrediction() {
+        return prediction;
+    }
+
+    @DataBoundSetter
+    public void setPrediction(String prediction) {
+        this.prediction = Util.fixEmptyAndTrim(prediction);
+    }
+
+    public List<String> getSlice() {
+        return new ArrayList<>(slice);
+    }
+
+    @DataBoundSetter
+    public void setSlice(List<String> slice) {
+        this.slice = List.copyOf(FormLists.lines(slice));
+    }
+
+    public String getSliceText() {
+        return FormLists.text(slice);
+    }
+
+    public int getMinSliceSize() {
+        return minSliceSize;
+    }
+
+    @DataBoundSetter
+    public void setMinSliceSize(int minSliceSize) {
+        if (minSliceSize < 1) {
+            throw new IllegalArgumentException("minSliceSize must be at least 1, was " + minSliceSize);
+        }
+        this.minSliceSize = minSliceSize;
+    }
+
+    public Double getThreshold() {
+        return threshold;
+    }
+
+    @DataBoundSetter
+    public void setThreshold(Double threshold) {
+        if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
+            throw new IllegalArgumentException("threshold must be between 0 and 1, was " + threshold);
+        }
+        this.threshold = threshold;
+    }
+
+    public String getThresholdMetric() {
+        return thresholdMetric;
+    }
+
+    /** Binary: choose the threshold maximising {@code f1} or {@code accuracy}. */
+    @DataBoundSetter
+    public void setThresholdMetric(String thresholdMetric) {
+        String value = Util.fixEmptyAndTrim(thresholdMetric);
+        if (value != null) {
+            value = value.toLowerCase(Locale.ROOT);
+            if (!value.equals("f1") && !value.equals("accuracy")) {
+                throw new IllegalArgumentException("thresholdMetric must be f1 or accuracy, was '" + thresholdMetric + "'");
+            }
+        }
+        this.thresholdMetric = value;
+    }
+
+    public String getPositiveLabel() {
+        return positiveLabel;
+    }
+
+    /** Not trimmed: a label may carry spaces. */
+    @DataBoundSetter
+    public void setPositiveLabel(String positiveLabel) {
+        this.positiveLabel = Util.fixEmpty(positiveLabel);
+    }
+
+    public int getResamples() {
+        return resamples;
+    }
+
+    @DataBoundSetter
+    public void setResamples(int resamples) {
+        if (resamples < 0) {
+            throw new IllegalArgumentException("resamples must be 0 or more, was " + resamples);
+        }
+        this.resamples = resamples;
+    }
+
+    public double getLevel() {
+        return level;
+    }
+
+    @DataBoundSetter
+    public void setLevel(double level) {
+        if (!(level > 0 && level < 1)) {
+            throw new IllegalArgumentException("level must be between 0 and 1, was " + level);
+        }
+        this.level = level;
+    }
+
+    public long getSeed() {
+        return seed;
+    }
+
+    @DataBoundSetter
+    public void setSeed(long seed) {
+        this.seed = seed;
+    }
+
+    public String getChampionScore() {
+        return championScore;
+    }
+
+    @DataBoundSetter
+    public void setChampionScore(String championScore) {
+        this.championScore = Util.fixEmptyAndTrim(championScore);
+    }
+
+    public String getChampionPredictions() {
+        return championPredictions;
+    }
+
+    @DataBoundSetter
+    public void setChampionPredictions(String championPredictions) {
+        this.championPredictions = Util.fixEmptyAndTrim(championPredictions);
+    }
+
+    public String getSensitive() {
+        return sensitive;
+    }
+
+    @DataBoundSetter
+    public void setSensitive(String sensitive) {
+        this.sensitive = Util.fixEmptyAndTrim(sensitive);
+    }
+
+    public String getFormat() {
+        return format;
+    }
+
+    /** {@code csv}, {@code jsonl} or {@code parquet}; by default from the file name. */
+    @DataBoundSetter
+    public void setFormat(String format) {
+        String v = Util.fixEmptyAndTrim(format);
+        this.format = v == null ? null : DataFormat.parseOption(v, "format").name().toLowerCase(Locale.ROOT);
+    }
+
+    public String getReport() {
+        return report;
+    }
+
+    @DataBoundSetter
+    public void setReport(String report) {
+        this.report = Util.fixEmptyAndTrim(report);
+    }
+
+    public String getRunId() {
+        return runId;
+    }
+
+    /** Log the metrics, and the report as an artifact, to this MLflow run. */
+    @DataBoundSetter
+    public void setRunId(String runId) {
+        this.runId = Util.fixEmptyAndTrim(runId);
+    }
+
+    public String getRegistryUrl() {
+        return registryUrl;
+    }
+
+    @DataBoundSetter
+    public void setRegistryUrl(String registryUrl) {
+        this.registryUrl = Util.fixEmptyAndTrim(registryUrl);
+    }
+
+    public String getCredentialsId() {
+        return credentialsId;
+    }
+
+    @DataBoundSetter
+    public void setCredentialsId(String credentialsId) {
+        this.credentialsId = Util.fixEmptyAndTrim(credentialsId);
+    }
+
+    public String getFailOn() {
+        return failOn;
+    }
+
+    @DataBoundSetter
+    public void setFailOn(String failOn) {
+        this.failOn = Verdict.threshold(failOn, Verdict.DEFAULT_FAIL_ON, "failOn");
+    }
+
+    public String getUnstableOn() {
+        return unstableOn;
+    }
+
+    @DataBoundSetter
+    public void setUnstableOn(String unstableOn) {
+        this.unstableOn = Verdict.threshold(unstableOn, Verdict.DEFAULT_UNSTABLE_ON, "unstableOn");
+    }
+
+    @Override
+    public StepExecution start(StepContext context) throws Exception {
+        return new Execution(this, context);
+    }
+
+    @SuppressFBWarnings(value = "SE_TRANSIENT_FIELD_NOT_RESTORED", justification = "Only used when starting.")
+    static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
+        private static final long serialVersionUID = 1L;
+
+        private final transient EvaluateModelStep step;
+
+        Execution(EvaluateModelStep step, StepContext context) {
+            super(context);
+            this.step = step;
+        }
+
+        @Override
+        protected Map<String, Object> run() throws Exception {
+            StepContext context = getContext();
+            FilePath workspace = context.get(FilePath.class);
+            TaskListener listener = context.get(TaskListener.class);
+            Run<?, ?> run = context.get(Run.class);
+            PrintStream log = listener.getLogger();
+
+            // The registry is resolved before the evaluation, so that a missing URL or credential fails at once.
+            RegistryConfig registry = step.runId == null
+                    ? null
+                    : RegistryAccess.forRun(run, context.get(EnvVars.class), step.registryUrl, step.credentialsId);
+
+            StageOutcome outcome = workspace.act(new EvaluateModelCallable(step));
+            outcome.replay(log);
+            if (outcome.error != null) {
+                throw new AbortException("evaluateModel: " + outcome.error);
+            }
+            JsonNode result = ReportWriter.mapper().readTree(outcome.json);
+            Status status = Status.valueOf(result.path("status").asText());
+            String summary = "evaluateModel " + status + ": " + step.predictions + ", " + outcome.headline
+                    + (step.report == null ? "" : "; report: " + step.report);
+            MlReportAction.record(run, outcome.json, summary, step.runId, registry == null ? null : registry.getBaseUrl());
+            if (registry != null) {
+                logToRun(registry, result, outcome.json, log);
+            }
+            Verdict.apply(status, step.failOn, step.unstableOn, summary, run, context.get(FlowNode.class), listener);
+            return toMap(result, step);
+        }
+
+        /** As {@code mlstages evaluate --run-id}: the metrics, then the report as an artifact. */
+        private void logToRun(RegistryConfig registry, JsonNode result, String json, PrintStream log)
+                throws AbortException {
+            List<Metric> metrics = new ArrayList<>();
+            long now = System.currentTimeMillis();
+            for (Map.Entry<String, JsonNode> field : result.path("metrics").properties()) {
+                Double value = metricValue(field.getValue());
+                if (value != null) {
+                    metrics.add(new Metric(field.getKey(), value, now, 0));
+                }
+            }
+            try (MlflowRegistry client = new MlflowRegistry(registry)) {
+                client.logBatch(step.runId, metrics, Map.of(), Map.of());
+                client.uploadArtifact(step.runId, ARTIFACT_PATH, json.getBytes(StandardCharsets.UTF_8));
+            } catch (RegistryException e) {
+                throw new AbortException("evaluateModel: " + oneLine(e.getMessage()));
+            }
+            log.println("evaluateModel: logged " + metrics.size() + " metrics and " + ARTIFACT_PATH + " to MLflow run "
+                    + step.runId);
+        }
+    }
+
+    /** A metric of the report: a number, or NaN and the infinities, which JSON spells as strings. */
+    static Double metricValue(JsonNode value) {
+        if (value.isNumber()) {
+            return value.asDouble();
+        }
+        switch (value.asText()) {
+            case "NaN":
+                return Double.NaN;
+            case "Infinity":
+                return Double.POSITIVE_INFINITY;
+            case "-Infinity":
+                return Double.NEGATIVE_INFINITY;
+            default:
+                return null;
+        }
+    }
+
+    static String oneLine(String message) {
+        return message == null ? "failed without a message" : message.strip().replaceAll("\\s+", " ");
+    }
+
+    /** The result as plain values, for sandboxed scripts. */
+    static Map<String, Object> toMap(JsonNode result, EvaluateModelStep step) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("status", result.path("status").asText());
+        values.put("rows", result.path("rows").asLong());
+        values.put("task", result.path("task").asText());
+        values.put("metrics", ValidateDataStep.numbers(result.path("metrics")));
+        Map<String, Object> intervals = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> field : result.path("intervals").properties()) {
+            Map<String, Object> interval = new LinkedHashMap<>(ValidateDataStep.numbers(field.getValue()));
+            intervals.put(field.getKey(), interval);
+        }
+        values.put("intervals", intervals);
+        if (result.path("threshold").isNumber()) {
+            values.put("threshold", result.path("threshold").asDouble());
+        }
+        if (step.report != null) {
+            values.put("report", step.report);
+        }
+        if (step.runId != null) {
+            values.put("runId", step.runId);
+        }
+        return values;
+    }
+
+    @Extension
+    public static final class DescriptorImpl extends StepDescriptor {
+        @Override
+        public String getFunctionName() {
+            return "evaluateModel";
+        }
+
+        @NonNull
+        @Override
+        public String getDisplayName() {
+            return "Evaluate a model from its predictions (metrics, intervals, slices, fairness)";
+        }
+
+        @Override
+        public Set<? extends Class<?>> getRequiredContext() {
+            return Set.of(FilePath.class, Run.class, TaskListener.class, FlowNode.class);
+        }
+
+        @Override
+        public String argumentsToString(@NonNull Map<String, Object> namedArgs) {
+            Object predictions = namedArgs.get("predictions");
+            Object task = namedArgs.get("task");
+            if (predictions == null) {
+                return null;
+            }
+            return task == null ? predictions.toString() : predictions + " (" + task + ")";
+        }
+
+        /** The Snippet Generator's text areas hold one column per line; the step takes lists. */
+        @Override
+        public Step newInstance(StaplerRequest2 req, @NonNull JSONObject formData) throws FormException {
+            FormLists.splitTextAreas(formData, "score", "slice");
+            return super.newInstance(req, formData);
+        }
+
+        @POST
+        public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId) {
+            return RegistryAccess.credentialsItems(item, credentialsId);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.jenkins.plugins.mlstages.steps;
+
+import io.jenkins.plugins.mlstages.report.Finding;
+import io.jenkins.plugins.mlstages.report.ReportWriter;
+import io.jenkins.plugins.mlstages.report.Severity;
+import io.jenkins.plugins.mlstages.report.StageReport;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Serializable;
+import java.util.ArrayList;
+
+/**
+ * What a stage run on an agent sends back: its JSON report (as {@link ReportWriter#mapper()} writes
+ * it) and the lines to log, or the one-line reason the input could not be read. Only strings cross
+ * the channel: the engine's classes are a bundled library, which the controller's class filter
+ * (JEP-200) would refuse to deserialize.
+ */
+final class StageOutcome implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** The report as JSON; null when {@link #error} is set. */
+    final String json;
+    /** Why the data or an option could not be used; null when the stage ran. */
+    final String error;
+    /** What the engine logged. */
+    final ArrayList<String> log;
+    /** One line per failed finding worth a line: severity, check and message. */
+    final ArrayList<String> failedFindings;
+    /** The stage's own summary of its result (evaluate: rows and headline metrics); null when none. */
+    final String headline;
+
+    private StageOutcome(String json, String error, ArrayList<String> log, ArrayList<String> failedFindings,
+            String headline) {
+        this.json = json;
+        this.error = error;
+        this.log = log;
+        this.failedFindings = failedFindings;
+        this.headline = headline;
+    }
+
+    /**
+     * A stage that ran. {@code withInfo} also lists failed findings of severity INFO (validateData
+     * does; for evaluateModel they are notes such as a slice too small to evaluate).
+     */
+    static StageOutcome ran(StageReport report, CollectedLog log, boolean withInfo, String headline)
+            throws IOException {
+        ArrayList<String> failed = new ArrayList<>();
+        for (Finding finding : report.findings()) {
+            if (!finding.passed() && (withInfo || finding.severity() != Severity.INFO)) {
+                failed.add(finding.line());
+            }
+        }
+        return new StageOutcome(ReportWriter.mapper().writeValueAsString(report), null, log.lines, failed, headline);
+    }
+
+    static StageOutcome badInput(String error, CollectedLog log) {
+        return new StageOutcome(null, error, log.lines, new ArrayList<>(), null);
+    }
+
+    /** Replays the engine's log and the failed findings into the build log. */
+    void replay(PrintStream out) {
+        log.forEach(out::println);
+        failedFindings.forEach(out::println);
+    }
+}

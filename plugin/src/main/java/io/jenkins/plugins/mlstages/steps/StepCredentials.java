@@ -1,0 +1,55 @@
+package io.jenkins.plugins.mlstages.steps;
+
+import com.cloudbees.plugins.credentials.CredentialsMatchers;
+import com.cloudbees.plugins.credentials.CredentialsProvider;
+import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
+import com.cloudbees.plugins.credentials.domains.DomainRequirement;
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import hudson.AbortException;
+import hudson.model.Item;
+import hudson.model.Run;
+import hudson.security.ACL;
+import hudson.util.ListBoxModel;
+import java.util.List;
+import java.util.Optional;
+import jenkins.model.Jenkins;
+import org.jenkinsci.plugins.plaincredentials.StringCredentials;
+
+/** Secret text credentials of the canary's router and analysis source: a bearer token each. */
+final class StepCredentials {
+    private StepCredentials() {}
+
+    /** The token of {@code credentialsId} for {@code run}, tracked; empty without an ID. */
+    static Optional<String> token(Run<?, ?> run, @CheckForNull String credentialsId, String what) throws AbortException {
+        if (credentialsId == null) {
+            return Optional.empty();
+        }
+        List<DomainRequirement> anyDomain = List.of();
+        StringCredentials credentials =
+                CredentialsProvider.findCredentialById(credentialsId, StringCredentials.class, run, anyDomain);
+        if (credentials == null) {
+            throw new AbortException("canaryDeploy: no Secret text credentials with ID '" + credentialsId + "' for the "
+                    + what + " are available to this build");
+        }
+        CredentialsProvider.track(run, credentials);
+        return Optional.of(credentials.getSecret().getPlainText());
+    }
+
+    /** Secret text credentials, to those who may configure the job or use its credentials. */
+    static ListBoxModel items(@CheckForNull Item item, @CheckForNull String credentialsId) {
+        StandardListBoxModel result = new StandardListBoxModel();
+        if (item == null
+                ? !Jenkins.get().hasPermission(Jenkins.ADMINISTER)
+                : !item.hasPermission(Item.EXTENDED_READ) && !item.hasPermission(CredentialsProvider.USE_ITEM)) {
+            return result.includeCurrentValue(credentialsId);
+        }
+        List<DomainRequirement> anyDomain = List.of();
+        result.includeEmptyValue();
+        if (item == null) {
+            result.includeMatchingAs(ACL.SYSTEM2, Jenkins.get(), StringCredentials.class, anyDomain, CredentialsMatchers.always());
+        } else {
+            result.includeMatchingAs(ACL.SYSTEM2, item, StringCredentials.class, anyDomain, CredentialsMatchers.always());
+        }
+        return result.includeCurrentValue(credentialsId);
+    }
+}

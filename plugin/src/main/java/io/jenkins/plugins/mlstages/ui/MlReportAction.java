@@ -1,0 +1,341 @@
+package io.jenkins.plugins.mlstages.ui;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.Util;
+import hudson.model.Action;
+import hudson.model.Api;
+import hudson.model.Run;
+import io.jenkins.plugins.mlstages.config.MlStagesConfiguration;
+import io.jenkins.plugins.mlstages.report.BuildReport;
+import io.jenkins.plugins.mlstages.report.ReportInputException;
+import io.jenkins.plugins.mlstages.report.ReportWriter;
+import io.jenkins.plugins.mlstages.report.StageInput;
+import io.jenkins.plugins.mlstages.report.StageReportReader;
+import io.jenkins.plugins.mlstages.report.Status;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import jenkins.model.RunAction2;
+import jenkins.tasks.SimpleBuildStep;
+import org.kohsuke.stapler.export.Exported;
+import org.kohsuke.stapler.export.ExportedBean;
+
+/**
+ * The ML report of a build: one per build, every ML Stages step adds its stage report to it. The
+ * reports themselves are JSON files under the build directory ({@code ml-stages/NN-<stage>.json});
+ * build.xml keeps only {@link StageSummary} fields (status, metrics, model version, champion), which
+ * also serve the build summary, {@code /api/json} and the job's trend without reading any report.
+ */
+@ExportedBean
+public final class MlReportAction implements RunAction2, SimpleBuildStep.LastBuildAction {
+    static final String URL_NAME = "ml-stages";
+    /** The directory of the stage reports under the build directory. */
+    static final String DIRECTORY = "ml-stages";
+
+    private static final Object CREATE_LOCK = new Object();
+
+    private transient Run<?, ?> run;
+    /** Replaced, never changed in place, so that saving the build never sees a list being changed. */
+    private volatile List<StageSummary> stages = new ArrayList<>();
+    /** The engine's one-line verdict of the merged report, refreshed with each stage; null before the first. */
+    private volatile String headline;
+
+    private MlReportAction() {}
+
+    /**
+     * Adds a stage's report to the build's ML report, creating the report on the build's first stage,
+     * and saves the build. This is the one way steps record their results.
+     *
+     * @param reportJson the stage's {@code ml-stages/v1} report
+     * @param summary the line the step logs as its verdict
+     * @param runId the MLflow run the stage logged to, when the report does not name it
+     * @param registryUrl the registry the stage used (no credentials), for links
+     */
+    public static StageSummary record(@NonNull Run<?, ?> run, @NonNull String reportJson, @NonNull String summary,
+            @CheckForNull String runId, @CheckForNull String registryUrl) throws IOException {
+        MlReportAction action;
+        synchronized (CREATE_LOCK) {
+            action = run.getAction(MlReportAction.class);
+            if (action == null) {
+                action = new MlReportAction();
+                run.addAction(action);
+            }
+        }
+        StageSummary added = action.add(reportJson, summary, runId, registryUrl);
+        run.save();
+        return added;
+    }
+
+    private synchronized StageSummary add(String reportJson, String summary, String runId, String registryUrl)
+            throws IOException {
+        JsonNode report = ReportWriter.mapper().readTree(reportJson);
+        int number = stages.size() + 1;
+        String stage = report.path("stage").asText("stage").replaceAll("[^A-Za-z0-9-]", "_");
+        String file = DIRECTORY + "/" + String.format(Locale.ROOT, "%02d-%s.json", number, stage);
+        Path target = new File(run.getRootDir(), file).toPath();
+        Files.createDirectories(target.getParent());
+        Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
+        Files.writeString(temporary, reportJson, StandardCharsets.UTF_8);
+        Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        StageSummary added = StageSummary.of(number, file, report, summary, runId, registryUrl);
+        List<StageSummary> next = new ArrayList<>(stages);
+        next.add(added);
+        stages = next;
+        try {
+            headline = merge().headline();
+        } catch (ReportInputException | RuntimeException e) {
+            // a report the merge cannot read must not fail the step: the build page shows the stage lines alone
+            headline = null;
+        }
+        return added;
+    }
+
+    @Override
+    public void onAttached(Run<?, ?> r) {
+        run = r;
+    }
+
+    @Override
+    public void onLoad(Run<?, ?> r) {
+        run = r;
+        if (stages == null) {
+            stages = new ArrayList<>();
+        }
+    }
+
+    public Run<?, ?> getRun() {
+        return run;
+    }
+
+    @Override
+    public String getIconFileName() {
+        return "symbol-flask";
+    }
+
+    @Override
+    public String getDisplayName() {
+        return "ML Report";
+    }
+
+    @Override
+    public String getUrlName() {
+        return URL_NAME;
+    }
+
+    /** The job-level trend, contributed while this is the last successful build's report. */
+    @Override
+    public Collection<? extends Action> getProjectActions() {
+        return run == null ? List.of() : List.of(new MlTrendAction(run.getParent()));
+    }
+
+    public Api getApi() {
+        return new Api(this);
+    }
+
+    /** The stages in the order they ran. */
+    @Exported(visibility = 2)
+    public List<StageSummary> getStages() {
+        return stages;
+    }
+
+    /** The worst status of the stages: {@code PASSED}, {@code WARNING} or {@code FAILED}. */
+    @Exported(visibility = 2)
+    public String getVerdict() {
+        Status verdict = Status.PASSED;
+        for (StageSummary stage : stages) {
+            try {
+                verdict = verdict.and(Status.valueOf(stage.getStatus()));
+            } catch (IllegalArgumentException unknown) {
+                // a status of a later version: does not change the verdict
+            }
+        }
+        return verdict.name();
+    }
+
+    /**
+     * The engine's one-line verdict of the build's stages, e.g.
+     * {@code fraud-detector version 3: WARNING (validate-data WARNING: 1 of 39 checks failed)}.
+     */
+    @CheckForNull
+    @Exported(visibility = 2)
+    public String getHeadline() {
+        return headline;
+    }
+
+    /**
+     * The candidate's metrics, chosen as the merged report chooses them: those of the first
+     * evaluateModel, else the first modelGate's copy of them; empty when neither ran.
+     */
+    @Exported(visibility = 2)
+    public Map<String, Double> getMetrics() {
+        StageSummary evaluate = first("evaluate");
+        if (evaluate != null && !evaluate.getMetrics().isEmpty()) {
+            return evaluate.getMetrics();
+        }
+        StageSummary gate = first("gate");
+        return gate == null ? Map.of() : gate.getMetrics();
+    }
+
+    /** The champion's metrics from the first modelGate; empty without a gate or a champion. */
+    @Exported(visibility = 2)
+    public Map<String, Double> getChampionMetrics() {
+        StageSummary gate = first("gate");
+        return gate == null ? Map.of() : gate.getChampionMetrics();
+    }
+
+    /** The registered model of the (first) registerModel, as in the merged report; null without one. */
+    @CheckForNull
+    @Exported(visibility = 2)
+    public String getModel() {
+        StageSummary register = first("register");
+        return register == null ? null : register.getModel();
+    }
+
+    /** The model version registerModel registered (or reused), or null. */
+    @CheckForNull
+    @Exported(visibility = 2)
+    public String getModelVersion() {
+        StageSummary register = first("register");
+        return register == null ? null : register.getVersion();
+    }
+
+    /** The MLflow run of the build: the one registerModel registered from, else the one evaluateModel logged to. */
+    @CheckForNull
+    @Exported(visibility = 2)
+    public String getRunId() {
+        for (int i = stages.size() - 1; i >= 0; i--) {
+            if (stages.get(i).getRunId() != null) {
+                return stages.get(i).getRunId();
+            }
+        }
+        return null;
+    }
+
+    /** The MLflow UI page of {@link #getRunId()}, or null without a run or a known UI. */
+    @CheckForNull
+    @Exported(visibility = 2)
+    public String getRunUrl() {
+        for (int i = stages.size() - 1; i >= 0; i--) {
+            StageSummary stage = stages.get(i);
+            if (stage.getRunId() != null) {
+                String ui = MlStagesConfiguration.get().uiBaseUrl(stage.getRegistryUrl());
+                return ui == null ? null : ui + "/#/runs/" + Util.rawEncode(stage.getRunId());
+            }
+        }
+        return null;
+    }
+
+    /** The MLflow UI page of the registered model version, or null. */
+    @CheckForNull
+    @Exported(visibility = 2)
+    public String getModelVersionUrl() {
+        StageSummary register = first("register");
+        if (register == null || register.getModel() == null || register.getVersion() == null) {
+            return null;
+        }
+        String ui = MlStagesConfiguration.get().uiBaseUrl(register.getRegistryUrl());
+        return ui == null
+                ? null
+                : ui + "/#/models/" + Util.rawEncode(register.getModel()) + "/versions/"
+                        + Util.rawEncode(register.getVersion());
+    }
+
+    /**
+     * The headline metrics for the build summary, with their change against the champion the gate
+     * compared with, else against the previous build's.
+     */
+    public List<KeyMetric> getKeyMetrics() {
+        Map<String, Double> metrics = getMetrics();
+        Map<String, Double> reference = getChampionMetrics();
+        String basis = "champion";
+        if (reference.isEmpty()) {
+            MlReportAction previous = previousReport();
+            reference = previous == null ? Map.of() : previous.getMetrics();
+            basis = previous == null ? null : "#" + previous.run.getNumber();
+        }
+        List<KeyMetric> rows = new ArrayList<>();
+        for (String name : MlStagesConfiguration.get().trendMetricNames()) {
+            Double value = metrics.get(name);
+            if (value != null) {
+                rows.add(new KeyMetric(name, value, reference.get(name), basis));
+            }
+        }
+        return rows;
+    }
+
+    @CheckForNull
+    private MlReportAction previousReport() {
+        if (run == null) {
+            return null;
+        }
+        Run<?, ?> previous = run.getPreviousBuild();
+        for (int i = 0; previous != null && i < MlTrendAction.MAX_BUILDS; i++, previous = previous.getPreviousBuild()) {
+            MlReportAction action = previous.getAction(MlReportAction.class);
+            if (action != null && !action.getMetrics().isEmpty()) {
+                return action;
+            }
+        }
+        return null;
+    }
+
+    @CheckForNull
+    private StageSummary first(String stage) {
+        for (StageSummary summary : stages) {
+            if (summary.isStage(stage)) {
+                return summary;
+            }
+        }
+        return null;
+    }
+
+    /** The whole reports of the stages, read from the build directory, in order. */
+    public List<JsonNode> readReports() throws IOException {
+        List<JsonNode> reports = new ArrayList<>();
+        for (StageSummary stage : stages) {
+            File file = new File(run.getRootDir(), stage.getFile());
+            if (file.isFile()) {
+                reports.add(ReportWriter.mapper().readTree(file));
+            }
+        }
+        return reports;
+    }
+
+    /** The stage reports merged by the engine, as the standalone report page merges them. */
+    BuildReport merge() throws IOException, ReportInputException {
+        StageReportReader reader = new StageReportReader();
+        List<StageInput> inputs = new ArrayList<>();
+        for (StageSummary stage : stages) {
+            File file = new File(run.getRootDir(), stage.getFile());
+            if (file.isFile()) {
+                inputs.add(reader.read(file.toPath(), stage.getFile()));
+            }
+        }
+        if (inputs.isEmpty()) {
+            throw new ReportInputException(DIRECTORY, "no stage reports in this build");
+        }
+        return BuildReport.merge(inputs, run.getFullDisplayName() + " " + getDisplayName());
+    }
+
+    /**
+     * The build's merged report as JSON, for the report page's script (it reads the {@code data-report}
+     * attribute of the {@code .ml-stages-report} element).
+     */
+    public String getReportJson() throws IOException {
+        try {
+            return ReportWriter.newMapper().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(merge());
+        } catch (ReportInputException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+}
