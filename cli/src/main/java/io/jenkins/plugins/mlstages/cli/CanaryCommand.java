@@ -44,7 +44,7 @@ import picocli.CommandLine.Option;
 // No standard help options: --version names the model version here, as the CLI contract says.
 @Command(name = "canary", sortOptions = false,
         description = {"Shift traffic to a new model version step by step, analyse Prometheus metrics at each step, and",
-            "promote it (router 100 %, alias champion) or roll it back. Every step is saved to --state first:",
+            "promote it (router 100 %%, alias champion) or roll it back. Every step is saved to --state first:",
             "after a crash, run the same command with --resume; --abort rolls back.",
             "Exit 0 promoted, 1 rolled back or aborted, 2 bad usage, 3 router, Prometheus or registry failure",
             "(a rollback or promotion left pending is finished by --resume)."})
@@ -65,7 +65,7 @@ final class CanaryCommand extends StageCommand {
         @Option(names = "--resume", description = "continue the canary in --state where it stopped")
         boolean resume;
 
-        @Option(names = "--abort", description = "roll the canary in --state back: router 100 % stable, aliases as before")
+        @Option(names = "--abort", description = "roll the canary in --state back: router 100 %% stable, aliases as before")
         boolean abort;
     }
 

@@ -69,7 +69,7 @@ public class ReportCommandTest {
         String page = Files.readString(path("out/report.html"), StandardCharsets.UTF_8);
         assertTrue(page.startsWith("<!DOCTYPE html>"));
         assertTrue(page.contains("<title>Fraud model</title>"));
-        assertEquals("report fraud-detector version 2: FAILED (validate-data WARNING: 1 of 39 checks failed; canary FAILED: 1 of 1 check failed);"
+        assertEquals("report fraud-detector version 2: FAILED (validate-data WARNING: 1 of 39 checks failed; canary FAILED: 2 of 2 checks failed);"
                 + " 6 stages; html: " + path("out/report.html") + "; report: " + path("out/report.json"), out.toString().strip());
     }
 

@@ -11,7 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The stage reports of one run of examples/run-pipeline.sh (test resources under {@code example/}),
- * plus a canary report in the format of the canary stage. Shared with the CLI module's tests.
+ * plus two reports of its canary: {@code canary} rolled back (case 2 of examples/canary/run-canary.sh)
+ * and {@code canary-promoted} (case 1). Shared with the CLI module's tests.
  */
 public final class ExampleReports {
     /** The reports the example pipeline passes to {@code mlstages report}, in its order. */
