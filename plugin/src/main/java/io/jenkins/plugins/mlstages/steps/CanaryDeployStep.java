@@ -41,7 +41,6 @@ import io.jenkins.plugins.mlstages.report.ReportWriter;
 import io.jenkins.plugins.mlstages.report.StageLog;
 import io.jenkins.plugins.mlstages.ui.MlReportAction;
 import java.io.IOException;
-import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -88,7 +87,7 @@ import org.kohsuke.stapler.verb.POST;
  * that state (the interrupted transition is applied again), an abort rolls it back without blocking,
  * and {@link Cleanup} finishes a canary whose build ended without its step.
  */
-public final class CanaryDeployStep extends Step implements Serializable {
+public final class CanaryDeployStep extends RegistryStep {
     private static final long serialVersionUID = 1L;
     private static final Logger LOGGER = Logger.getLogger(CanaryDeployStep.class.getName());
 
@@ -116,10 +115,6 @@ public final class CanaryDeployStep extends Step implements Serializable {
     private String championAlias = CanaryPlan.DEFAULT_CHAMPION_ALIAS;
     private String previousAlias = CanaryPlan.DEFAULT_PREVIOUS_ALIAS;
     private String report;
-    private String registryUrl;
-    private String credentialsId;
-    private String failOn = Verdict.DEFAULT_FAIL_ON;
-    private String unstableOn = Verdict.DEFAULT_UNSTABLE_ON;
 
     /**
      * @param steps canary weights in %, rising, ending at 100, e.g. {@code '10,50,100'}
@@ -283,42 +278,6 @@ public final class CanaryDeployStep extends Step implements Serializable {
         this.report = Util.fixEmptyAndTrim(report);
     }
 
-    public String getRegistryUrl() {
-        return registryUrl;
-    }
-
-    @DataBoundSetter
-    public void setRegistryUrl(String registryUrl) {
-        this.registryUrl = Util.fixEmptyAndTrim(registryUrl);
-    }
-
-    public String getCredentialsId() {
-        return credentialsId;
-    }
-
-    @DataBoundSetter
-    public void setCredentialsId(String credentialsId) {
-        this.credentialsId = Util.fixEmptyAndTrim(credentialsId);
-    }
-
-    public String getFailOn() {
-        return failOn;
-    }
-
-    @DataBoundSetter
-    public void setFailOn(String failOn) {
-        this.failOn = Verdict.threshold(failOn, Verdict.DEFAULT_FAIL_ON, "failOn");
-    }
-
-    public String getUnstableOn() {
-        return unstableOn;
-    }
-
-    @DataBoundSetter
-    public void setUnstableOn(String unstableOn) {
-        this.unstableOn = Verdict.threshold(unstableOn, Verdict.DEFAULT_UNSTABLE_ON, "unstableOn");
-    }
-
     private static List<Integer> weights(String text) {
         List<Integer> weights = new ArrayList<>();
         for (String part : text.split("\\s*,\\s*")) {
@@ -366,7 +325,7 @@ public final class CanaryDeployStep extends Step implements Serializable {
         Connections(CanaryDeployStep step, Run<?, ?> run, EnvVars env, boolean analyse) throws AbortException {
             this.router = step.router.open(run);
             this.metrics = analyse && step.analysisSource != null ? step.analysisSource.open(run) : NO_ANALYSIS;
-            RegistryConfig config = RegistryAccess.forRun(run, env, step.registryUrl, step.credentialsId);
+            RegistryConfig config = RegistryAccess.forRun(run, env, step.getRegistryUrl(), step.getCredentialsId());
             this.registry = new MlflowRegistry(config);
         }
 
@@ -600,7 +559,7 @@ public final class CanaryDeployStep extends Step implements Serializable {
                 return;
             }
             try {
-                Verdict.apply(result.status(), step.failOn, step.unstableOn, summary, run,
+                Verdict.apply(result.status(), step.getFailOn(), step.getUnstableOn(), summary, run,
                         getContext().get(FlowNode.class), listener);
             } catch (AbortException e) {
                 complete(null, null, null, e);

@@ -52,7 +52,9 @@ import org.kohsuke.stapler.verb.POST;
  * plain values: {@code status}, {@code rows}, {@code task}, {@code metrics}, {@code intervals},
  * {@code threshold}, {@code report}, {@code runId}.
  */
-public final class EvaluateModelStep extends Step {
+public final class EvaluateModelStep extends RegistryStep {
+    private static final long serialVersionUID = 1L;
+
     /** Where the report goes in the MLflow run, as the CLI puts it. */
     static final String ARTIFACT_PATH = "mlstages/evaluate.json";
     /** The bootstrap seed, as the CLI's default. */
@@ -77,10 +79,6 @@ public final class EvaluateModelStep extends Step {
     private String format;
     private String report;
     private String runId;
-    private String registryUrl;
-    private String credentialsId;
-    private String failOn = Verdict.DEFAULT_FAIL_ON;
-    private String unstableOn = Verdict.DEFAULT_UNSTABLE_ON;
 
     /**
      * @param predictions the predictions file in the workspace (CSV, JSON lines or Parquet)
@@ -294,42 +292,6 @@ public final class EvaluateModelStep extends Step {
         this.runId = Util.fixEmptyAndTrim(runId);
     }
 
-    public String getRegistryUrl() {
-        return registryUrl;
-    }
-
-    @DataBoundSetter
-    public void setRegistryUrl(String registryUrl) {
-        this.registryUrl = Util.fixEmptyAndTrim(registryUrl);
-    }
-
-    public String getCredentialsId() {
-        return credentialsId;
-    }
-
-    @DataBoundSetter
-    public void setCredentialsId(String credentialsId) {
-        this.credentialsId = Util.fixEmptyAndTrim(credentialsId);
-    }
-
-    public String getFailOn() {
-        return failOn;
-    }
-
-    @DataBoundSetter
-    public void setFailOn(String failOn) {
-        this.failOn = Verdict.threshold(failOn, Verdict.DEFAULT_FAIL_ON, "failOn");
-    }
-
-    public String getUnstableOn() {
-        return unstableOn;
-    }
-
-    @DataBoundSetter
-    public void setUnstableOn(String unstableOn) {
-        this.unstableOn = Verdict.threshold(unstableOn, Verdict.DEFAULT_UNSTABLE_ON, "unstableOn");
-    }
-
     @Override
     public StepExecution start(StepContext context) throws Exception {
         return new Execution(this, context);
@@ -357,7 +319,7 @@ public final class EvaluateModelStep extends Step {
             // The registry is resolved before the evaluation, so that a missing URL or credential fails at once.
             RegistryConfig registry = step.runId == null
                     ? null
-                    : RegistryAccess.forRun(run, context.get(EnvVars.class), step.registryUrl, step.credentialsId);
+                    : RegistryAccess.forRun(run, context.get(EnvVars.class), step.getRegistryUrl(), step.getCredentialsId());
 
             StageOutcome outcome = workspace.act(new EvaluateModelCallable(step));
             outcome.replay(log);
@@ -372,7 +334,7 @@ public final class EvaluateModelStep extends Step {
             if (registry != null) {
                 logToRun(registry, result, outcome.json, log);
             }
-            Verdict.apply(status, step.failOn, step.unstableOn, summary, run, context.get(FlowNode.class), listener);
+            Verdict.apply(status, step.getFailOn(), step.getUnstableOn(), summary, run, context.get(FlowNode.class), listener);
             return toMap(result, step);
         }
 

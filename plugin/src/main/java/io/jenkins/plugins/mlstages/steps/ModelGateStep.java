@@ -54,7 +54,9 @@ import org.kohsuke.stapler.verb.POST;
  * from the workspace. The champion is the model version behind {@code championAlias} of
  * {@code model} in the registry, or the report {@code championMetrics}, or none.
  */
-public final class ModelGateStep extends Step {
+public final class ModelGateStep extends RegistryStep {
+    private static final long serialVersionUID = 1L;
+
     private final String metrics;
     private final List<String> rule;
     private String model;
@@ -62,10 +64,6 @@ public final class ModelGateStep extends Step {
     private String championMetrics;
     private String firstModel;
     private String report;
-    private String registryUrl;
-    private String credentialsId;
-    private String failOn = Verdict.DEFAULT_FAIL_ON;
-    private String unstableOn = Verdict.DEFAULT_UNSTABLE_ON;
 
     /**
      * @param metrics the candidate's evaluate report, a path in the workspace
@@ -151,42 +149,6 @@ public final class ModelGateStep extends Step {
         this.report = Util.fixEmptyAndTrim(report);
     }
 
-    public String getRegistryUrl() {
-        return registryUrl;
-    }
-
-    @DataBoundSetter
-    public void setRegistryUrl(String registryUrl) {
-        this.registryUrl = Util.fixEmptyAndTrim(registryUrl);
-    }
-
-    public String getCredentialsId() {
-        return credentialsId;
-    }
-
-    @DataBoundSetter
-    public void setCredentialsId(String credentialsId) {
-        this.credentialsId = Util.fixEmptyAndTrim(credentialsId);
-    }
-
-    public String getFailOn() {
-        return failOn;
-    }
-
-    @DataBoundSetter
-    public void setFailOn(String failOn) {
-        this.failOn = Verdict.threshold(failOn, Verdict.DEFAULT_FAIL_ON, "failOn");
-    }
-
-    public String getUnstableOn() {
-        return unstableOn;
-    }
-
-    @DataBoundSetter
-    public void setUnstableOn(String unstableOn) {
-        this.unstableOn = Verdict.threshold(unstableOn, Verdict.DEFAULT_UNSTABLE_ON, "unstableOn");
-    }
-
     @Override
     public StepExecution start(StepContext context) throws Exception {
         return new Execution(this, context);
@@ -234,7 +196,7 @@ public final class ModelGateStep extends Step {
                     result = new ModelGate(log, null).run(request);
                 } else {
                     EnvVars env = context.get(EnvVars.class);
-                    RegistryConfig config = RegistryAccess.forRun(run, env, step.registryUrl, step.credentialsId);
+                    RegistryConfig config = RegistryAccess.forRun(run, env, step.getRegistryUrl(), step.getCredentialsId());
                     registryUrl = config.getBaseUrl();
                     try (MlflowRegistry registry = new MlflowRegistry(config)) {
                         result = new ModelGate(log, registry).run(request);
@@ -259,7 +221,7 @@ public final class ModelGateStep extends Step {
                                     : "champion " + champion.model() + "/" + champion.version() + " ('"
                                             + champion.alias() + "')");
             MlReportAction.record(run, ReportWriter.mapper().writeValueAsString(result), summary, null, registryUrl);
-            Verdict.apply(result.status(), step.failOn, step.unstableOn, summary, run, context.get(FlowNode.class),
+            Verdict.apply(result.status(), step.getFailOn(), step.getUnstableOn(), summary, run, context.get(FlowNode.class),
                     listener);
             return toMap(result);
         }

@@ -55,7 +55,9 @@ import org.kohsuke.stapler.verb.POST;
  * step again in the same build, or retrying it, returns the version registered the first time. The
  * lineage comes from {@code fromReport}, else from the stages this build already recorded.
  */
-public final class RegisterModelStep extends Step {
+public final class RegisterModelStep extends RegistryStep {
+    private static final long serialVersionUID = 1L;
+
     static final long DEFAULT_AWAIT_SECONDS = 300;
 
     private final String model;
@@ -71,10 +73,6 @@ public final class RegisterModelStep extends Step {
     private String buildKey;
     private long awaitSeconds = DEFAULT_AWAIT_SECONDS;
     private String report;
-    private String registryUrl;
-    private String credentialsId;
-    private String failOn = Verdict.DEFAULT_FAIL_ON;
-    private String unstableOn = Verdict.DEFAULT_UNSTABLE_ON;
 
     /** @param model the registered model, created when absent */
     @DataBoundConstructor
@@ -221,42 +219,6 @@ public final class RegisterModelStep extends Step {
         this.report = Util.fixEmptyAndTrim(report);
     }
 
-    public String getRegistryUrl() {
-        return registryUrl;
-    }
-
-    @DataBoundSetter
-    public void setRegistryUrl(String registryUrl) {
-        this.registryUrl = Util.fixEmptyAndTrim(registryUrl);
-    }
-
-    public String getCredentialsId() {
-        return credentialsId;
-    }
-
-    @DataBoundSetter
-    public void setCredentialsId(String credentialsId) {
-        this.credentialsId = Util.fixEmptyAndTrim(credentialsId);
-    }
-
-    public String getFailOn() {
-        return failOn;
-    }
-
-    @DataBoundSetter
-    public void setFailOn(String failOn) {
-        this.failOn = Verdict.threshold(failOn, Verdict.DEFAULT_FAIL_ON, "failOn");
-    }
-
-    public String getUnstableOn() {
-        return unstableOn;
-    }
-
-    @DataBoundSetter
-    public void setUnstableOn(String unstableOn) {
-        this.unstableOn = Verdict.threshold(unstableOn, Verdict.DEFAULT_UNSTABLE_ON, "unstableOn");
-    }
-
     /** The build's own key: {@code <job full name>#<build number>}, the same for every attempt in this build. */
     static String defaultBuildKey(Run<?, ?> run) {
         return run.getExternalizableId();
@@ -304,7 +266,7 @@ public final class RegisterModelStep extends Step {
                 throw new AbortException("registerModel: " + e.getMessage());
             }
 
-            RegistryConfig config = RegistryAccess.forRun(run, env, step.registryUrl, step.credentialsId);
+            RegistryConfig config = RegistryAccess.forRun(run, env, step.getRegistryUrl(), step.getCredentialsId());
             RegisterModelResult result;
             try (MlflowRegistry registry = new MlflowRegistry(config)) {
                 result = new RegisterModel(new BuildLog(listener.getLogger()), registry).run(request);
@@ -319,7 +281,7 @@ public final class RegisterModelStep extends Step {
                     + (result.reused() ? " (reused for build key " + result.buildKey() + ")" : " (new)")
                     + (result.aliases().isEmpty() ? "" : ", aliases " + String.join(", ", result.aliases()));
             MlReportAction.record(run, json, summary, null, config.getBaseUrl());
-            Verdict.apply(result.status(), step.failOn, step.unstableOn, summary, run, context.get(FlowNode.class),
+            Verdict.apply(result.status(), step.getFailOn(), step.getUnstableOn(), summary, run, context.get(FlowNode.class),
                     listener);
             return toMap(result, step.report);
         }

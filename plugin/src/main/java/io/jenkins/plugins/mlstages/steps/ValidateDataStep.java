@@ -20,7 +20,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.jenkinsci.plugins.workflow.graph.FlowNode;
-import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -33,7 +32,9 @@ import org.kohsuke.stapler.DataBoundSetter;
  * agent (the CLI's {@code mlstages validate-data}). Returns a map of plain values: {@code status},
  * {@code rows}, {@code failedChecks}, {@code driftedColumns} (with a reference), {@code metrics}.
  */
-public final class ValidateDataStep extends Step {
+public final class ValidateDataStep extends MlStageStep {
+    private static final long serialVersionUID = 1L;
+
     static final int DEFAULT_MAX_ERRORS = 5;
 
     private final String data;
@@ -49,8 +50,6 @@ public final class ValidateDataStep extends Step {
     private String datasetName;
     private int maxErrors = DEFAULT_MAX_ERRORS;
     private int sampleSize = ValidateDataRequest.DEFAULT_SAMPLE_SIZE;
-    private String failOn = Verdict.DEFAULT_FAIL_ON;
-    private String unstableOn = Verdict.DEFAULT_UNSTABLE_ON;
 
     @DataBoundConstructor
     public ValidateDataStep(String data) {
@@ -180,26 +179,6 @@ public final class ValidateDataStep extends Step {
         this.sampleSize = sampleSize;
     }
 
-    public String getFailOn() {
-        return failOn;
-    }
-
-    /** {@code FAILED} (default), {@code WARNING} or {@code NEVER}: the verdict from which the step fails. */
-    @DataBoundSetter
-    public void setFailOn(String failOn) {
-        this.failOn = Verdict.threshold(failOn, Verdict.DEFAULT_FAIL_ON, "failOn");
-    }
-
-    public String getUnstableOn() {
-        return unstableOn;
-    }
-
-    /** {@code WARNING} (default), {@code FAILED} or {@code NEVER}: the verdict from which the stage is UNSTABLE. */
-    @DataBoundSetter
-    public void setUnstableOn(String unstableOn) {
-        this.unstableOn = Verdict.threshold(unstableOn, Verdict.DEFAULT_UNSTABLE_ON, "unstableOn");
-    }
-
     private static String checkFormat(String value, String option) {
         String v = Util.fixEmptyAndTrim(value);
         if (v == null) {
@@ -248,7 +227,7 @@ public final class ValidateDataStep extends Step {
                     + (drifted == null ? "" : ", " + drifted.longValue() + " columns drifted");
             Run<?, ?> run = context.get(Run.class);
             MlReportAction.record(run, outcome.json, summary, null, null);
-            Verdict.apply(status, step.failOn, step.unstableOn, summary, run, context.get(FlowNode.class), listener);
+            Verdict.apply(status, step.getFailOn(), step.getUnstableOn(), summary, run, context.get(FlowNode.class), listener);
 
             Map<String, Object> values = new LinkedHashMap<>();
             values.put("status", status.name());
