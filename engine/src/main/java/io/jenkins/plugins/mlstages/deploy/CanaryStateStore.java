@@ -1,14 +1,9 @@
 package io.jenkins.plugins.mlstages.deploy;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -22,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 
+import io.jenkins.plugins.mlstages.report.AtomicFile;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
 
 /**
@@ -53,27 +49,7 @@ public class CanaryStateStore {
     }
 
     public void save(CanaryState state) throws IOException {
-        byte[] json = MAPPER.writeValueAsBytes(state);
-        Path dir = file.getParent();
-        Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(json);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            forceDirectory(dir);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicFile.writeDurably(file, MAPPER.writeValueAsBytes(state));
     }
 
     /**
@@ -91,15 +67,6 @@ public class CanaryStateStore {
             String detail = cause instanceof JsonProcessingException ? ((JsonProcessingException) cause).getOriginalMessage()
                     : cause.getMessage();
             throw new IllegalArgumentException(file + ": not a readable canary state: " + detail.strip().replaceAll("\\s+", " "), e);
-        }
-    }
-
-    private static void forceDirectory(Path dir) {
-        // The rename is durable once the directory is; not every OS lets a directory be opened for this.
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // best effort (Windows)
         }
     }
 

@@ -1,16 +1,13 @@
 package io.jenkins.plugins.mlstages.steps;
 
-import com.cloudbees.plugins.credentials.CredentialsMatcher;
 import com.cloudbees.plugins.credentials.CredentialsProvider;
 import com.cloudbees.plugins.credentials.common.StandardCredentials;
-import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
 import com.cloudbees.plugins.credentials.domains.DomainRequirement;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.AbortException;
 import hudson.Util;
 import hudson.model.Item;
 import hudson.model.Run;
-import hudson.security.ACL;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.mlstages.config.MlStagesConfiguration;
 import io.jenkins.plugins.mlstages.registry.RegistryConfig;
@@ -68,21 +65,8 @@ final class RegistryAccess {
      * password, to those who may configure the job or use its credentials.
      */
     static ListBoxModel credentialsItems(@CheckForNull Item item, @CheckForNull String credentialsId) {
-        StandardListBoxModel result = new StandardListBoxModel();
-        if (item == null
-                ? !Jenkins.get().hasPermission(Jenkins.ADMINISTER)
-                : !item.hasPermission(Item.EXTENDED_READ) && !item.hasPermission(CredentialsProvider.USE_ITEM)) {
-            return result.includeCurrentValue(credentialsId);
-        }
-        List<DomainRequirement> anyDomain = List.of();
-        CredentialsMatcher matcher = MlStagesConfiguration.registryCredentialsMatcher();
-        result.includeEmptyValue();
-        if (item == null) {
-            result.includeMatchingAs(ACL.SYSTEM2, Jenkins.get(), StandardCredentials.class, anyDomain, matcher);
-        } else {
-            result.includeMatchingAs(ACL.SYSTEM2, item, StandardCredentials.class, anyDomain, matcher);
-        }
-        return result.includeCurrentValue(credentialsId);
+        return StepCredentials.items(item, credentialsId, StandardCredentials.class,
+                MlStagesConfiguration.registryCredentialsMatcher());
     }
 
     @CheckForNull

@@ -1,7 +1,9 @@
 package io.jenkins.plugins.mlstages.steps;
 
+import com.cloudbees.plugins.credentials.CredentialsMatcher;
 import com.cloudbees.plugins.credentials.CredentialsMatchers;
 import com.cloudbees.plugins.credentials.CredentialsProvider;
+import com.cloudbees.plugins.credentials.common.StandardCredentials;
 import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
 import com.cloudbees.plugins.credentials.domains.DomainRequirement;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
@@ -37,6 +39,12 @@ final class StepCredentials {
 
     /** Secret text credentials, to those who may configure the job or use its credentials. */
     static ListBoxModel items(@CheckForNull Item item, @CheckForNull String credentialsId) {
+        return items(item, credentialsId, StringCredentials.class, CredentialsMatchers.always());
+    }
+
+    /** The credentials of {@code type} that {@code matcher} accepts, to those who may configure the job or use its credentials. */
+    static ListBoxModel items(@CheckForNull Item item, @CheckForNull String credentialsId,
+            Class<? extends StandardCredentials> type, CredentialsMatcher matcher) {
         StandardListBoxModel result = new StandardListBoxModel();
         if (item == null
                 ? !Jenkins.get().hasPermission(Jenkins.ADMINISTER)
@@ -46,9 +54,9 @@ final class StepCredentials {
         List<DomainRequirement> anyDomain = List.of();
         result.includeEmptyValue();
         if (item == null) {
-            result.includeMatchingAs(ACL.SYSTEM2, Jenkins.get(), StringCredentials.class, anyDomain, CredentialsMatchers.always());
+            result.includeMatchingAs(ACL.SYSTEM2, Jenkins.get(), type, anyDomain, matcher);
         } else {
-            result.includeMatchingAs(ACL.SYSTEM2, item, StringCredentials.class, anyDomain, CredentialsMatchers.always());
+            result.includeMatchingAs(ACL.SYSTEM2, item, type, anyDomain, matcher);
         }
         return result.includeCurrentValue(credentialsId);
     }
