@@ -49,7 +49,7 @@ final class StepCredentials {
         if (item == null
                 ? !Jenkins.get().hasPermission(Jenkins.ADMINISTER)
                 : !item.hasPermission(Item.EXTENDED_READ) && !item.hasPermission(CredentialsProvider.USE_ITEM)) {
-            return result.includeCurrentValue(credentialsId);
+            return credentialsId == null ? result : result.includeCurrentValue(credentialsId);
         }
         List<DomainRequirement> anyDomain = List.of();
         result.includeEmptyValue();
@@ -58,6 +58,6 @@ final class StepCredentials {
         } else {
             result.includeMatchingAs(ACL.SYSTEM2, item, type, anyDomain, matcher);
         }
-        return result.includeCurrentValue(credentialsId);
+        return credentialsId == null ? result : result.includeCurrentValue(credentialsId);
     }
 }

@@ -224,9 +224,10 @@ public final class MlReportAction implements RunAction2, SimpleBuildStep.LastBui
     public String getRunUrl() {
         for (int i = stages.size() - 1; i >= 0; i--) {
             StageSummary stage = stages.get(i);
-            if (stage.getRunId() != null) {
+            String runId = stage.getRunId();
+            if (runId != null) {
                 String ui = MlStagesConfiguration.get().uiBaseUrl(stage.getRegistryUrl());
-                return ui == null ? null : ui + "/#/runs/" + Util.rawEncode(stage.getRunId());
+                return ui == null ? null : ui + "/#/runs/" + Util.rawEncode(runId);
             }
         }
         return null;
@@ -237,14 +238,13 @@ public final class MlReportAction implements RunAction2, SimpleBuildStep.LastBui
     @Exported(visibility = 2)
     public String getModelVersionUrl() {
         StageSummary register = first("register");
-        if (register == null || register.getModel() == null || register.getVersion() == null) {
+        String model = register == null ? null : register.getModel();
+        String version = register == null ? null : register.getVersion();
+        if (model == null || version == null) {
             return null;
         }
         String ui = MlStagesConfiguration.get().uiBaseUrl(register.getRegistryUrl());
-        return ui == null
-                ? null
-                : ui + "/#/models/" + Util.rawEncode(register.getModel()) + "/versions/"
-                        + Util.rawEncode(register.getVersion());
+        return ui == null ? null : ui + "/#/models/" + Util.rawEncode(model) + "/versions/" + Util.rawEncode(version);
     }
 
     /**
