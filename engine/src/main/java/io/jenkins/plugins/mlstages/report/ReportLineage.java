@@ -48,8 +48,9 @@ final class ReportLineage {
             nodes.put(key, new GraphNode(key, type, id, name, Map.copyOf(attributes)));
             return;
         }
-        Map<String, String> merged = new LinkedHashMap<>(attributes);
-        merged.putAll(old.attributes());
+        // Reports come in pipeline order: a later one knows better (the canary moves the champion alias).
+        Map<String, String> merged = new LinkedHashMap<>(old.attributes());
+        merged.putAll(attributes);
         nodes.put(key, new GraphNode(key, type, id, old.name() != null ? old.name() : name, merged));
     }
 

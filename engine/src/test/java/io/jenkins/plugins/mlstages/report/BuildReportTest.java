@@ -256,6 +256,21 @@ public class BuildReportTest {
     }
 
     @Test
+    public void aLaterReportsNodeAttributesWinOverAnEarlierOnes() throws Exception {
+        ObjectNode before = ExampleReports.json("register").deepCopy();
+        before.putArray("lineage").addObject().put("type", "alias").put("id", "fraud-detector@champion")
+                .put("name", "champion").putObject("attributes").put("version", "1");
+        ObjectNode canary = ExampleReports.json("canary-promoted").deepCopy();
+        String promoted = canary.path("aliases").path("champion").asText();
+        assertFalse("the example promotes another version than 1", promoted.equals("1"));
+        BuildReport report = BuildReport.merge(List.of(new StageInput("register.json", "register", Status.PASSED, before),
+                new StageInput("canary.json", "canary", Status.PASSED, canary)), null);
+        GraphNode champion = report.summary().lineage().nodes().stream()
+                .filter(n -> n.type().equals("alias") && n.id().equals("fraud-detector@champion")).findFirst().get();
+        assertEquals("the canary moved the alias after the registration", promoted, champion.attributes().get("version"));
+    }
+
+    @Test
     public void failedFindingsOfEveryStageAndEveryValidationCheckReachTheSummary() throws Exception {
         BuildReport report = merge("validate-data", "gate");
         JsonNode findings = ExampleReports.json("validate-data").path("findings");
