@@ -24,11 +24,12 @@ port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 rm -rf "$work/mlflow"
 mkdir -p "$work/mlflow"
 echo "== starting MLflow on 127.0.0.1:$port (log: $work/mlflow/server.log)"
-"$root/target/mlflow-venv/bin/mlflow" server --host 127.0.0.1 --port "$port" \
+# In a process group of its own, so that stopping it also stops its uvicorn and job-runner children.
+setsid "$root/target/mlflow-venv/bin/mlflow" server --host 127.0.0.1 --port "$port" \
   --backend-store-uri "sqlite:///$work/mlflow/mlflow.db" --artifacts-destination "$work/mlflow/artifacts" \
   --workers 1 >"$work/mlflow/server.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true' EXIT
+trap 'kill -- -$server 2>/dev/null || true; wait $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 180); do
   if curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1; then break; fi
   if ! kill -0 "$server" 2>/dev/null; then echo "MLflow server exited; see $work/mlflow/server.log" >&2; exit 3; fi

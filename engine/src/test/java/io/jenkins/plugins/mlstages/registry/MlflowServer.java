@@ -140,22 +140,24 @@ public final class MlflowServer implements AutoCloseable {
 
     /** Kills the server process at once (SIGKILL), as a crash would. */
     public synchronized void kill() throws InterruptedException {
+        // uvicorn and the job runner are children: list them first, a dead parent has no descendants.
+        List<ProcessHandle> children = process.descendants().toList();
         process.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
         process.waitFor(30, TimeUnit.SECONDS);
-        // uvicorn workers are children: make sure nothing keeps the port.
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
     }
 
     @Override
     public synchronized void close() {
         if (process != null && process.isAlive()) {
-            process.descendants().forEach(ProcessHandle::destroy);
+            List<ProcessHandle> children = process.descendants().toList();
+            children.forEach(ProcessHandle::destroy);
             process.destroy();
             try {
                 if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                    process.descendants().forEach(ProcessHandle::destroyForcibly);
                     process.destroyForcibly();
                 }
+                children.forEach(ProcessHandle::destroyForcibly);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
