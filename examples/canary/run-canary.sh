@@ -91,6 +91,8 @@ nginx_port=$(free_port)
 upstream="$work/nginx/model-upstream.conf"
 cat >"$work/nginx/nginx.conf" <<CONF
 worker_processes 1;
+# after a reload, old workers finish what they serve; this bounds it for long-lived connections
+worker_shutdown_timeout 10s;
 pid $work/nginx/nginx.pid;
 error_log $work/nginx/logs/error.log notice;
 events { worker_connections 256; }
@@ -111,6 +113,8 @@ CONF
 all_stable() { printf 'upstream model {\n    server %s;\n}\n' "${proxy[stable]}" >"$upstream"; }
 all_stable
 nginx_cmd=("$nginx" -p "$work/nginx" -c "$work/nginx/nginx.conf")
+# `nginx -s reload` returns once the master is signalled; this returns once new workers serve the split
+reload_cmd=("$root/examples/canary/nginx-reload-and-wait.sh" "$work/nginx/nginx.pid" 10 "${nginx_cmd[@]}")
 "${nginx_cmd[@]}"
 wait_for "http://127.0.0.1:$nginx_port/ping" nginx "$work/nginx/logs/error.log"
 
@@ -139,7 +143,7 @@ canary_args=(--model "$model" --version "$canary" --steps 10,50,100 --interval 1
   --analysis "p95_latency: $(p95 canary) <= 0.25" --stable-query "p95_latency: $(p95 stable)"
   --router nginx --nginx-config "$upstream" --nginx-upstream model
   --stable-server "${proxy[stable]}" --canary-server "${proxy[canary]}"
-  --nginx-test-command "${nginx_cmd[*]} -t -q" --nginx-reload-command "${nginx_cmd[*]} -s reload"
+  --nginx-test-command "${nginx_cmd[*]} -t -q" --nginx-reload-command "${reload_cmd[*]}"
   --prometheus-url "http://127.0.0.1:$prom_port")
 
 aliases() { "$py" - "$model" <<'PY'
@@ -150,7 +154,7 @@ PY
 }
 reset() {
   all_stable
-  "${nginx_cmd[@]}" -s reload
+  "${reload_cmd[@]}"
   "$py" - "$model" "$stable" <<'PY'
 import sys
 from mlflow import MlflowClient
