@@ -24,12 +24,19 @@ port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 rm -rf "$work/mlflow"
 mkdir -p "$work/mlflow"
 echo "== starting MLflow on 127.0.0.1:$port (log: $work/mlflow/server.log)"
-# In a process group of its own, so that stopping it also stops its uvicorn and job-runner children.
+# In a session of its own (setsid): `mlflow server` runs uvicorn and job consumers as children, which
+# stopping the `mlflow` process alone would leave running; on exit the whole group is stopped.
 setsid "$root/target/mlflow-venv/bin/mlflow" server --host 127.0.0.1 --port "$port" \
   --backend-store-uri "sqlite:///$work/mlflow/mlflow.db" --artifacts-destination "$work/mlflow/artifacts" \
-  --workers 1 >"$work/mlflow/server.log" 2>&1 &
+  --workers 1 >"$work/mlflow/server.log" 2>&1 </dev/null &
 server=$!
-trap 'kill -- -$server 2>/dev/null || true; wait $server 2>/dev/null || true' EXIT
+stop_server() {
+  kill -- "-$server" 2>/dev/null || kill "$server" 2>/dev/null || true
+  for _ in $(seq 1 20); do kill -0 -- "-$server" 2>/dev/null || break; sleep 0.5; done # 10 s, then SIGKILL
+  kill -9 -- "-$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+}
+trap stop_server EXIT
 for _ in $(seq 1 180); do
   if curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1; then break; fi
   if ! kill -0 "$server" 2>/dev/null; then echo "MLflow server exited; see $work/mlflow/server.log" >&2; exit 3; fi

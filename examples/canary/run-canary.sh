@@ -33,10 +33,31 @@ work="$root/target/example/canary"
 rm -rf "$work"
 mkdir -p "$work/logs" "$work/nginx/temp" "$work/nginx/logs"
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-pids=()
+# Every background process runs in a session of its own (setsid), so its pid is also its process
+# group, and cleanup stops the whole group: `mlflow models serve` starts uvicorn as a child, which
+# killing the recorded pid alone would leave serving. nginx puts itself in its own session and stops
+# its workers when its master is told to.
+groups=()
+background() { # LOG COMMAND...: starts COMMAND in its own session; its pid (= group) in $started
+  local log=$1
+  shift
+  setsid "$@" >"$log" 2>&1 </dev/null &
+  started=$!
+  groups+=("$started")
+}
+alive() { # true while any of the groups, or the nginx master, still has a process
+  local group
+  for group in "${groups[@]}"; do kill -0 -- "-$group" 2>/dev/null && return 0; done
+  [ -f "$work/nginx/nginx.pid" ] && kill -0 "$(cat "$work/nginx/nginx.pid")" 2>/dev/null
+}
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  local group
+  # "|| kill PID": right after the fork, setsid may not have made the group yet
+  for group in "${groups[@]}"; do kill -- "-$group" 2>/dev/null || kill "$group" 2>/dev/null || true; done
   [ -f "$work/nginx/nginx.pid" ] && kill "$(cat "$work/nginx/nginx.pid")" 2>/dev/null || true
+  for _ in $(seq 1 20); do alive || break; sleep 0.5; done # 10 s to stop gracefully, then SIGKILL
+  for group in "${groups[@]}"; do kill -9 -- "-$group" 2>/dev/null || true; done
+  [ -f "$work/nginx/nginx.pid" ] && kill -9 "$(cat "$work/nginx/nginx.pid")" 2>/dev/null || true
   wait 2>/dev/null || true
 }
 trap cleanup EXIT
@@ -55,15 +76,14 @@ declare -A proxy
 for role in stable canary; do
   version=$stable; [ "$role" = canary ] && version=$canary
   port=$(free_port)
-  "$mlflow" models serve -m "models:/$model/$version" -h 127.0.0.1 -p "$port" --env-manager local \
-    >"$work/logs/serve-$role.log" 2>&1 &
-  pids+=($!)
-  wait_for "http://127.0.0.1:$port/ping" "mlflow models serve ($role)" "$work/logs/serve-$role.log" $!
+  background "$work/logs/serve-$role.log" \
+    "$mlflow" models serve -m "models:/$model/$version" -h 127.0.0.1 -p "$port" --env-manager local
+  wait_for "http://127.0.0.1:$port/ping" "mlflow models serve ($role)" "$work/logs/serve-$role.log" "$started"
   proxy[$role]=127.0.0.1:$(free_port)
-  "$py" examples/canary/metrics_proxy.py --listen "${proxy[$role]}" --backend "http://127.0.0.1:$port" --version "$role" \
-    --fail-file "$work/$role-fails" >"$work/logs/proxy-$role.log" 2>&1 &
-  pids+=($!)
-  wait_for "http://${proxy[$role]}/metrics" "metrics proxy ($role)" "$work/logs/proxy-$role.log" $!
+  background "$work/logs/proxy-$role.log" \
+    "$py" examples/canary/metrics_proxy.py --listen "${proxy[$role]}" --backend "http://127.0.0.1:$port" --version "$role" \
+    --fail-file "$work/$role-fails"
+  wait_for "http://${proxy[$role]}/metrics" "metrics proxy ($role)" "$work/logs/proxy-$role.log" "$started"
 done
 
 echo "== nginx in $work/nginx, upstream file owned by the canary"
@@ -71,6 +91,8 @@ nginx_port=$(free_port)
 upstream="$work/nginx/model-upstream.conf"
 cat >"$work/nginx/nginx.conf" <<CONF
 worker_processes 1;
+# after a reload, old workers finish what they serve; this bounds it for long-lived connections
+worker_shutdown_timeout 10s;
 pid $work/nginx/nginx.pid;
 error_log $work/nginx/logs/error.log notice;
 events { worker_connections 256; }
@@ -91,6 +113,8 @@ CONF
 all_stable() { printf 'upstream model {\n    server %s;\n}\n' "${proxy[stable]}" >"$upstream"; }
 all_stable
 nginx_cmd=("$nginx" -p "$work/nginx" -c "$work/nginx/nginx.conf")
+# `nginx -s reload` returns once the master is signalled; this returns once new workers serve the split
+reload_cmd=("$root/examples/canary/nginx-reload-and-wait.sh" "$work/nginx/nginx.pid" 10 "${nginx_cmd[@]}")
 "${nginx_cmd[@]}"
 wait_for "http://127.0.0.1:$nginx_port/ping" nginx "$work/nginx/logs/error.log"
 
@@ -105,14 +129,12 @@ scrape_configs:
     static_configs:
       - targets: ['${proxy[stable]}', '${proxy[canary]}']
 CONF
-"$prometheus" --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/prometheus-data" \
-  --web.listen-address="127.0.0.1:$prom_port" >"$work/logs/prometheus.log" 2>&1 &
-pids+=($!)
-wait_for "http://127.0.0.1:$prom_port/-/ready" Prometheus "$work/logs/prometheus.log" $!
+background "$work/logs/prometheus.log" "$prometheus" --config.file="$work/prometheus.yml" \
+  --storage.tsdb.path="$work/prometheus-data" --web.listen-address="127.0.0.1:$prom_port"
+wait_for "http://127.0.0.1:$prom_port/-/ready" Prometheus "$work/logs/prometheus.log" "$started"
 
 echo "== load: the example's rows through nginx, about 20 requests a second"
-"$py" examples/canary/load.py "http://127.0.0.1:$nginx_port/invocations" 20 >"$work/logs/load.log" 2>&1 &
-pids+=($!)
+background "$work/logs/load.log" "$py" examples/canary/load.py "http://127.0.0.1:$nginx_port/invocations" 20
 
 errors='sum(rate(model_requests_total{version="canary",code=~"5.."}[10s])) / sum(rate(model_requests_total{version="canary"}[10s]))'
 p95() { echo "histogram_quantile(0.95, sum by (le) (rate(model_request_duration_seconds_bucket{version=\"$1\"}[10s])))"; }
@@ -121,7 +143,7 @@ canary_args=(--model "$model" --version "$canary" --steps 10,50,100 --interval 1
   --analysis "p95_latency: $(p95 canary) <= 0.25" --stable-query "p95_latency: $(p95 stable)"
   --router nginx --nginx-config "$upstream" --nginx-upstream model
   --stable-server "${proxy[stable]}" --canary-server "${proxy[canary]}"
-  --nginx-test-command "${nginx_cmd[*]} -t -q" --nginx-reload-command "${nginx_cmd[*]} -s reload"
+  --nginx-test-command "${nginx_cmd[*]} -t -q" --nginx-reload-command "${reload_cmd[*]}"
   --prometheus-url "http://127.0.0.1:$prom_port")
 
 aliases() { "$py" - "$model" <<'PY'
@@ -132,7 +154,7 @@ PY
 }
 reset() {
   all_stable
-  "${nginx_cmd[@]}" -s reload
+  "${reload_cmd[@]}"
   "$py" - "$model" "$stable" <<'PY'
 import sys
 from mlflow import MlflowClient
@@ -164,15 +186,24 @@ echo "aliases: $(aliases)"
 
 echo "== case 3: the canary is killed with SIGKILL mid-step, then resumed"
 reset
-bin/mlstages canary --state "$work/case3.json" "${canary_args[@]}" >"$work/logs/case3-killed.log" 2>&1 &
-victim=$!
+background "$work/logs/case3-killed.log" bin/mlstages canary --state "$work/case3.json" "${canary_args[@]}"
+victim=$started
+at_50() {
+  "$py" -c 'import json, sys; s = json.load(open(sys.argv[1])); sys.exit(0 if s["router"]["weight"] == 50 and s["router"]["confirmed"] else 1)' \
+    "$work/case3.json" 2>/dev/null
+}
+reached=
 for _ in $(seq 1 120); do
-  if "$py" -c 'import json, sys; s = json.load(open(sys.argv[1])); sys.exit(0 if s["router"]["weight"] == 50 and s["router"]["confirmed"] else 1)' \
-      "$work/case3.json" 2>/dev/null; then break; fi
+  if at_50; then reached=1; break; fi
+  kill -0 "$victim" 2>/dev/null || break # it ended (or failed) before 50 %
   sleep 0.5
 done
+if [ -z "$reached" ]; then
+  echo "== canary case FAILED: 50 % not reached; see $work/logs/case3-killed.log" >&2
+  exit 1
+fi
 sleep 3
-kill -9 "$victim"
+kill -9 "$victim" # bin/mlstages execs java: this is the canary's JVM
 wait "$victim" 2>/dev/null || true
 echo "killed at: $("$py" -c 'import json, sys; s = json.load(open(sys.argv[1])); print(s["phase"], "step", s["step_index"] + 1, "weight", s["router"]["weight"])' "$work/case3.json")"
 set +e; bin/mlstages canary --state "$work/case3.json" --resume --report "$work/case3-report.json" "${canary_args[@]}"; code=$?; set -e

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,10 +16,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.AfterClass;
 import org.junit.Before;
@@ -31,6 +32,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 
+import io.jenkins.plugins.mlstages.deploy.CanaryState;
+import io.jenkins.plugins.mlstages.deploy.CanaryStateStore;
 import io.jenkins.plugins.mlstages.registry.MlflowRegistry;
 import io.jenkins.plugins.mlstages.registry.MlflowServer;
 import io.jenkins.plugins.mlstages.registry.NewModelVersion;
@@ -196,17 +199,18 @@ public class CanaryIT {
     @Test
     public void aCanaryKilledMidStepIsResumedAndAnotherIsAborted() throws Exception {
         Path state = folder.getRoot().toPath().resolve("state.json");
-        Process killed = launch(canary(state, "2", "4s"));
         ObjectMapper json = new ObjectMapper();
-        LocalPrometheus.waitFor("the canary at 50 %", Duration.ofSeconds(60), () -> {
-            try {
-                JsonNode saved = json.readTree(state.toFile());
-                return saved.path("router").path("weight").asInt() == 50 && saved.path("router").path("confirmed").asBoolean();
-            } catch (IOException notYet) {
-                return false;
-            }
-        });
-        killed.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL: no shutdown hook runs
+        try (CliProcess killed = CliProcess.start(canary(state, "2", "4s"))) {
+            LocalPrometheus.waitFor("the canary at 50 % (log: " + killed.log() + ")", Duration.ofSeconds(60), () -> {
+                try {
+                    JsonNode saved = json.readTree(state.toFile());
+                    return saved.path("router").path("weight").asInt() == 50 && saved.path("router").path("confirmed").asBoolean();
+                } catch (IOException notYet) {
+                    return false;
+                }
+            });
+            killed.kill();
+        }
         assertEquals("PROGRESSING", json.readTree(state.toFile()).path("phase").asText());
         assertEquals(50, weight);
 
@@ -221,9 +225,10 @@ public class CanaryIT {
         // The next version: killed at 10 %, then aborted (no Prometheus needed to roll back).
         applied.clear();
         Path next = folder.getRoot().toPath().resolve("next.json");
-        Process second = launch(canary(next, "3", "30s"));
-        LocalPrometheus.waitFor("the canary at 10 %", Duration.ofSeconds(60), () -> weight == 10);
-        second.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        try (CliProcess second = CliProcess.start(canary(next, "3", "30s"))) {
+            LocalPrometheus.waitFor("the canary at 10 % (log: " + second.log() + ")", Duration.ofSeconds(60), () -> weight == 10);
+            second.kill();
+        }
         Outcome aborted = mlstages("canary", "--state", next.toString(), "--abort", "--router", "http", "--router-url",
                 "http://127.0.0.1:" + http.getAddress().getPort() + "/weights", "--registry-url", server.url());
         assertEquals(aborted.err(), 1, aborted.exit());
@@ -232,44 +237,58 @@ public class CanaryIT {
         assertEquals(Map.of("champion", "2", "previous", "1"), aliases());
     }
 
+    /**
+     * Killed with SIGKILL at random moments of a canary that runs on: each time only after the process
+     * has applied its weight (so the kill hits the canary, not the JVM's start), then resumed. The step
+     * clock goes on while no process runs, so the steps are long enough for several kills mid-rollout.
+     */
     @Test
     public void killedAgainAndAgainAtRandomMomentsItStillEndsRight() throws Exception {
         Path state = folder.getRoot().toPath().resolve("state.json");
-        String[] start = canary(state, "2", "2s", "--steps", "10,25,50,100");
+        String[] start = canary(state, "2", "4s", "--steps", "10,25,50,100");
         String[] resume = {"canary", "--state", state.toString(), "--resume", "--router", "http", "--router-url",
             "http://127.0.0.1:" + http.getAddress().getPort() + "/weights", "--prometheus-url", prometheusUrl,
             "--registry-url", server.url()};
-        java.util.Random random = new java.util.Random(42);
-        io.jenkins.plugins.mlstages.deploy.CanaryStateStore store = new io.jenkins.plugins.mlstages.deploy.CanaryStateStore(state);
+        Random random = new Random(42);
+        CanaryStateStore store = new CanaryStateStore(state);
         List<String> killedAt = new ArrayList<>();
-        for (int kill = 0; kill < 6; kill++) {
-            Process process = launch(kill == 0 || !Files.exists(state) ? start : resume);
-            Thread.sleep(1500 + random.nextInt(2500)); // the JVM starts in about a second
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            if (Files.exists(state)) {
-                io.jenkins.plugins.mlstages.deploy.CanaryState saved = store.load(); // whole, whenever the kill came
-                killedAt.add(saved.phase() + "@" + saved.router().weight() + (saved.router().confirmed() ? "" : "?"));
-                if (saved.isDone()) {
-                    break;
-                }
+        int midRollout = 0;
+        for (int kill = 0; kill < 8; kill++) {
+            int eventsBefore = Files.exists(state) ? store.load().timeline().size() : 0;
+            try (CliProcess cli = CliProcess.start(Files.exists(state) ? resume : start)) {
+                // this process has written the state and confirmed its weight: the canary runs
+                LocalPrometheus.waitFor("the canary's weight confirmed (log: " + cli.log() + ")", Duration.ofSeconds(60), () -> {
+                    CanaryState saved = loadIfWritten(store);
+                    assertTrue("the canary exited by itself; log: " + cli.log(), cli.isAlive() || saved != null && saved.isDone());
+                    return saved != null && saved.timeline().size() > eventsBefore
+                            && (saved.router().confirmed() || saved.isDone());
+                });
+                Thread.sleep(random.nextInt(2000));
+                cli.kill();
             }
+            CanaryState saved = store.load(); // whole, whenever the kill came
+            killedAt.add(saved.phase() + "@" + saved.router().weight() + (saved.router().confirmed() ? "" : "?"));
+            if (saved.isDone()) {
+                break;
+            }
+            midRollout++;
         }
-        Outcome end = mlstages(Files.exists(state) ? resume : start);
+        assertTrue("killed mid-rollout only " + midRollout + " times: " + killedAt, midRollout >= 3);
+        Outcome end = mlstages(resume);
         assertEquals(end.err(), 0, end.exit());
+        assertTrue(end.out(), end.out().startsWith("canary PROMOTED: " + model + "/2"));
         assertEquals(100, weight);
         assertEquals(Map.of("champion", "2", "previous", "1"), aliases());
-        System.out.println("[canary] killed with SIGKILL at " + killedAt + ", then resumed: PROMOTED");
+        System.out.println("[canary] killed with SIGKILL at " + killedAt + " (" + midRollout + " mid-rollout), then resumed: PROMOTED");
     }
 
-    /** The CLI in its own JVM through bin/mlstages (which execs java, so the process is the JVM itself). */
-    private static Process launch(String... args) throws IOException {
-        Path launcher = Path.of(System.getProperty("mlstages.root", "..")).resolve("bin/mlstages");
-        List<String> command = new ArrayList<>(List.of(launcher.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(Files.createTempFile("mlstages-canary", ".log").toFile());
-        builder.environment().keySet().removeIf(key -> key.startsWith("MLFLOW_"));
-        return builder.start();
+    /** The state file, or null before the first save (every save replaces the file whole). */
+    private static CanaryState loadIfWritten(CanaryStateStore store) {
+        try {
+            return store.exists() ? store.load() : null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void answer(com.sun.net.httpserver.HttpExchange exchange, int status, String body) throws IOException {

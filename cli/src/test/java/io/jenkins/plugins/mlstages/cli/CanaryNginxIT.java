@@ -9,7 +9,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +17,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.AfterClass;
@@ -291,22 +289,19 @@ public class CanaryNginxIT {
     @Test
     public void case3TheCanaryIsKilledMidStepAndResumed() throws Exception {
         Path state = folder.getRoot().toPath().resolve("state.json");
-        Path launcher = Path.of(System.getProperty("mlstages.root", "..")).resolve("bin/mlstages");
-        List<String> command = new ArrayList<>(List.of(launcher.toString()));
-        command.addAll(List.of(canary(state)));
-        Path log = Files.createTempFile("mlstages-canary-killed", ".log");
-        Process killed = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         ObjectMapper json = new ObjectMapper();
-        LocalPrometheus.waitFor("the canary at 50 % (log: " + log + ")", Duration.ofSeconds(60), () -> {
-            try {
-                JsonNode saved = json.readTree(state.toFile());
-                return saved.path("router").path("weight").asInt() == 50 && saved.path("router").path("confirmed").asBoolean();
-            } catch (IOException notYet) {
-                return false;
-            }
-        });
-        Thread.sleep(1000); // mid-step: after the weight, before the step's analyses are done
-        killed.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        try (CliProcess killed = CliProcess.start(canary(state))) {
+            LocalPrometheus.waitFor("the canary at 50 % (log: " + killed.log() + ")", Duration.ofSeconds(60), () -> {
+                try {
+                    JsonNode saved = json.readTree(state.toFile());
+                    return saved.path("router").path("weight").asInt() == 50 && saved.path("router").path("confirmed").asBoolean();
+                } catch (IOException notYet) {
+                    return false;
+                }
+            });
+            Thread.sleep(1000); // mid-step: after the weight, before the step's analyses are done
+            killed.kill();
+        }
         assertEquals("PROGRESSING", json.readTree(state.toFile()).path("phase").asText());
 
         String[] resume = {"canary", "--state", state.toString(), "--resume", "--router", "nginx", "--nginx-config",
