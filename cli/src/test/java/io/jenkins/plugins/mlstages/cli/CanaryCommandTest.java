@@ -174,7 +174,11 @@ public class CanaryCommandTest {
     @Test
     public void helpNamesTheExitCodes() {
         assertEquals(0, Main.run(new String[] {"canary", "--help"}, Map.of(), new PrintWriter(out, true), new PrintWriter(err, true)));
-        assertTrue(out.toString(), out.toString().contains("Exit 0 promoted, 1 rolled back or aborted, 2 bad usage, 3 router"));
+        String help = out.toString().replaceAll("\\s+", " ");
+        assertTrue(help, help.contains("Exit 0 promoted; 1 rolled back or aborted, including a rollback because the router or"
+                + " Prometheus failed while the canary progressed (the reason says why); 2 bad usage; 3 the rollback or"
+                + " promotion could not be completed (pending: --resume finishes it), the registry or the state file failed,"
+                + " or another process drives the canary."));
         assertTrue(out.toString(), out.toString().contains("--stable-query"));
     }
 }
