@@ -14,6 +14,7 @@ import io.jenkins.plugins.mlstages.deploy.CanaryPhase;
 import io.jenkins.plugins.mlstages.deploy.CanaryPlan;
 import io.jenkins.plugins.mlstages.deploy.CanaryResult;
 import io.jenkins.plugins.mlstages.deploy.CanaryRun;
+import io.jenkins.plugins.mlstages.deploy.CanarySettingException;
 import io.jenkins.plugins.mlstages.deploy.CanaryState;
 import io.jenkins.plugins.mlstages.deploy.CanaryStateStore;
 import io.jenkins.plugins.mlstages.deploy.CanaryVerdict;
@@ -45,12 +46,24 @@ import picocli.CommandLine.Option;
 @Command(name = "canary", sortOptions = false,
         description = {"Shift traffic to a new model version step by step, analyse Prometheus metrics at each step, and",
             "promote it (router 100 %%, alias champion) or roll it back. Every step is saved to --state first:",
-            "after a crash, run the same command with --resume; --abort rolls back.",
-            "Exit 0 promoted, 1 rolled back or aborted, 2 bad usage, 3 router, Prometheus or registry failure",
-            "(a rollback or promotion left pending is finished by --resume)."})
+            "after a crash, run the same command with --resume; --abort rolls back (once the driving process is stopped).",
+            "Exit 0 promoted; 1 rolled back or aborted, including a rollback because the router or Prometheus failed",
+            "while the canary progressed (the reason says why); 2 bad usage; 3 the rollback or promotion could not be",
+            "completed (pending: --resume finishes it), the registry or the state file failed, or another process",
+            "drives the canary."})
 final class CanaryCommand extends StageCommand {
     static final String ROUTER_TOKEN = "MLSTAGES_ROUTER_TOKEN";
     static final String PROMETHEUS_TOKEN = "MLSTAGES_PROMETHEUS_TOKEN";
+
+    /** The option of each canary setting (named as in the Jenkinsfile): an error names the option it comes from. */
+    private static final Map<String, String> OPTIONS = Map.ofEntries(Map.entry("model", "--model"),
+            Map.entry("version", "--version"), Map.entry("steps", "--steps"), Map.entry("interval", "--interval"),
+            Map.entry("analysis", "--analysis"), Map.entry("stableQuery", "--stable-query"),
+            Map.entry("analysesPerStep", "--analyses-per-step"), Map.entry("failureLimit", "--failure-limit"),
+            Map.entry("inconclusiveLimit", "--inconclusive-limit"), Map.entry("onInconclusive", "--on-inconclusive"),
+            Map.entry("holdTimeout", "--hold-timeout"), Map.entry("championAlias", "--champion-alias"),
+            Map.entry("previousAlias", "--previous-alias"),
+            Map.entry(CanarySettingException.ALIASES, "--champion-alias/--previous-alias"), Map.entry("router", "--router"));
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
@@ -65,7 +78,8 @@ final class CanaryCommand extends StageCommand {
         @Option(names = "--resume", description = "continue the canary in --state where it stopped")
         boolean resume;
 
-        @Option(names = "--abort", description = "roll the canary in --state back: router 100 %% stable, aliases as before")
+        @Option(names = "--abort",
+                description = "roll the canary in --state back: router 100 %% stable, aliases as before (stop its driver first)")
         boolean abort;
     }
 
@@ -167,6 +181,15 @@ final class CanaryCommand extends StageCommand {
 
     @Override
     public Integer call() throws Exception {
+        try {
+            return canary();
+        } catch (CanarySettingException e) {
+            String option = OPTIONS.get(e.setting());
+            throw option == null ? e : new IllegalArgumentException(option + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Integer canary() throws Exception {
         Map<String, String> env = main.environment();
         CanaryStateStore store = new CanaryStateStore(state);
         CanaryPlan plan = null;

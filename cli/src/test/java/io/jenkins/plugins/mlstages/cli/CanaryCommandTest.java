@@ -8,6 +8,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +17,11 @@ import java.util.Map;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+
+import io.jenkins.plugins.mlstages.deploy.CanaryController;
+import io.jenkins.plugins.mlstages.deploy.CanaryPlan;
+import io.jenkins.plugins.mlstages.deploy.CanaryStateStore;
+import io.jenkins.plugins.mlstages.deploy.CheckSyntax;
 
 /** {@code mlstages canary} usage errors: exit 2, one line naming the option, nothing touched. */
 public class CanaryCommandTest {
@@ -66,25 +73,74 @@ public class CanaryCommandTest {
         assertEquals(2, run("--state", state, "--version", "2"));
         assertEquals("mlstages: missing --model", error());
         err.getBuffer().setLength(0);
-        assertEquals(2, run(valid(state, "--steps", "50,10,100")));
-        assertEquals("mlstages: step weights must strictly increase, got [50, 10, 100]", error());
-        err.getBuffer().setLength(0);
         assertEquals(2, run(valid(state, "--steps", "10,fifty")));
         assertTrue(error(), error().startsWith("mlstages: Invalid value for option '--steps'"));
         err.getBuffer().setLength(0);
         assertEquals(2, run(valid(state, "--interval", "30")));
         assertEquals("mlstages: --interval: '30' is not a duration: use e.g. 30s, 5m, 1m30s, 500ms or PT30S", error());
+        // Option, value, the one line expected: every plan error starts with the option it comes from.
+        String[][] cases = {
+            {"--model", " ", "--model: the canary needs a model name"},
+            {"--version", " ", "--version: the canary needs a model version"},
+            {"--steps", "50,10,100", "--steps: step weights must strictly increase, got [50, 10, 100]"},
+            {"--steps", "10,50", "--steps: the last step must be 100 (the promotion), got [10, 50]"},
+            {"--interval", "0s", "--interval: the step interval must be positive, was PT0S"},
+            {"--analyses-per-step", "0", "--analyses-per-step: analyses per step must be at least 1, was 0"},
+            {"--failure-limit", "0", "--failure-limit: the failure limit must be at least 1, was 0"},
+            {"--inconclusive-limit", "0", "--inconclusive-limit: the inconclusive limit must be at least 1, was 0"},
+            {"--on-inconclusive", "wait", "--on-inconclusive: unknown inconclusive policy 'wait': use rollback or hold"},
+            {"--hold-timeout", "0s", "--hold-timeout: the hold timeout must be positive, was PT0S"},
+            {"--champion-alias", "best model", "--champion-alias: canary refused: alias 'best model' may only contain"
+                + " letters, digits, '_' and '-'"},
+            {"--previous-alias", "v3", "--previous-alias: canary refused: alias 'v3' is reserved by MLflow (v<number> names"
+                + " a version)"},
+            {"--previous-alias", "champion", "--champion-alias/--previous-alias: the champion and previous aliases must"
+                + " differ, both are 'champion'"},
+            {"--analysis", "latency: p95 < 0.3", "--analysis: analysis check 'latency': bounds are inclusive, use <= or >="
+                + " (write 'NAME: QUERY <= MAX', 'NAME: QUERY >= MIN' or 'NAME: MIN <= QUERY <= MAX')"},
+            {"--analysis", "latency: 0.5 <= p95 <= 0.3", "--analysis: analysis check 'latency': min 0.5 is above max 0.3"},
+            {"--stable-query", "latency: stable_p95", "--stable-query: stable query for 'latency', which is not the name of"
+                + " an analysis check"},
+            {"--stable-query", "latency", "--stable-query: stable query 'latency': write 'NAME: QUERY' with the name of an"
+                + " analysis check"},
+        };
+        for (String[] c : cases) {
+            err.getBuffer().setLength(0);
+            String[] args = c[0].equals("--hold-timeout") ? valid(state, "--on-inconclusive", "hold", c[0], c[1])
+                    : valid(state, c[0], c[1]);
+            assertEquals(String.join(" ", c), 2, run(args));
+            assertEquals("mlstages: " + c[2], error());
+            assertTrue(error(), error().contains(c[0]));
+        }
         err.getBuffer().setLength(0);
-        assertEquals(2, run(valid(state, "--analysis", "latency: p95 < 0.3")));
-        assertEquals("mlstages: analysis check 'latency': bounds are inclusive, use <= or >= (write 'NAME: QUERY <= MAX', "
-                + "'NAME: QUERY >= MIN' or 'NAME: MIN <= QUERY <= MAX')", error());
-        err.getBuffer().setLength(0);
-        assertEquals(2, run(valid(state, "--stable-query", "latency: stable_p95")));
-        assertEquals("mlstages: stable query for 'latency', which is not the name of an analysis check", error());
-        err.getBuffer().setLength(0);
-        assertEquals(2, run(valid(state, "--on-inconclusive", "wait")));
-        assertEquals("mlstages: unknown inconclusive policy 'wait': use rollback or hold", error());
+        List<String> twice = new ArrayList<>(List.of(valid(state)));
+        twice.addAll(List.of("--analysis", "error_rate: errors <= 0.02"));
+        assertEquals(2, run(twice.toArray(new String[0])));
+        assertEquals("mlstages: --analysis: two analysis checks are named 'error_rate'", error());
         assertFalse(Files.exists(Path.of(state)));
+    }
+
+    @Test
+    public void resumeWithOtherRouterOptionsIsRefusedNamingBothRouters() throws Exception {
+        Path state = folder.getRoot().toPath().resolve("state.json");
+        CanaryPlan plan = CanaryPlan.of("fraud", "2", List.of(10, 50, 100), Duration.ofSeconds(30),
+                List.of(CheckSyntax.parse("error_rate: errors <= 0.01")));
+        Path upstream = folder.getRoot().toPath().resolve("nginx/upstream.conf");
+        String started = "nginx upstream 'fraud' in " + upstream;
+        new CanaryStateStore(state).save(CanaryController.start(plan, "1", null, started, "prometheus",
+                Instant.parse("2026-03-01T12:00:00Z")));
+        String before = Files.readString(state);
+        String[] http = {"--state", state.toString(), "--resume", "--router", "http", "--router-url",
+            "http://127.0.0.1:9/weights", "--prometheus-url", "http://127.0.0.1:9"};
+        assertEquals(2, run(http));
+        assertEquals("mlstages: --router: " + state + " was started with " + started + ", not with http router"
+                + " http://127.0.0.1:9/weights: resume or abort it with the router options it was started with", error());
+        err.getBuffer().setLength(0);
+        http[2] = "--abort";
+        assertEquals(2, run(http));
+        assertTrue(error(), error().startsWith("mlstages: --router: " + state + " was started with " + started + ", not with"));
+        assertEquals(before, Files.readString(state));
+        assertFalse(Files.exists(upstream));
     }
 
     @Test
@@ -118,7 +174,11 @@ public class CanaryCommandTest {
     @Test
     public void helpNamesTheExitCodes() {
         assertEquals(0, Main.run(new String[] {"canary", "--help"}, Map.of(), new PrintWriter(out, true), new PrintWriter(err, true)));
-        assertTrue(out.toString(), out.toString().contains("Exit 0 promoted, 1 rolled back or aborted, 2 bad usage, 3 router"));
+        String help = out.toString().replaceAll("\\s+", " ");
+        assertTrue(help, help.contains("Exit 0 promoted; 1 rolled back or aborted, including a rollback because the router or"
+                + " Prometheus failed while the canary progressed (the reason says why); 2 bad usage; 3 the rollback or"
+                + " promotion could not be completed (pending: --resume finishes it), the registry or the state file failed,"
+                + " or another process drives the canary."));
         assertTrue(out.toString(), out.toString().contains("--stable-query"));
     }
 }

@@ -35,6 +35,7 @@ import io.jenkins.plugins.mlstages.registry.RegistryLimits;
  * @param holdTimeout with {@link InconclusivePolicy#HOLD}: how long a canary may hold before it rolls back
  * @param championAlias the alias promotion moves to the new version
  * @param previousAlias the alias promotion moves to the former champion
+ * @throws CanarySettingException naming the setting that is invalid
  */
 public record CanaryPlan(String model, String version, List<Integer> steps, Duration interval, int analysesPerStep,
         List<AnalysisCheck> checks, int failureLimit, int inconclusiveLimit, InconclusivePolicy onInconclusive,
@@ -44,48 +45,49 @@ public record CanaryPlan(String model, String version, List<Integer> steps, Dura
 
     public CanaryPlan {
         if (model == null || model.isBlank()) {
-            throw new IllegalArgumentException("the canary needs a model name");
+            throw new CanarySettingException("model", "the canary needs a model name");
         }
         if (version == null || version.isBlank()) {
-            throw new IllegalArgumentException("the canary needs a model version");
+            throw new CanarySettingException("version", "the canary needs a model version");
         }
         steps = List.copyOf(Objects.requireNonNull(steps, "steps"));
         checkSteps(steps);
         Objects.requireNonNull(interval, "interval");
         if (interval.isNegative() || interval.isZero()) {
-            throw new IllegalArgumentException("the step interval must be positive, was " + interval);
+            throw new CanarySettingException("interval", "the step interval must be positive, was " + interval);
         }
         if (analysesPerStep < 1) {
-            throw new IllegalArgumentException("analyses per step must be at least 1, was " + analysesPerStep);
+            throw new CanarySettingException("analysesPerStep", "analyses per step must be at least 1, was " + analysesPerStep);
         }
         checks = List.copyOf(checks == null ? List.of() : checks);
         Set<String> names = new HashSet<>();
         for (AnalysisCheck check : checks) {
             if (!names.add(check.name())) {
-                throw new IllegalArgumentException("two analysis checks are named '" + check.name() + "'");
+                throw new CanarySettingException("analysis", "two analysis checks are named '" + check.name() + "'");
             }
         }
         if (failureLimit < 1) {
-            throw new IllegalArgumentException("the failure limit must be at least 1, was " + failureLimit);
+            throw new CanarySettingException("failureLimit", "the failure limit must be at least 1, was " + failureLimit);
         }
         if (inconclusiveLimit < 1) {
-            throw new IllegalArgumentException("the inconclusive limit must be at least 1, was " + inconclusiveLimit);
+            throw new CanarySettingException("inconclusiveLimit", "the inconclusive limit must be at least 1, was " + inconclusiveLimit);
         }
         onInconclusive = onInconclusive == null ? InconclusivePolicy.ROLLBACK : onInconclusive;
         if (onInconclusive == InconclusivePolicy.HOLD) {
             holdTimeout = holdTimeout == null ? interval.multipliedBy(10) : holdTimeout;
             if (holdTimeout.isNegative() || holdTimeout.isZero()) {
-                throw new IllegalArgumentException("the hold timeout must be positive, was " + holdTimeout);
+                throw new CanarySettingException("holdTimeout", "the hold timeout must be positive, was " + holdTimeout);
             }
         } else {
             holdTimeout = null;
         }
         championAlias = championAlias == null ? DEFAULT_CHAMPION_ALIAS : championAlias;
         previousAlias = previousAlias == null ? DEFAULT_PREVIOUS_ALIAS : previousAlias;
-        checkAlias(championAlias);
-        checkAlias(previousAlias);
+        checkAlias("championAlias", championAlias);
+        checkAlias("previousAlias", previousAlias);
         if (championAlias.equals(previousAlias)) {
-            throw new IllegalArgumentException("the champion and previous aliases must differ, both are '" + championAlias + "'");
+            throw new CanarySettingException(CanarySettingException.ALIASES,
+                    "the champion and previous aliases must differ, both are '" + championAlias + "'");
         }
     }
 
@@ -126,28 +128,28 @@ public record CanaryPlan(String model, String version, List<Integer> steps, Dura
 
     private static void checkSteps(List<Integer> steps) {
         if (steps.isEmpty()) {
-            throw new IllegalArgumentException("the canary needs at least one step, e.g. 10,50,100");
+            throw new CanarySettingException("steps", "the canary needs at least one step, e.g. 10,50,100");
         }
         int previous = 0;
         for (Integer step : steps) {
             if (step == null || step < 1 || step > 100) {
-                throw new IllegalArgumentException("step weights are percentages from 1 to 100, got " + step + " in " + steps);
+                throw new CanarySettingException("steps", "step weights are percentages from 1 to 100, got " + step + " in " + steps);
             }
             if (step <= previous) {
-                throw new IllegalArgumentException("step weights must strictly increase, got " + steps);
+                throw new CanarySettingException("steps", "step weights must strictly increase, got " + steps);
             }
             previous = step;
         }
         if (previous != 100) {
-            throw new IllegalArgumentException("the last step must be 100 (the promotion), got " + steps);
+            throw new CanarySettingException("steps", "the last step must be 100 (the promotion), got " + steps);
         }
     }
 
-    private static void checkAlias(String alias) {
+    private static void checkAlias(String setting, String alias) {
         try {
             RegistryLimits.checkAlias("canary", alias);
         } catch (RegistryException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
+            throw new CanarySettingException(setting, e.getMessage(), e);
         }
     }
 }

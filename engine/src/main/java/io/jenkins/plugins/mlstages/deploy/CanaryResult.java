@@ -64,13 +64,14 @@ public record CanaryResult(Status status, List<Finding> findings, Map<String, Do
     /** One finding per check that failed at least once, and one for the outcome (with its reason). */
     private static List<Finding> findings(CanaryState state) {
         boolean promoted = state.verdict() == CanaryVerdict.PROMOTED;
-        Map<String, List<CheckResult>> failures = new LinkedHashMap<>();
+        Map<String, List<Failure>> failures = new LinkedHashMap<>();
         Map<String, Integer> runs = new LinkedHashMap<>();
         for (TimelineEvent event : state.analysisHistory()) {
             for (CheckResult result : event.analyses()) {
                 runs.merge(result.check(), 1, Integer::sum);
                 if (result.verdict() == CheckVerdict.FAIL) {
-                    failures.computeIfAbsent(result.check(), k -> new ArrayList<>()).add(result);
+                    // the weight is taken here: equal results at two steps cannot be told apart later
+                    failures.computeIfAbsent(result.check(), k -> new ArrayList<>()).add(new Failure(result, event.weight()));
                 }
             }
         }
@@ -78,12 +79,12 @@ public record CanaryResult(Status status, List<Finding> findings, Map<String, Do
         // A failure the canary got past (below the failure limit) informs; one that rolled it back is an error.
         Severity severity = promoted ? Severity.INFO : Severity.ERROR;
         failures.forEach((check, failed) -> {
-            CheckResult last = failed.get(failed.size() - 1);
+            Failure last = failed.get(failed.size() - 1);
             AnalysisCheck plan = state.plan().checks().stream().filter(c -> c.name().equals(check)).findFirst().orElse(null);
             String bounds = plan == null ? null : plan.bounds();
             findings.add(new Finding("canary.analysis", check, severity, false, check + " failed " + failed.size() + " of "
-                    + runs.get(check) + " analyses; last " + AnalysisCheck.format(last.value()) + " at step weight "
-                    + weightOf(state, last) + " %, required " + bounds, AnalysisCheck.format(last.value()), bounds));
+                    + runs.get(check) + " analyses; last " + AnalysisCheck.format(last.result().value()) + " at step weight "
+                    + last.weight() + " %, required " + bounds, AnalysisCheck.format(last.result().value()), bounds));
         });
         if (promoted) {
             findings.add(new Finding("canary.promoted", state.plan().model() + "/" + state.plan().version(), Severity.INFO,
@@ -96,13 +97,8 @@ public record CanaryResult(Status status, List<Finding> findings, Map<String, Do
         return findings;
     }
 
-    private static int weightOf(CanaryState state, CheckResult result) {
-        for (TimelineEvent event : state.analysisHistory()) {
-            if (event.analyses().contains(result)) {
-                return event.weight();
-            }
-        }
-        return 0;
+    /** A failed check and the weight of the step it failed at. */
+    private record Failure(CheckResult result, int weight) {
     }
 
     private static Map<String, Double> metrics(CanaryState state) {

@@ -30,6 +30,10 @@ import io.jenkins.plugins.mlstages.report.StageLog;
  * exception is infrastructure that stays down: a router that still fails after {@link Backoff}'s
  * retries while rolling back, or a registry that fails while moving aliases. The state then says
  * {@code pending}, the run throws {@link DeployException} (CLI exit 3), and {@link #resume} finishes.
+ *
+ * <p>One process drives a canary at a time: {@link #start}, {@link #resume} and {@link #abort} hold
+ * {@link CanaryStateLock} from before they read the state file until the drive returns, and refuse
+ * (DeployException) when another process holds it.
  */
 public final class CanaryRun {
     private final CanaryStateStore store;
@@ -63,8 +67,15 @@ public final class CanaryRun {
      * aborted, never started over).
      *
      * @throws IllegalArgumentException when the state file exists or the version does not
+     * @throws DeployException when another process drives the canary of this state file
      */
     public CanaryResult start(CanaryPlan plan) throws IOException, InterruptedException {
+        try (CanaryStateLock lock = CanaryStateLock.acquire(store.file())) {
+            return startLocked(plan);
+        }
+    }
+
+    private CanaryResult startLocked(CanaryPlan plan) throws IOException, InterruptedException {
         if (store.exists()) {
             throw new IllegalArgumentException(store.file() + " already holds a canary: resume it, abort it, or choose another state file");
         }
@@ -83,14 +94,25 @@ public final class CanaryRun {
         return drive(state);
     }
 
-    /** Continues the canary in the state file from wherever it stopped. A finished canary is only reported. */
+    /**
+     * Continues the canary in the state file from wherever it stopped. A finished canary is only reported.
+     *
+     * @throws CanarySettingException (setting {@code router}) when this run's router is not the one the state file drives
+     * @throws DeployException when another process drives the canary of this state file
+     */
     public CanaryResult resume() throws IOException, InterruptedException {
+        try (CanaryStateLock lock = CanaryStateLock.acquire(store.file())) {
+            return resumeLocked();
+        }
+    }
+
+    private CanaryResult resumeLocked() throws IOException, InterruptedException {
         CanaryState state = store.load();
         if (state.isDone()) {
             log.info("canary: " + label(state) + " already ended " + state.verdict() + "; nothing to do");
             return CanaryResult.of(state);
         }
-        warnIfOtherRouter(state);
+        checkSameRouter(state);
         state = CanaryController.onResumed(state, clock.instant());
         save(state);
         log.info("canary: resuming " + label(state) + " in phase " + state.phase() + " at step " + (state.stepIndex() + 1)
@@ -98,14 +120,26 @@ public final class CanaryRun {
         return drive(state);
     }
 
-    /** Rolls the canary in the state file back: router 100 % stable, aliases as before. A finished canary is only reported. */
+    /**
+     * Rolls the canary in the state file back: router 100 % stable, aliases as before. A finished canary
+     * is only reported. The process driving it must have stopped: a canary is not aborted under its driver.
+     *
+     * @throws CanarySettingException (setting {@code router}) when this run's router is not the one the state file drives
+     * @throws DeployException when another process drives the canary of this state file
+     */
     public CanaryResult abort(String why) throws IOException, InterruptedException {
+        try (CanaryStateLock lock = CanaryStateLock.acquire(store.file())) {
+            return abortLocked(why);
+        }
+    }
+
+    private CanaryResult abortLocked(String why) throws IOException, InterruptedException {
         CanaryState state = store.load();
         if (state.isDone()) {
             log.info("canary: " + label(state) + " already ended " + state.verdict() + "; nothing to abort");
             return CanaryResult.of(state);
         }
-        warnIfOtherRouter(state);
+        checkSameRouter(state);
         state = CanaryController.onAbort(state, why, clock.instant());
         save(state);
         log.info("canary: aborting " + label(state) + ": " + why);
@@ -275,10 +309,11 @@ public final class CanaryRun {
                 + " records it: resume the canary to finish", cause);
     }
 
-    private void warnIfOtherRouter(CanaryState state) {
+    /** Driving another router than the one the canary moved would leave that one's traffic split. */
+    private void checkSameRouter(CanaryState state) {
         if (state.routerDescription() != null && !state.routerDescription().equals(router.describe())) {
-            log.info("canary: WARNING the state file was driving " + state.routerDescription() + ", this run drives "
-                    + router.describe());
+            throw new CanarySettingException("router", store.file() + " was started with " + state.routerDescription()
+                    + ", not with " + router.describe() + ": resume or abort it with the router options it was started with");
         }
     }
 

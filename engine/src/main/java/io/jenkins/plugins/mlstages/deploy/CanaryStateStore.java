@@ -60,14 +60,20 @@ public class CanaryStateStore {
         if (!Files.exists(file)) {
             throw new NoSuchFileException(file.toString());
         }
+        CanaryState state;
         try {
-            return MAPPER.readValue(file.toFile(), CanaryState.class);
+            state = MAPPER.readValue(file.toFile(), CanaryState.class);
         } catch (JsonProcessingException e) {
             Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
             String detail = cause instanceof JsonProcessingException ? ((JsonProcessingException) cause).getOriginalMessage()
                     : cause.getMessage();
             throw new IllegalArgumentException(file + ": not a readable canary state: " + detail.strip().replaceAll("\\s+", " "), e);
         }
+        if (state == null) {
+            // a file holding only the JSON literal null: Jackson reads it as no object at all
+            throw new IllegalArgumentException(file + ": not a readable canary state: empty (null)");
+        }
+        return state;
     }
 
     private static ObjectMapper newMapper() {

@@ -25,6 +25,8 @@ public final class CheckSyntax {
     private static final Pattern AT_MOST = Pattern.compile("(.+?)\\s*<=\\s*" + NUMBER, Pattern.DOTALL);
     private static final Pattern AT_LEAST = Pattern.compile("(.+?)\\s*>=\\s*" + NUMBER, Pattern.DOTALL);
     private static final Pattern STRICT = Pattern.compile(".*[<>]\\s*" + NUMBER, Pattern.DOTALL);
+    private static final String ANALYSIS = "analysis";
+    private static final String STABLE_QUERY = "stableQuery";
     private static final String FORM = "write 'NAME: QUERY <= MAX', 'NAME: QUERY >= MIN' or 'NAME: MIN <= QUERY <= MAX'";
 
     private CheckSyntax() {
@@ -33,38 +35,44 @@ public final class CheckSyntax {
     /**
      * @param checks one check per entry
      * @param stableQueries {@code NAME: QUERY}, each naming one of the checks
-     * @throws IllegalArgumentException naming the entry and what is wrong with it
+     * @throws CanarySettingException naming the entry and what is wrong with it; its setting is
+     *         {@code analysis} or {@code stableQuery}
      */
     public static List<AnalysisCheck> parse(List<String> checks, List<String> stableQueries) {
         Map<String, String> stable = new LinkedHashMap<>();
         for (String text : stableQueries) {
             Matcher named = NAMED.matcher(text);
             if (!named.matches()) {
-                throw new IllegalArgumentException("stable query '" + text + "': write 'NAME: QUERY' with the name of an analysis check");
+                throw new CanarySettingException(STABLE_QUERY, "stable query '" + text
+                        + "': write 'NAME: QUERY' with the name of an analysis check");
             }
             if (stable.put(named.group(1), named.group(2)) != null) {
-                throw new IllegalArgumentException("two stable queries for analysis check '" + named.group(1) + "'");
+                throw new CanarySettingException(STABLE_QUERY, "two stable queries for analysis check '" + named.group(1) + "'");
             }
         }
         List<AnalysisCheck> parsed = new ArrayList<>();
         for (String text : checks) {
             AnalysisCheck check = parse(text);
             String stableQuery = stable.remove(check.name());
-            parsed.add(stableQuery == null ? check
-                    : AnalysisCheck.relative(check.name(), check.query(), stableQuery, check.min(), check.max()));
+            try {
+                parsed.add(stableQuery == null ? check
+                        : AnalysisCheck.relative(check.name(), check.query(), stableQuery, check.min(), check.max()));
+            } catch (IllegalArgumentException e) {
+                throw new CanarySettingException(STABLE_QUERY, e.getMessage(), e);
+            }
         }
         if (!stable.isEmpty()) {
-            throw new IllegalArgumentException("stable query for '" + stable.keySet().iterator().next()
+            throw new CanarySettingException(STABLE_QUERY, "stable query for '" + stable.keySet().iterator().next()
                     + "', which is not the name of an analysis check");
         }
         return parsed;
     }
 
-    /** One absolute check. */
+    /** One absolute check; a {@link CanarySettingException} of setting {@code analysis} when it is not one. */
     public static AnalysisCheck parse(String text) {
         Matcher named = NAMED.matcher(text == null ? "" : text);
         if (!named.matches()) {
-            throw new IllegalArgumentException("analysis check '" + text + "' has no name: " + FORM);
+            throw new CanarySettingException(ANALYSIS, "analysis check '" + text + "' has no name: " + FORM);
         }
         String name = named.group(1);
         String body = named.group(2);
@@ -73,27 +81,31 @@ public final class CheckSyntax {
         Matcher atLeast = AT_LEAST.matcher(body);
         try {
             if (range.matches()) {
-                return AnalysisCheck.absolute(name, range.group(2), number(range.group(1)), number(range.group(3)));
+                return AnalysisCheck.absolute(name, range.group(2), number(name, range.group(1)), number(name, range.group(3)));
             }
             if (atMost.matches()) {
-                return AnalysisCheck.absolute(name, atMost.group(1), null, number(atMost.group(2)));
+                return AnalysisCheck.absolute(name, atMost.group(1), null, number(name, atMost.group(2)));
             }
             if (atLeast.matches()) {
-                return AnalysisCheck.absolute(name, atLeast.group(1), number(atLeast.group(2)), null);
+                return AnalysisCheck.absolute(name, atLeast.group(1), number(name, atLeast.group(2)), null);
             }
+        } catch (CanarySettingException e) {
+            throw e;
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("analysis check '" + text + "': " + e.getMessage(), e);
+            // AnalysisCheck's messages name the check already
+            throw new CanarySettingException(ANALYSIS, e.getMessage(), e);
         }
         if (STRICT.matcher(body).matches()) {
-            throw new IllegalArgumentException("analysis check '" + name + "': bounds are inclusive, use <= or >= (" + FORM + ")");
+            throw new CanarySettingException(ANALYSIS, "analysis check '" + name + "': bounds are inclusive, use <= or >= ("
+                    + FORM + ")");
         }
-        throw new IllegalArgumentException("analysis check '" + name + "' has no bound at its end: " + FORM);
+        throw new CanarySettingException(ANALYSIS, "analysis check '" + name + "' has no bound at its end: " + FORM);
     }
 
-    private static double number(String text) {
+    private static double number(String check, String text) {
         double value = Double.parseDouble(text);
         if (!Double.isFinite(value)) {
-            throw new IllegalArgumentException("bound " + text + " is not a finite number");
+            throw new CanarySettingException(ANALYSIS, "analysis check '" + check + "': bound " + text + " is not a finite number");
         }
         return value;
     }

@@ -19,7 +19,7 @@ public enum InconclusivePolicy {
                 return policy;
             }
         }
-        throw new IllegalArgumentException("unknown inconclusive policy '" + value + "': use rollback or hold");
+        throw new CanarySettingException("onInconclusive", "unknown inconclusive policy '" + value + "': use rollback or hold");
     }
 
     @Override

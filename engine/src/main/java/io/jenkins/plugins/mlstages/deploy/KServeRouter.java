@@ -145,7 +145,9 @@ public final class KServeRouter implements TrafficRouter {
                 + config.name() + " failed: " + method + " " + DeployHttp.safe(url) + " answered HTTP " + answer.code());
         if (body != null && "Status".equals(body.path("kind").asText())) {
             // the API server's error: {"kind":"Status","reason":"NotFound","message":"..."}
-            message.append(" ").append(body.path("reason").asText("")).append(": ").append(body.path("message").asText(""));
+            // its message may span lines (an admission webhook's denial often does): one line, as every error here
+            message.append(" ").append(body.path("reason").asText("")).append(": ")
+                    .append(body.path("message").asText("").strip().replaceAll("\\s+", " "));
         } else if (!answer.body().isBlank()) {
             message.append(": ").append(DeployHttp.abbreviate(answer.body()));
         }
@@ -193,7 +195,8 @@ public final class KServeRouter implements TrafficRouter {
             for (JsonNode condition : status.path("conditions")) {
                 if ("Ready".equals(condition.path("type").asText())) {
                     ready = condition.path("status").asText("unknown")
-                            + (condition.hasNonNull("message") ? " (" + condition.path("message").asText() + ")" : "");
+                            + (condition.hasNonNull("message")
+                                    ? " (" + condition.path("message").asText().strip().replaceAll("\\s+", " ") + ")" : "");
                 }
             }
             return new Split(status.path("observedGeneration").asLong(-1), share,

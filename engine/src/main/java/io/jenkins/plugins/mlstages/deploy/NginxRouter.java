@@ -82,7 +82,8 @@ public final class NginxRouter implements TrafficRouter {
 
     @Override
     public String describe() {
-        return "nginx upstream '" + config.upstream() + "' in " + config.configFile();
+        // absolute and normalized: a resume from another directory, or with ./ in the path, describes the same router
+        return "nginx upstream '" + config.upstream() + "' in " + config.configFile().toAbsolutePath().normalize();
     }
 
     /** The file's content for a split of {@code canaryPercent} %. */

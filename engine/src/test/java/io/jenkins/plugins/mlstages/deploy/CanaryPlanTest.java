@@ -47,6 +47,28 @@ public class CanaryPlanTest {
     }
 
     @Test
+    public void eachRefusalNamesItsSettingAsTheJenkinsfileDoes() {
+        CanaryPlan plan = CanaryPlan.of("m", "2", List.of(10, 100), Duration.ofSeconds(30), List.of(CHECK));
+        assertEquals("model", setting(() -> CanaryPlan.of(" ", "2", List.of(100), Duration.ofSeconds(1), List.of())));
+        assertEquals("version", setting(() -> CanaryPlan.of("m", "", List.of(100), Duration.ofSeconds(1), List.of())));
+        assertEquals("steps", setting(() -> CanaryPlan.of("m", "2", List.of(50), Duration.ofSeconds(1), List.of())));
+        assertEquals("interval", setting(() -> CanaryPlan.of("m", "2", List.of(100), Duration.ofSeconds(-1), List.of())));
+        assertEquals("analysis", setting(() -> CanaryPlan.of("m", "2", List.of(100), Duration.ofSeconds(1), List.of(CHECK, CHECK))));
+        assertEquals("analysesPerStep", setting(() -> plan.withAnalysesPerStep(0)));
+        assertEquals("failureLimit", setting(() -> plan.withFailureLimit(0)));
+        assertEquals("inconclusiveLimit", setting(() -> plan.withInconclusive(0, InconclusivePolicy.HOLD, null)));
+        assertEquals("holdTimeout", setting(() -> plan.withInconclusive(1, InconclusivePolicy.HOLD, Duration.ZERO)));
+        assertEquals("championAlias", setting(() -> plan.withAliases("latest", "previous")));
+        assertEquals("previousAlias", setting(() -> plan.withAliases("champion", "v2")));
+        assertEquals(CanarySettingException.ALIASES, setting(() -> plan.withAliases("prod", "prod")));
+        assertEquals("onInconclusive", setting(() -> InconclusivePolicy.parse("wait")));
+    }
+
+    private static String setting(org.junit.function.ThrowingRunnable refused) {
+        return assertThrows(CanarySettingException.class, refused).setting();
+    }
+
+    @Test
     public void checksNeedABoundAndJudgeByIt() {
         assertEquals("analysis check 'x' needs a min or a max bound",
                 assertThrows(IllegalArgumentException.class, () -> AnalysisCheck.absolute("x", "q", null, null)).getMessage());

@@ -169,6 +169,20 @@ public class CanaryRunTest {
     }
 
     @Test
+    public void aFindingNamesTheWeightOfTheStepItsLastFailureHappenedAt() throws Exception {
+        // The same failing value at 10 % and at 50 %: equal check results at two steps.
+        List<Double> values = new ArrayList<>(List.of(0.5, 0.001, 0.5, 0.5));
+        metrics.of(ERRORS, (at, weight) -> OptionalDouble.of(values.remove(0)));
+        CanaryResult result = run().start(plan(errorRate()).withFailureLimit(2));
+        assertEquals(CanaryVerdict.ROLLED_BACK, result.verdict());
+        List<TimelineEvent> failed = result.timeline().stream().filter(e -> e.verdict() == CheckVerdict.FAIL).toList();
+        assertEquals(List.of(10, 50, 50), failed.stream().map(TimelineEvent::weight).toList());
+        assertEquals(failed.get(0).analyses(), failed.get(2).analyses());
+        assertEquals("error_rate failed 3 of 4 analyses; last 0.5 at step weight 50 %, required value <= 0.01",
+                result.findings().get(0).message());
+    }
+
+    @Test
     public void severalAnalysesPerStepAreSpreadOverTheInterval() throws Exception {
         metrics.constant(ERRORS, 0.0);
         CanaryResult result = run().start(plan(errorRate()).withAnalysesPerStep(3));
@@ -315,6 +329,27 @@ public class CanaryRunTest {
         // Abort of an ended canary reports it and changes nothing.
         assertEquals(CanaryVerdict.ABORTED, run().abort("again").verdict());
         assertEquals(CanaryVerdict.ABORTED, run().resume().verdict());
+    }
+
+    @Test
+    public void resumeAndAbortRefuseAnotherRouterThanTheStateFileDrives() throws Exception {
+        metrics.constant(ERRORS, 0.0);
+        store.crashAfter = 4; // started, 10 % intended, 10 % confirmed, first analysis
+        assertThrows(Fakes.Crash.class, () -> run().start(plan(errorRate())));
+        store.crashAfter = Integer.MAX_VALUE;
+        int saves = store.saves;
+        router.description = "another fake router";
+        String expected = store.file() + " was started with fake router, not with another fake router: resume or abort it"
+                + " with the router options it was started with";
+        CanarySettingException resume = assertThrows(CanarySettingException.class, () -> run().resume());
+        assertEquals(expected, resume.getMessage());
+        assertEquals("router", resume.setting());
+        assertEquals(expected, assertThrows(CanarySettingException.class, () -> run().abort("by the test")).getMessage());
+        // Neither the router nor the state file was touched.
+        assertEquals(List.of(10), router.applied);
+        assertEquals(saves, store.saves);
+        router.description = "fake router";
+        assertEquals(CanaryVerdict.PROMOTED, run().resume().verdict());
     }
 
     @Test

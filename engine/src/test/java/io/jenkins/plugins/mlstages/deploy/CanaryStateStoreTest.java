@@ -70,4 +70,12 @@ public class CanaryStateStoreTest {
         Files.delete(file);
         assertThrows(java.nio.file.NoSuchFileException.class, store::load);
     }
+
+    @Test
+    public void aFileHoldingJsonNullIsRefusedNotReadAsNoState() throws Exception {
+        Path file = folder.newFile("state.json").toPath();
+        Files.writeString(file, "null\n");
+        assertEquals(file + ": not a readable canary state: empty (null)",
+                assertThrows(IllegalArgumentException.class, new CanaryStateStore(file)::load).getMessage());
+    }
 }

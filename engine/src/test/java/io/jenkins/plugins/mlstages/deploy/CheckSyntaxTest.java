@@ -59,8 +59,24 @@ public class CheckSyntaxTest {
         assertEquals("analysis check 'e': bounds are inclusive, use <= or >= (write 'NAME: QUERY <= MAX', "
                 + "'NAME: QUERY >= MIN' or 'NAME: MIN <= QUERY <= MAX')",
                 assertThrows(IllegalArgumentException.class, () -> CheckSyntax.parse("e: x > 1")).getMessage());
-        assertEquals("analysis check 'e: 2 <= x <= 1': analysis check 'e': min 2.0 is above max 1.0",
+        assertEquals("analysis check 'e': min 2.0 is above max 1.0",
                 assertThrows(IllegalArgumentException.class, () -> CheckSyntax.parse("e: 2 <= x <= 1")).getMessage());
+        assertEquals("analysis check 'e': bound 1e999 is not a finite number",
+                assertThrows(IllegalArgumentException.class, () -> CheckSyntax.parse("e: x <= 1e999")).getMessage());
         assertThrows(IllegalArgumentException.class, () -> CheckSyntax.parse("e: <= 1"));
+    }
+
+    @Test
+    public void mistakesNameTheSettingTheyComeFrom() {
+        assertEquals("analysis", assertThrows(CanarySettingException.class,
+                () -> CheckSyntax.parse(List.of("e: x > 1"), List.of())).setting());
+        assertEquals("analysis", assertThrows(CanarySettingException.class,
+                () -> CheckSyntax.parse(List.of("e: 2 <= x <= 1"), List.of())).setting());
+        assertEquals("stableQuery", assertThrows(CanarySettingException.class,
+                () -> CheckSyntax.parse(List.of("e: x <= 1"), List.of("f: y"))).setting());
+        assertEquals("stableQuery", assertThrows(CanarySettingException.class,
+                () -> CheckSyntax.parse(List.of("e: x <= 1"), List.of("e: y", "e: z"))).setting());
+        assertEquals("stableQuery", assertThrows(CanarySettingException.class,
+                () -> CheckSyntax.parse(List.of("e: x <= 1"), List.of("no name"))).setting());
     }
 }

@@ -52,6 +52,7 @@ final class FakeKubernetes implements AutoCloseable {
     private String latestRolledout;
     private String previousRolledout = "";
     private boolean newRevisionsFail;
+    private ObjectNode patchRefusal;
 
     private FakeKubernetes(HttpServer server, String token, Duration delay, String namespace, String name, ObjectNode predictor) {
         this.server = server;
@@ -113,6 +114,11 @@ final class FakeKubernetes implements AutoCloseable {
         newRevisionsFail = true;
     }
 
+    /** Answers every PATCH with this Status error, as an admission webhook that denies the change does. */
+    synchronized void refusePatches(int code, String reason, String message) {
+        patchRefusal = statusBody(code, reason, message);
+    }
+
     synchronized JsonNode inferenceService() {
         return isvc.deepCopy();
     }
@@ -142,6 +148,11 @@ final class FakeKubernetes implements AutoCloseable {
         switch (method) {
             case "GET" -> send(exchange, 200, inferenceService());
             case "PATCH" -> {
+                ObjectNode refusal = refusal();
+                if (refusal != null) {
+                    send(exchange, refusal.path("code").asInt(), refusal);
+                    return;
+                }
                 String type = exchange.getRequestHeaders().getFirst("Content-Type");
                 if (type == null || !type.startsWith("application/merge-patch+json")) {
                     status(exchange, 415, "UnsupportedMediaType", "the body of the request was in an unknown format");
@@ -232,11 +243,19 @@ final class FakeKubernetes implements AutoCloseable {
         return result;
     }
 
+    private synchronized ObjectNode refusal() {
+        return patchRefusal;
+    }
+
     private void status(HttpExchange exchange, int code, String reason, String message) throws IOException {
+        send(exchange, code, statusBody(code, reason, message));
+    }
+
+    private ObjectNode statusBody(int code, String reason, String message) {
         ObjectNode status = mapper.createObjectNode();
         status.put("kind", "Status").put("apiVersion", "v1").put("status", "Failure").put("message", message)
                 .put("reason", reason).put("code", code);
-        send(exchange, code, status);
+        return status;
     }
 
     private void send(HttpExchange exchange, int code, JsonNode body) throws IOException {

@@ -61,6 +61,7 @@ final class Fakes {
         final Fault readFails = new Fault();
         /** Reports another weight than the one applied (a router that did not take the change). */
         final Fault readLies = new Fault();
+        String description = "fake router";
 
         Router(int weight) {
             this.weight = weight;
@@ -88,7 +89,7 @@ final class Fakes {
 
         @Override
         public String describe() {
-            return "fake router";
+            return description;
         }
 
         void heal() {

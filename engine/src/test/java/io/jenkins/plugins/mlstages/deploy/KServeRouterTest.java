@@ -175,6 +175,21 @@ public class KServeRouterTest {
     }
 
     @Test
+    public void aMultiLineApiErrorIsReportedOnOneLine() throws Exception {
+        kubernetes = FakeKubernetes.start(TOKEN, Duration.ZERO, "models", "iris", "gs://models/v1");
+        kubernetes.refusePatches(422, "Invalid", "admission webhook \"inferenceservice.kserve-webhook-server.validator\" denied"
+                + " the request:\n  spec.predictor.canaryTrafficPercent:\tInvalid value: 10\r\n\n  quota exceeded");
+        try {
+            router(config(Optional.empty(), Duration.ofSeconds(1))).setCanaryWeight(10);
+            fail();
+        } catch (DeployException e) {
+            assertTrue(e.getMessage(), e.getMessage().endsWith("answered HTTP 422 Invalid: admission webhook"
+                    + " \"inferenceservice.kserve-webhook-server.validator\" denied the request: spec.predictor.canaryTrafficPercent:"
+                    + " Invalid value: 10 quota exceeded"));
+        }
+    }
+
+    @Test
     public void theOldPredictorSchemaCannotTakeAStorageUri() throws Exception {
         kubernetes = FakeKubernetes.startOldSchema(TOKEN, "models", "iris");
         try {

@@ -32,6 +32,15 @@ public class NginxRouterTest {
     private static final List<String> OK = List.of("true");
 
     @Test
+    public void theDescriptionNamesTheFileByItsAbsoluteNormalizedPath() throws Exception {
+        Path absolute = temp.getRoot().toPath().resolve("upstream.conf");
+        Path relative = Path.of("").toAbsolutePath().relativize(temp.getRoot().toPath()).resolve("sub/../upstream.conf");
+        assertFalse(relative.isAbsolute());
+        assertEquals("nginx upstream 'model' in " + absolute, router(absolute, OK, OK).describe());
+        assertEquals(router(absolute, OK, OK).describe(), router(relative, OK, OK).describe());
+    }
+
+    @Test
     public void everyPercentReadsBackAsWritten() throws Exception {
         Path file = temp.getRoot().toPath().resolve("upstream.conf");
         NginxRouter router = router(file, OK, OK);
