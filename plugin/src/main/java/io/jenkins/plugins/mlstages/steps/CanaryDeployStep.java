@@ -23,6 +23,7 @@ import io.jenkins.plugins.mlstages.deploy.CanaryPhase;
 import io.jenkins.plugins.mlstages.deploy.CanaryPlan;
 import io.jenkins.plugins.mlstages.deploy.CanaryResult;
 import io.jenkins.plugins.mlstages.deploy.CanaryRun;
+import io.jenkins.plugins.mlstages.deploy.CanarySettingException;
 import io.jenkins.plugins.mlstages.deploy.CanaryState;
 import io.jenkins.plugins.mlstages.deploy.CanaryStateStore;
 import io.jenkins.plugins.mlstages.deploy.CanaryVerdict;
@@ -300,10 +301,15 @@ public final class CanaryDeployStep extends RegistryStep {
         if (analysisSource == null) {
             throw new IllegalArgumentException("a canary with analysis checks needs analysisSource: prometheus(url: ...)");
         }
-        return new CanaryPlan(model, version, weights(steps), Durations.parse(interval), analysesPerStep,
-                CheckSyntax.parse(analysis, stableQuery), failureLimit, inconclusiveLimit,
-                InconclusivePolicy.parse(onInconclusive), holdTimeout == null ? null : Durations.parse(holdTimeout),
-                championAlias, previousAlias);
+        try {
+            return new CanaryPlan(model, version, weights(steps), Durations.parse(interval), analysesPerStep,
+                    CheckSyntax.parse(analysis, stableQuery), failureLimit, inconclusiveLimit,
+                    InconclusivePolicy.parse(onInconclusive), holdTimeout == null ? null : Durations.parse(holdTimeout),
+                    championAlias, previousAlias);
+        } catch (CanarySettingException e) {
+            // the engine names the setting by its Pipeline parameter: the message points at the argument to fix
+            throw new IllegalArgumentException(e.setting() + ": " + e.getMessage(), e);
+        }
     }
 
     /** The state file of canary {@code id} under the build directory. */
