@@ -1,11 +1,9 @@
 package io.jenkins.plugins.mlstages.cli;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import io.jenkins.plugins.mlstages.data.CsvOptions;
 import io.jenkins.plugins.mlstages.data.DataFormat;
@@ -13,8 +11,8 @@ import io.jenkins.plugins.mlstages.eval.EvaluateModel;
 import io.jenkins.plugins.mlstages.eval.EvaluateRequest;
 import io.jenkins.plugins.mlstages.eval.EvaluateResult;
 import io.jenkins.plugins.mlstages.eval.EvaluateSummary;
+import io.jenkins.plugins.mlstages.eval.EvaluationToRun;
 import io.jenkins.plugins.mlstages.eval.Task;
-import io.jenkins.plugins.mlstages.registry.Metric;
 import io.jenkins.plugins.mlstages.registry.MlflowRegistry;
 import io.jenkins.plugins.mlstages.registry.RetryPolicy;
 import io.jenkins.plugins.mlstages.report.Finding;
@@ -103,12 +101,7 @@ final class EvaluateCommand extends StageCommand {
         }
         if (runId != null) {
             try (MlflowRegistry client = registry.open(main.environment(), RetryPolicy.DEFAULT)) {
-                long now = System.currentTimeMillis();
-                List<Metric> metrics = new ArrayList<>();
-                result.metrics().forEach((name, value) -> metrics.add(new Metric(name, value, now, 0)));
-                client.logBatch(runId, metrics, Map.of(), Map.of());
-                client.uploadArtifact(runId, "mlstages/evaluate.json",
-                        ReportWriter.mapper().writeValueAsString(result).getBytes(StandardCharsets.UTF_8));
+                EvaluationToRun.log(client, runId, ReportWriter.mapper().writeValueAsString(result));
             }
         }
         summarise(result);

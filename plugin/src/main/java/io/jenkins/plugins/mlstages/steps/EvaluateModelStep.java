@@ -15,8 +15,8 @@ import hudson.util.ListBoxModel;
 import io.jenkins.plugins.mlstages.data.DataFormat;
 import io.jenkins.plugins.mlstages.eval.Bootstrap;
 import io.jenkins.plugins.mlstages.eval.EvaluateRequest;
+import io.jenkins.plugins.mlstages.eval.EvaluationToRun;
 import io.jenkins.plugins.mlstages.eval.Task;
-import io.jenkins.plugins.mlstages.registry.Metric;
 import io.jenkins.plugins.mlstages.registry.MlflowRegistry;
 import io.jenkins.plugins.mlstages.registry.RegistryConfig;
 import io.jenkins.plugins.mlstages.registry.RegistryException;
@@ -24,7 +24,6 @@ import io.jenkins.plugins.mlstages.report.ReportWriter;
 import io.jenkins.plugins.mlstages.report.Status;
 import io.jenkins.plugins.mlstages.ui.MlReportAction;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,7 +55,6 @@ public final class EvaluateModelStep extends RegistryStep {
     private static final long serialVersionUID = 1L;
 
     /** Where the report goes in the MLflow run, as the CLI puts it. */
-    static final String ARTIFACT_PATH = "mlstages/evaluate.json";
     /** The bootstrap seed, as the CLI's default. */
     static final long DEFAULT_SEED = 42;
 
@@ -332,48 +330,22 @@ public final class EvaluateModelStep extends RegistryStep {
                     + (step.report == null ? "" : "; report: " + step.report);
             MlReportAction.record(run, outcome.json, summary, step.runId, registry == null ? null : registry.getBaseUrl());
             if (registry != null) {
-                logToRun(registry, result, outcome.json, log);
+                logToRun(registry, outcome.json, log);
             }
             Verdict.apply(status, step.getFailOn(), step.getUnstableOn(), summary, run, context.get(FlowNode.class), listener);
             return toMap(result, step);
         }
 
         /** As {@code mlstages evaluate --run-id}: the metrics, then the report as an artifact. */
-        private void logToRun(RegistryConfig registry, JsonNode result, String json, PrintStream log)
-                throws AbortException {
-            List<Metric> metrics = new ArrayList<>();
-            long now = System.currentTimeMillis();
-            for (Map.Entry<String, JsonNode> field : result.path("metrics").properties()) {
-                Double value = metricValue(field.getValue());
-                if (value != null) {
-                    metrics.add(new Metric(field.getKey(), value, now, 0));
-                }
-            }
+        private void logToRun(RegistryConfig registry, String json, PrintStream log) throws AbortException {
+            int logged;
             try (MlflowRegistry client = new MlflowRegistry(registry)) {
-                client.logBatch(step.runId, metrics, Map.of(), Map.of());
-                client.uploadArtifact(step.runId, ARTIFACT_PATH, json.getBytes(StandardCharsets.UTF_8));
+                logged = EvaluationToRun.log(client, step.runId, json);
             } catch (RegistryException e) {
                 throw new AbortException("evaluateModel: " + oneLine(e.getMessage()));
             }
-            log.println("evaluateModel: logged " + metrics.size() + " metrics and " + ARTIFACT_PATH + " to MLflow run "
-                    + step.runId);
-        }
-    }
-
-    /** A metric of the report: a number, or NaN and the infinities, which JSON spells as strings. */
-    static Double metricValue(JsonNode value) {
-        if (value.isNumber()) {
-            return value.asDouble();
-        }
-        switch (value.asText()) {
-            case "NaN":
-                return Double.NaN;
-            case "Infinity":
-                return Double.POSITIVE_INFINITY;
-            case "-Infinity":
-                return Double.NEGATIVE_INFINITY;
-            default:
-                return null;
+            log.println("evaluateModel: logged " + logged + " metrics and " + EvaluationToRun.ARTIFACT_PATH
+                    + " to MLflow run " + step.runId);
         }
     }
 
