@@ -12,6 +12,11 @@ final class BuildLog implements StageLog {
         this.out = out;
     }
 
+    /** A message as one log line: an exception's message may span lines (a server's answer, a stack of causes). */
+    static String oneLine(String message) {
+        return message == null ? "failed without a message" : message.strip().replaceAll("\\s+", " ");
+    }
+
     @Override
     public void info(String message) {
         out.println(message);

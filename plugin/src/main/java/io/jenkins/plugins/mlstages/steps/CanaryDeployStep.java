@@ -500,7 +500,7 @@ public final class CanaryDeployStep extends RegistryStep {
                 // Saved before every action: the canary continues from its state when the controller is back.
                 LOGGER.log(Level.FINE, "canary {0} stops for the controller shutdown", id);
             } catch (DeployException | RegistryException | IllegalArgumentException e) {
-                fail(new AbortException("canaryDeploy: " + EvaluateModelStep.oneLine(e.getMessage())));
+                fail(new AbortException("canaryDeploy: " + BuildLog.oneLine(e.getMessage())));
             } catch (Throwable t) {
                 fail(t);
             } finally {

@@ -342,15 +342,11 @@ public final class EvaluateModelStep extends RegistryStep {
             try (MlflowRegistry client = new MlflowRegistry(registry)) {
                 logged = EvaluationToRun.log(client, step.runId, json);
             } catch (RegistryException e) {
-                throw new AbortException("evaluateModel: " + oneLine(e.getMessage()));
+                throw new AbortException("evaluateModel: " + BuildLog.oneLine(e.getMessage()));
             }
             log.println("evaluateModel: logged " + logged + " metrics and " + EvaluationToRun.ARTIFACT_PATH
                     + " to MLflow run " + step.runId);
         }
-    }
-
-    static String oneLine(String message) {
-        return message == null ? "failed without a message" : message.strip().replaceAll("\\s+", " ");
     }
 
     /** The result as plain values, for sandboxed scripts. */

@@ -271,7 +271,7 @@ public final class RegisterModelStep extends RegistryStep {
             try (MlflowRegistry registry = new MlflowRegistry(config)) {
                 result = new RegisterModel(new BuildLog(listener.getLogger()), registry).run(request);
             } catch (RegistryException e) {
-                throw new AbortException("registerModel: " + EvaluateModelStep.oneLine(e.getMessage()));
+                throw new AbortException("registerModel: " + BuildLog.oneLine(e.getMessage()));
             }
             String json = ReportWriter.mapper().writeValueAsString(result);
             if (step.report != null) {
@@ -321,7 +321,7 @@ public final class RegisterModelStep extends RegistryStep {
         } catch (JsonProcessingException e) {
             String reason = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
             throw new AbortException("registerModel: " + path + ": is not a readable JSON report: "
-                    + EvaluateModelStep.oneLine(reason));
+                    + BuildLog.oneLine(reason));
         }
         String schema = json == null ? "" : json.path("schema").asText("");
         if (!StageReport.SCHEMA.equals(schema)) {
