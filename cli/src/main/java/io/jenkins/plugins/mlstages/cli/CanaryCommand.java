@@ -7,8 +7,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
-import java.time.Instant;
 
 import io.jenkins.plugins.mlstages.deploy.CanaryPhase;
 import io.jenkins.plugins.mlstages.deploy.CanaryPlan;
@@ -19,7 +17,6 @@ import io.jenkins.plugins.mlstages.deploy.CanaryState;
 import io.jenkins.plugins.mlstages.deploy.CanaryStateStore;
 import io.jenkins.plugins.mlstages.deploy.CanaryVerdict;
 import io.jenkins.plugins.mlstages.deploy.CheckSyntax;
-import io.jenkins.plugins.mlstages.deploy.DeployException;
 import io.jenkins.plugins.mlstages.deploy.Durations;
 import io.jenkins.plugins.mlstages.deploy.HttpRouter;
 import io.jenkins.plugins.mlstages.deploy.InconclusivePolicy;
@@ -278,18 +275,7 @@ final class CanaryCommand extends StageCommand {
         if (needed) {
             throw new IllegalArgumentException("--prometheus-url is needed to analyse the canary");
         }
-        // Rolling back or promoting needs no analysis.
-        return new MetricSource() {
-            @Override
-            public OptionalDouble query(String query, Instant at) {
-                throw new DeployException("no --prometheus-url given");
-            }
-
-            @Override
-            public String describe() {
-                return "no metric source";
-            }
-        };
+        return MetricSource.NONE;
     }
 
     private static List<String> command(String option, String text, List<String> fallback) {

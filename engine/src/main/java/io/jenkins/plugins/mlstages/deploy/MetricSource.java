@@ -5,6 +5,19 @@ import java.util.OptionalDouble;
 
 /** Where canary analysis reads its numbers (the Prometheus HTTP API). */
 public interface MetricSource {
+    /** For what analyses nothing: resuming a promotion or a rollback, or an abort. Any query is an error. */
+    MetricSource NONE = new MetricSource() {
+        @Override
+        public OptionalDouble query(String query, Instant at) {
+            throw new DeployException("no metric source: a canary being promoted or rolled back analyses nothing");
+        }
+
+        @Override
+        public String describe() {
+            return "no metric source";
+        }
+    };
+
     /**
      * The value of an instant query evaluated at {@code at}.
      *

@@ -33,7 +33,6 @@ import io.jenkins.plugins.mlstages.deploy.Durations;
 import io.jenkins.plugins.mlstages.deploy.InconclusivePolicy;
 import io.jenkins.plugins.mlstages.deploy.MetricSource;
 import io.jenkins.plugins.mlstages.deploy.RegistryAliases;
-import io.jenkins.plugins.mlstages.deploy.Sleeper;
 import io.jenkins.plugins.mlstages.deploy.TrafficRouter;
 import io.jenkins.plugins.mlstages.registry.MlflowRegistry;
 import io.jenkins.plugins.mlstages.registry.RegistryConfig;
@@ -48,13 +47,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -330,7 +327,7 @@ public final class CanaryDeployStep extends RegistryStep {
 
         Connections(CanaryDeployStep step, Run<?, ?> run, EnvVars env, boolean analyse) throws AbortException {
             this.router = step.router.open(run);
-            this.metrics = analyse && step.analysisSource != null ? step.analysisSource.open(run) : NO_ANALYSIS;
+            this.metrics = analyse && step.analysisSource != null ? step.analysisSource.open(run) : MetricSource.NONE;
             RegistryConfig config = RegistryAccess.forRun(run, env, step.getRegistryUrl(), step.getCredentialsId());
             this.registry = new MlflowRegistry(config);
         }
@@ -340,19 +337,6 @@ public final class CanaryDeployStep extends RegistryStep {
             registry.close();
         }
     }
-
-    /** Rolling back or finishing a promotion analyses nothing. */
-    private static final MetricSource NO_ANALYSIS = new MetricSource() {
-        @Override
-        public OptionalDouble query(String query, Instant at) {
-            throw new DeployException("no analysis source: the canary is being promoted or rolled back");
-        }
-
-        @Override
-        public String describe() {
-            return "no metric source";
-        }
-    };
 
     /**
      * The durable execution. Its serial form is the step's settings, the canary's ID, the state as JSON
