@@ -2,16 +2,13 @@ package io.jenkins.plugins.mlstages.deploy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import io.jenkins.plugins.mlstages.report.AtomicFile;
 
 /**
  * Splits traffic with nginx weighted round robin: the router owns one file holding only
@@ -157,31 +154,11 @@ public final class NginxRouter implements TrafficRouter {
 
     /** Replaces the file in one step, so nginx never reads half of it. */
     private static void write(Path file, byte[] content) {
-        Path dir = file.toAbsolutePath().getParent();
-        Path temp = null;
         try {
-            temp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
-            Files.write(temp, content);
-            // a temporary file is private; the router file must stay readable by nginx like any other config
-            keepPermissions(temp, file);
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFile.write(file, content);
         } catch (IOException e) {
-            deleteQuietly(temp);
             throw new DeployException("cannot write nginx router file " + file + ": " + e.getMessage(), e);
         }
-    }
-
-    private static void keepPermissions(Path temp, Path file) throws IOException {
-        if (!temp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            return;
-        }
-        Set<PosixFilePermission> permissions = Files.exists(file) ? Files.getPosixFilePermissions(file)
-                : PosixFilePermissions.fromString("rw-r--r--");
-        Files.setPosixFilePermissions(temp, permissions);
     }
 
     private static void restore(Path file, byte[] previous) {

@@ -8,11 +8,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * Files written whole or not at all: the content goes to a temporary file beside the target and is
  * moved over it in one step, so a reader (or a process killed mid-write) sees the old file or the new
- * one, never half of it. Reports, pages and the canary's state file are all written this way.
+ * one, never half of it. The file keeps the permissions it had (a new one is {@code rw-r--r--}, as a
+ * plain write would leave it), not the temporary file's private ones: an nginx configuration or a
+ * report page must stay readable by others. Reports, pages, the canary's state file and the nginx
+ * router's upstream file are all written this way.
  */
 public final class AtomicFile {
     private AtomicFile() {
@@ -37,6 +43,7 @@ public final class AtomicFile {
         Files.createDirectories(dir);
         Path temp = Files.createTempFile(dir, "." + absolute.getFileName(), ".tmp");
         try {
+            keepPermissions(temp, absolute);
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 ByteBuffer buffer = ByteBuffer.wrap(content);
                 while (buffer.hasRemaining()) {
@@ -57,6 +64,15 @@ public final class AtomicFile {
         } finally {
             Files.deleteIfExists(temp);
         }
+    }
+
+    private static void keepPermissions(Path temp, Path target) throws IOException {
+        if (!temp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return;
+        }
+        Set<PosixFilePermission> permissions = Files.exists(target) ? Files.getPosixFilePermissions(target)
+                : PosixFilePermissions.fromString("rw-r--r--");
+        Files.setPosixFilePermissions(temp, permissions);
     }
 
     private static void forceDirectory(Path dir) {

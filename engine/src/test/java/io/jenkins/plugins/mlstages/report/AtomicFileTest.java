@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -45,5 +46,18 @@ public class AtomicFileTest {
         try (Stream<Path> files = Files.list(folder.getRoot().toPath())) {
             assertEquals(List.of("report.json"), files.map(p -> p.getFileName().toString()).collect(Collectors.toList()));
         }
+    }
+
+    @Test
+    public void theFileKeepsItsPermissionsAndANewOneIsReadableByOthers() throws Exception {
+        Path fresh = folder.getRoot().toPath().resolve("report.html");
+        AtomicFile.write(fresh, "<html>".getBytes(StandardCharsets.UTF_8));
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)));
+
+        Path owned = folder.getRoot().toPath().resolve("upstream.conf");
+        Files.writeString(owned, "upstream model {}");
+        Files.setPosixFilePermissions(owned, PosixFilePermissions.fromString("rw-r-----"));
+        AtomicFile.writeDurably(owned, "upstream model { server a; }".getBytes(StandardCharsets.UTF_8));
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(owned)));
     }
 }
