@@ -3,10 +3,15 @@ package io.jenkins.plugins.mlstages.data;
 import java.io.Serializable;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * The drift of one column against the reference: the test, its statistic and p-value (when it has
  * one), the threshold and the verdict, and how many values each side contributed.
+ *
+ * <p>The report also names what is compared with the threshold ({@code measure}, e.g. {@code PSI} or
+ * {@code K-S p_value}) and how ({@code comparison}), so that a reader such as the report page need not know
+ * the methods.
  *
  * @param sampled true when a side had more numeric values than the sample size, so KS or Wasserstein
  *        ran on a uniform sample
@@ -14,4 +19,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ColumnDrift(String column, String method, double statistic, Double pValue, double threshold,
         boolean drifted, long referenceValues, long currentValues, boolean sampled) implements Serializable {
+
+    /** What is compared with the threshold: Evidently's name of the stat test, e.g. {@code "K-S p_value"}, {@code "PSI"}. */
+    @JsonProperty("measure")
+    public String measure() {
+        return DriftMethod.parse(method).displayName();
+    }
+
+    /** Drift when {@code measure comparison threshold}: {@code <=}, {@code <} or {@code >=}. */
+    @JsonProperty("comparison")
+    public String comparison() {
+        return DriftMethod.parse(method).comparison();
+    }
 }

@@ -86,6 +86,21 @@ public enum DriftMethod {
     }
 
     /**
+     * The comparison of {@link #drifted}, for showing the rule: drift when {@code score comparison threshold},
+     * {@code <=} (KS), {@code <} (chi-square) or {@code >=} (the distances).
+     */
+    public String comparison() {
+        switch (this) {
+            case KS:
+                return "<=";
+            case CHI_SQUARE:
+                return "<";
+            default:
+                return ">=";
+        }
+    }
+
+    /**
      * Evidently's default choice of method ({@code _get_default_stattest} in
      * {@code src/evidently/legacy/calculations/stattests/registry.py}):
      * <ul>

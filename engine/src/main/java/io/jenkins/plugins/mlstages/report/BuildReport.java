@@ -1,10 +1,16 @@
 package io.jenkins.plugins.mlstages.report;
 
 import java.io.Serializable;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -18,6 +24,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.jenkins.plugins.mlstages.report.ReportSummary.AliasState;
 import io.jenkins.plugins.mlstages.report.ReportSummary.DriftBar;
 import io.jenkins.plugins.mlstages.report.ReportSummary.Gate;
 import io.jenkins.plugins.mlstages.report.ReportSummary.GateRule;
@@ -40,6 +47,8 @@ public record BuildReport(Status status, Map<String, Double> metrics, List<Linea
     public static final String STAGE = "report";
     public static final String DEFAULT_TITLE = "ML build report";
 
+    private static final DateTimeFormatter STARTED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
     private static final ObjectMapper MAPPER = ReportWriter.newMapper()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -107,12 +116,34 @@ public record BuildReport(Status status, Map<String, Double> metrics, List<Linea
         Registration registration = register == null ? null : convert(register, register.json(), Registration.class, "registration");
         List<KeyMetric> keyMetrics = KeyMetrics.of(evaluate, gate);
         ReportSummary summary = new ReportSummary(title == null || title.isBlank() ? DEFAULT_TITLE : title,
-                new Verdict(status, headline(status, lines, registration), lines), registration, keyMetrics, failed,
+                new Verdict(status, headline(status, lines, registration), lines), registration, aliases(inputs), keyMetrics, failed,
                 validation(validate), drift(validate), curves(evaluate), gate(gate), canary(canary), lineage.graph());
         List<LineageNode> nodes = lineage.nodes().stream()
                 .map(n -> new LineageNode(n.type(), n.id(), n.name(), n.attributes())).collect(Collectors.toList());
         return new BuildReport(status, KeyMetrics.values(keyMetrics), nodes,
                 inputs.stream().map(StageInput::json).collect(Collectors.toList()), summary);
+    }
+
+    /**
+     * The aliases as the build left them, in the order they were first set: register sets its aliases
+     * to the registered version, a canary sets its champion (and previous) alias when it promotes or
+     * rolls back; a later report wins. Null when no report moved an alias.
+     */
+    static List<AliasState> aliases(List<StageInput> inputs) {
+        Map<String, AliasState> aliases = new LinkedHashMap<>();
+        for (StageInput input : inputs) {
+            String model = input.path("model").asText("");
+            if (input.stage().equals("register") && input.path("version").isValueNode()) {
+                for (JsonNode alias : input.path("aliases")) {
+                    aliases.put(model + "@" + alias.asText(), new AliasState(model, alias.asText(), input.path("version").asText(),
+                            input.stage()));
+                }
+            } else if (input.stage().equals("canary") && input.path("aliases").isObject()) {
+                input.path("aliases").fields().forEachRemaining(e -> aliases.put(model + "@" + e.getKey(),
+                        new AliasState(model, e.getKey(), e.getValue().asText(), input.stage())));
+            }
+        }
+        return aliases.isEmpty() ? null : new ArrayList<>(aliases.values());
     }
 
     private static StageInput first(List<StageInput> inputs, String stage) {
@@ -172,9 +203,15 @@ public record BuildReport(Status status, Map<String, Double> metrics, List<Linea
         }
         List<DriftBar> bars = new ArrayList<>();
         for (JsonNode column : validate.path("drift")) {
-            bars.add(new DriftBar(column.path("column").asText(), column.path("method").asText(null),
-                    KeyMetrics.number(column.path("statistic")), KeyMetrics.number(column.path("threshold")),
-                    column.path("drifted").asBoolean()));
+            // Reports before "measure" and "comparison": a p-value is what a test with one compares (drift when small).
+            Double pValue = KeyMetrics.number(column.path("p_value"));
+            String method = column.path("method").asText(null);
+            String measure = column.path("measure").isTextual() ? column.path("measure").asText()
+                    : pValue != null ? method + " p_value" : method;
+            String comparison = column.path("comparison").isTextual() ? column.path("comparison").asText() : pValue != null ? "<=" : ">=";
+            Double statistic = KeyMetrics.number(column.path("statistic"));
+            bars.add(new DriftBar(column.path("column").asText(), method, measure, pValue != null ? pValue : statistic, comparison,
+                    KeyMetrics.number(column.path("threshold")), column.path("drifted").asBoolean(), statistic));
         }
         return bars;
     }
@@ -200,8 +237,11 @@ public record BuildReport(Status status, Map<String, Double> metrics, List<Linea
     }
 
     /**
-     * The canary's outcome and timeline as the canary stage wrote them; each timeline entry with
-     * analyses also gets {@code analysis_verdict}, the worst of them (FAIL, then INCONCLUSIVE, then PASS).
+     * The canary's outcome and timeline as the canary stage wrote them, plus: {@code started}, the first
+     * entry's time in UTC to the second; in each entry {@code elapsed_seconds} since then (to the
+     * millisecond) and, with analyses, {@code analysis_verdict}, the worst of them (FAIL, then
+     * INCONCLUSIVE, then PASS); in each analysis of a relative check (one with a stable query)
+     * {@code difference: true}, as its {@code value} is canary − stable, not the canary's own value.
      */
     private static JsonNode canary(StageInput canary) {
         if (canary == null) {
@@ -215,16 +255,41 @@ public record BuildReport(Status status, Map<String, Double> metrics, List<Linea
         }
         if (canary.path("timeline").isArray()) {
             ArrayNode timeline = view.putArray("timeline");
+            Instant start = null;
             for (JsonNode entry : canary.path("timeline")) {
                 JsonNode copy = entry.deepCopy();
-                String worst = worstVerdict(entry.path("analyses"));
-                if (copy.isObject() && worst != null) {
-                    ((ObjectNode) copy).put("analysis_verdict", worst);
+                if (copy.isObject()) {
+                    ObjectNode object = (ObjectNode) copy;
+                    Instant time = instant(entry.path("time"));
+                    if (time != null) {
+                        if (start == null) {
+                            start = time;
+                            view.put("started", STARTED.format(time));
+                        }
+                        object.put("elapsed_seconds", Duration.between(start, time).toMillis() / 1000.0);
+                    }
+                    String worst = worstVerdict(entry.path("analyses"));
+                    if (worst != null) {
+                        object.put("analysis_verdict", worst);
+                    }
+                    for (JsonNode analysis : object.path("analyses")) {
+                        if (analysis.isObject() && analysis.path("stable_query").isTextual()) {
+                            ((ObjectNode) analysis).put("difference", true);
+                        }
+                    }
                 }
                 timeline.add(copy);
             }
         }
         return view;
+    }
+
+    private static Instant instant(JsonNode time) {
+        try {
+            return time.isTextual() ? Instant.parse(time.asText()) : null;
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     private static String worstVerdict(JsonNode analyses) {

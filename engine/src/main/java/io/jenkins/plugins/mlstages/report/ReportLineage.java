@@ -77,9 +77,23 @@ final class ReportLineage {
         return List.copyOf(nodes.values());
     }
 
-    /** The graph, with the missing links of the chain added. */
+    /**
+     * The graph, with the missing links of the chain added, and a node for each model version an alias
+     * points at that no report names (e.g. the version the canary's {@code previous} alias keeps), so that
+     * no alias is left without its version.
+     */
     ReportSummary.Lineage graph() {
-        List<GraphNode> all = nodes();
+        List<GraphNode> all = new ArrayList<>(nodes());
+        for (GraphNode alias : nodes()) {
+            String version = alias.attributes().get("version");
+            int at = alias.id().lastIndexOf('@');
+            if (alias.type().equals("alias") && version != null && at > 0) {
+                String id = alias.id().substring(0, at) + "/" + version;
+                if (!nodes.containsKey(key("model_version", id)) && all.stream().noneMatch(n -> n.key().equals(key("model_version", id)))) {
+                    all.add(new GraphNode(key("model_version", id), "model_version", id, alias.id().substring(0, at), Map.of()));
+                }
+            }
+        }
         Map<String, Long> perType = new LinkedHashMap<>();
         all.forEach(n -> perType.merge(n.type(), 1L, Long::sum));
         for (GraphNode to : all) {
@@ -100,7 +114,7 @@ final class ReportLineage {
     /**
      * The relation the chain gives {@code from → to}, or null. A link is inferred only on evidence (a
      * version's {@code source} naming the logged model or run, an alias naming the version, a
-     * deployment's {@code model_version}) or when there is nothing else it could be: the only node of
+     * deployment's {@code model_version}, {@code stable_version} or its id {@code model/version@…}) or when there is nothing else it could be: the only node of
      * each type. Every dataset of a build goes into its run when there is one run.
      */
     private static String inferred(GraphNode from, GraphNode to, Map<String, Long> perType) {
@@ -119,7 +133,13 @@ final class ReportLineage {
                 return aliasOf(from, to) ? "has alias" : null;
             case "model_version>deployment":
                 String target = to.attributes().get("model_version");
-                return target != null ? (target.equals(from.id()) ? "deployed" : null) : sole ? "deployed" : null;
+                if (target != null ? target.equals(from.id()) : to.id().startsWith(from.id() + "@") || sole) {
+                    return "deployed";
+                }
+                // the version the canary ran against: the deployment of model/2 with stable_version 1 and model/1
+                String stable = to.attributes().get("stable_version");
+                return stable != null && from.id().equals(modelName(from) + "/" + stable)
+                        && to.id().startsWith(modelName(from) + "/") ? "stable" : null;
             default:
                 return null;
         }

@@ -10,14 +10,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * Everything the report page shows, already decided: the verdict, key metrics with their champion,
  * delta and whether the change is good or bad, failed findings, drift, curves, gate rules,
- * registration, canary and the lineage graph. The page only lays it out, so the standalone HTML and
+ * registration, the aliases as the build left them, canary and the lineage graph. The page only lays it out, so the standalone HTML and
  * the Jenkins build page (which reuses the same script) cannot disagree, and nothing here has to be
  * written twice. A section whose stage was not given is left out.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ReportSummary(String title, Verdict verdict, Registration registration, List<KeyMetric> metrics,
-        List<StageFinding> findings, Validation validation, List<DriftBar> drift, JsonNode curves, Gate gate,
-        JsonNode canary, Lineage lineage) implements Serializable {
+public record ReportSummary(String title, Verdict verdict, Registration registration, List<AliasState> aliases,
+        List<KeyMetric> metrics, List<StageFinding> findings, Validation validation, List<DriftBar> drift, JsonNode curves,
+        Gate gate, JsonNode canary, Lineage lineage) implements Serializable {
 
     /** The worst status of the stages, one line that says why, and each stage's status. */
     public record Verdict(Status status, String headline, List<StageLine> stages) implements Serializable {
@@ -62,9 +62,26 @@ public record ReportSummary(String title, Verdict verdict, Registration registra
             List<Finding> findings) implements Serializable {
     }
 
-    /** Drift of one column against the reference: drifted when {@code statistic >= threshold}. */
-    public record DriftBar(String column, String method, Double statistic, Double threshold, boolean drifted)
-            implements Serializable {
+    /**
+     * Drift of one column against the reference: drifted when {@code value comparison threshold}.
+     *
+     * @param measure what {@code value} is, e.g. {@code PSI}, {@code Wasserstein distance (normed)}, {@code K-S p_value}
+     * @param value the number compared with the threshold: the p-value for the tests that have one, else the statistic
+     * @param comparison {@code >=} (a distance: drift when large), {@code <=} or {@code <} (a p-value: drift when small)
+     * @param statistic the test's statistic (for KS the D statistic, which is not what is compared)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DriftBar(String column, String method, String measure, Double value, String comparison, Double threshold,
+            boolean drifted, Double statistic) implements Serializable {
+    }
+
+    /**
+     * An alias as the build left it: the last stage that moved it wins (the canary's promotion or rollback
+     * over the registration).
+     *
+     * @param stage the stage that set it last: {@code register} or {@code canary}
+     */
+    public record AliasState(String model, String alias, String version, String stage) implements Serializable {
     }
 
     /** The gate's rules and the champion it compared with. */

@@ -5,9 +5,15 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -17,6 +23,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.jenkins.plugins.mlstages.report.ReportSummary.AliasState;
+import io.jenkins.plugins.mlstages.report.ReportSummary.DriftBar;
 import io.jenkins.plugins.mlstages.report.ReportSummary.GraphEdge;
 import io.jenkins.plugins.mlstages.report.ReportSummary.GraphNode;
 import io.jenkins.plugins.mlstages.report.ReportSummary.KeyMetric;
@@ -219,7 +227,8 @@ public class BuildReportTest {
         for (int i = 0; i < canary.path("timeline").size(); i++) {
             JsonNode entry = view.path("timeline").get(i).deepCopy();
             worst.add(entry.path("analysis_verdict").asText("none"));
-            ((ObjectNode) entry).remove("analysis_verdict");
+            ((ObjectNode) entry).remove(List.of("analysis_verdict", "elapsed_seconds"));
+            entry.path("analyses").forEach(a -> ((ObjectNode) a).remove("difference"));
             assertEquals("the entry as the canary wrote it", canary.path("timeline").get(i), entry);
             expected.add(worstVerdict(canary.path("timeline").get(i).path("analyses")));
         }
@@ -299,6 +308,103 @@ public class BuildReportTest {
         assertEquals(rules.get(1).path("margin").asDouble(), report.summary().gate().rules().get(1).margin(), 0);
         assertEquals(rules.get(3).path("slice").asText(), report.summary().gate().rules().get(3).slice());
         assertEquals("report", report.summary().gate().championSource());
+    }
+
+    @Test
+    public void theAliasesAreShownAsTheLastStageThatMovedThemLeftThem() throws Exception {
+        JsonNode register = ExampleReports.json("register");
+        for (String canaryName : List.of("canary-promoted", "canary")) {
+            JsonNode canary = ExampleReports.json(canaryName);
+            Map<String, String> expected = new LinkedHashMap<>();
+            register.path("aliases").forEach(a -> expected.put(a.asText(), register.path("version").asText() + " register"));
+            canary.path("aliases").fields().forEachRemaining(e -> expected.put(e.getKey(), e.getValue().asText() + " canary"));
+            assertTrue("the canary moved the champion", expected.containsKey("champion"));
+            Map<String, String> shown = new LinkedHashMap<>();
+            for (AliasState alias : merge("register", canaryName).summary().aliases()) {
+                assertEquals("fraud-detector", alias.model());
+                shown.put(alias.alias(), alias.version() + " " + alias.stage());
+            }
+            assertEquals(canaryName, expected, shown);
+        }
+        assertEquals("without a canary, the registration's aliases", List.of(new AliasState("fraud-detector", "candidate", "2", "register")),
+                merge("register").summary().aliases());
+        assertNull("no stage set an alias", merge("evaluate").summary().aliases());
+    }
+
+    @Test
+    public void everyAliasHasAnEdgeFromItsVersionEvenAVersionNoReportNames() throws Exception {
+        for (String canaryName : List.of("canary-promoted", "canary")) {
+            BuildReport report = merge("validate-data", "evaluate", "gate", "register", "lineage", canaryName);
+            Set<String> edges = edges(report);
+            Set<String> linked = new HashSet<>();
+            report.summary().lineage().edges().forEach(e -> {
+                linked.add(e.from());
+                linked.add(e.to());
+            });
+            for (GraphNode node : report.summary().lineage().nodes()) {
+                assertTrue(canaryName + ": " + node.key() + " has no edge: " + edges, linked.contains(node.key()));
+                if (node.type().equals("alias")) {
+                    String version = "model_version:fraud-detector/" + node.attributes().get("version");
+                    assertTrue(canaryName + " " + edges, edges.contains(version + " has alias " + node.key()));
+                }
+            }
+            // the stable version the canary ran against (the previous alias, or the champion after a rollback)
+            String stable = "model_version:fraud-detector/" + ExampleReports.json(canaryName).path("stable_version").asText();
+            assertTrue(edges.toString(), edges.contains(stable + " stable deployment:fraud-detector/2@canary"));
+            assertTrue(edges.toString(), edges.contains("model_version:fraud-detector/2 deployed deployment:fraud-detector/2@canary"));
+            assertFalse("the top-level lineage keeps the reports' nodes only",
+                    report.lineage().stream().anyMatch(n -> (n.type() + ":" + n.id()).equals(stable)));
+        }
+    }
+
+    @Test
+    public void theCanaryTimelineHasElapsedTimeAndRelativeChecksAreMarkedAsDifferences() throws Exception {
+        JsonNode canary = ExampleReports.json("canary-promoted");
+        JsonNode view = merge("canary-promoted").summary().canary();
+        Instant start = Instant.parse(canary.path("timeline").get(0).path("time").asText());
+        assertEquals(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC).format(start) + " UTC",
+                view.path("started").asText());
+        int differences = 0;
+        for (int i = 0; i < canary.path("timeline").size(); i++) {
+            JsonNode raw = canary.path("timeline").get(i);
+            JsonNode entry = view.path("timeline").get(i);
+            long millis = Duration.between(start, Instant.parse(raw.path("time").asText())).toMillis();
+            assertEquals(millis / 1000.0, entry.path("elapsed_seconds").asDouble(), 1e-9);
+            for (int j = 0; j < raw.path("analyses").size(); j++) {
+                boolean relative = raw.path("analyses").get(j).has("stable_query");
+                differences += relative ? 1 : 0;
+                assertEquals(relative, entry.path("analyses").get(j).path("difference").asBoolean());
+            }
+        }
+        assertTrue("the example has relative checks", differences > 0);
+        assertTrue("the example's last entry is seconds after the first",
+                view.path("timeline").get(canary.path("timeline").size() - 1).path("elapsed_seconds").asDouble() > 10);
+    }
+
+    @Test
+    public void eachDriftBarNamesWhatItComparesWithTheThreshold() throws Exception {
+        JsonNode drift = ExampleReports.json("validate-data").path("drift");
+        List<DriftBar> bars = merge("validate-data").summary().drift();
+        for (int i = 0; i < drift.size(); i++) {
+            assertEquals(drift.get(i).path("measure").asText(), bars.get(i).measure());
+            assertEquals(drift.get(i).path("comparison").asText(), bars.get(i).comparison());
+            assertEquals(drift.get(i).path("statistic").asDouble(), bars.get(i).value(), 0);
+        }
+        assertEquals(List.of("Wasserstein distance (normed)", "Jensen-Shannon distance"),
+                bars.stream().map(DriftBar::measure).distinct().collect(Collectors.toList()));
+
+        // a p-value test compares its p-value, not its statistic: drift when small; an older report without "measure"
+        ObjectNode validate = ExampleReports.json("validate-data").deepCopy();
+        ObjectNode ks = (ObjectNode) validate.path("drift").get(0);
+        ks.put("method", "ks").put("statistic", 0.31).put("p_value", 0.002).put("threshold", 0.05).put("drifted", true);
+        ks.remove(List.of("measure", "comparison"));
+        ObjectNode psi = (ObjectNode) validate.path("drift").get(1);
+        psi.put("method", "psi").put("measure", "PSI");
+        DriftBar bar = BuildReport.merge(List.of(new StageInput("v.json", "validate-data", Status.WARNING, validate)), null)
+                .summary().drift().get(0);
+        assertEquals(new DriftBar(ks.path("column").asText(), "ks", "ks p_value", 0.002, "<=", 0.05, true, 0.31), bar);
+        assertEquals("PSI", BuildReport.merge(List.of(new StageInput("v.json", "validate-data", Status.WARNING, validate)), null)
+                .summary().drift().get(1).measure());
     }
 
     @Test
