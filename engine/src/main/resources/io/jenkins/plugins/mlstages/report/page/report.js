@@ -205,15 +205,25 @@
     return section('findings', 'Validation and findings', children);
   }
 
+  var COMPARISONS = {'>=': '\u2265', '<=': '\u2264', '<': '<', '>': '>'};
+
+  /** E.g. "Wasserstein distance (normed), drift when \u2265 0.1": what the bar is and when it means drift. */
+  function driftRule(b) {
+    return (b.measure || b.method || 'statistic') + (isNumber(b.threshold) ? ', drift when ' + (COMPARISONS[b.comparison] || '\u2265')
+      + ' ' + b.threshold : '');
+  }
+
   function drift(bars) {
-    var width = 720;
+    var width = 900;
     var label = 170;
-    var right = 70;
+    var right = 330;
     var row = 28;
     var height = bars.length * row + 24;
     var max = 0;
+    // the number compared with the threshold (a report from before "value" only had the statistic)
+    var valueOf = function (b) { return isNumber(b.value) ? b.value : b.statistic; };
     bars.forEach(function (b) {
-      max = Math.max(max, isNumber(b.statistic) ? b.statistic : 0, isNumber(b.threshold) ? b.threshold : 0);
+      max = Math.max(max, isNumber(valueOf(b)) ? valueOf(b) : 0, isNumber(b.threshold) ? b.threshold : 0);
     });
     max = max > 0 ? max * 1.1 : 1;
     var plot = width - label - right;
@@ -222,21 +232,25 @@
       'aria-label': 'drift per column'});
     bars.forEach(function (b, i) {
       var y = 8 + i * row;
+      var value = valueOf(b);
       var g = svg('g', {'class': 'mlr-drift-bar' + (b.drifted ? ' mlr-drifted' : ''), 'data-column': b.column,
-        'data-statistic': b.statistic, 'data-threshold': b.threshold, 'data-drifted': b.drifted ? 'true' : 'false'});
+        'data-measure': b.measure || b.method, 'data-comparison': b.comparison, 'data-value': value, 'data-threshold': b.threshold,
+        'data-drifted': b.drifted ? 'true' : 'false'});
       g.appendChild(svg('text', {x: label - 8, y: y + 15, 'text-anchor': 'end', 'class': 'mlr-label'}, shorten(b.column, 24)));
-      g.appendChild(svg('rect', {x: label, y: y + 3, width: isNumber(b.statistic) ? Math.max(1, scale(b.statistic) - label) : 0,
+      g.appendChild(svg('rect', {x: label, y: y + 3, width: isNumber(value) ? Math.max(1, scale(value) - label) : 0,
         height: row - 10, rx: 2, 'class': 'mlr-bar'}));
       if (isNumber(b.threshold)) {
         g.appendChild(svg('line', {x1: scale(b.threshold), x2: scale(b.threshold), y1: y, y2: y + row - 4, 'class': 'mlr-threshold'}));
       }
-      g.appendChild(svg('text', {x: width - right + 6, y: y + 15, 'class': 'mlr-value-label'}, fmt(b.statistic)));
-      g.appendChild(svg('title', null, b.column + ': ' + (b.method || '') + ' ' + fmt(b.statistic) + ', threshold '
-        + fmt(b.threshold) + (b.drifted ? ' (drifted)' : '')));
+      g.appendChild(svg('text', {x: width - right + 6, y: y + 15, 'class': 'mlr-value-label'}, fmt(value)));
+      g.appendChild(svg('text', {x: width - right + 62, y: y + 15, 'class': 'mlr-measure-label'}, shorten(driftRule(b), 48)));
+      g.appendChild(svg('title', null, b.column + ': ' + (b.measure || b.method || '') + ' ' + fmt(value)
+        + (isNumber(b.statistic) && b.statistic !== value ? ' (statistic ' + fmt(b.statistic) + ')' : '') + '; '
+        + driftRule(b).replace(/^[^,]*, /, '') + (b.drifted ? ' (drifted)' : '')));
       chart.appendChild(g);
     });
     chart.appendChild(svg('text', {x: label, y: height - 2, 'class': 'mlr-axis-label'},
-      'statistic per column; the dark tick is the drift threshold, red bars drifted'));
+      'each bar is the measure named at its right; the dark tick is its drift threshold, red bars drifted'));
     return section('drift', 'Drift per column', bars.length ? [el('div', {'class': 'mlr-scroll'}, chart)]
       : [empty('No drift computed (no reference).')]);
   }
@@ -330,9 +344,20 @@
         : empty('No rules.')]);
   }
 
-  function registration(data) {
+  /** "champion \u2192 2 (set by canary)" for each alias as the build left it. */
+  function aliasList(aliases) {
+    var items = [];
+    aliases.forEach(function (a, i) {
+      items.push(i ? ', ' : null, el('span', {'class': 'mlr-alias', 'data-alias': a.alias, 'data-version': a.version, 'data-stage': a.stage}, [
+        a.alias + ' \u2192 ' + a.version, el('span', {'class': 'mlr-muted'}, ' (set by ' + a.stage + ')')]));
+    });
+    return items;
+  }
+
+  function registration(data, aliases) {
     var items = [
-      ['model', data.model], ['version', data.version], ['aliases', (data.aliases || []).join(', ')],
+      ['model', data.model], ['version', data.version],
+      ['aliases', aliases && aliases.length ? aliasList(aliases) : (data.aliases || []).join(', ')],
       ['source', data.source], ['run', data.run_id], ['logged model', data.model_id], ['build key', data.build_key],
       ['reused', data.reused === undefined ? undefined : (data.reused ? 'yes (this build had registered it already)' : 'no')]
     ];
@@ -340,34 +365,82 @@
     items.forEach(function (item) {
       if (item[1] !== undefined && item[1] !== null && item[1] !== '') {
         list.appendChild(el('dt', null, item[0]));
-        list.appendChild(el('dd', {'data-field': item[0], 'class': 'mlr-code'}, String(item[1])));
+        list.appendChild(el('dd', {'data-field': item[0], 'class': 'mlr-code'}, Array.isArray(item[1]) ? item[1] : String(item[1])));
       }
     });
     return section('registration', 'Registration', [list]);
   }
 
+  /** Seconds since the canary started as {@code +m:ss} (or {@code +h:mm:ss}). */
+  function elapsed(seconds) {
+    var s = Math.round(seconds);
+    var two = function (n) { return (n < 10 ? '0' : '') + n; };
+    var h = Math.floor(s / 3600);
+    var m = Math.floor(s % 3600 / 60);
+    return '+' + (h ? h + ':' + two(m) : String(m)) + ':' + two(s % 60);
+  }
+
+  /**
+   * The timeline with elapsed_seconds (the engine's since the report has them; an older report's from its
+   * ISO times), entries without a time left out.
+   */
+  function timed(timeline) {
+    var start = null;
+    return timeline.filter(function (e) {
+      if (!isNumber(e.elapsed_seconds) && start === null && !isNaN(Date.parse(e.time))) {
+        start = Date.parse(e.time);
+      }
+      return isNumber(e.elapsed_seconds) || !isNaN(Date.parse(e.time));
+    }).map(function (e) {
+      return isNumber(e.elapsed_seconds) ? e : Object.assign({}, e, {elapsed_seconds: (Date.parse(e.time) - start) / 1000});
+    });
+  }
+
+  /** "\u2264 0.2500", "\u2265 0.9000" or "between 0.1000 and 0.3000": the bounds of a canary check. */
+  function bounds(a) {
+    if (isNumber(a.min) && isNumber(a.max)) {
+      return 'between ' + fmt(a.min) + ' and ' + fmt(a.max);
+    }
+    return isNumber(a.max) ? '\u2264 ' + fmt(a.max) : isNumber(a.min) ? '\u2265 ' + fmt(a.min) : '';
+  }
+
+  /**
+   * One check of one analysis. A relative check's value is canary \u2212 stable, so it is labelled as the
+   * difference and shown with both values: "p95_latency: canary \u2212 stable +0.0208 (\u2264 0.2500); canary 0.0412, stable 0.0204".
+   */
+  function analysisText(a) {
+    var text = a.check + ': ' + (a.difference ? 'canary \u2212 stable ' + signed(a.value) : fmt(a.value));
+    text += bounds(a) ? ' (' + bounds(a) + ')' : '';
+    if (a.difference) {
+      text += '; canary ' + fmt(a.canary_value) + ', stable ' + fmt(a.stable_value);
+    }
+    return text + (a.error && !isNumber(a.value) ? ': ' + a.error : '');
+  }
+
   function canary(data) {
-    var timeline = (data.timeline || []).filter(function (e) { return !isNaN(Date.parse(e.time)); });
+    var timeline = timed(data.timeline || []);
     var children = [el('p', null, [
       'Canary of ', el('span', {'class': 'mlr-code'}, String(data.model || '') + ' version ' + String(data.version || '')),
       data.stable_version !== undefined ? ' (stable: version ' + data.stable_version + ')' : '',
-      ' \u2192 ', badge(data.verdict)
+      ' \u2192 ', badge(data.verdict),
+      data.started ? el('span', {'class': 'mlr-muted', 'data-field': 'started'}, ' \u00B7 started ' + data.started) : null
     ])];
     if (data.aliases && typeof data.aliases === 'object') {
       var aliases = Object.keys(data.aliases).map(function (a) { return a + ' \u2192 ' + data.aliases[a]; });
       if (aliases.length) {
-        children.push(el('p', {'class': 'mlr-muted', 'data-field': 'aliases'}, 'aliases: ' + aliases.join(', ')));
+        children.push(el('p', {'class': 'mlr-muted', 'data-field': 'aliases'}, 'aliases the canary left: ' + aliases.join(', ')));
       }
     }
     if (timeline.length) {
       children.push(canaryChart(timeline));
-      children.push(table(['time', 'step', 'weight', 'event', 'analysis'], timeline.map(function (e, i) {
+      children.push(table(['since start', 'step', 'weight', 'event', 'analysis'], timeline.map(function (e, i) {
         var analyses = (e.analyses || []).map(function (a) {
-          return el('div', {'class': 'mlr-analysis', 'data-verdict': a.verdict}, [badge(a.verdict), ' ', a.check + ': ' + fmt(a.value)
-            + ' in ' + interval(a.min, a.max)]);
+          return el('div', {'class': 'mlr-analysis', 'data-verdict': a.verdict, 'data-check': a.check,
+            'data-difference': a.difference ? 'true' : null}, [badge(a.verdict), ' ', el('span', {'class': 'mlr-analysis-text'}, analysisText(a))]);
         });
         return el('tr', {'data-index': i, 'data-step': e.step, 'data-weight': e.weight}, [
-          cell(e.time, 'mlr-code'), cell(e.step, 'mlr-num'), cell(e.weight + ' %', 'mlr-num'), cell(e.event), el('td', null, analyses)
+          el('td', {'class': 'mlr-num mlr-elapsed', title: e.time}, elapsed(e.elapsed_seconds)), cell(e.step, 'mlr-num'),
+          cell(e.weight + ' %', 'mlr-num'), cell(e.event), el('td', null, analyses)
         ]);
       }), {'class': 'mlr-table', 'data-table': 'canary-timeline'}));
     } else {
@@ -376,11 +449,23 @@
     return section('canary', 'Canary', children);
   }
 
+  /** A step of about a sixth of the span: 1, 2, 5, 10, 15, 30 s, 1, 2, 5, 10, 15, 30 min, 1, 2, 6, 12 h. */
+  function timeStep(span) {
+    var steps = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 43200];
+    for (var i = 0; i < steps.length; i++) {
+      if (span / steps[i] <= 6) {
+        return steps[i];
+      }
+    }
+    return Math.ceil(span / 6 / 86400) * 86400;
+  }
+
   function canaryChart(timeline) {
     var width = 720;
     var height = 240;
-    var pad = {l: 48, r: 16, t: 14, b: 40};
-    var times = timeline.map(function (e) { return Date.parse(e.time); });
+    // room for the largest mark (r 6) and the last time label at the right
+    var pad = {l: 48, r: 28, t: 16, b: 40};
+    var times = timeline.map(function (e) { return e.elapsed_seconds; });
     var t0 = Math.min.apply(null, times);
     var t1 = Math.max.apply(null, times);
     var span = t1 > t0 ? t1 - t0 : 1;
@@ -399,19 +484,27 @@
       d += i === 0 ? 'M' + px + ',' + py : 'H' + px + 'V' + py;
     });
     chart.appendChild(svg('path', {d: d, 'class': 'mlr-step-line'}));
-    timeline.forEach(function (e, i) {
+    var step = timeStep(span);
+    for (var t = Math.ceil(t0 / step) * step; t <= t1 + 1e-9; t += step) {
+      chart.appendChild(svg('line', {x1: x(t), x2: x(t), y1: y(0), y2: y(0) + 4, 'class': 'mlr-axis-tick'}));
+      chart.appendChild(svg('text', {x: x(t), y: y(0) + 16, 'text-anchor': 'middle', 'class': 'mlr-tick mlr-time-tick'}, elapsed(t)));
+    }
+    // analyses last, so that an entry at the same moment (the promotion right after the last analysis) does not hide them
+    var order = timeline.map(function (e, i) { return i; }).sort(function (a, b) {
+      return (timeline[a].analysis_verdict ? 1 : 0) - (timeline[b].analysis_verdict ? 1 : 0) || a - b;
+    });
+    order.forEach(function (i) {
+      var e = timeline[i];
       var verdict = e.analysis_verdict;
       var mark = svg('circle', {cx: x(times[i]).toFixed(2), cy: y(isNumber(e.weight) ? e.weight : 0).toFixed(2), r: verdict ? 6 : 3.5,
         'class': 'mlr-mark mlr-verdict-' + String(verdict || 'none').toLowerCase(), 'data-index': i, 'data-step': e.step,
         'data-weight': e.weight, 'data-verdict': verdict || null});
-      mark.appendChild(svg('title', null, e.time + ' \u00B7 ' + e.weight + ' % \u00B7 ' + e.event + (e.analyses || []).map(function (a) {
-        return '\n' + a.verdict + ' ' + a.check + ' = ' + fmt(a.value);
-      }).join('')));
+      mark.appendChild(svg('title', null, elapsed(e.elapsed_seconds) + ' (' + e.time + ') \u00B7 ' + e.weight + ' % \u00B7 ' + e.event
+        + (e.analyses || []).map(function (a) { return '\n' + a.verdict + ' ' + analysisText(a); }).join('')));
       chart.appendChild(mark);
     });
-    chart.appendChild(svg('text', {x: pad.l, y: height - 8, 'class': 'mlr-tick'}, timeline[0].time));
-    chart.appendChild(svg('text', {x: width - pad.r, y: height - 8, 'text-anchor': 'end', 'class': 'mlr-tick'},
-      timeline[timeline.length - 1].time));
+    chart.appendChild(svg('text', {x: x(t0 + span / 2), y: height - 6, 'text-anchor': 'middle', 'class': 'mlr-axis-label'},
+      'time since the canary started (m:ss)'));
     chart.appendChild(svg('text', {x: 14, y: y(50), 'text-anchor': 'middle', 'class': 'mlr-axis-label',
       transform: 'rotate(-90 14 ' + y(50) + ')'}, 'canary weight'));
     return el('figure', {'class': 'mlr-figure mlr-wide'}, [chart, el('figcaption', null,
@@ -442,6 +535,20 @@
       if (list) {
         used.push(c);
       }
+    });
+    // each column in the order of its nodes' sources (the mean row of the nodes they come from), so that
+    // the aliases of one version stand together and edges cross as little as possible
+    var rowOf = {};
+    used.forEach(function (c) {
+      var list = columns[c];
+      var key = list.map(function (n, i) {
+        var rowsFrom = edges.filter(function (e) { return e.to === n.key && rowOf.hasOwnProperty(e.from); })
+          .map(function (e) { return rowOf[e.from]; });
+        return rowsFrom.length ? rowsFrom.reduce(function (a, b) { return a + b; }, 0) / rowsFrom.length : i;
+      });
+      var order = list.map(function (n, i) { return i; }).sort(function (a, b) { return key[a] - key[b] || a - b; });
+      columns[c] = order.map(function (i) { return list[i]; });
+      columns[c].forEach(function (n, r) { rowOf[n.key] = r; });
     });
     var rows = Math.max.apply(null, used.map(function (c) { return columns[c].length; }));
     var width = used.length * boxW + (used.length - 1) * gapX + 20;
@@ -524,7 +631,7 @@
     root.appendChild(header(summary));
     var main = el('div', {'class': 'mlr-body'});
     if (summary.registration) {
-      main.appendChild(registration(summary.registration));
+      main.appendChild(registration(summary.registration, summary.aliases));
     }
     if (keyMetrics.length) {
       main.appendChild(metrics(keyMetrics));
