@@ -12,8 +12,11 @@ import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -157,7 +160,8 @@ public class ReportPageIT {
         assertEquals(ExampleReports.json("validate-data").path("dataset").path("name").asText(),
                 HeadlessChromium.text(browser.one("[data-section='findings'] [data-field='dataset']")));
 
-        // drift: one bar per column, red when drifted, the threshold tick at the same x for equal thresholds
+        // drift: one bar per column, red when drifted, the threshold tick at the same x for equal thresholds;
+        // each bar names what it shows and when that is drift
         JsonNode drift = ExampleReports.json("validate-data").path("drift");
         List<WebElement> bars = browser.all(".mlr-drift-bar");
         assertEquals(drift.size(), bars.size());
@@ -167,6 +171,8 @@ public class ReportPageIT {
             WebElement bar = bars.get(i);
             assertEquals(column.path("column").asText(), bar.getDomAttribute("data-column"));
             assertEquals(fixed(column.path("statistic").asDouble()), text(bar, ".mlr-value-label"));
+            assertEquals(column.path("measure").asText() + ", drift when \u2265 " + column.path("threshold").asText(),
+                    text(bar, ".mlr-measure-label"));
             assertEquals(column.path("drifted").asBoolean(), bar.getDomAttribute("class").contains("mlr-drifted"));
             longest = Math.max(longest, column.path("statistic").asDouble());
         }
@@ -205,13 +211,23 @@ public class ReportPageIT {
         JsonNode register = ExampleReports.json("register");
         assertEquals(register.path("model").asText(), HeadlessChromium.text(browser.one("dd[data-field='model']")));
         assertEquals(register.path("version").asText(), HeadlessChromium.text(browser.one("dd[data-field='version']")));
-        assertEquals("candidate", HeadlessChromium.text(browser.one("dd[data-field='aliases']")));
+        // the aliases as the build left them: the canary's over the registration's, each with the stage that set it
+        Map<String, String> aliases = new LinkedHashMap<>();
+        register.path("aliases").forEach(a -> aliases.put(a.asText(), register.path("version").asText() + " (set by register)"));
+        ExampleReports.json("canary").path("aliases").fields()
+                .forEachRemaining(e -> aliases.put(e.getKey(), e.getValue().asText() + " (set by canary)"));
+        List<String> aliasTexts = new ArrayList<>();
+        aliases.forEach((alias, how) -> aliasTexts.add(alias + " \u2192 " + how));
+        assertTrue("the canary moved an alias the registration did not set", aliases.get("champion").endsWith("(set by canary)"));
+        assertEquals(String.join(", ", aliasTexts), HeadlessChromium.text(browser.one("dd[data-field='aliases']")));
         assertEquals(register.path("source").asText(), HeadlessChromium.text(browser.one("dd[data-field='source']")));
         assertEquals(register.path("run_id").asText(), HeadlessChromium.text(browser.one("dd[data-field='run']")));
 
         // canary: weight over time as a step line, one mark per timeline entry with the worst analysis verdict
         JsonNode timeline = ExampleReports.json("canary").path("timeline");
-        List<WebElement> marks = browser.all(".mlr-canary .mlr-mark");
+        // in timeline order (analyses are drawn last, over the entries of the same moment)
+        List<WebElement> marks = new ArrayList<>(browser.all(".mlr-canary .mlr-mark"));
+        marks.sort(java.util.Comparator.comparingInt(m -> Integer.parseInt(m.getDomAttribute("data-index"))));
         assertEquals(timeline.size(), marks.size());
         List<String> verdicts = new ArrayList<>();
         marks.forEach(m -> verdicts.add(String.valueOf(m.getDomAttribute("data-verdict"))));
@@ -239,6 +255,51 @@ public class ReportPageIT {
         assertEquals(timeline.size(), browser.all("[data-table='canary-timeline'] tbody tr").size());
         assertTrue(HeadlessChromium.text(browser.one("[data-section='canary']")).contains("ROLLED_BACK"));
 
+        // time as elapsed since the start (+m:ss), never the raw nanosecond timestamps
+        Instant start = Instant.parse(timeline.get(0).path("time").asText());
+        List<WebElement> timeRows = browser.all("[data-table='canary-timeline'] tbody tr");
+        for (int i = 0; i < timeline.size(); i++) {
+            long seconds = Math.round(Duration.between(start, Instant.parse(timeline.get(i).path("time").asText())).toMillis() / 1000.0);
+            assertEquals(String.format("+%d:%02d", seconds / 60, seconds % 60), text(timeRows.get(i), ".mlr-elapsed"));
+            assertEquals("the exact time on hover", timeline.get(i).path("time").asText(),
+                    timeRows.get(i).findElement(By.cssSelector(".mlr-elapsed")).getDomAttribute("title"));
+        }
+        List<WebElement> timeTicks = browser.all(".mlr-canary .mlr-time-tick");
+        assertTrue("a time axis", timeTicks.size() >= 3);
+        timeTicks.forEach(t -> assertTrue(HeadlessChromium.text(t), HeadlessChromium.text(t).matches("\\+\\d+:\\d\\d")));
+        String shownText = browser.one("[data-section='canary']").getText(); // what is rendered: not the tooltips
+        timeline.forEach(e -> assertFalse("no raw timestamp shown", shownText.contains(e.path("time").asText())));
+        assertTrue(shownText, shownText.contains("started " + timeline.get(0).path("time").asText().substring(0, 19).replace('T', ' ') + " UTC"));
+
+        // every mark inside the chart, and no analysis hidden under an entry of the same moment (the rollback
+        // right after the last analysis): the point at its centre is the mark itself
+        List<?> hidden = (List<?>) browser.script("document.querySelector('.mlr-canary').scrollIntoView();"
+                + " var chart = document.querySelector('.mlr-canary').getBoundingClientRect(); var bad = [];"
+                + "document.querySelectorAll('.mlr-canary .mlr-mark').forEach(function (m) { var b = m.getBoundingClientRect();"
+                + " if (b.left < chart.left || b.right > chart.right || b.top < chart.top || b.bottom > chart.bottom) { bad.push('outside ' + m.dataset.index); }"
+                + " if (m.dataset.verdict && document.elementFromPoint((b.left + b.right) / 2, (b.top + b.bottom) / 2) !== m) {"
+                + " bad.push('hidden ' + m.dataset.index); } }); return bad;");
+        assertEquals(List.of(), hidden);
+
+        // analyses: a relative check is shown as the difference canary − stable, with both values
+        int differences = 0;
+        for (int i = 0; i < timeline.size(); i++) {
+            List<WebElement> analysisCells = timeRows.get(i).findElements(By.cssSelector(".mlr-analysis"));
+            JsonNode analyses = timeline.get(i).path("analyses");
+            assertEquals(analyses.size(), analysisCells.size());
+            for (int j = 0; j < analyses.size(); j++) {
+                JsonNode a = analyses.get(j);
+                String bound = "(\u2264 " + fixed(a.path("max").asDouble()) + ")";
+                String expected = a.has("stable_query")
+                        ? a.path("check").asText() + ": canary \u2212 stable " + signed(a.path("value").asDouble()) + " " + bound
+                                + "; canary " + fixed(a.path("canary_value").asDouble()) + ", stable " + fixed(a.path("stable_value").asDouble())
+                        : a.path("check").asText() + ": " + fixed(a.path("value").asDouble()) + " " + bound;
+                differences += a.has("stable_query") ? 1 : 0;
+                assertEquals(expected, text(analysisCells.get(j), ".mlr-analysis-text"));
+            }
+        }
+        assertTrue("the example has a relative check", differences > 0);
+
         // lineage: the nodes of every report once, the lineage graph's edges, and the evaluation data as an input
         JsonNode graph = ExampleReports.json("lineage");
         Set<String> expectedNodes = new HashSet<>();
@@ -248,6 +309,10 @@ public class ReportPageIT {
         graph.path("nodes").forEach(n -> expectedNodes.add(n.path("type").asText() + ":" + n.path("id").asText()));
         String version = "model_version:fraud-detector/" + register.path("version").asText();
         expectedNodes.add("deployment:fraud-detector/2@canary");
+        // the version an alias points at, though no report names it: the champion the canary rolled back to
+        String stable = "model_version:fraud-detector/" + ExampleReports.json("canary").path("stable_version").asText();
+        assertEquals(ExampleReports.json("canary").path("stable_version").asText(), aliases.get("champion").split(" ")[0]);
+        expectedNodes.add(stable);
         Set<String> nodes = new HashSet<>();
         for (WebElement node : browser.all(".mlr-lineage .mlr-node")) {
             assertTrue(node.getDomAttribute("data-node-id"), nodes.add(node.getDomAttribute("data-node-id")));
@@ -258,9 +323,14 @@ public class ReportPageIT {
         graph.path("edges").forEach(e -> expectedEdges.add(e.path("from").asText() + " -> " + e.path("to").asText()));
         expectedEdges.add("dataset:164f1e696ae38a3d310221765851deb1 -> run:" + register.path("run_id").asText());
         expectedEdges.add(version + " -> deployment:fraud-detector/2@canary");
+        expectedEdges.add(stable + " -> alias:fraud-detector@champion");
+        expectedEdges.add(stable + " -> deployment:fraud-detector/2@canary");
         Set<String> edges = new HashSet<>();
         browser.all(".mlr-lineage .mlr-edge").forEach(e -> edges.add(e.getDomAttribute("data-from") + " -> " + e.getDomAttribute("data-to")));
         assertEquals(expectedEdges, edges);
+        for (String node : nodes) {
+            assertTrue("no node without an edge: " + node, edges.stream().anyMatch(e -> e.startsWith(node + " -> ") || e.endsWith(" -> " + node)));
+        }
         // the chain the issue asks for is there: dataset -> run -> logged model -> version -> alias
         assertTrue(edges.contains("dataset:88851c413a3bf4ff68ae72e13a8c2d69 -> run:" + register.path("run_id").asText()));
         assertTrue(edges.contains("run:" + register.path("run_id").asText() + " -> logged_model:" + register.path("model_id").asText()));
