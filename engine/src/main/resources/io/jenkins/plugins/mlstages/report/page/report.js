@@ -207,10 +207,14 @@
 
   var COMPARISONS = {'>=': '\u2265', '<=': '\u2264', '<': '<', '>': '>'};
 
+  /** E.g. "drift when \u2265 0.1"; empty without a threshold. */
+  function driftWhen(b) {
+    return isNumber(b.threshold) ? 'drift when ' + (COMPARISONS[b.comparison] || '\u2265') + ' ' + b.threshold : '';
+  }
+
   /** E.g. "Wasserstein distance (normed), drift when \u2265 0.1": what the bar is and when it means drift. */
   function driftRule(b) {
-    return (b.measure || b.method || 'statistic') + (isNumber(b.threshold) ? ', drift when ' + (COMPARISONS[b.comparison] || '\u2265')
-      + ' ' + b.threshold : '');
+    return (b.measure || b.method || 'statistic') + (driftWhen(b) ? ', ' + driftWhen(b) : '');
   }
 
   function drift(bars) {
@@ -246,7 +250,7 @@
       g.appendChild(svg('text', {x: width - right + 62, y: y + 15, 'class': 'mlr-measure-label'}, shorten(driftRule(b), 48)));
       g.appendChild(svg('title', null, b.column + ': ' + (b.measure || b.method || '') + ' ' + fmt(value)
         + (isNumber(b.statistic) && b.statistic !== value ? ' (statistic ' + fmt(b.statistic) + ')' : '') + '; '
-        + driftRule(b).replace(/^[^,]*, /, '') + (b.drifted ? ' (drifted)' : '')));
+        + driftWhen(b) + (b.drifted ? ' (drifted)' : '')));
       chart.appendChild(g);
     });
     chart.appendChild(svg('text', {x: label, y: height - 2, 'class': 'mlr-axis-label'},
