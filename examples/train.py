@@ -4,9 +4,11 @@ With MLFLOW_TRACKING_URI set it records the training as an MLflow run and writes
 OUT_DIR/run_id, so that the pipeline's stages log to it, and logs both models (OUT_DIR/model_id,
 OUT_DIR/champion_model_id) so the pipeline can register them. Deterministic.
 Usage: python3 examples/train.py OUT_DIR   (needs numpy, pandas, scikit-learn; mlflow for the run)"""
+import logging
 import os
 import pathlib
 import sys
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -42,8 +44,14 @@ pd.DataFrame({
 print(f"wrote {out / 'predictions.csv'} ({len(new)} rows)")
 
 if os.environ.get("MLFLOW_TRACKING_URI"):
+    # Quiet: the run ids below are what the pipeline needs. MLflow's "View run at" links point at a
+    # server the pipeline stops when it ends; its hint that integer outputs cannot hold missing values
+    # is about the classifier's 0/1 labels, which never miss; "creating a new experiment" is expected.
+    os.environ.setdefault("MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT", "true")
+    warnings.filterwarnings("ignore", message="Hint: Inferred schema contains integer column", category=UserWarning)
     import mlflow
 
+    logging.getLogger("mlflow").setLevel(logging.WARNING)
     mlflow.set_experiment("ml-stages-example")
     with mlflow.start_run(run_name="train-fraud-model") as run:
         mlflow.log_params({k: v for k, v in candidate.get_params().items() if v is not None})

@@ -19,7 +19,10 @@ master=$(cat "$pid_file") || { echo "nginx-reload-and-wait.sh: cannot read the m
 children() { pgrep -P "$master" | sort || true; }
 now_ms() { local t=${EPOCHREALTIME//[.,]/}; echo $((t / 1000)); }
 old=$(children)
-"$@" -s reload
+# nginx -s says "[notice] ...: signal process started" on every reload: only anything else is news
+out=$("$@" -s reload 2>&1) || { [ -z "$out" ] || echo "$out" >&2; exit 1; }
+out=$(grep -v '\[notice\] [0-9#]*: signal process started$' <<<"$out" || true)
+[ -z "$out" ] || echo "$out" >&2
 deadline=$(($(now_ms) + wait_seconds * 1000))
 while [ -z "$(comm -13 <(echo "$old") <(children))" ]; do
   if [ "$(now_ms)" -ge "$deadline" ]; then

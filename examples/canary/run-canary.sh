@@ -8,8 +8,8 @@
 #   3. the canary process is killed with SIGKILL mid-step and resumed; it is promoted.
 # Between the cases the demo is reset: router file back to 100 % stable, champion -> stable.
 # Usage: MLFLOW_TRACKING_URI=... examples/canary/run-canary.sh MODEL STABLE_VERSION CANARY_VERSION
-# Needs nginx (/usr/sbin/nginx) and Prometheus (/usr/bin/prometheus); without them it says what it
-# skipped and exits 0. Writes only under target/example/canary.
+# Needs nginx (/usr/sbin/nginx) and Prometheus (/usr/bin/prometheus), which examples/run-pipeline.sh
+# installs (tools/setup.sh); without them it says so and exits 2. Writes only under target/example/canary.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
@@ -21,8 +21,8 @@ nginx=${MLSTAGES_NGINX:-/usr/sbin/nginx}
 prometheus=${MLSTAGES_PROMETHEUS:-/usr/bin/prometheus}
 for tool in "$nginx" "$prometheus"; do
   if [ ! -x "$tool" ]; then
-    echo "== canary SKIPPED: $tool not found (Debian: apt-get install nginx-light prometheus); nothing was deployed"
-    exit 0
+    echo "run-canary.sh: $tool not found; tools/setup.sh pipeline installs nginx and Prometheus (or says what to run)" >&2
+    exit 2
   fi
 done
 # mlflow models serve starts uvicorn from the PATH: the virtualenv's.
@@ -188,6 +188,9 @@ echo "== case 3: the canary is killed with SIGKILL mid-step, then resumed"
 reset
 background "$work/logs/case3-killed.log" bin/mlstages canary --state "$work/case3.json" "${canary_args[@]}"
 victim=$started
+# Not the shell's job any more: the kill below is intended, and bash would report it as "Killed".
+# cleanup still stops its group.
+disown "$victim"
 at_50() {
   "$py" -c 'import json, sys; s = json.load(open(sys.argv[1])); sys.exit(0 if s["router"]["weight"] == 50 and s["router"]["confirmed"] else 1)' \
     "$work/case3.json" 2>/dev/null
@@ -203,8 +206,9 @@ if [ -z "$reached" ]; then
   exit 1
 fi
 sleep 3
+echo "killing the canary with SIGKILL at 50 % (intended: the resume below must finish its work)"
 kill -9 "$victim" # bin/mlstages execs java: this is the canary's JVM
-wait "$victim" 2>/dev/null || true
+for _ in $(seq 1 100); do kill -0 "$victim" 2>/dev/null || break; sleep 0.1; done
 echo "killed at: $("$py" -c 'import json, sys; s = json.load(open(sys.argv[1])); print(s["phase"], "step", s["step_index"] + 1, "weight", s["router"]["weight"])' "$work/case3.json")"
 set +e; bin/mlstages canary --state "$work/case3.json" --resume --report "$work/case3-report.json" "${canary_args[@]}"; code=$?; set -e
 expect "resumed canary" 0 "$code"
