@@ -68,8 +68,8 @@ public final class Secrets {
         this.forms = List.copyOf(sorted);
         String starts = sorted.stream().flatMapToInt(f -> f.firstChars().codePoints()).distinct()
                 .mapToObj(c -> String.format(Locale.ROOT, "\\x{%x}", c)).collect(Collectors.joining());
-        this.pattern = sorted.isEmpty() ? null
-                : Pattern.compile("(?=[" + starts + "])(?:" + String.join("|", sorted.stream().map(f -> "(?:" + f.regex() + ")").toList()) + ")");
+        String anyForm = sorted.stream().map(f -> "(?:" + f.regex() + ")").collect(Collectors.joining("|"));
+        this.pattern = sorted.isEmpty() ? null : Pattern.compile("(?=[" + starts + "])(?:" + anyForm + ")");
     }
 
     public static Secrets none() {
