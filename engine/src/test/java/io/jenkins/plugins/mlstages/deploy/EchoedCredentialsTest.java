@@ -1,16 +1,22 @@
 package io.jenkins.plugins.mlstages.deploy;
 
+import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import org.junit.After;
 import org.junit.Before;
+import org.junit.Rule;
 import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
 
 import io.jenkins.plugins.mlstages.report.Secrets;
 import mockwebserver3.Dispatcher;
@@ -24,6 +30,9 @@ import mockwebserver3.RecordedRequest;
  */
 public class EchoedCredentialsTest {
     private static final String TOKEN = "deploy-echo-token-Zx9/8+q";
+
+    @Rule
+    public TemporaryFolder folder = new TemporaryFolder();
 
     private final MockWebServer server = new MockWebServer();
     private volatile int status;
@@ -74,6 +83,21 @@ public class EchoedCredentialsTest {
         status = 500;
         bodyPrefix = "proxy error; ECHO";
         assertNoToken(assertThrows(DeployException.class, () -> prometheus.query("up", Instant.EPOCH)));
+    }
+
+    @Test
+    public void theStateFileIsWrittenWithoutTheTokenAndStillLoads() throws Exception {
+        Secrets.remember(Secrets.bearer(TOKEN));
+        Path file = folder.getRoot().toPath().resolve("state.json");
+        CanaryPlan plan = CanaryPlan.of("fraud", "2", List.of(50, 100), Duration.ofSeconds(30),
+                List.of(CheckSyntax.parse("error_rate: errors <= 0.01")));
+        CanaryStateStore store = new CanaryStateStore(file);
+        store.save(CanaryController.start(plan, "1", null, "http router answering Bearer " + TOKEN, "prometheus", Instant.EPOCH));
+        String saved = Files.readString(file);
+        assertFalse(saved, saved.contains("Zx9"));
+        CanaryState loaded = store.load();
+        assertTrue(loaded.routerDescription(), loaded.routerDescription().endsWith("answering " + Secrets.MARK));
+        assertEquals(plan, loaded.plan());
     }
 
     @Test
