@@ -175,6 +175,7 @@ public class SecretsTest {
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertTrue(redacted.endsWith(Secrets.MARK));
         System.out.println("SecretsTest: redacted " + text.length() + " characters in " + millis + " ms");
-        assertTrue(millis + " ms for " + text.length() + " characters", millis < 2_000);
+        // about 0.2 to 0.8 s on the 2-core build machine; the bound catches runaway backtracking, not a slow machine
+        assertTrue(millis + " ms for " + text.length() + " characters", millis < 10_000);
     }
 }
