@@ -9,8 +9,10 @@ import java.util.Map;
 import io.jenkins.plugins.mlstages.data.DataFormatException;
 import io.jenkins.plugins.mlstages.deploy.DeployException;
 import io.jenkins.plugins.mlstages.gate.GateException;
+import io.jenkins.plugins.mlstages.registry.RegistryConfig;
 import io.jenkins.plugins.mlstages.registry.RegistryException;
 import io.jenkins.plugins.mlstages.report.ReportInputException;
+import io.jenkins.plugins.mlstages.report.Secrets;
 import io.jenkins.plugins.mlstages.report.StageLog;
 import io.jenkins.plugins.mlstages.registry.UnauthorizedException;
 import picocli.CommandLine;
@@ -62,7 +64,32 @@ public final class Main implements Runnable {
     }
 
     /** Runs the command line and returns its exit code; the seam the tests use. */
-    static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
+    static int run(String[] args, Map<String, String> env, PrintWriter stdout, PrintWriter stderr) {
+        rememberCredentials(env);
+        // everything the CLI prints, picocli's messages included, without a credential
+        PrintWriter out = new PrintWriter(new RedactingWriter(stdout), true);
+        PrintWriter err = new PrintWriter(new RedactingWriter(stderr), true);
+        try {
+            return execute(args, env, out, err);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /**
+     * Every credential the CLI takes from its environment is known to the redactor before anything
+     * runs: a server's error text, a log line, a report or the state file never shows one, whichever
+     * command reads it.
+     */
+    static void rememberCredentials(Map<String, String> env) {
+        Secrets.remember(Secrets.basic(env.get(RegistryConfig.TRACKING_USERNAME), env.get(RegistryConfig.TRACKING_PASSWORD)));
+        Secrets.remember(Secrets.bearer(env.get(RegistryConfig.TRACKING_TOKEN)));
+        Secrets.remember(Secrets.bearer(env.get(CanaryCommand.ROUTER_TOKEN)));
+        Secrets.remember(Secrets.bearer(env.get(CanaryCommand.PROMETHEUS_TOKEN)));
+    }
+
+    private static int execute(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
         Main main = new Main(env);
         main.log = new StderrLog(err, System.console() != null && env.get("CI") == null);
         CommandLine commandLine = new CommandLine(main);

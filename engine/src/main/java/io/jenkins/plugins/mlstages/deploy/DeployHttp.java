@@ -18,6 +18,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.X509TrustManager;
 
 import io.jenkins.plugins.mlstages.registry.RetryPolicy;
+import io.jenkins.plugins.mlstages.report.Secrets;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -27,7 +28,8 @@ import okhttp3.Response;
  * The wire shared by the HTTP adapters of canaryDeploy (webhook router, Kubernetes API, Prometheus):
  * timeouts, a bearer token, and a few quick retries when the server is unreachable or answers 5xx or
  * 429, since a canary step must not wait minutes on a broken router. Messages name the URL without
- * its query or user info, never the token.
+ * its query or user info, never the token; an answer's body comes back with the token redacted
+ * ({@link Secrets}), so that an error text built from a body that echoes our request does not show it.
  */
 final class DeployHttp implements AutoCloseable {
     /** A few tries within ten seconds. */
@@ -47,6 +49,7 @@ final class DeployHttp implements AutoCloseable {
     }
 
     private final String system;
+    private final Supplier<Optional<String>> bearerToken;
     private final OkHttpClient client;
     private final RetryPolicy retries;
     private final Sleeper sleeper;
@@ -64,6 +67,7 @@ final class DeployHttp implements AutoCloseable {
     DeployHttp(String system, Supplier<Optional<String>> bearerToken, Duration timeout, Optional<Tls> tls,
             RetryPolicy retries, Sleeper sleeper) {
         this.system = system;
+        this.bearerToken = bearerToken;
         this.retries = retries;
         this.sleeper = sleeper;
         Objects.requireNonNull(timeout, "timeout");
@@ -104,6 +108,8 @@ final class DeployHttp implements AutoCloseable {
      * @throws DeployException when no answer came at all
      */
     Answer send(String operation, Request request) {
+        // the token this request carries (a token file may have been rotated since the last one)
+        Secrets secrets = Secrets.remember(Secrets.bearer(bearerToken.get().map(String::strip).orElse(null)));
         Instant deadline = Instant.now().plus(retries.getMaxTotalWait());
         for (int attempt = 1; ; attempt++) {
             Answer answer = null;
@@ -111,7 +117,7 @@ final class DeployHttp implements AutoCloseable {
             IOException cause = null;
             try (Response response = client.newCall(request).execute()) {
                 String body = response.body() == null ? "" : new String(response.body().bytes(), StandardCharsets.UTF_8);
-                answer = new Answer(response.code(), body);
+                answer = new Answer(response.code(), secrets.redact(body));
                 if (!retryable(response.code())) {
                     return answer;
                 }

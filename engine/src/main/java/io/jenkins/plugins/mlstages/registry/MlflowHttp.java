@@ -30,6 +30,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.jenkins.plugins.mlstages.report.Secrets;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -207,7 +208,7 @@ final class MlflowHttp implements AutoCloseable {
             return mapper.readTree(text);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("the server answered with something that is not JSON: "
-                    + abbreviate(text), e);
+                    + abbreviate(config.getCredentials().secrets().redact(text)), e);
         }
     }
 
@@ -281,7 +282,9 @@ final class MlflowHttp implements AutoCloseable {
         } catch (JsonProcessingException notJson) {
             // plain-text error from a proxy, the auth app or the web framework
         }
-        return ErrorMapping.toException(operation, status, code, message);
+        // what we repeat of the answer, before it is cut short: a server that echoes our request echoes our credentials
+        Secrets secrets = config.getCredentials().secrets();
+        return ErrorMapping.toException(operation, status, secrets.redact(code), secrets.redact(message));
     }
 
     private RegistryException unreachable(String operation, IOException e) {

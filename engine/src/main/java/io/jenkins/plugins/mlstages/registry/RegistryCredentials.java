@@ -6,10 +6,13 @@ import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
 
+import io.jenkins.plugins.mlstages.report.Secrets;
+
 /**
  * How we authenticate to the registry: nothing, a bearer token, or a user name and password (HTTP
  * basic). The secret is only ever turned into an {@code Authorization} header; {@link #toString()}
- * and {@link #describe()} never show it.
+ * and {@link #describe()} never show it, and every credential made is {@linkplain Secrets#remember
+ * known to the redactor} of the process, so that an error text echoing the header does not show it either.
  */
 public final class RegistryCredentials implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -27,6 +30,13 @@ public final class RegistryCredentials implements Serializable {
         this.kind = kind;
         this.username = username;
         this.secret = secret;
+        Secrets.remember(secrets());
+    }
+
+    /** A credential read back (e.g. a Jenkins pipeline resumed after a restart) is known to the redactor too. */
+    private Object readResolve() {
+        Secrets.remember(secrets());
+        return this;
     }
 
     public static RegistryCredentials none() {
@@ -66,6 +76,18 @@ public final class RegistryCredentials implements Serializable {
                 return Optional.of("Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
             default:
                 return Optional.empty();
+        }
+    }
+
+    /** Everything of these credentials that must not appear in text: what error texts are redacted with. */
+    public Secrets secrets() {
+        switch (kind) {
+            case BEARER:
+                return Secrets.bearer(secret);
+            case BASIC:
+                return Secrets.basic(username, secret);
+            default:
+                return Secrets.none();
         }
     }
 

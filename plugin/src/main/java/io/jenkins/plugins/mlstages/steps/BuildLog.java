@@ -1,10 +1,15 @@
 package io.jenkins.plugins.mlstages.steps;
 
+import io.jenkins.plugins.mlstages.report.Secrets;
 import io.jenkins.plugins.mlstages.report.StageLog;
 import java.io.PrintStream;
 import java.util.Locale;
 
-/** The engine's {@link StageLog} on the controller: one line in the build log per message. */
+/**
+ * The engine's {@link StageLog} on the controller: one line in the build log per message, without the
+ * credentials the process holds ({@link Secrets#known()}: the registry's and the canary's, remembered
+ * when they are configured). Error messages printed by Jenkins go through {@link #oneLine} for the same.
+ */
 final class BuildLog implements StageLog {
     private final PrintStream out;
 
@@ -14,16 +19,16 @@ final class BuildLog implements StageLog {
 
     /** A message as one log line: an exception's message may span lines (a server's answer, a stack of causes). */
     static String oneLine(String message) {
-        return message == null ? "failed without a message" : message.strip().replaceAll("\\s+", " ");
+        return message == null ? "failed without a message" : Secrets.redactKnown(message).strip().replaceAll("\\s+", " ");
     }
 
     @Override
     public void info(String message) {
-        out.println(message);
+        out.println(Secrets.redactKnown(message));
     }
 
     @Override
     public void progress(String task, double share, String detail) {
-        out.println(String.format(Locale.ROOT, "%s: %.0f%% (%s)", task, share * 100, detail));
+        out.println(Secrets.redactKnown(String.format(Locale.ROOT, "%s: %.0f%% (%s)", task, share * 100, detail)));
     }
 }

@@ -2,6 +2,7 @@ package io.jenkins.plugins.mlstages.steps;
 
 import io.jenkins.plugins.mlstages.report.Finding;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
+import io.jenkins.plugins.mlstages.report.Secrets;
 import io.jenkins.plugins.mlstages.report.Severity;
 import io.jenkins.plugins.mlstages.report.StageReport;
 import java.io.IOException;
@@ -57,9 +58,12 @@ final class StageOutcome implements Serializable {
         return new StageOutcome(null, error, log.lines, new ArrayList<>(), null);
     }
 
-    /** Replays the engine's log and the failed findings into the build log. */
+    /**
+     * Replays the engine's log and the failed findings into the build log, on the controller: without
+     * the credentials it holds, as {@link BuildLog} writes (the agent, which holds none, collected them).
+     */
     void replay(PrintStream out) {
-        log.forEach(out::println);
-        failedFindings.forEach(out::println);
+        log.forEach(line -> out.println(Secrets.redactKnown(line)));
+        failedFindings.forEach(line -> out.println(Secrets.redactKnown(line)));
     }
 }
