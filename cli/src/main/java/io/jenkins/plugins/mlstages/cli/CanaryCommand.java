@@ -202,7 +202,7 @@ final class CanaryCommand extends StageCommand {
         TrafficRouter trafficRouter = router(env);
         MetricSource metrics = metrics(env, needsMetrics);
         CanaryResult result;
-        try (MlflowRegistry client = registry.open(env, RetryPolicy.DEFAULT)) {
+        try (MlflowRegistry client = registry.open(main, RetryPolicy.DEFAULT)) {
             CanaryRun run = new CanaryRun(store, trafficRouter, metrics, new RegistryAliases(client), main.log());
             if (mode.resume) {
                 result = run.resume();

@@ -100,7 +100,7 @@ final class EvaluateCommand extends StageCommand {
             ReportWriter.write(report, result);
         }
         if (runId != null) {
-            try (MlflowRegistry client = registry.open(main.environment(), RetryPolicy.DEFAULT)) {
+            try (MlflowRegistry client = registry.open(main, RetryPolicy.DEFAULT)) {
                 EvaluationToRun.log(client, runId, ReportWriter.mapper().writeValueAsString(result));
             }
         }

@@ -57,7 +57,7 @@ final class GateCommand extends StageCommand {
         ModelGateResult result;
         // The explanations go to stdout below; the stage's log would only repeat them.
         if (model != null) {
-            try (MlflowRegistry client = registry.open(main.environment(), RetryPolicy.DEFAULT)) {
+            try (MlflowRegistry client = registry.open(main, RetryPolicy.DEFAULT)) {
                 result = new ModelGate(StageLog.NONE, client).run(request);
             }
         } else {

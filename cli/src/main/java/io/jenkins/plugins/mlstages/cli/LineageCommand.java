@@ -36,7 +36,7 @@ final class LineageCommand extends StageCommand {
     @Override
     public Integer call() throws Exception {
         LineageGraph graph;
-        try (MlflowRegistry client = registry.open(main.environment(), RetryPolicy.DEFAULT)) {
+        try (MlflowRegistry client = registry.open(main, RetryPolicy.DEFAULT)) {
             graph = new RegistryLineage(client).of(model, version);
         }
         if (report != null) {

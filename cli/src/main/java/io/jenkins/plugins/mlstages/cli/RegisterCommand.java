@@ -83,7 +83,7 @@ final class RegisterCommand extends StageCommand {
         RegisterModelRequest request = new RegisterModelRequest(model, runId, artifactPath, modelId, source, copyFrom,
                 description, KeyValues.parse(tags, "--tag"), lineage, aliases, key, Duration.ofSeconds(awaitSeconds), null);
         RegisterModelResult result;
-        try (MlflowRegistry client = registry.open(env, RetryPolicy.DEFAULT)) {
+        try (MlflowRegistry client = registry.open(main, RetryPolicy.DEFAULT)) {
             result = new RegisterModel(main.log(), client).run(request);
         }
         if (report != null) {

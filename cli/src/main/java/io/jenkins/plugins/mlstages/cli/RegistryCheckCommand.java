@@ -12,9 +12,9 @@ import picocli.CommandLine.Command;
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = "Connect to the registry and print its version and who we are authenticated as.")
 final class RegistryCheckCommand extends StageCommand {
-    /** A check should answer quickly: a few tries within ten seconds. */
-    static final RetryPolicy CHECK_RETRIES = new RetryPolicy(3, Duration.ofMillis(500), Duration.ofSeconds(2),
-            Duration.ofMillis(250), Duration.ofSeconds(10));
+    /** A check should answer quickly: tries 0.5, 1, 2, 2, ... s apart within ten seconds. */
+    static final RetryPolicy CHECK_RETRIES = new RetryPolicy(Integer.MAX_VALUE, Duration.ofMillis(500),
+            Duration.ofSeconds(2), Duration.ofMillis(250), Duration.ofSeconds(10));
 
     RegistryCheckCommand(Main main) {
         super(main);
@@ -22,7 +22,7 @@ final class RegistryCheckCommand extends StageCommand {
 
     @Override
     public Integer call() {
-        try (MlflowRegistry client = registry.open(main.environment(), CHECK_RETRIES)) {
+        try (MlflowRegistry client = registry.open(main, CHECK_RETRIES)) {
             ServerInfo info = client.probe();
             RegistryCredentials credentials = client.getConfig().getCredentials();
             out("MLflow " + info.version() + " at " + info.baseUrl() + ": healthy; "

@@ -1,8 +1,8 @@
 package io.jenkins.plugins.mlstages.cli;
 
 import java.time.Duration;
-import java.util.Map;
 
+import io.jenkins.plugins.mlstages.deploy.Durations;
 import io.jenkins.plugins.mlstages.registry.MlflowRegistry;
 import io.jenkins.plugins.mlstages.registry.RegistryConfig;
 import io.jenkins.plugins.mlstages.registry.RetryPolicy;
@@ -14,6 +14,9 @@ import picocli.CommandLine.Option;
  * from the command line, where other users of the machine could read them.
  */
 public final class RegistryOptions {
+    /** The longest {@code --retry-for}: beyond a day a pipeline is better off failing and being re-run. */
+    static final Duration MAX_RETRY_BUDGET = Duration.ofHours(24);
+
     @Option(names = "--registry-url", paramLabel = "URL",
             description = "MLflow tracking/registry URL, with any path prefix (default: $MLFLOW_TRACKING_URI)")
     String registryUrl;
@@ -22,16 +25,43 @@ public final class RegistryOptions {
             description = "read timeout of one request in seconds (default: ${DEFAULT-VALUE})")
     long timeoutSeconds;
 
-    /** Opens the registry; {@code retryPolicy} bounds how long a failing server is retried. */
-    MlflowRegistry open(Map<String, String> env, RetryPolicy retryPolicy) {
+    @Option(names = "--retry-for", paramLabel = "DURATION",
+            description = "how long one registry call keeps retrying a registry that does not answer or answers"
+                    + " 408/429/5xx, e.g. 30s, 5m, 0 for no retry (default: 2m; 10s for registry check)")
+    String retryFor;
+
+    /**
+     * Opens the registry; it announces each retry on the command's log (stderr).
+     *
+     * @param commandDefault the command's retries when {@code --retry-for} is not given
+     */
+    MlflowRegistry open(Main main, RetryPolicy commandDefault) {
         if (timeoutSeconds <= 0) {
             throw new IllegalArgumentException("--timeout must be a positive number of seconds, was " + timeoutSeconds);
         }
-        RegistryConfig config = RegistryConfig.fromEnvironment(env, registryUrl)
+        RetryPolicy retries = retryFor == null ? commandDefault : commandDefault.withBudget(retryBudget(retryFor));
+        RegistryConfig config = RegistryConfig.fromEnvironment(main.environment(), registryUrl)
                 .readTimeout(Duration.ofSeconds(timeoutSeconds))
                 .userAgent("mlstages-cli/" + Main.version())
-                .retryPolicy(retryPolicy)
+                .retryPolicy(retries)
                 .build();
-        return new MlflowRegistry(config);
+        return new MlflowRegistry(config, main.log());
+    }
+
+    /** {@code --retry-for}: a duration from 0 to a day; a bare {@code 0} is allowed. */
+    static Duration retryBudget(String text) {
+        Duration budget;
+        try {
+            budget = "0".equals(text.strip()) ? Duration.ZERO : Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--retry-for: " + e.getMessage(), e);
+        }
+        if (budget.isNegative()) {
+            throw new IllegalArgumentException("--retry-for must not be negative, was '" + text + "'");
+        }
+        if (budget.compareTo(MAX_RETRY_BUDGET) > 0) {
+            throw new IllegalArgumentException("--retry-for must be at most 24h, was '" + text + "'");
+        }
+        return budget;
     }
 }

@@ -60,7 +60,7 @@ final class ReportCommand extends StageCommand {
         }
         ReportPage.write(html, page);
         if (runId != null) {
-            try (MlflowRegistry client = registry.open(main.environment(), RetryPolicy.DEFAULT)) {
+            try (MlflowRegistry client = registry.open(main, RetryPolicy.DEFAULT)) {
                 client.uploadArtifact(runId, ARTIFACT_JSON, ReportWriter.mapper().writeValueAsBytes(merged));
                 client.uploadArtifact(runId, ARTIFACT_HTML, page.getBytes(StandardCharsets.UTF_8));
             }

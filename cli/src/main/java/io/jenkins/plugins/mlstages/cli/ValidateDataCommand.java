@@ -110,7 +110,7 @@ final class ValidateDataCommand extends StageCommand {
             ValidateData.saveProfile(validation.profile(), saveProfile);
         }
         if (runId != null) {
-            try (MlflowRegistry client = registry.open(main.environment(), RetryPolicy.DEFAULT)) {
+            try (MlflowRegistry client = registry.open(main, RetryPolicy.DEFAULT)) {
                 client.logInputs(runId, List.of(DatasetInputs.of(result, context)));
             }
         }

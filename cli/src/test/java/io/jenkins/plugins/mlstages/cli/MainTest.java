@@ -7,6 +7,7 @@ import static org.junit.Assert.assertTrue;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -61,10 +62,54 @@ public class MainTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        assertEquals(3, run(Map.of("MLFLOW_TRACKING_URI", "http://127.0.0.1:" + port), "registry", "check"));
+        assertEquals(3, run(Map.of("MLFLOW_TRACKING_URI", "http://127.0.0.1:" + port), "registry", "check",
+                "--retry-for", "0"));
         assertFalse(errLines(), errLines().contains("\n"));
         assertTrue(errLines(), errLines().contains("connection refused"));
         assertTrue(errLines(), errLines().startsWith("mlstages: check health of http://127.0.0.1:" + port));
+        assertTrue(errLines(), errLines().endsWith("(not retried: the 0 s retry budget was spent)"));
+    }
+
+    @Test
+    public void anUnreachableRegistryIsRetriedAloudWithinTheBudget() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + port;
+        long started = System.nanoTime();
+        assertEquals(3, run(Map.of("MLFLOW_TRACKING_URI", url), "registry", "check", "--retry-for", "2s"));
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        String[] lines = errLines().split("\n");
+        assertTrue(errLines(), lines.length >= 2);
+        for (int i = 0; i < lines.length - 1; i++) {
+            assertTrue(lines[i], lines[i].startsWith("check health of " + url + " failed: no answer from " + url
+                    + " (connection refused); retrying in "));
+            assertTrue(lines[i], lines[i].endsWith(" of the 2 s retry budget left then)"));
+            assertTrue(lines[i], lines[i].contains("(attempt " + (i + 2) + "; "));
+        }
+        String last = lines[lines.length - 1];
+        assertTrue(last, last.startsWith("mlstages: check health of " + url + " failed: no answer from " + url
+                + " (connection refused) (gave up after " + lines.length + " attempts in "));
+        assertTrue(last, last.endsWith("; retry budget 2 s)"));
+        // the waits add up to the budget; the upper bound only catches a budget ignored (10 s is the default)
+        assertTrue(took.toString(), took.compareTo(Duration.ofSeconds(2)) >= 0);
+        assertTrue(took.toString(), took.compareTo(Duration.ofSeconds(9)) < 0);
+        assertEquals("", out.toString());
+    }
+
+    @Test
+    public void aBadRetryBudgetNamesTheOption() {
+        Map<String, String> env = Map.of("MLFLOW_TRACKING_URI", "http://127.0.0.1:1");
+        assertEquals(2, run(env, "registry", "check", "--retry-for", "soon"));
+        assertEquals("mlstages: --retry-for: 'soon' is not a duration: use e.g. 30s, 5m, 1m30s, 500ms or PT30S",
+                errLines());
+        err.getBuffer().setLength(0);
+        assertEquals(2, run(env, "registry", "check", "--retry-for", "25h"));
+        assertEquals("mlstages: --retry-for must be at most 24h, was '25h'", errLines());
+        err.getBuffer().setLength(0);
+        assertEquals(2, run(env, "registry", "check", "--retry-for", "PT-5S"));
+        assertEquals("mlstages: --retry-for must not be negative, was 'PT-5S'", errLines());
     }
 
     @Test

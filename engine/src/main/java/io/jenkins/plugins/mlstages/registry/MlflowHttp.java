@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -31,6 +32,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.jenkins.plugins.mlstages.report.Secrets;
+import io.jenkins.plugins.mlstages.report.StageLog;
+
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -40,7 +43,8 @@ import okhttp3.Response;
 
 /**
  * The wire to an MLflow server: builds requests, authenticates them, retries what is worth
- * retrying, and maps error answers to exceptions. It knows nothing of experiments or models.
+ * retrying (saying so, one log line per retry), and maps error answers to exceptions. It knows
+ * nothing of experiments or models.
  */
 final class MlflowHttp implements AutoCloseable {
     private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
@@ -62,13 +66,21 @@ final class MlflowHttp implements AutoCloseable {
     private final Sleeper sleeper;
     private final DoubleSupplier random;
     private final Clock clock;
+    private final StageLog log;
 
-    MlflowHttp(RegistryConfig config, ObjectMapper mapper) {
+    /** @param log where each retry is announced, with its reason and the budget left */
+    MlflowHttp(RegistryConfig config, ObjectMapper mapper, StageLog log) {
         this(config, mapper, d -> Thread.sleep(d.toMillis()), () -> ThreadLocalRandom.current().nextDouble(),
-                Clock.systemUTC());
+                Clock.systemUTC(), log);
     }
 
     MlflowHttp(RegistryConfig config, ObjectMapper mapper, Sleeper sleeper, DoubleSupplier random, Clock clock) {
+        this(config, mapper, sleeper, random, clock, StageLog.NONE);
+    }
+
+    MlflowHttp(RegistryConfig config, ObjectMapper mapper, Sleeper sleeper, DoubleSupplier random, Clock clock,
+            StageLog log) {
+        this.log = log;
         this.config = config;
         this.mapper = mapper;
         this.sleeper = sleeper;
@@ -214,7 +226,8 @@ final class MlflowHttp implements AutoCloseable {
 
     private <T> T execute(Exchange exchange, RetryPolicy policy, Supplier<Optional<T>> findExisting,
             Function<byte[], T> reader, byte[] rawBody) {
-        Instant deadline = clock.instant().plus(policy.getMaxTotalWait());
+        Instant start = clock.instant();
+        Instant deadline = start.plus(policy.getMaxTotalWait());
         RegistryException last = null;
         for (int attempt = 1; ; attempt++) {
             Duration serverAskedWait = null;
@@ -249,10 +262,22 @@ final class MlflowHttp implements AutoCloseable {
                     last = unreachable(exchange.operation(), e);
                 }
             }
-            Duration wait = serverAskedWait != null ? serverAskedWait : policy.backoff(attempt, random.getAsDouble());
-            if (attempt >= policy.getMaxAttempts() || clock.instant().plus(wait).isAfter(deadline)) {
-                throw giveUp(last, attempt, policy);
+            Duration left = Duration.between(clock.instant(), deadline);
+            if (attempt >= policy.getMaxAttempts() || left.isNegative() || left.isZero()) {
+                throw giveUp(last, attempt, policy, Duration.between(start, clock.instant()));
             }
+            if (serverAskedWait != null && serverAskedWait.compareTo(left) > 0) {
+                throw withReason(last, "the server asked to wait " + seconds(serverAskedWait)
+                        + " (Retry-After) before trying again, longer than the " + seconds(left)
+                        + " left of the " + seconds(policy.getMaxTotalWait()) + " retry budget"
+                        + (attempt > 1 ? "; gave up after " + attempt + " attempts" : ""));
+            }
+            // The last backoff is shortened to end with the budget, so the budget is used in full.
+            Duration backoff = policy.backoff(attempt, random.getAsDouble());
+            Duration wait = serverAskedWait != null ? serverAskedWait : backoff.compareTo(left) > 0 ? left : backoff;
+            log.info(last.getMessage() + "; retrying in " + seconds(wait) + " (attempt " + (attempt + 1) + "; "
+                    + seconds(left.minus(wait)) + " of the " + seconds(policy.getMaxTotalWait())
+                    + " retry budget left then)");
             pause(exchange.operation(), wait);
         }
     }
@@ -304,11 +329,21 @@ final class MlflowHttp implements AutoCloseable {
                 operation + " failed: no answer from " + config.getBaseUrl() + " (" + why + ")", e);
     }
 
-    private static RegistryException giveUp(RegistryException last, int attempts, RetryPolicy policy) {
-        if (attempts <= 1 || policy.getMaxAttempts() <= 1) {
+    private static RegistryException giveUp(RegistryException last, int attempts, RetryPolicy policy, Duration spent) {
+        if (policy.getMaxAttempts() <= 1) {
             return last;
         }
-        String message = last.getMessage() + " (gave up after " + attempts + " attempts)";
+        if (attempts <= 1) {
+            return withReason(last, "not retried: the " + seconds(policy.getMaxTotalWait())
+                    + " retry budget was spent");
+        }
+        return withReason(last, "gave up after " + attempts + " attempts in " + seconds(spent) + "; retry budget "
+                + seconds(policy.getMaxTotalWait()));
+    }
+
+    /** {@code last} with {@code (reason)} appended, of the same kind. */
+    private static RegistryException withReason(RegistryException last, String reason) {
+        String message = last.getMessage() + " (" + reason + ")";
         RegistryException wrapped;
         if (last instanceof RateLimitedException) {
             wrapped = new RateLimitedException(last.getOperation(), last.getErrorCode(), last.getHttpStatus(), message, last);
@@ -339,6 +374,13 @@ final class MlflowHttp implements AutoCloseable {
                 return null;
             }
         }
+    }
+
+    /** {@code 2.5 s}, {@code 120 s}: to a tenth, one unit, so that a line's numbers add up. */
+    private static String seconds(Duration duration) {
+        double value = Math.max(0, duration.toMillis()) / 1000.0;
+        return value == Math.rint(value) ? String.format(Locale.ROOT, "%.0f s", value)
+                : String.format(Locale.ROOT, "%.1f s", value);
     }
 
     private static String abbreviate(String text) {

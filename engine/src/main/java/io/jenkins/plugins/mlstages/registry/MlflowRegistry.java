@@ -17,6 +17,8 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.jenkins.plugins.mlstages.report.StageLog;
+
 /**
  * {@link ModelRegistry} over MLflow's REST API ({@code /api/2.0/mlflow/...}, which MLflow 3 still
  * serves for everything here). Creates that the server does not de-duplicate carry a tag
@@ -32,8 +34,14 @@ public final class MlflowRegistry implements ModelRegistry {
     private final ObjectMapper mapper;
     private final LogBatchSplitter splitter;
 
+    /** A client that retries silently; see {@link #MlflowRegistry(RegistryConfig, StageLog)}. */
     public MlflowRegistry(RegistryConfig config) {
-        this(config, new MlflowHttp(config, newMapper()));
+        this(config, StageLog.NONE);
+    }
+
+    /** @param log where each retry is announced: the failure, the wait, and what is left of the retry budget */
+    public MlflowRegistry(RegistryConfig config, StageLog log) {
+        this(config, new MlflowHttp(config, newMapper(), log));
     }
 
     MlflowRegistry(RegistryConfig config, MlflowHttp http) {

@@ -7,15 +7,18 @@ import java.util.Objects;
 /**
  * When to try a request again: at most {@code maxAttempts} tries, waiting
  * {@code initialBackoff * 2^(n-1)} (capped at {@code maxBackoff}) plus up to {@code jitter} between
- * them, or what the server's {@code Retry-After} asks for, and never waiting longer than
- * {@code maxTotalWait} in all.
+ * them, or what the server's {@code Retry-After} asks for, and starting no try later than
+ * {@code maxTotalWait} (the retry budget) after the first.
  */
 public final class RetryPolicy implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** Close to the official client's: 7 retries, exponential backoff, a few minutes at most. */
-    public static final RetryPolicy DEFAULT = new RetryPolicy(8, Duration.ofSeconds(1), Duration.ofSeconds(60),
-            Duration.ofSeconds(1), Duration.ofMinutes(3));
+    /** The retry budget of {@link #DEFAULT}: about as long as the official client retries. */
+    public static final Duration DEFAULT_BUDGET = Duration.ofMinutes(2);
+
+    /** Exponential backoff from 1 s up to 60 s for as long as the budget lasts: bounded by time alone. */
+    public static final RetryPolicy DEFAULT = new RetryPolicy(Integer.MAX_VALUE, Duration.ofSeconds(1),
+            Duration.ofSeconds(60), Duration.ofSeconds(1), DEFAULT_BUDGET);
 
     /** One try, no retry. */
     public static final RetryPolicy NONE = new RetryPolicy(1, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
@@ -50,8 +53,17 @@ public final class RetryPolicy implements Serializable {
         return maxAttempts;
     }
 
+    /** The retry budget: no try starts later than this after the first. */
     public Duration getMaxTotalWait() {
         return maxTotalWait;
+    }
+
+    /**
+     * The same backoff bounded by time alone: tries until {@code budget} is spent, however many that
+     * takes ({@link Duration#ZERO}: one try, no retry). What a user's retry-budget setting makes.
+     */
+    public RetryPolicy withBudget(Duration budget) {
+        return new RetryPolicy(Integer.MAX_VALUE, initialBackoff, maxBackoff, jitter, budget);
     }
 
     /**

@@ -7,12 +7,15 @@ import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
+
+import io.jenkins.plugins.mlstages.report.StageLog;
 
 import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
@@ -27,6 +30,8 @@ public class MlflowRegistryFaultTest {
     private ScriptedServer server;
     private FakeTime time;
     private MlflowRegistry registry;
+    /** The retry lines the registry logged. */
+    private final List<String> lines = new ArrayList<>();
 
     @Before
     public void setUp() throws Exception {
@@ -38,7 +43,18 @@ public class MlflowRegistryFaultTest {
     private MlflowRegistry registry(RetryPolicy policy, Duration readTimeout) {
         RegistryConfig config = RegistryConfig.builder(server.url()).credentials(RegistryCredentials.bearer(SECRET))
                 .retryPolicy(policy).readTimeout(readTimeout).build();
-        return new MlflowRegistry(config, new MlflowHttp(config, MlflowRegistry.newMapper(), time, () -> 0.5, time));
+        StageLog log = new StageLog() {
+            @Override
+            public void info(String message) {
+                lines.add(message);
+            }
+
+            @Override
+            public void progress(String task, double share, String detail) {
+                throw new AssertionError("no progress expected");
+            }
+        };
+        return new MlflowRegistry(config, new MlflowHttp(config, MlflowRegistry.newMapper(), time, () -> 0.5, time, log));
     }
 
     @After
@@ -59,6 +75,8 @@ public class MlflowRegistryFaultTest {
         assertEquals("r1", registry.getRun("r1").runId());
         assertEquals(List.of(Duration.ofSeconds(7)), time.sleeps);
         assertEquals(2, server.count(API + "runs/get"));
+        assertEquals(List.of("get run r1 failed: HTTP 429 REQUEST_LIMIT_EXCEEDED: slow down; retrying in 7 s"
+                + " (attempt 2; 113 s of the 120 s retry budget left then)"), lines);
     }
 
     @Test
@@ -68,6 +86,11 @@ public class MlflowRegistryFaultTest {
         assertEquals("r1", registry.getRun("r1").runId());
         // 1 s and 2 s, each plus half of the 1 s jitter
         assertEquals(List.of(Duration.ofMillis(1500), Duration.ofMillis(2500)), time.sleeps);
+        assertEquals(List.of(
+                "get run r1 failed: HTTP 503 TEMPORARILY_UNAVAILABLE: busy; retrying in 1.5 s"
+                        + " (attempt 2; 118.5 s of the 120 s retry budget left then)",
+                "get run r1 failed: HTTP 503 TEMPORARILY_UNAVAILABLE: {}; retrying in 2.5 s"
+                        + " (attempt 3; 116 s of the 120 s retry budget left then)"), lines);
     }
 
     @Test
@@ -75,17 +98,64 @@ public class MlflowRegistryFaultTest {
         server.on(API + "runs/get", json(503, "{\"error_code\":\"TEMPORARILY_UNAVAILABLE\",\"message\":\"busy\"}"));
         ServerErrorException e = assertThrows(ServerErrorException.class, () -> registry.getRun("r1"));
         assertTrue(e.getMessage(), e.getMessage().startsWith("get run r1 failed: HTTP 503 TEMPORARILY_UNAVAILABLE: busy"));
-        assertTrue(e.getMessage(), e.getMessage().contains("gave up after"));
-        assertTrue(time.slept().compareTo(RetryPolicy.DEFAULT.getMaxTotalWait()) <= 0);
+        // the last wait is cut to end with the budget: the whole budget is used, not more
+        assertEquals(RetryPolicy.DEFAULT_BUDGET, time.slept());
+        long attempts = server.count(API + "runs/get");
+        assertTrue(e.getMessage(), e.getMessage().endsWith(
+                " (gave up after " + attempts + " attempts in 120 s; retry budget 120 s)"));
+        assertEquals("one line per retry", attempts - 1, lines.size());
+        assertTrue(lines.get(lines.size() - 1), lines.get(lines.size() - 1).endsWith(
+                "(attempt " + attempts + "; 0 s of the 120 s retry budget left then)"));
     }
 
     @Test
-    public void aRetryAfterLongerThanTheBudgetFailsAtOnce() {
+    public void aRetryAfterLongerThanTheBudgetFailsAtOnceAndSaysWhy() {
         server.on(API + "runs/get", new MockResponse.Builder().code(429).setHeader("Retry-After", "3600").build());
         RateLimitedException e = assertThrows(RateLimitedException.class, () -> registry.getRun("r1"));
         assertTrue(time.sleeps.isEmpty());
         assertEquals(429, e.getHttpStatus());
         assertEquals(1, server.count(API + "runs/get"));
+        assertEquals("get run r1 failed: HTTP 429 REQUEST_LIMIT_EXCEEDED (the server asked to wait 3600 s"
+                + " (Retry-After) before trying again, longer than the 120 s left of the 120 s retry budget)",
+                e.getMessage());
+        assertTrue(lines.isEmpty());
+    }
+
+    @Test
+    public void aRetryAfterThatOutlastsTheRestOfTheBudgetEndsTheRetries() {
+        server.on(API + "runs/get", json(503, "{}"),
+                new MockResponse.Builder().code(429).setHeader("Retry-After", "119").build());
+        RateLimitedException e = assertThrows(RateLimitedException.class, () -> registry.getRun("r1"));
+        assertEquals(List.of(Duration.ofMillis(1500)), time.sleeps);
+        assertTrue(e.getMessage(), e.getMessage().endsWith("(the server asked to wait 119 s (Retry-After) before"
+                + " trying again, longer than the 118.5 s left of the 120 s retry budget; gave up after 2 attempts)"));
+    }
+
+    @Test
+    public void aShorterBudgetIsRespected() {
+        registry.close();
+        registry = registry(RetryPolicy.DEFAULT.withBudget(Duration.ofSeconds(10)), Duration.ofSeconds(5));
+        server.on(API + "runs/get", json(503, "{}"));
+        ServerErrorException e = assertThrows(ServerErrorException.class, () -> registry.getRun("r1"));
+        // 1.5, 2.5, 4.5, then the last 1.5 of the 10 s
+        assertEquals(List.of(Duration.ofMillis(1500), Duration.ofMillis(2500), Duration.ofMillis(4500),
+                Duration.ofMillis(1500)), time.sleeps);
+        assertEquals(5, server.count(API + "runs/get"));
+        assertTrue(e.getMessage(), e.getMessage().endsWith("(gave up after 5 attempts in 10 s; retry budget 10 s)"));
+        assertEquals(4, lines.size());
+    }
+
+    @Test
+    public void aZeroBudgetTriesOnceAndSaysSo() {
+        registry.close();
+        registry = registry(RetryPolicy.DEFAULT.withBudget(Duration.ZERO), Duration.ofSeconds(5));
+        server.on(API + "runs/get", json(503, "{}"));
+        ServerErrorException e = assertThrows(ServerErrorException.class, () -> registry.getRun("r1"));
+        assertEquals(1, server.count(API + "runs/get"));
+        assertTrue(time.sleeps.isEmpty());
+        assertTrue(lines.isEmpty());
+        assertEquals("get run r1 failed: HTTP 503 TEMPORARILY_UNAVAILABLE: {} (not retried: the 0 s retry budget was spent)",
+                e.getMessage());
     }
 
     @Test
@@ -224,6 +294,11 @@ public class MlflowRegistryFaultTest {
         server.close();
         RegistryUnreachableException e = assertThrows(RegistryUnreachableException.class, () -> registry.getRun("r1"));
         assertTrue(e.getMessage(), e.getMessage().contains("connection refused"));
-        assertTrue(e.getMessage(), e.getMessage().contains("gave up after 8 attempts"));
+        assertTrue(e.getMessage(), e.getMessage().contains("gave up after 8 attempts in 120 s; retry budget 120 s"));
+        assertEquals(7, lines.size());
+        for (String line : lines) {
+            assertTrue(line, line.startsWith("get run r1 failed: no answer from " + server.url()
+                    + " (connection refused); retrying in "));
+        }
     }
 }

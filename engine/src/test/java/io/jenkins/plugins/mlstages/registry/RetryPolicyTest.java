@@ -44,6 +44,18 @@ public class RetryPolicyTest {
     }
 
     @Test
+    public void aBudgetBoundsByTimeAloneWithTheSameBackoff() {
+        RetryPolicy budget = POLICY.withBudget(Duration.ofMinutes(7));
+        assertEquals(Duration.ofMinutes(7), budget.getMaxTotalWait());
+        assertEquals(Integer.MAX_VALUE, budget.getMaxAttempts());
+        for (int attempt = 1; attempt < 8; attempt++) {
+            assertEquals(POLICY.backoff(attempt, 0.3), budget.backoff(attempt, 0.3));
+        }
+        assertEquals(RetryPolicy.DEFAULT_BUDGET, RetryPolicy.DEFAULT.getMaxTotalWait());
+        assertThrows(IllegalArgumentException.class, () -> POLICY.withBudget(Duration.ofSeconds(-1)));
+    }
+
+    @Test
     public void noneNeverWaits() {
         assertEquals(1, RetryPolicy.NONE.getMaxAttempts());
         assertEquals(Duration.ZERO, RetryPolicy.NONE.backoff(1, 0.9));

@@ -21,6 +21,7 @@ import io.jenkins.plugins.mlstages.registry.MlflowRegistry;
 import io.jenkins.plugins.mlstages.registry.RegistryConfig;
 import io.jenkins.plugins.mlstages.registry.RegistryCredentials;
 import io.jenkins.plugins.mlstages.registry.RegistryException;
+import io.jenkins.plugins.mlstages.registry.RetryPolicy;
 import io.jenkins.plugins.mlstages.registry.ServerInfo;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,6 +45,12 @@ import org.kohsuke.stapler.verb.POST;
 public class MlStagesConfiguration extends GlobalConfiguration {
     static final int DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
     static final int DEFAULT_READ_TIMEOUT_SECONDS = 60;
+    /** As the CLI's {@code --retry-for}: two minutes. */
+    static final int DEFAULT_RETRY_BUDGET_SECONDS = (int) RetryPolicy.DEFAULT_BUDGET.toSeconds();
+    /** A day, as the CLI's bound: beyond that a pipeline is better off failing and being re-run. */
+    static final int MAX_RETRY_BUDGET_SECONDS = 24 * 60 * 60;
+    /** "Test connection" should answer quickly, whatever the builds' budget. */
+    private static final int TEST_CONNECTION_RETRY_SECONDS = 10;
     /** The metrics of the job-level trend unless configured: the headline metrics of each task. */
     public static final String DEFAULT_TREND_METRICS = "roc_auc, f1_score, accuracy_score, root_mean_squared_error, r2_score";
 
@@ -61,6 +68,7 @@ public class MlStagesConfiguration extends GlobalConfiguration {
     private String credentialsId;
     private int connectTimeoutSeconds = DEFAULT_CONNECT_TIMEOUT_SECONDS;
     private int readTimeoutSeconds = DEFAULT_READ_TIMEOUT_SECONDS;
+    private int retryBudgetSeconds = DEFAULT_RETRY_BUDGET_SECONDS;
     private String championAlias = ModelGateRequest.DEFAULT_CHAMPION_ALIAS;
     private String mlflowUiUrl;
     private String trendMetrics = DEFAULT_TREND_METRICS;
@@ -123,6 +131,23 @@ public class MlStagesConfiguration extends GlobalConfiguration {
     @DataBoundSetter
     public void setReadTimeoutSeconds(int readTimeoutSeconds) {
         this.readTimeoutSeconds = readTimeoutSeconds > 0 ? readTimeoutSeconds : DEFAULT_READ_TIMEOUT_SECONDS;
+        save();
+    }
+
+    /**
+     * How long one registry call keeps retrying a registry that does not answer or answers 408/429/5xx;
+     * 0 for a single try. Each retry is a line in the build log.
+     */
+    public int getRetryBudgetSeconds() {
+        return retryBudgetSeconds;
+    }
+
+    /** Negative is the default; more than a day is a day. */
+    @DataBoundSetter
+    public void setRetryBudgetSeconds(int retryBudgetSeconds) {
+        this.retryBudgetSeconds = retryBudgetSeconds < 0
+                ? DEFAULT_RETRY_BUDGET_SECONDS
+                : Math.min(retryBudgetSeconds, MAX_RETRY_BUDGET_SECONDS);
         save();
     }
 
@@ -196,10 +221,15 @@ public class MlStagesConfiguration extends GlobalConfiguration {
         return base;
     }
 
-    /** Applies the configured connect and read timeouts to a registry configuration being built. */
+    /** Applies the configured connect and read timeouts and the retry budget to a registry configuration being built. */
     public RegistryConfig.Builder withTimeouts(@NonNull RegistryConfig.Builder builder) {
+        return withTimeouts(builder, getRetryBudgetSeconds());
+    }
+
+    private RegistryConfig.Builder withTimeouts(RegistryConfig.Builder builder, int retrySeconds) {
         return builder.connectTimeout(Duration.ofSeconds(getConnectTimeoutSeconds()))
-                .readTimeout(Duration.ofSeconds(getReadTimeoutSeconds()));
+                .readTimeout(Duration.ofSeconds(getReadTimeoutSeconds()))
+                .retryPolicy(RetryPolicy.DEFAULT.withBudget(Duration.ofSeconds(retrySeconds)));
     }
 
     /**
@@ -269,7 +299,8 @@ public class MlStagesConfiguration extends GlobalConfiguration {
             }
         }
         try {
-            RegistryConfig.Builder builder = withTimeouts(RegistryConfig.builder(url));
+            RegistryConfig.Builder builder = withTimeouts(RegistryConfig.builder(url),
+                    Math.min(getRetryBudgetSeconds(), TEST_CONNECTION_RETRY_SECONDS));
             if (credentials != null) {
                 builder.credentials(toRegistryCredentials(credentials));
             }

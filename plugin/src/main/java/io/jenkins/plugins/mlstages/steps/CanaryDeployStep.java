@@ -325,11 +325,13 @@ public final class CanaryDeployStep extends RegistryStep {
         final MetricSource metrics;
         final MlflowRegistry registry;
 
-        Connections(CanaryDeployStep step, Run<?, ?> run, EnvVars env, boolean analyse) throws AbortException {
+        /** @param log where registry retries are announced */
+        Connections(CanaryDeployStep step, Run<?, ?> run, EnvVars env, boolean analyse, StageLog log)
+                throws AbortException {
             this.router = step.router.open(run);
             this.metrics = analyse && step.analysisSource != null ? step.analysisSource.open(run) : MetricSource.NONE;
             RegistryConfig config = RegistryAccess.forRun(run, env, step.getRegistryUrl(), step.getCredentialsId());
-            this.registry = new MlflowRegistry(config);
+            this.registry = new MlflowRegistry(config, log);
         }
 
         @Override
@@ -461,9 +463,10 @@ public final class CanaryDeployStep extends RegistryStep {
                 CanaryCleanupAction.registerOn(run, id, step);
                 StateStore store = new StateStore(stateFile(run, id));
                 boolean analyse = mode != Mode.ABORT && !abortRequested;
-                try (Connections connections = new Connections(step, run, context.get(EnvVars.class), analyse)) {
+                StageLog log = new BuildLog(listener.getLogger());
+                try (Connections connections = new Connections(step, run, context.get(EnvVars.class), analyse, log)) {
                     CanaryRun canary = new CanaryRun(store, connections.router, connections.metrics,
-                            new RegistryAliases(connections.registry), new BuildLog(listener.getLogger()),
+                            new RegistryAliases(connections.registry), log,
                             Clock.systemUTC(), this::sleep, Backoff.DEFAULT);
                     CanaryResult result;
                     try {
@@ -560,7 +563,8 @@ public final class CanaryDeployStep extends RegistryStep {
 
         private Throwable abortCause() {
             Throwable cause = stopCause;
-            return cause != null ? cause : new FlowInterruptedException(Result.ABORTED);
+            // an actual interruption (a user's abort), so that retry and catchError pass it on
+            return cause != null ? cause : new FlowInterruptedException(Result.ABORTED, true);
         }
 
         private void fail(Throwable t) {
@@ -719,7 +723,7 @@ public final class CanaryDeployStep extends RegistryStep {
                     // nobody watches
                 }
             };
-            try (Connections connections = new Connections(step, run, run.getEnvironment(TaskListener.NULL), false)) {
+            try (Connections connections = new Connections(step, run, run.getEnvironment(TaskListener.NULL), false, log)) {
                 CanaryRun canary = new CanaryRun(new CanaryStateStore(stateFile(run, id)), connections.router,
                         connections.metrics, new RegistryAliases(connections.registry), log);
                 CanaryResult result = rollBack

@@ -339,7 +339,7 @@ public final class EvaluateModelStep extends RegistryStep {
         /** As {@code mlstages evaluate --run-id}: the metrics, then the report as an artifact. */
         private void logToRun(RegistryConfig registry, String json, PrintStream log) throws AbortException {
             int logged;
-            try (MlflowRegistry client = new MlflowRegistry(registry)) {
+            try (MlflowRegistry client = new MlflowRegistry(registry, new BuildLog(log))) {
                 logged = EvaluationToRun.log(client, step.runId, json);
             } catch (RegistryException e) {
                 throw new AbortException("evaluateModel: " + BuildLog.oneLine(e.getMessage()));

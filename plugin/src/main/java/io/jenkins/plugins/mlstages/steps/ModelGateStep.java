@@ -198,7 +198,7 @@ public final class ModelGateStep extends RegistryStep {
                     EnvVars env = context.get(EnvVars.class);
                     RegistryConfig config = RegistryAccess.forRun(run, env, step.getRegistryUrl(), step.getCredentialsId());
                     registryUrl = config.getBaseUrl();
-                    try (MlflowRegistry registry = new MlflowRegistry(config)) {
+                    try (MlflowRegistry registry = new MlflowRegistry(config, log)) {
                         result = new ModelGate(log, registry).run(request);
                     }
                 }

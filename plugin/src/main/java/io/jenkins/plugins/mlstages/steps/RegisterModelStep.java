@@ -268,8 +268,9 @@ public final class RegisterModelStep extends RegistryStep {
 
             RegistryConfig config = RegistryAccess.forRun(run, env, step.getRegistryUrl(), step.getCredentialsId());
             RegisterModelResult result;
-            try (MlflowRegistry registry = new MlflowRegistry(config)) {
-                result = new RegisterModel(new BuildLog(listener.getLogger()), registry).run(request);
+            BuildLog log = new BuildLog(listener.getLogger());
+            try (MlflowRegistry registry = new MlflowRegistry(config, log)) {
+                result = new RegisterModel(log, registry).run(request);
             } catch (RegistryException e) {
                 throw new AbortException("registerModel: " + BuildLog.oneLine(e.getMessage()));
             }

@@ -30,6 +30,7 @@ public class MlStagesConfigurationCascTest {
         assertEquals("https://mlflow-ui.example.com", config.getMlflowUiUrl());
         assertEquals(5, config.getConnectTimeoutSeconds());
         assertEquals(30, config.getReadTimeoutSeconds());
+        assertEquals(45, config.getRetryBudgetSeconds());
         assertEquals(List.of("roc_auc", "log_loss"), config.trendMetricNames());
     }
 
@@ -47,5 +48,6 @@ public class MlStagesConfigurationCascTest {
         }
         assertTrue(exported, exported.matches("(?s).*connectTimeoutSeconds: \"?5\"?\\n.*"));
         assertTrue(exported, exported.matches("(?s).*readTimeoutSeconds: \"?30\"?\\n.*"));
+        assertTrue(exported, exported.matches("(?s).*retryBudgetSeconds: \"?45\"?\\n.*"));
     }
 }

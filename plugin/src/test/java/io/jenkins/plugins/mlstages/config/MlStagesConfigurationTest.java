@@ -6,7 +6,9 @@ import static org.junit.Assert.assertNull;
 import com.cloudbees.plugins.credentials.CredentialsScope;
 import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
 import hudson.util.Secret;
+import io.jenkins.plugins.mlstages.registry.RegistryConfig;
 import io.jenkins.plugins.mlstages.registry.RegistryCredentials;
+import java.time.Duration;
 import org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl;
 import org.junit.Rule;
 import org.junit.Test;
@@ -24,6 +26,25 @@ public class MlStagesConfigurationTest {
         assertEquals("champion", config.getChampionAlias());
         assertEquals(10, config.getConnectTimeoutSeconds());
         assertEquals(60, config.getReadTimeoutSeconds());
+        assertEquals(120, config.getRetryBudgetSeconds());
+        assertEquals(Duration.ofMinutes(2), config.withTimeouts(RegistryConfig.builder("http://mlflow:5000")).build()
+                .getRetryPolicy().getMaxTotalWait());
+    }
+
+    @Test
+    public void theRetryBudgetIsBoundedAndReachesTheRegistryClient() {
+        MlStagesConfiguration config = MlStagesConfiguration.get();
+        config.setRetryBudgetSeconds(0);
+        assertEquals(0, config.getRetryBudgetSeconds());
+        assertEquals(Duration.ZERO, config.withTimeouts(RegistryConfig.builder("http://mlflow:5000")).build()
+                .getRetryPolicy().getMaxTotalWait());
+        config.setRetryBudgetSeconds(-1);
+        assertEquals(120, config.getRetryBudgetSeconds());
+        config.setRetryBudgetSeconds(1_000_000);
+        assertEquals(86_400, config.getRetryBudgetSeconds());
+        config.setRetryBudgetSeconds(45);
+        assertEquals(Duration.ofSeconds(45), config.withTimeouts(RegistryConfig.builder("http://mlflow:5000")).build()
+                .getRetryPolicy().getMaxTotalWait());
     }
 
     @Test
@@ -38,6 +59,7 @@ public class MlStagesConfigurationTest {
         config.setCredentialsId("mlflow-token");
         config.setConnectTimeoutSeconds(5);
         config.setReadTimeoutSeconds(30);
+        config.setRetryBudgetSeconds(45);
         config.setChampionAlias("production");
         config.setMlflowUiUrl("https://mlflow-ui.example.com");
 
@@ -57,6 +79,7 @@ public class MlStagesConfigurationTest {
         assertEquals("mlflow-token", config.getCredentialsId());
         assertEquals(5, config.getConnectTimeoutSeconds());
         assertEquals(30, config.getReadTimeoutSeconds());
+        assertEquals(45, config.getRetryBudgetSeconds());
         assertEquals("production", config.getChampionAlias());
         assertEquals("https://mlflow-ui.example.com", config.getMlflowUiUrl());
     }

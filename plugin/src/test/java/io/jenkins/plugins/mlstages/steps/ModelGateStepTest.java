@@ -5,6 +5,8 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 
 import hudson.model.Result;
+import io.jenkins.plugins.mlstages.config.MlStagesConfiguration;
+import java.net.ServerSocket;
 import java.util.List;
 import org.jenkinsci.plugins.workflow.actions.WarningAction;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
@@ -90,6 +92,26 @@ public class ModelGateStepTest {
                 + "}");
         j.assertLogContains("modelGate: unknown metric 'accuracy_score' in rule 1", b);
         j.assertLogNotContains("GateException", b);
+        j.assertLogNotContains("\tat ", b);
+    }
+
+    @Test
+    public void anUnreachableRegistryIsRetriedAloudWithinTheConfiguredBudget() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + port;
+        MlStagesConfiguration.get().setRetryBudgetSeconds(2);
+        WorkflowRun b = run(Result.FAILURE, "node {\n" + REPORTS
+                + "modelGate metrics: 'candidate.json', model: 'fraud', registryUrl: '" + url + "',"
+                + " rule: ['roc_auc >= champion.roc_auc']\n"
+                + "}");
+        String failure = "read alias 'champion' of 'fraud' failed: no answer from " + url + " (connection refused)";
+        j.assertLogContains(failure + "; retrying in ", b);
+        j.assertLogContains("(attempt 2; ", b);
+        j.assertLogContains(" of the 2 s retry budget left then)", b);
+        j.assertLogContains("; retry budget 2 s)", b);
         j.assertLogNotContains("\tat ", b);
     }
 
