@@ -20,6 +20,7 @@ import io.jenkins.plugins.mlstages.data.TableReaders;
 import io.jenkins.plugins.mlstages.data.ValidateData;
 import io.jenkins.plugins.mlstages.report.Finding;
 import io.jenkins.plugins.mlstages.report.LineageNode;
+import io.jenkins.plugins.mlstages.report.ReportNumbers;
 import io.jenkins.plugins.mlstages.report.Severity;
 import io.jenkins.plugins.mlstages.report.StageLog;
 import io.jenkins.plugins.mlstages.report.StageReport;
@@ -420,7 +421,7 @@ public final class EvaluateModel {
     /** A metric, or a finding saying why it is undefined (NaN is not a number JSON can carry). */
     private static void put(Map<String, Double> metrics, List<Finding> findings, String name, double value, String why) {
         if (Double.isNaN(value)) {
-            findings.add(new Finding("evaluate.metric_undefined", name, Severity.WARNING, false,
+            findings.add(new Finding(ReportNumbers.METRIC_UNDEFINED, name, Severity.WARNING, false,
                     name + " is undefined: " + why, "undefined", "a number"));
         } else {
             metrics.put(name, value);

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
+import io.jenkins.plugins.mlstages.report.RuleStatus;
 import io.jenkins.plugins.mlstages.report.Severity;
 
 /**

@@ -19,6 +19,17 @@ public final class RuleParser {
     /** Words that cannot be metric names. */
     static final Set<String> RESERVED = Set.of("champion", "slice", "all", "any");
 
+    /**
+     * Limits that keep a hostile or generated rule from exhausting the stack (the parser and the
+     * evaluator recurse over the expression): far beyond any rule a person writes, far within the
+     * stack of any thread. A rule beyond them is a syntax error of one line.
+     */
+    static final int MAX_LENGTH = 1000;
+    /** Parentheses and unary minuses inside each other. */
+    static final int MAX_NESTING = 32;
+    /** Arithmetic operators in the rule ({@code a + b + c} is a tree as deep as its operators). */
+    static final int MAX_OPERATORS = 64;
+
     private static final String OPERAND = ", expected a number, a metric or '('";
     private static final String COMPARISONS = ">=, <=, >, <, == or !=";
     private static final List<String> THRESHOLD_ARGUMENTS = List.of("metric", "threshold", "min_absolute_change",
@@ -28,6 +39,8 @@ public final class RuleParser {
     private final String text;
     private final List<Token> tokens;
     private int pos;
+    private int nesting;
+    private int operators;
     /** The first quantified subject seen, and where, to refuse mixing 'all slices' with 'any slice'. */
     private Subject quantifier;
 
@@ -54,6 +67,10 @@ public final class RuleParser {
     public static Rule parse(int number, String rule) throws RuleSyntaxException {
         if (rule == null) {
             rule = "";
+        }
+        if (rule.length() > MAX_LENGTH) {
+            throw RuleSyntaxException.oneLine(number, rule, MAX_LENGTH + 1, "too long (" + rule.length()
+                    + " characters; a rule has at most " + MAX_LENGTH + ")");
         }
         return new RuleParser(number, rule, RuleLexer.tokens(number, rule)).rule();
     }
@@ -146,7 +163,7 @@ public final class RuleParser {
     private Expr expr() throws RuleSyntaxException {
         Expr left = term();
         while (peek().is(Kind.PLUS) || peek().is(Kind.MINUS)) {
-            char op = take().text().charAt(0);
+            char op = operator().text().charAt(0);
             left = new Expr.Binary(left, op, term());
         }
         return left;
@@ -156,10 +173,28 @@ public final class RuleParser {
     private Expr term() throws RuleSyntaxException {
         Expr left = factor();
         while (peek().is(Kind.STAR) || peek().is(Kind.SLASH)) {
-            char op = take().text().charAt(0);
+            char op = operator().text().charAt(0);
             left = new Expr.Binary(left, op, factor());
         }
         return left;
+    }
+
+    /** Takes a binary operator, counting it against {@link #MAX_OPERATORS}. */
+    private Token operator() throws RuleSyntaxException {
+        Token op = take();
+        if (++operators > MAX_OPERATORS) {
+            throw RuleSyntaxException.oneLine(number, text, op.column(), "more than " + MAX_OPERATORS
+                    + " arithmetic operators at column " + op.column() + ", split it into several rules");
+        }
+        return op;
+    }
+
+    /** Enters a '(' or a unary '-', counting the nesting against {@link #MAX_NESTING}. */
+    private void nest(Token at) throws RuleSyntaxException {
+        if (++nesting > MAX_NESTING) {
+            throw RuleSyntaxException.oneLine(number, text, at.column(), "nested more than " + MAX_NESTING
+                    + " deep at column " + at.column() + " (parentheses and unary minuses)");
+        }
     }
 
     // factor := number | ref | paired | '(' expr ')' | '-' factor
@@ -169,16 +204,20 @@ public final class RuleParser {
             case NUMBER:
                 take();
                 return Expr.Num.of(t.text());
-            case MINUS:
-                take();
-                return new Expr.Neg(factor());
+            case MINUS: {
+                nest(take());
+                Expr operand = factor();
+                nesting--;
+                return new Expr.Neg(operand);
+            }
             case LPAREN: {
-                take();
+                nest(take());
                 Expr inner = expr();
                 if (!peek().is(Kind.RPAREN)) {
                     throw unexpected(peek(), ", expected ')' to close '(' at column " + t.column());
                 }
                 take();
+                nesting--;
                 return inner;
             }
             case IDENT:

@@ -28,11 +28,19 @@ public class RuleSyntaxException extends GateException {
      * @param hint read after the column, e.g. {@code , expected a number}; empty for none
      */
     public RuleSyntaxException(int ruleNumber, String rule, int column, String problem, String hint) {
-        this(ruleNumber, rule, column, "rule " + ruleNumber + ": " + problem + " at column " + column + hint);
+        this(ruleNumber, rule, column, "rule " + ruleNumber + ": " + problem + " at column " + column + hint, true);
     }
 
-    private RuleSyntaxException(int ruleNumber, String rule, int column, String problemLine) {
-        super(problemLine + "\n  " + rule + "\n  " + caretPad(rule, column) + "^");
+    /**
+     * A rule beyond the parser's limits (too long, nested too deep): one line, without the rule, which
+     * may be thousands of characters of no use on a screen.
+     */
+    static RuleSyntaxException oneLine(int ruleNumber, String rule, int column, String problem) {
+        return new RuleSyntaxException(ruleNumber, rule, column, "rule " + ruleNumber + ": " + problem, false);
+    }
+
+    private RuleSyntaxException(int ruleNumber, String rule, int column, String problemLine, boolean showRule) {
+        super(showRule ? problemLine + "\n  " + rule + "\n  " + caretPad(rule, column) + "^" : problemLine);
         this.ruleNumber = ruleNumber;
         this.rule = rule;
         this.column = column;
