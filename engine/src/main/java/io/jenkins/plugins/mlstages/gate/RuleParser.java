@@ -5,11 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import io.jenkins.plugins.mlstages.gate.RuleLexer.Kind;
 import io.jenkins.plugins.mlstages.gate.RuleLexer.Token;
 import io.jenkins.plugins.mlstages.report.Severity;
+import io.jenkins.plugins.mlstages.report.Spelling;
 
 /**
  * Parses rules of the gate language (grammar in docs/gate.md) by recursive descent. Every syntax
@@ -262,8 +264,12 @@ public final class RuleParser {
             quantifier = subject;
             expect(Kind.DOT, ", expected '.' after '" + w + " " + noun + "'");
         }
+        Token metricToken = peek();
         String metric = metricName();
         Bound bound = Bound.VALUE;
+        if (subject.kind() == Subject.Kind.CANDIDATE) {
+            misspeltSubject(metricToken);
+        }
         if (peek().is(Kind.DOT)) {
             take();
             Token b = bound();
@@ -275,6 +281,22 @@ public final class RuleParser {
             }
         }
         return new Expr.Ref(subject, metric, bound);
+    }
+
+    /**
+     * A metric name followed by what only follows {@code champion} or {@code slice} ({@code champoin.f1_score},
+     * {@code slcie[region=EU]}): the name was meant to be one of them when it is close to it.
+     */
+    private void misspeltSubject(Token word) throws RuleSyntaxException {
+        boolean selector = peek().is(Kind.SELECTOR);
+        boolean notABound = peek().is(Kind.DOT) && peek(1).is(Kind.IDENT) && !peek(1).text().equals("lower")
+                && !peek(1).text().equals("upper");
+        if (selector || notABound) {
+            Optional<String> meant = Spelling.closest(word.text(), selector ? List.of("slice") : List.of("champion", "slice"));
+            if (meant.isPresent()) {
+                throw error(word, "unknown name '" + word.text() + "'", "; did you mean '" + meant.get() + "'?");
+            }
+        }
     }
 
     private static String quantifierText(Subject subject) {

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.mlstages.steps;
 
+import io.jenkins.plugins.mlstages.report.Printable;
 import io.jenkins.plugins.mlstages.report.StageLog;
 import java.io.PrintStream;
 import java.util.Locale;
@@ -14,12 +15,12 @@ final class BuildLog implements StageLog {
 
     /** A message as one log line: an exception's message may span lines (a server's answer, a stack of causes). */
     static String oneLine(String message) {
-        return message == null ? "failed without a message" : message.strip().replaceAll("\\s+", " ");
+        return message == null ? "failed without a message" : Printable.escape(message.strip().replaceAll("\\s+", " "));
     }
 
     @Override
     public void info(String message) {
-        out.println(message);
+        out.println(Printable.escapeLines(message));
     }
 
     @Override
