@@ -20,6 +20,7 @@ import io.jenkins.plugins.mlstages.data.TableReaders;
 import io.jenkins.plugins.mlstages.data.ValidateData;
 import io.jenkins.plugins.mlstages.report.Finding;
 import io.jenkins.plugins.mlstages.report.LineageNode;
+import io.jenkins.plugins.mlstages.report.Plural;
 import io.jenkins.plugins.mlstages.report.ReportNumbers;
 import io.jenkins.plugins.mlstages.report.Severity;
 import io.jenkins.plugins.mlstages.report.StageLog;
@@ -84,8 +85,8 @@ public final class EvaluateModel {
         List<LineageNode> lineage = List.of(new LineageNode("dataset", digest(file), file.getFileName().toString(),
                 attributes));
         Status status = StageReport.verdict(findings);
-        log.info("evaluate: " + columns.rows + " rows, " + metrics.size() + " metrics"
-                + (slices.isEmpty() ? "" : ", " + slices.size() + " slices") + ": " + status);
+        log.info("evaluate: " + Plural.of(columns.rows, "row") + ", " + Plural.of(metrics.size(), "metric")
+                + (slices.isEmpty() ? "" : ", " + Plural.of(slices.size(), "slice")) + ": " + status);
         return new EvaluateResult(status, findings, metrics, lineage, request.task().toString(), columns.rows,
                 outcome.threshold, intervals, paired.isEmpty() ? null : paired, slices.isEmpty() ? null : slices,
                 fairness, outcome.confusion, outcome.classes, outcome.curves);
@@ -346,8 +347,8 @@ public final class EvaluateModel {
                 String key = column + "=" + group.getKey();
                 int[] rows = group.getValue().stream().mapToInt(Integer::intValue).toArray();
                 if (rows.length < request.minSliceSize()) {
-                    findings.add(new Finding("evaluate.slice_size", key, Severity.INFO, false, key + ": " + rows.length
-                            + " rows, under the minimum of " + request.minSliceSize() + "; not evaluated",
+                    findings.add(new Finding("evaluate.slice_size", key, Severity.INFO, false, key + ": "
+                            + Plural.of(rows.length, "row") + ", under the minimum of " + request.minSliceSize() + "; not evaluated",
                             String.valueOf(rows.length), ">= " + request.minSliceSize()));
                     slices.add(new EvaluateResult.SliceMetrics(key, column, group.getKey(), rows.length, false, null));
                     continue;

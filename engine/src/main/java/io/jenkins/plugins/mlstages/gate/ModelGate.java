@@ -12,6 +12,7 @@ import io.jenkins.plugins.mlstages.registry.Metric;
 import io.jenkins.plugins.mlstages.registry.ModelRegistry;
 import io.jenkins.plugins.mlstages.registry.ModelVersion;
 import io.jenkins.plugins.mlstages.report.LineageNode;
+import io.jenkins.plugins.mlstages.report.Plural;
 import io.jenkins.plugins.mlstages.report.ReportNumbers;
 import io.jenkins.plugins.mlstages.report.StageLog;
 import io.jenkins.plugins.mlstages.report.StageReport;
@@ -91,7 +92,7 @@ public final class ModelGate {
             metrics.put(metric.key(), metric.value());
         }
         log.info("gate: champion " + v.label() + " (alias '" + request.championAlias() + "', run " + v.runId() + ", "
-                + metrics.size() + " metrics)");
+                + Plural.of(metrics.size(), "metric") + ")");
         return new ModelGateResult.Champion(request.model(), request.championAlias(), v.version(), v.runId(), "registry",
                 metrics);
     }
