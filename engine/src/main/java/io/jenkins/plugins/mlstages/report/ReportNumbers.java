@@ -1,6 +1,5 @@
 package io.jenkins.plugins.mlstages.report;
 
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -46,9 +45,7 @@ public final class ReportNumbers {
     /** The numbers of a JSON object by name, in its order; other values are left out. */
     public static Map<String, Double> readAll(JsonNode object) {
         Map<String, Double> values = new LinkedHashMap<>();
-        Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
+        for (Map.Entry<String, JsonNode> field : object.properties()) {
             Double value = read(field.getValue());
             if (value != null) {
                 values.put(field.getKey(), value);

@@ -12,6 +12,7 @@ import hudson.model.TaskListener;
 import io.jenkins.plugins.mlstages.data.DataFormat;
 import io.jenkins.plugins.mlstages.data.ValidateDataRequest;
 import io.jenkins.plugins.mlstages.report.Plural;
+import io.jenkins.plugins.mlstages.report.ReportNumbers;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
 import io.jenkins.plugins.mlstages.report.Status;
 import io.jenkins.plugins.mlstages.ui.MlReportAction;
@@ -245,15 +246,9 @@ public final class ValidateDataStep extends MlStageStep {
         }
     }
 
-    /** The numeric fields of a JSON object, in order. */
+    /** The numeric fields of a JSON object, in order, NaN and infinities included (as reports spell them). */
     static Map<String, Double> numbers(JsonNode object) {
-        Map<String, Double> values = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> field : object.properties()) {
-            if (field.getValue().isNumber()) {
-                values.put(field.getKey(), field.getValue().asDouble());
-            }
-        }
-        return values;
+        return ReportNumbers.readAll(object);
     }
 
     @Extension
