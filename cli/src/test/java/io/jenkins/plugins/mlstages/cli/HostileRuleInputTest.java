@@ -124,4 +124,17 @@ public class HostileRuleInputTest {
                 + " long; at most 4096 are accepted");
         assertFalse(Files.exists(state));
     }
+
+    @Test
+    public void controlCharactersInAColumnNameAreEscapedInEveryLine() throws Exception {
+        Path data = folder.getRoot().toPath().resolve("data.csv");
+        Files.writeString(data, "n,\"a\u001b[2J\rb\"\n1,x\n");
+        Path schema = folder.getRoot().toPath().resolve("schema.yaml");
+        Files.writeString(schema, "dataset:\n  allow_unexpected_columns: false\ncolumns:\n  n: {type: integer}\n");
+        int code = run(List.of("validate-data", "--data", data.toString(), "--schema", schema.toString()));
+        assertEquals(err, 1, code);
+        String all = out + err;
+        assertTrue(all, all.contains("a\\u001b[2J\\u000db"));
+        assertTrue(all, all.chars().noneMatch(c -> c < 0x20 && c != '\n' && c != '\t'));
+    }
 }
