@@ -45,7 +45,8 @@ final class KeyMetrics {
         List<KeyMetric> result = new ArrayList<>();
         for (String name : NAMES) {
             Double value = number(metrics.path(name));
-            if (value == null) {
+            if (value == null || value.isNaN()) {
+                // undefined on this data: absent from evaluate's metrics, NaN in the gate's copy of them
                 continue;
             }
             JsonNode ci = intervals == null ? null : intervals.path(name);

@@ -1,8 +1,10 @@
 package io.jenkins.plugins.mlstages.gate;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import java.io.ByteArrayInputStream;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +26,11 @@ import io.jenkins.plugins.mlstages.eval.EvaluationToRun;
 import io.jenkins.plugins.mlstages.eval.Task;
 import io.jenkins.plugins.mlstages.registry.Metric;
 import io.jenkins.plugins.mlstages.registry.ModelRegistry;
+import io.jenkins.plugins.mlstages.report.BuildReport;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
+import io.jenkins.plugins.mlstages.report.StageInput;
 import io.jenkins.plugins.mlstages.report.StageLog;
+import io.jenkins.plugins.mlstages.report.StageReportReader;
 import io.jenkins.plugins.mlstages.report.Status;
 
 /**
@@ -126,5 +131,18 @@ public class NonFiniteMetricsTest {
         Map<String, Double> values = new LinkedHashMap<>();
         logged.forEach(m -> values.put(m.key(), m.value()));
         assertEquals(metrics, values);
+    }
+
+    @Test
+    public void theGateReportOfAnUndefinedMetricIsReadAndMergedWithoutAKeyMetricForIt() throws Exception {
+        ModelGateResult result = gate(oneClassEvaluation(), null, "warning: roc_auc >= 0.5");
+        byte[] json = ReportWriter.mapper().writeValueAsBytes(result);
+        StageInput input = new StageReportReader().parse(new ByteArrayInputStream(json), "gate.json");
+        assertEquals("NaN", input.path("metrics").path("roc_auc").asText());
+        BuildReport merged = BuildReport.merge(List.of(input), null);
+        assertEquals(Status.WARNING, merged.status());
+        List<String> keyMetrics = merged.summary().metrics().stream().map(m -> m.name()).toList();
+        assertTrue(keyMetrics.toString(), keyMetrics.contains("accuracy_score"));
+        assertFalse(keyMetrics.toString(), keyMetrics.contains("roc_auc"));
     }
 }
