@@ -12,6 +12,7 @@ import io.jenkins.plugins.mlstages.gate.ModelGateResult;
 import io.jenkins.plugins.mlstages.gate.RuleOutcome;
 import io.jenkins.plugins.mlstages.registry.MlflowRegistry;
 import io.jenkins.plugins.mlstages.registry.RetryPolicy;
+import io.jenkins.plugins.mlstages.report.Plural;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
 import io.jenkins.plugins.mlstages.report.StageLog;
 import io.jenkins.plugins.mlstages.report.Status;
@@ -69,7 +70,7 @@ final class GateCommand extends StageCommand {
         for (RuleOutcome outcome : result.rules()) {
             out(outcome.explanation());
         }
-        out("gate " + result.status() + ": " + result.rules().size() + " rules"
+        out("gate " + result.status() + ": " + Plural.of(result.rules().size(), "rule")
                 + (result.champion() == null ? ", no champion" : result.champion().version() == null ? ", champion from report"
                         : ", champion " + result.champion().model() + "/" + result.champion().version())
                 + (report == null ? "" : "; report: " + report));

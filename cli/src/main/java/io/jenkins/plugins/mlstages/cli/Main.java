@@ -9,8 +9,10 @@ import java.util.Map;
 import io.jenkins.plugins.mlstages.data.DataFormatException;
 import io.jenkins.plugins.mlstages.deploy.DeployException;
 import io.jenkins.plugins.mlstages.gate.GateException;
+import io.jenkins.plugins.mlstages.gate.RuleSyntaxException;
 import io.jenkins.plugins.mlstages.registry.RegistryConfig;
 import io.jenkins.plugins.mlstages.registry.RegistryException;
+import io.jenkins.plugins.mlstages.report.Printable;
 import io.jenkins.plugins.mlstages.report.ReportInputException;
 import io.jenkins.plugins.mlstages.report.Secrets;
 import io.jenkins.plugins.mlstages.report.StageLog;
@@ -105,13 +107,14 @@ public final class Main implements Runnable {
         commandLine.setOut(out).setErr(err)
                 .setExitCodeExceptionMapper(Main::exitCode)
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    cmd.getErr().println("mlstages: " + message(e));
+                    // A syntax error's lines (rule, caret) are meant and escaped already; any other message is one line.
+                    cmd.getErr().println("mlstages: " + (e instanceof RuleSyntaxException ? e.getMessage() : Printable.escape(message(e))));
                     cmd.getErr().flush();
                     return exitCode(e);
                 })
                 .setParameterExceptionHandler((e, args1) -> {
                     CommandLine cmd = e.getCommandLine();
-                    cmd.getErr().println("mlstages: " + e.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName()
+                    cmd.getErr().println("mlstages: " + Printable.escape(e.getMessage()) + " (see '" + cmd.getCommandSpec().qualifiedName()
                             + " --help')");
                     cmd.getErr().flush();
                     return ExitCode.USAGE;

@@ -2,6 +2,7 @@ package io.jenkins.plugins.mlstages.cli;
 
 import java.util.concurrent.Callable;
 
+import io.jenkins.plugins.mlstages.report.Printable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -20,9 +21,9 @@ abstract class StageCommand implements Callable<Integer> {
         this.main = main;
     }
 
-    /** One line on stdout, flushed: the command's results. */
+    /** One line on stdout, flushed: the command's results (user input in them escaped, see {@link Printable}). */
     void out(String line) {
-        spec.commandLine().getOut().println(line);
+        spec.commandLine().getOut().println(Printable.escape(line));
         spec.commandLine().getOut().flush();
     }
 }

@@ -3,6 +3,7 @@ package io.jenkins.plugins.mlstages.cli;
 import java.io.PrintWriter;
 import java.util.Locale;
 
+import io.jenkins.plugins.mlstages.report.Printable;
 import io.jenkins.plugins.mlstages.report.StageLog;
 
 /**
@@ -22,7 +23,7 @@ final class StderrLog implements StageLog {
     @Override
     public synchronized void info(String message) {
         clearProgress();
-        err.println(message);
+        err.println(Printable.escapeLines(message));
         err.flush();
     }
 

@@ -16,6 +16,7 @@ import io.jenkins.plugins.mlstages.data.ValidateDataResult;
 import io.jenkins.plugins.mlstages.registry.MlflowRegistry;
 import io.jenkins.plugins.mlstages.registry.RetryPolicy;
 import io.jenkins.plugins.mlstages.report.Finding;
+import io.jenkins.plugins.mlstages.report.Plural;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
 import io.jenkins.plugins.mlstages.report.Status;
 import picocli.CommandLine.Command;
@@ -97,7 +98,7 @@ final class ValidateDataCommand extends StageCommand {
             }
             DatasetProfile profile = stage.profileOnly(data, DataFormat.parseOption(format, "--format"), csv, sampleSize, 42);
             SchemaInference.write(profile, data.getFileName().toString(), inferSchema);
-            out("wrote a schema for " + profile.columns().size() + " columns to " + inferSchema);
+            out("wrote a schema for " + Plural.of(profile.columns().size(), "column") + " to " + inferSchema);
             return ExitCode.PASSED;
         }
         DataSchema parsedSchema = schema == null ? null : SchemaLoader.load(schema);
@@ -128,10 +129,11 @@ final class ValidateDataCommand extends StageCommand {
             }
         }
         long failed = result.findings().stream().filter(f -> !f.passed()).count();
-        out("validate-data " + result.status() + ": " + result.dataset().rows() + " rows, " + result.dataset().columns()
-                + " columns, " + result.findings().size() + " checks, " + failed + " failed"
+        out("validate-data " + result.status() + ": " + Plural.of(result.dataset().rows(), "row") + ", "
+                + Plural.of(result.dataset().columns(), "column") + ", " + Plural.of(result.findings().size(), "check") + ", "
+                + failed + " failed"
                 + (result.drift() == null ? "" : ", " + result.drift().stream().filter(d -> d.drifted()).count()
-                        + " of " + result.drift().size() + " columns drifted")
+                        + " of " + Plural.of(result.drift().size(), "column") + " drifted")
                 + (report == null ? "" : "; report: " + report));
     }
 }

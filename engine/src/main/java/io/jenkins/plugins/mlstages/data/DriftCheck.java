@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.jenkins.plugins.mlstages.report.Finding;
+import io.jenkins.plugins.mlstages.report.Plural;
 
 /**
  * Compares the profile of the new data with the reference's, column by column, with the test the
@@ -176,7 +177,7 @@ final class DriftCheck {
             double share = (double) drifted / drifts.size();
             boolean datasetDrift = share >= settings.driftShare();
             findings.add(new Finding("drift.dataset", null, settings.severity(), !datasetDrift,
-                    drifted + " of " + drifts.size() + " columns drifted (" + ColumnValidator.percent(share) + ")"
+                    drifted + " of " + Plural.of(drifts.size(), "column") + " drifted (" + ColumnValidator.percent(share) + ")"
                             + (datasetDrift ? ": dataset drift" : ": no dataset drift") + ", the limit is "
                             + ColumnValidator.percent(settings.driftShare()),
                     String.format(Locale.ROOT, "%.4g", share), "< " + settings.driftShare()));

@@ -13,6 +13,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 
+import io.jenkins.plugins.mlstages.report.Plural;
+
 /**
  * Writes a starting schema from a reference dataset's profile, as TFDV's infer_schema does: each
  * column's type, whether it may be missing, the categories of a categorical column, and the observed
@@ -71,7 +73,7 @@ public final class SchemaInference {
                 .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
                 // A category '1.50' must stay the text 1.50, not become the number 1.5.
                 .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
-        String text = "# Schema inferred by mlstages from " + source + " (" + profile.rows() + " rows).\n"
+        String text = "# Schema inferred by mlstages from " + source + " (" + Plural.of(profile.rows(), "row") + ").\n"
                 + "# Review it: types, missing values and categories come from this one sample of the data.\n"
                 + yaml.writeValueAsString(infer(profile));
         Path absolute = target.toAbsolutePath();

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.jenkins.plugins.mlstages.report.Finding;
 import io.jenkins.plugins.mlstages.report.LineageNode;
+import io.jenkins.plugins.mlstages.report.Plural;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
 import io.jenkins.plugins.mlstages.report.Severity;
 import io.jenkins.plugins.mlstages.report.StageLog;
@@ -96,8 +97,8 @@ public final class ValidateData {
         attributes.put("bytes", String.valueOf(bytes));
         List<LineageNode> lineage = List.of(new LineageNode("dataset", digest, request.datasetName(), attributes));
         Status status = StageReport.verdict(findings);
-        log.info("validate-data: " + pass.rows + " rows, " + pass.columns.size() + " columns, "
-                + findings.stream().filter(f -> !f.passed()).count() + " failed checks: " + status);
+        log.info("validate-data: " + Plural.of(pass.rows, "row") + ", " + Plural.of(pass.columns.size(), "column") + ", "
+                + Plural.of(findings.stream().filter(f -> !f.passed()).count(), "failed check") + ": " + status);
         return new Validation(new ValidateDataResult(status, findings, metrics, lineage, dataset, profile.summary(), drift),
                 profile);
     }
@@ -127,7 +128,7 @@ public final class ValidateData {
                                 com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
                         .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
                         .readValue(path.toFile(), DatasetProfile.class);
-                log.info("reference: saved profile " + path + " (" + profile.rows() + " rows)");
+                log.info("reference: saved profile " + path + " (" + Plural.of(profile.rows(), "row") + ")");
                 return profile;
             } catch (IOException e) {
                 throw new DataFormatException(path, 0, null, "is not a readable saved profile: " + e.getMessage(), e);

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 import io.jenkins.plugins.mlstages.report.Finding;
 import io.jenkins.plugins.mlstages.report.LineageNode;
+import io.jenkins.plugins.mlstages.report.Plural;
 import io.jenkins.plugins.mlstages.report.Severity;
 import io.jenkins.plugins.mlstages.report.StageReport;
 import io.jenkins.plugins.mlstages.report.Status;
@@ -83,7 +84,7 @@ public record CanaryResult(Status status, List<Finding> findings, Map<String, Do
             AnalysisCheck plan = state.plan().checks().stream().filter(c -> c.name().equals(check)).findFirst().orElse(null);
             String bounds = plan == null ? null : plan.bounds();
             findings.add(new Finding("canary.analysis", check, severity, false, check + " failed " + failed.size() + " of "
-                    + runs.get(check) + " analyses; last " + AnalysisCheck.format(last.result().value()) + " at step weight "
+                    + Plural.of(runs.get(check), "analysis", "analyses") + "; last " + AnalysisCheck.format(last.result().value()) + " at step weight "
                     + last.weight() + " %, required " + bounds, AnalysisCheck.format(last.result().value()), bounds));
         });
         if (promoted) {

@@ -17,6 +17,7 @@ import io.jenkins.plugins.mlstages.deploy.CanaryAction.PromoteAliases;
 import io.jenkins.plugins.mlstages.deploy.CanaryAction.RestoreAliases;
 import io.jenkins.plugins.mlstages.deploy.CanaryAction.SetWeight;
 import io.jenkins.plugins.mlstages.deploy.CanaryAction.WaitUntil;
+import io.jenkins.plugins.mlstages.report.Plural;
 import io.jenkins.plugins.mlstages.report.StageLog;
 
 /**
@@ -204,8 +205,8 @@ public final class CanaryRun {
                     + weight + " % canary (" + confirmed.phase().name().toLowerCase(Locale.ROOT) + ")");
             return confirmed;
         }
-        CanaryState failed = CanaryController.onRouterFailed(state, message(failure) + " (after " + routerBackoff.attempts()
-                + " attempts)", clock.instant());
+        CanaryState failed = CanaryController.onRouterFailed(state, message(failure) + " (after "
+                + Plural.of(routerBackoff.attempts(), "attempt") + ")", clock.instant());
         save(failed);
         if (failed.pending() != null) {
             throw pending(failed, failure);

@@ -25,6 +25,12 @@ public final class CheckSyntax {
     private static final Pattern AT_MOST = Pattern.compile("(.+?)\\s*<=\\s*" + NUMBER, Pattern.DOTALL);
     private static final Pattern AT_LEAST = Pattern.compile("(.+?)\\s*>=\\s*" + NUMBER, Pattern.DOTALL);
     private static final Pattern STRICT = Pattern.compile(".*[<>]\\s*" + NUMBER, Pattern.DOTALL);
+    /**
+     * Longest check or stable query accepted: PromQL a person writes is far shorter, and the patterns
+     * below backtrack, so that a megabyte of input would take hours rather than fail.
+     */
+    static final int MAX_LENGTH = 4096;
+    private static final Pattern NAME_PREFIX = Pattern.compile("\\s*([A-Za-z0-9_.-]{1,64}):");
     private static final String ANALYSIS = "analysis";
     private static final String STABLE_QUERY = "stableQuery";
     private static final String FORM = "write 'NAME: QUERY <= MAX', 'NAME: QUERY >= MIN' or 'NAME: MIN <= QUERY <= MAX'";
@@ -41,6 +47,7 @@ public final class CheckSyntax {
     public static List<AnalysisCheck> parse(List<String> checks, List<String> stableQueries) {
         Map<String, String> stable = new LinkedHashMap<>();
         for (String text : stableQueries) {
+            requireLength(STABLE_QUERY, "stable query", text);
             Matcher named = NAMED.matcher(text);
             if (!named.matches()) {
                 throw new CanarySettingException(STABLE_QUERY, "stable query '" + text
@@ -70,6 +77,7 @@ public final class CheckSyntax {
 
     /** One absolute check; a {@link CanarySettingException} of setting {@code analysis} when it is not one. */
     public static AnalysisCheck parse(String text) {
+        requireLength(ANALYSIS, "analysis check", text);
         Matcher named = NAMED.matcher(text == null ? "" : text);
         if (!named.matches()) {
             throw new CanarySettingException(ANALYSIS, "analysis check '" + text + "' has no name: " + FORM);
@@ -100,6 +108,16 @@ public final class CheckSyntax {
                     + FORM + ")");
         }
         throw new CanarySettingException(ANALYSIS, "analysis check '" + name + "' has no bound at its end: " + FORM);
+    }
+
+    /** Refuses a text over {@link #MAX_LENGTH} in one line, naming it by its name when it starts with one. */
+    private static void requireLength(String setting, String what, String text) {
+        if (text != null && text.length() > MAX_LENGTH) {
+            Matcher name = NAME_PREFIX.matcher(text);
+            String which = name.lookingAt() ? what + " '" + name.group(1) + "'" : "an " + what;
+            throw new CanarySettingException(setting, which + " is " + text.length() + " characters long; at most "
+                    + MAX_LENGTH + " are accepted");
+        }
     }
 
     private static double number(String check, String text) {

@@ -20,6 +20,8 @@ import io.jenkins.plugins.mlstages.data.TableReaders;
 import io.jenkins.plugins.mlstages.data.ValidateData;
 import io.jenkins.plugins.mlstages.report.Finding;
 import io.jenkins.plugins.mlstages.report.LineageNode;
+import io.jenkins.plugins.mlstages.report.Plural;
+import io.jenkins.plugins.mlstages.report.ReportNumbers;
 import io.jenkins.plugins.mlstages.report.Severity;
 import io.jenkins.plugins.mlstages.report.StageLog;
 import io.jenkins.plugins.mlstages.report.StageReport;
@@ -83,8 +85,8 @@ public final class EvaluateModel {
         List<LineageNode> lineage = List.of(new LineageNode("dataset", digest(file), file.getFileName().toString(),
                 attributes));
         Status status = StageReport.verdict(findings);
-        log.info("evaluate: " + columns.rows + " rows, " + metrics.size() + " metrics"
-                + (slices.isEmpty() ? "" : ", " + slices.size() + " slices") + ": " + status);
+        log.info("evaluate: " + Plural.of(columns.rows, "row") + ", " + Plural.of(metrics.size(), "metric")
+                + (slices.isEmpty() ? "" : ", " + Plural.of(slices.size(), "slice")) + ": " + status);
         return new EvaluateResult(status, findings, metrics, lineage, request.task().toString(), columns.rows,
                 outcome.threshold, intervals, paired.isEmpty() ? null : paired, slices.isEmpty() ? null : slices,
                 fairness, outcome.confusion, outcome.classes, outcome.curves);
@@ -345,8 +347,8 @@ public final class EvaluateModel {
                 String key = column + "=" + group.getKey();
                 int[] rows = group.getValue().stream().mapToInt(Integer::intValue).toArray();
                 if (rows.length < request.minSliceSize()) {
-                    findings.add(new Finding("evaluate.slice_size", key, Severity.INFO, false, key + ": " + rows.length
-                            + " rows, under the minimum of " + request.minSliceSize() + "; not evaluated",
+                    findings.add(new Finding("evaluate.slice_size", key, Severity.INFO, false, key + ": "
+                            + Plural.of(rows.length, "row") + ", under the minimum of " + request.minSliceSize() + "; not evaluated",
                             String.valueOf(rows.length), ">= " + request.minSliceSize()));
                     slices.add(new EvaluateResult.SliceMetrics(key, column, group.getKey(), rows.length, false, null));
                     continue;
@@ -420,7 +422,7 @@ public final class EvaluateModel {
     /** A metric, or a finding saying why it is undefined (NaN is not a number JSON can carry). */
     private static void put(Map<String, Double> metrics, List<Finding> findings, String name, double value, String why) {
         if (Double.isNaN(value)) {
-            findings.add(new Finding("evaluate.metric_undefined", name, Severity.WARNING, false,
+            findings.add(new Finding(ReportNumbers.METRIC_UNDEFINED, name, Severity.WARNING, false,
                     name + " is undefined: " + why, "undefined", "a number"));
         } else {
             metrics.put(name, value);

@@ -3,6 +3,8 @@ package io.jenkins.plugins.mlstages.eval;
 import java.util.List;
 import java.util.Locale;
 
+import io.jenkins.plugins.mlstages.report.Plural;
+
 /** The one-line summary of an evaluation that the CLI prints and the Jenkins step logs. */
 public final class EvaluateSummary {
     /** The metrics a summary line shows when present: each task's headline metrics. */
@@ -14,7 +16,7 @@ public final class EvaluateSummary {
 
     /** {@code 1000 rows, roc_auc 0.9100 [0.8800, 0.9300], f1_score 0.8400}: rows and headline metrics with intervals. */
     public static String line(EvaluateResult result) {
-        StringBuilder line = new StringBuilder().append(result.rows()).append(" rows");
+        StringBuilder line = new StringBuilder(Plural.of(result.rows(), "row"));
         for (String name : HEADLINE_METRICS) {
             Double value = result.metrics().get(name);
             if (value != null) {

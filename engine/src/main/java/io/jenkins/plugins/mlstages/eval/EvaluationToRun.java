@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 
 import io.jenkins.plugins.mlstages.registry.Metric;
 import io.jenkins.plugins.mlstages.registry.ModelRegistry;
+import io.jenkins.plugins.mlstages.report.ReportNumbers;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
 
 /**
@@ -20,9 +20,6 @@ import io.jenkins.plugins.mlstages.report.ReportWriter;
 public final class EvaluationToRun {
     /** Where in the run's artifacts the report goes. */
     public static final String ARTIFACT_PATH = "mlstages/evaluate.json";
-
-    private static final TypeReference<Map<String, Double>> METRICS = new TypeReference<>() {
-    };
 
     private EvaluationToRun() {
     }
@@ -36,9 +33,10 @@ public final class EvaluationToRun {
     public static int log(ModelRegistry registry, String runId, String reportJson) {
         Map<String, Double> values;
         try {
-            values = ReportWriter.mapper().convertValue(ReportWriter.mapper().readTree(reportJson).path("metrics"), METRICS);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("not an evaluate report: " + e.getMessage(), e);
+            // Read as every other reader of a report reads its numbers, so that NaN and infinities reach the run.
+            values = ReportNumbers.readAll(ReportWriter.mapper().readTree(reportJson).path("metrics"));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not an evaluate report: " + e.getOriginalMessage(), e);
         }
         long now = System.currentTimeMillis();
         List<Metric> metrics = new ArrayList<>();

@@ -8,7 +8,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
+import io.jenkins.plugins.mlstages.report.RuleStatus;
 import io.jenkins.plugins.mlstages.report.Severity;
+import io.jenkins.plugins.mlstages.report.Spelling;
 
 /**
  * Evaluates rules against a {@link GateContext}. First every rule is checked against the context
@@ -56,7 +58,8 @@ public final class GateEvaluator {
         for (Rule rule : rules) {
             for (String metric : rule.body().metrics()) {
                 if (!known.contains(metric)) {
-                    throw new GateException("unknown metric '" + metric + "' in rule " + rule.number() + "; known: "
+                    String meant = Spelling.closest(metric, known).map(m -> "; did you mean '" + m + "'? known: ").orElse("; known: ");
+                    throw new GateException("unknown metric '" + metric + "' in rule " + rule.number() + meant
                             + (known.isEmpty() ? "none (the evaluation has no metrics)" : String.join(", ", known)));
                 }
             }

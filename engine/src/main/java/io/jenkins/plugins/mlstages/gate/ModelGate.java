@@ -1,7 +1,6 @@
 package io.jenkins.plugins.mlstages.gate;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +12,8 @@ import io.jenkins.plugins.mlstages.registry.Metric;
 import io.jenkins.plugins.mlstages.registry.ModelRegistry;
 import io.jenkins.plugins.mlstages.registry.ModelVersion;
 import io.jenkins.plugins.mlstages.report.LineageNode;
+import io.jenkins.plugins.mlstages.report.Plural;
+import io.jenkins.plugins.mlstages.report.ReportNumbers;
 import io.jenkins.plugins.mlstages.report.StageLog;
 import io.jenkins.plugins.mlstages.report.StageReport;
 
@@ -35,15 +36,16 @@ public final class ModelGate {
     public ModelGateResult run(ModelGateRequest request) throws GateException {
         Gate gate = Gate.parse(request.rules());
         JsonNode candidate = checkReport(request.candidateReport(), request.candidateSource());
-        Map<String, Double> metrics = numbers(candidate.path("metrics"));
+        // Numbers as evaluate writes them: NaN and infinities as strings, undefined metrics as NaN.
+        Map<String, Double> metrics = ReportNumbers.metrics(candidate);
         GateContext.Builder context = GateContext.builder().metrics(metrics);
         candidate.path("intervals").fields().forEachRemaining(e -> context.interval(e.getKey(),
-                e.getValue().path("lower").asDouble(), e.getValue().path("upper").asDouble()));
+                bound(e.getValue().path("lower")), bound(e.getValue().path("upper"))));
         candidate.path("paired").fields().forEachRemaining(e -> context.paired(e.getKey(),
-                e.getValue().path("lower").asDouble(), e.getValue().path("upper").asDouble()));
+                bound(e.getValue().path("lower")), bound(e.getValue().path("upper"))));
         for (JsonNode slice : candidate.path("slices")) {
             if (slice.path("evaluated").asBoolean(false)) {
-                context.slice(slice.path("key").asText(), numbers(slice.path("metrics")));
+                context.slice(slice.path("key").asText(), ReportNumbers.readAll(slice.path("metrics")));
             }
         }
         ModelGateResult.Champion champion = champion(request);
@@ -66,7 +68,7 @@ public final class ModelGate {
     private ModelGateResult.Champion champion(ModelGateRequest request) throws GateException {
         if (request.championReport() != null) {
             JsonNode report = checkReport(request.championReport(), "the champion report");
-            return new ModelGateResult.Champion(null, null, null, null, "report", numbers(report.path("metrics")));
+            return new ModelGateResult.Champion(null, null, null, null, "report", ReportNumbers.metrics(report));
         }
         if (request.model() == null) {
             return null;
@@ -90,7 +92,7 @@ public final class ModelGate {
             metrics.put(metric.key(), metric.value());
         }
         log.info("gate: champion " + v.label() + " (alias '" + request.championAlias() + "', run " + v.runId() + ", "
-                + metrics.size() + " metrics)");
+                + Plural.of(metrics.size(), "metric") + ")");
         return new ModelGateResult.Champion(request.model(), request.championAlias(), v.version(), v.runId(), "registry",
                 metrics);
     }
@@ -108,15 +110,9 @@ public final class ModelGate {
         return report;
     }
 
-    private static Map<String, Double> numbers(JsonNode node) {
-        Map<String, Double> values = new LinkedHashMap<>();
-        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            if (field.getValue().isNumber()) {
-                values.put(field.getKey(), field.getValue().asDouble());
-            }
-        }
-        return values;
+    /** A bound of an interval; NaN (a rule reading it fails with an explanation) when absent. */
+    private static double bound(JsonNode node) {
+        Double value = ReportNumbers.read(node);
+        return value == null ? Double.NaN : value;
     }
 }

@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.Objects;
 
 import io.jenkins.plugins.mlstages.report.Finding;
+import io.jenkins.plugins.mlstages.report.RuleStatus;
 import io.jenkins.plugins.mlstages.report.Severity;
 import io.jenkins.plugins.mlstages.report.Status;
 

@@ -5,11 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import io.jenkins.plugins.mlstages.gate.RuleLexer.Kind;
 import io.jenkins.plugins.mlstages.gate.RuleLexer.Token;
 import io.jenkins.plugins.mlstages.report.Severity;
+import io.jenkins.plugins.mlstages.report.Spelling;
 
 /**
  * Parses rules of the gate language (grammar in docs/gate.md) by recursive descent. Every syntax
@@ -18,6 +20,17 @@ import io.jenkins.plugins.mlstages.report.Severity;
 public final class RuleParser {
     /** Words that cannot be metric names. */
     static final Set<String> RESERVED = Set.of("champion", "slice", "all", "any");
+
+    /**
+     * Limits that keep a hostile or generated rule from exhausting the stack (the parser and the
+     * evaluator recurse over the expression): far beyond any rule a person writes, far within the
+     * stack of any thread. A rule beyond them is a syntax error of one line.
+     */
+    static final int MAX_LENGTH = 1000;
+    /** Parentheses and unary minuses inside each other. */
+    static final int MAX_NESTING = 32;
+    /** Arithmetic operators in the rule ({@code a + b + c} is a tree as deep as its operators). */
+    static final int MAX_OPERATORS = 64;
 
     private static final String OPERAND = ", expected a number, a metric or '('";
     private static final String COMPARISONS = ">=, <=, >, <, == or !=";
@@ -28,6 +41,8 @@ public final class RuleParser {
     private final String text;
     private final List<Token> tokens;
     private int pos;
+    private int nesting;
+    private int operators;
     /** The first quantified subject seen, and where, to refuse mixing 'all slices' with 'any slice'. */
     private Subject quantifier;
 
@@ -54,6 +69,10 @@ public final class RuleParser {
     public static Rule parse(int number, String rule) throws RuleSyntaxException {
         if (rule == null) {
             rule = "";
+        }
+        if (rule.length() > MAX_LENGTH) {
+            throw RuleSyntaxException.oneLine(number, rule, MAX_LENGTH + 1, "too long (" + rule.length()
+                    + " characters; a rule has at most " + MAX_LENGTH + ")");
         }
         return new RuleParser(number, rule, RuleLexer.tokens(number, rule)).rule();
     }
@@ -146,7 +165,7 @@ public final class RuleParser {
     private Expr expr() throws RuleSyntaxException {
         Expr left = term();
         while (peek().is(Kind.PLUS) || peek().is(Kind.MINUS)) {
-            char op = take().text().charAt(0);
+            char op = operator().text().charAt(0);
             left = new Expr.Binary(left, op, term());
         }
         return left;
@@ -156,10 +175,28 @@ public final class RuleParser {
     private Expr term() throws RuleSyntaxException {
         Expr left = factor();
         while (peek().is(Kind.STAR) || peek().is(Kind.SLASH)) {
-            char op = take().text().charAt(0);
+            char op = operator().text().charAt(0);
             left = new Expr.Binary(left, op, factor());
         }
         return left;
+    }
+
+    /** Takes a binary operator, counting it against {@link #MAX_OPERATORS}. */
+    private Token operator() throws RuleSyntaxException {
+        Token op = take();
+        if (++operators > MAX_OPERATORS) {
+            throw RuleSyntaxException.oneLine(number, text, op.column(), "more than " + MAX_OPERATORS
+                    + " arithmetic operators at column " + op.column() + ", split it into several rules");
+        }
+        return op;
+    }
+
+    /** Enters a '(' or a unary '-', counting the nesting against {@link #MAX_NESTING}. */
+    private void nest(Token at) throws RuleSyntaxException {
+        if (++nesting > MAX_NESTING) {
+            throw RuleSyntaxException.oneLine(number, text, at.column(), "nested more than " + MAX_NESTING
+                    + " deep at column " + at.column() + " (parentheses and unary minuses)");
+        }
     }
 
     // factor := number | ref | paired | '(' expr ')' | '-' factor
@@ -169,16 +206,20 @@ public final class RuleParser {
             case NUMBER:
                 take();
                 return Expr.Num.of(t.text());
-            case MINUS:
-                take();
-                return new Expr.Neg(factor());
+            case MINUS: {
+                nest(take());
+                Expr operand = factor();
+                nesting--;
+                return new Expr.Neg(operand);
+            }
             case LPAREN: {
-                take();
+                nest(take());
                 Expr inner = expr();
                 if (!peek().is(Kind.RPAREN)) {
                     throw unexpected(peek(), ", expected ')' to close '(' at column " + t.column());
                 }
                 take();
+                nesting--;
                 return inner;
             }
             case IDENT:
@@ -223,8 +264,12 @@ public final class RuleParser {
             quantifier = subject;
             expect(Kind.DOT, ", expected '.' after '" + w + " " + noun + "'");
         }
+        Token metricToken = peek();
         String metric = metricName();
         Bound bound = Bound.VALUE;
+        if (subject.kind() == Subject.Kind.CANDIDATE) {
+            misspeltSubject(metricToken);
+        }
         if (peek().is(Kind.DOT)) {
             take();
             Token b = bound();
@@ -236,6 +281,22 @@ public final class RuleParser {
             }
         }
         return new Expr.Ref(subject, metric, bound);
+    }
+
+    /**
+     * A metric name followed by what only follows {@code champion} or {@code slice} ({@code champoin.f1_score},
+     * {@code slcie[region=EU]}): the name was meant to be one of them when it is close to it.
+     */
+    private void misspeltSubject(Token word) throws RuleSyntaxException {
+        boolean selector = peek().is(Kind.SELECTOR);
+        boolean notABound = peek().is(Kind.DOT) && peek(1).is(Kind.IDENT) && !peek(1).text().equals("lower")
+                && !peek(1).text().equals("upper");
+        if (selector || notABound) {
+            Optional<String> meant = Spelling.closest(word.text(), selector ? List.of("slice") : List.of("champion", "slice"));
+            if (meant.isPresent()) {
+                throw error(word, "unknown name '" + word.text() + "'", "; did you mean '" + meant.get() + "'?");
+            }
+        }
     }
 
     private static String quantifierText(Subject subject) {

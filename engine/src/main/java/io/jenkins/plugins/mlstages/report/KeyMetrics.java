@@ -45,7 +45,8 @@ final class KeyMetrics {
         List<KeyMetric> result = new ArrayList<>();
         for (String name : NAMES) {
             Double value = number(metrics.path(name));
-            if (value == null) {
+            if (value == null || value.isNaN()) {
+                // undefined on this data: absent from evaluate's metrics, NaN in the gate's copy of them
                 continue;
             }
             JsonNode ci = intervals == null ? null : intervals.path(name);
@@ -78,27 +79,9 @@ final class KeyMetrics {
                 effect, significant);
     }
 
-    /** A finite or non-finite number (reports write NaN and infinities as strings); null when absent. */
+    /** A finite or non-finite number as reports write it ({@link ReportNumbers}); null when absent. */
     static Double number(JsonNode node) {
-        if (node == null || node.isMissingNode() || node.isNull()) {
-            return null;
-        }
-        if (node.isNumber()) {
-            return node.doubleValue();
-        }
-        if (node.isTextual()) {
-            switch (node.asText()) {
-                case "NaN":
-                    return Double.NaN;
-                case "Infinity":
-                    return Double.POSITIVE_INFINITY;
-                case "-Infinity":
-                    return Double.NEGATIVE_INFINITY;
-                default:
-                    return null;
-            }
-        }
-        return null;
+        return ReportNumbers.read(node);
     }
 
     /** Top-level {@code metrics} of the merged report: the key metrics by name. */

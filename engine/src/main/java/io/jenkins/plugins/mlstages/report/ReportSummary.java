@@ -90,9 +90,9 @@ public record ReportSummary(String title, Verdict verdict, Registration registra
             List<GateRule> rules) implements Serializable {
     }
 
-    /** One gate rule: observed against required, the margin, and the rule's own status. */
+    /** One gate rule: observed against required, the margin, and the rule's own outcome (which may be SKIPPED). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record GateRule(Integer number, String rule, Severity severity, Status status, String comparison,
+    public record GateRule(Integer number, String rule, Severity severity, RuleStatus status, String comparison,
             Double observed, Double required, Double champion, Double margin, String slice, String explanation)
             implements Serializable {
     }

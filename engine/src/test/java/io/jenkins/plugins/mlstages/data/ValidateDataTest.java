@@ -603,7 +603,7 @@ public class ValidateDataTest {
                 .withSchema(schema("columns:\n  x: {drift: false}\n")));
         assertEquals(List.of(new ColumnDrift("y", "ks", 0.0, 1.0, 0.05, false, 10, 10, false)), r.drift());
         assertEquals(new Finding("drift.dataset", null, Severity.ERROR, true,
-                "0 of 1 columns drifted (0.000 %): no dataset drift, the limit is 50.00 %", "0.000", "< 0.5"),
+                "0 of 1 column drifted (0.000 %): no dataset drift, the limit is 50.00 %", "0.000", "< 0.5"),
                 find(r, "drift.dataset", null));
         assertEquals(Status.PASSED, r.status());
     }

@@ -6,6 +6,7 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
+import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,8 +22,11 @@ import org.junit.rules.TemporaryFolder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.jenkins.plugins.mlstages.report.BuildReport;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
+import io.jenkins.plugins.mlstages.report.StageInput;
 import io.jenkins.plugins.mlstages.report.StageLog;
+import io.jenkins.plugins.mlstages.report.StageReportReader;
 import io.jenkins.plugins.mlstages.report.Status;
 
 /** The driver with in-memory ports: what it does to the router, the aliases and the state file, step by step. */
@@ -424,5 +428,45 @@ public class CanaryRunTest {
         assertEquals(1, saved.analysisHistory().size());
         CanaryResult result = run().resume();
         assertEquals(CanaryVerdict.PROMOTED, result.verdict());
+    }
+
+    /** Written by the report writer, read by the report reader, merged alone; the merge written and read again. */
+    private static void assertRoundTrips(CanaryResult result, Status status) throws Exception {
+        byte[] json = ReportWriter.mapper().writeValueAsBytes(result);
+        StageInput input = new StageReportReader().parse(new ByteArrayInputStream(json), "canary.json");
+        assertEquals("canary", input.stage());
+        assertEquals(status, input.status());
+        BuildReport merged = BuildReport.merge(List.of(input), null);
+        assertEquals(status, merged.status());
+        assertEquals(result.verdict().name(), merged.summary().canary().path("verdict").asText());
+        StageInput again = new StageReportReader().parse(new ByteArrayInputStream(ReportWriter.mapper().writeValueAsBytes(merged)),
+                "report.json");
+        assertEquals(status, again.status());
+    }
+
+    @Test
+    public void theReportOfEveryOutcomeIsReadAndMerged() throws Exception {
+        metrics.constant(ERRORS, 0.002);
+        assertRoundTrips(run().start(plan(errorRate())), Status.PASSED);
+
+        setUp();
+        List<Double> values = new ArrayList<>(List.of(0.5, 0.001, 0.001, 0.001));
+        metrics.of(ERRORS, (at, weight) -> OptionalDouble.of(values.remove(0)));
+        assertRoundTrips(run().start(plan(errorRate()).withFailureLimit(2)), Status.PASSED); // with an INFO failure
+
+        setUp();
+        metrics.of(ERRORS, (at, weight) -> OptionalDouble.of(weight >= 50 ? 0.2 : 0.001));
+        assertRoundTrips(run().start(plan(errorRate()).withFailureLimit(2)), Status.FAILED);
+
+        setUp();
+        metrics.empty(ERRORS);
+        assertRoundTrips(run().start(plan(errorRate())), Status.FAILED); // inconclusive
+
+        setUp();
+        metrics.constant(ERRORS, 0.0);
+        store.crashAfter = 4;
+        assertThrows(Fakes.Crash.class, () -> run().start(plan(errorRate())));
+        store.crashAfter = Integer.MAX_VALUE;
+        assertRoundTrips(run().abort("aborted by the test"), Status.FAILED);
     }
 }

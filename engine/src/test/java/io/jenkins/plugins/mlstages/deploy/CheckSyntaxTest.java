@@ -3,6 +3,7 @@ package io.jenkins.plugins.mlstages.deploy;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
 
 import java.util.List;
 
@@ -78,5 +79,24 @@ public class CheckSyntaxTest {
                 () -> CheckSyntax.parse(List.of("e: x <= 1"), List.of("e: y", "e: z"))).setting());
         assertEquals("stableQuery", assertThrows(CanarySettingException.class,
                 () -> CheckSyntax.parse(List.of("e: x <= 1"), List.of("no name"))).setting());
+    }
+
+    @Test
+    public void aHugeCheckOrStableQueryIsRefusedInOneLineWithoutBacktrackingThroughIt() {
+        String huge = "error_rate: " + "sum(rate(x[1m])) + ".repeat(60_000) + "1 <= 0.01";
+        long start = System.nanoTime();
+        CanarySettingException e = assertThrows(CanarySettingException.class, () -> CheckSyntax.parse(huge));
+        assertEquals("analysis check 'error_rate' is " + huge.length() + " characters long; at most 4096 are accepted", e.getMessage());
+        assertEquals("analysis", e.setting());
+        CanarySettingException nameless = assertThrows(CanarySettingException.class, () -> CheckSyntax.parse("(".repeat(100_000)));
+        assertEquals("an analysis check is 100000 characters long; at most 4096 are accepted", nameless.getMessage());
+        CanarySettingException stable = assertThrows(CanarySettingException.class,
+                () -> CheckSyntax.parse(List.of("p95: x <= 1"), List.of("p95: " + "y".repeat(5000))));
+        assertEquals("stable query 'p95' is 5005 characters long; at most 4096 are accepted", stable.getMessage());
+        assertEquals("stableQuery", stable.setting());
+        assertTrue("took " + (System.nanoTime() - start) / 1_000_000 + " ms", System.nanoTime() - start < 2_000_000_000L);
+        String longest = "error_rate: " + "x".repeat(CheckSyntax.MAX_LENGTH - 20) + " <= 0.01";
+        assertEquals(CheckSyntax.MAX_LENGTH, longest.length());
+        assertEquals(0.01, CheckSyntax.parse(longest).max(), 0);
     }
 }

@@ -14,6 +14,7 @@ import java.util.Optional;
 
 import org.junit.Test;
 
+import io.jenkins.plugins.mlstages.report.RuleStatus;
 import io.jenkins.plugins.mlstages.report.Status;
 
 public class FirstModelPolicyTest {

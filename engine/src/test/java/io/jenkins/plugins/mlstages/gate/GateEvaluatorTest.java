@@ -12,6 +12,8 @@ import java.util.Map;
 
 import org.junit.Test;
 
+import io.jenkins.plugins.mlstages.report.RuleStatus;
+
 public class GateEvaluatorTest {
     private static final double EPS = 1e-12;
     private final GateContext ctx = withChampion().build();

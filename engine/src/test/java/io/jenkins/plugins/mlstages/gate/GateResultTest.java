@@ -17,6 +17,7 @@ import org.junit.Test;
 
 import io.jenkins.plugins.mlstages.report.Finding;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
+import io.jenkins.plugins.mlstages.report.RuleStatus;
 import io.jenkins.plugins.mlstages.report.Severity;
 import io.jenkins.plugins.mlstages.report.StageReport;
 import io.jenkins.plugins.mlstages.report.Status;

@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
 
 import org.junit.Test;
 
+import io.jenkins.plugins.mlstages.report.RuleStatus;
+
 /**
  * {@code threshold(...)} against MLflow's MetricThreshold semantics, read in MLflow's source:
  * mlflow/mlflow mlflow/models/evaluation/validation.py, function {@code _validate} (the same logic lived

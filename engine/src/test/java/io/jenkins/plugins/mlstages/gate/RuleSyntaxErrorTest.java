@@ -7,6 +7,8 @@ import java.util.List;
 
 import org.junit.Test;
 
+import io.jenkins.plugins.mlstages.report.Printable;
+
 /** Every syntax error: exact first line, and the caret under the reported column. */
 public class RuleSyntaxErrorTest {
 
@@ -25,7 +27,7 @@ public class RuleSyntaxErrorTest {
         RuleSyntaxException e = error(1, rule);
         assertEquals(problemLine, e.getProblemLine());
         assertEquals(column, e.getColumn());
-        assertEquals(problemLine + "\n  " + rule + "\n  " + " ".repeat(column - 1) + "^", e.getMessage());
+        assertEquals(problemLine + "\n  " + Printable.escape(rule) + "\n  " + " ".repeat(column - 1) + "^", e.getMessage());
     }
 
     @Test
@@ -237,5 +239,29 @@ public class RuleSyntaxErrorTest {
                 "rule 1: min_relative_change must be between 0 and 1 at column 48");
         assertError("threshold(metric=f1_score, min_relative_change=-0.1, greater_is_better=true)", 48,
                 "rule 1: min_relative_change must be between 0 and 1 at column 48");
+    }
+
+    @Test
+    public void aMisspeltChampionOrSliceIsNamedWithWhatWasMeant() {
+        assertError("f1_score >= champoin.f1_score", 13, "rule 1: unknown name 'champoin' at column 13; did you mean 'champion'?");
+        assertError("chamipon.roc_auc <= roc_auc", 1, "rule 1: unknown name 'chamipon' at column 1; did you mean 'champion'?");
+        assertError("slcie[region=EU].recall_score >= 0.7", 1, "rule 1: unknown name 'slcie' at column 1; did you mean 'slice'?");
+        // Not close to either: still about the bound.
+        assertError("f1_score.low >= 0.8", 10, "rule 1: unknown bound 'low' at column 10, expected lower or upper");
+    }
+
+    @Test
+    public void controlCharactersAreEscapedAndTheCaretStaysUnderItsColumn() {
+        RuleSyntaxException e = error(1, "\u001b[2Jf1_score >> 0.8");
+        assertEquals("rule 1: unexpected character U+001B at column 1\n"
+                + "  \\u001b[2Jf1_score >> 0.8\n"
+                + "  ^", e.getMessage());
+        e = error(1, "slice[re\rgion=EU].f1_score >> 0.8");
+        String[] lines = e.getMessage().split("\n");
+        assertEquals("  slice[re\\u000dgion=EU].f1_score >> 0.8", lines[1]);
+        // The caret is under the second '>', in the escaped line as the terminal shows it.
+        assertEquals('>', lines[1].charAt(lines[2].indexOf('^')));
+        assertEquals(lines[1].indexOf(">>") + 1, lines[2].indexOf('^'));
+        assertEquals(3, lines.length);
     }
 }

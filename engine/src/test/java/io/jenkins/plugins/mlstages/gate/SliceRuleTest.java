@@ -10,6 +10,8 @@ import java.util.Map;
 
 import org.junit.Test;
 
+import io.jenkins.plugins.mlstages.report.RuleStatus;
+
 /** Slices: EU recall 0.75 precision 0.80, US recall 0.81 precision 0.70, APAC recall 0.90 (no precision). */
 public class SliceRuleTest {
     private static final double EPS = 1e-12;

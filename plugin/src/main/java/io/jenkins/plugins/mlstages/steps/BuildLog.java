@@ -1,5 +1,6 @@
 package io.jenkins.plugins.mlstages.steps;
 
+import io.jenkins.plugins.mlstages.report.Printable;
 import io.jenkins.plugins.mlstages.report.Secrets;
 import io.jenkins.plugins.mlstages.report.StageLog;
 import java.io.PrintStream;
@@ -19,12 +20,13 @@ final class BuildLog implements StageLog {
 
     /** A message as one log line: an exception's message may span lines (a server's answer, a stack of causes). */
     static String oneLine(String message) {
-        return message == null ? "failed without a message" : Secrets.redactKnown(message).strip().replaceAll("\\s+", " ");
+        return message == null ? "failed without a message"
+                : Printable.escape(Secrets.redactKnown(message).strip().replaceAll("\\s+", " "));
     }
 
     @Override
     public void info(String message) {
-        out.println(Secrets.redactKnown(message));
+        out.println(Printable.escapeLines(Secrets.redactKnown(message)));
     }
 
     @Override

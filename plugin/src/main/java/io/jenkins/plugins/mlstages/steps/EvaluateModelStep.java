@@ -20,6 +20,7 @@ import io.jenkins.plugins.mlstages.eval.Task;
 import io.jenkins.plugins.mlstages.registry.MlflowRegistry;
 import io.jenkins.plugins.mlstages.registry.RegistryConfig;
 import io.jenkins.plugins.mlstages.registry.RegistryException;
+import io.jenkins.plugins.mlstages.report.Plural;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
 import io.jenkins.plugins.mlstages.report.Status;
 import io.jenkins.plugins.mlstages.ui.MlReportAction;
@@ -344,7 +345,7 @@ public final class EvaluateModelStep extends RegistryStep {
             } catch (RegistryException e) {
                 throw new AbortException("evaluateModel: " + BuildLog.oneLine(e.getMessage()));
             }
-            log.println("evaluateModel: logged " + logged + " metrics and " + EvaluationToRun.ARTIFACT_PATH
+            log.println("evaluateModel: logged " + Plural.of(logged, "metric") + " and " + EvaluationToRun.ARTIFACT_PATH
                     + " to MLflow run " + step.runId);
         }
     }

@@ -20,11 +20,12 @@ import io.jenkins.plugins.mlstages.gate.ModelGate;
 import io.jenkins.plugins.mlstages.gate.ModelGateRequest;
 import io.jenkins.plugins.mlstages.gate.ModelGateResult;
 import io.jenkins.plugins.mlstages.gate.RuleOutcome;
-import io.jenkins.plugins.mlstages.gate.RuleStatus;
 import io.jenkins.plugins.mlstages.registry.MlflowRegistry;
 import io.jenkins.plugins.mlstages.registry.RegistryConfig;
 import io.jenkins.plugins.mlstages.registry.RegistryException;
+import io.jenkins.plugins.mlstages.report.Plural;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
+import io.jenkins.plugins.mlstages.report.RuleStatus;
 import io.jenkins.plugins.mlstages.report.StageLog;
 import io.jenkins.plugins.mlstages.ui.MlReportAction;
 import java.io.InputStream;
@@ -212,7 +213,7 @@ public final class ModelGateStep extends RegistryStep {
 
             long failed = result.rules().stream().filter(o -> o.status() == RuleStatus.FAILED).count();
             ModelGateResult.Champion champion = result.champion();
-            String summary = "modelGate " + result.status() + ": " + result.rules().size() + " rules, " + failed
+            String summary = "modelGate " + result.status() + ": " + Plural.of(result.rules().size(), "rule") + ", " + failed
                     + " failed, "
                     + (champion == null
                             ? "no champion"

@@ -11,6 +11,8 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.mlstages.data.DataFormat;
 import io.jenkins.plugins.mlstages.data.ValidateDataRequest;
+import io.jenkins.plugins.mlstages.report.Plural;
+import io.jenkins.plugins.mlstages.report.ReportNumbers;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
 import io.jenkins.plugins.mlstages.report.Status;
 import io.jenkins.plugins.mlstages.ui.MlReportAction;
@@ -222,9 +224,9 @@ public final class ValidateDataStep extends MlStageStep {
             long rows = metrics.getOrDefault("rows", 0.0).longValue();
             long failed = metrics.getOrDefault("failed_checks", 0.0).longValue();
             Double drifted = metrics.get("drifted_columns");
-            String summary = "validateData " + status + ": " + step.data + ", " + rows + " rows, " + failed + " of "
-                    + result.path("findings").size() + " checks failed"
-                    + (drifted == null ? "" : ", " + drifted.longValue() + " columns drifted");
+            String summary = "validateData " + status + ": " + step.data + ", " + Plural.of(rows, "row") + ", " + failed + " of "
+                    + Plural.of(result.path("findings").size(), "check") + " failed"
+                    + (drifted == null ? "" : ", " + Plural.of(drifted.longValue(), "column") + " drifted");
             Run<?, ?> run = context.get(Run.class);
             MlReportAction.record(run, outcome.json, summary, null, null);
             Verdict.apply(status, step.getFailOn(), step.getUnstableOn(), summary, run, context.get(FlowNode.class), listener);
@@ -244,15 +246,9 @@ public final class ValidateDataStep extends MlStageStep {
         }
     }
 
-    /** The numeric fields of a JSON object, in order. */
+    /** The numeric fields of a JSON object, in order, NaN and infinities included (as reports spell them). */
     static Map<String, Double> numbers(JsonNode object) {
-        Map<String, Double> values = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> field : object.properties()) {
-            if (field.getValue().isNumber()) {
-                values.put(field.getKey(), field.getValue().asDouble());
-            }
-        }
-        return values;
+        return ReportNumbers.readAll(object);
     }
 
     @Extension

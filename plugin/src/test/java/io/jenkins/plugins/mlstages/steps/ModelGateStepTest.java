@@ -81,7 +81,7 @@ public class ModelGateStepTest {
                 + "echo 'not reached'\n"
                 + "}");
         j.assertLogContains("FAIL roc_auc >= 0.95: 0.9100 vs required 0.9500, margin -0.0400", b);
-        j.assertLogContains("modelGate FAILED: 1 rules, 1 failed, no champion", b);
+        j.assertLogContains("modelGate FAILED: 1 rule, 1 failed, no champion", b);
         j.assertLogNotContains("not reached", b);
     }
 
