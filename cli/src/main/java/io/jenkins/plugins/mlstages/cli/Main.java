@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 import io.jenkins.plugins.mlstages.data.DataFormatException;
@@ -12,6 +14,7 @@ import io.jenkins.plugins.mlstages.gate.GateException;
 import io.jenkins.plugins.mlstages.registry.RegistryException;
 import io.jenkins.plugins.mlstages.report.ReportInputException;
 import io.jenkins.plugins.mlstages.report.StageLog;
+import io.jenkins.plugins.mlstages.report.UnusableFileException;
 import io.jenkins.plugins.mlstages.registry.UnauthorizedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -75,21 +78,89 @@ public final class Main implements Runnable {
         commandLine.addSubcommand(new ReportCommand(main));
         commandLine.addSubcommand(new CommandLine(new RegistryCommand())
                 .addSubcommand(new RegistryCheckCommand(main)));
+        // No @file expansion: '--rule @/etc/shadow' is the text of a rule, never a file read into the command line.
+        commandLine.setExpandAtFiles(false);
         commandLine.setOut(out).setErr(err)
                 .setExitCodeExceptionMapper(Main::exitCode)
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    cmd.getErr().println("mlstages: " + message(e));
+                    cmd.getErr().println("mlstages: " + printable(message(e)));
                     cmd.getErr().flush();
                     return exitCode(e);
                 })
                 .setParameterExceptionHandler((e, args1) -> {
                     CommandLine cmd = e.getCommandLine();
-                    cmd.getErr().println("mlstages: " + e.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName()
-                            + " --help')");
+                    cmd.getErr().println("mlstages: " + printable(e.getMessage()) + suggestion(e) + " (see '"
+                            + cmd.getCommandSpec().qualifiedName() + " --help')");
                     cmd.getErr().flush();
                     return ExitCode.USAGE;
                 });
         return commandLine.execute(args);
+    }
+
+    /**
+     * "; did you mean '--reference'?" for a misspelt option or command: the closest name by edit distance,
+     * or the one the word begins (validate: validate-data); empty when none is close.
+     */
+    static String suggestion(CommandLine.ParameterException e) {
+        if (!(e instanceof CommandLine.UnmatchedArgumentException) || e.getCommandLine() == null) {
+            return "";
+        }
+        List<String> unmatched = ((CommandLine.UnmatchedArgumentException) e).getUnmatched();
+        if (unmatched.isEmpty() || unmatched.get(0) == null) {
+            return "";
+        }
+        String word = unmatched.get(0);
+        int equals = word.indexOf('=');
+        if (word.startsWith("-") && equals > 0) {
+            word = word.substring(0, equals);
+        }
+        CommandSpec spec = e.getCommandLine().getCommandSpec();
+        Collection<String> names = word.startsWith("-") ? spec.optionsMap().keySet() : spec.subcommands().keySet();
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String name : names) {
+            int distance = name.startsWith(word) && word.length() >= 3 ? 0 : editDistance(word, name);
+            if (distance < bestDistance) {
+                best = name;
+                bestDistance = distance;
+            }
+        }
+        return best != null && bestDistance <= Math.max(1, word.length() / 3) ? "; did you mean '" + best + "'?" : "";
+    }
+
+    /** Levenshtein distance: insertions, deletions and substitutions. */
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
+    /** The message on one line: control characters of the user's arguments (newlines, NUL, ESC) escaped. */
+    private static String printable(String text) {
+        StringBuilder out = new StringBuilder();
+        String value = String.valueOf(text);
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     static int exitCode(Throwable e) {
@@ -105,6 +176,9 @@ public final class Main implements Runnable {
         }
         if (e instanceof RegistryException || e instanceof DeployException || e instanceof IllegalArgumentException
                 || e instanceof DataFormatException || e instanceof GateException || e instanceof ReportInputException) {
+            return e.getMessage();
+        }
+        if (e instanceof UnusableFileException) {
             return e.getMessage();
         }
         if (e instanceof NoSuchFileException) {

@@ -14,6 +14,9 @@ import picocli.CommandLine.Option;
  * from the command line, where other users of the machine could read them.
  */
 public final class RegistryOptions {
+    /** One request may take at most an hour. */
+    static final long MAX_TIMEOUT_SECONDS = 3600;
+
     @Option(names = "--registry-url", paramLabel = "URL",
             description = "MLflow tracking/registry URL, with any path prefix (default: $MLFLOW_TRACKING_URI)")
     String registryUrl;
@@ -22,13 +25,19 @@ public final class RegistryOptions {
             description = "read timeout of one request in seconds (default: ${DEFAULT-VALUE})")
     long timeoutSeconds;
 
+    /** {@code --timeout}, checked: one request's read timeout (also the canary's router and Prometheus requests). */
+    Duration timeout() {
+        if (timeoutSeconds <= 0 || timeoutSeconds > MAX_TIMEOUT_SECONDS) {
+            throw new IllegalArgumentException("--timeout must be between 1 and " + MAX_TIMEOUT_SECONDS + " seconds, was "
+                    + timeoutSeconds);
+        }
+        return Duration.ofSeconds(timeoutSeconds);
+    }
+
     /** Opens the registry; {@code retryPolicy} bounds how long a failing server is retried. */
     MlflowRegistry open(Map<String, String> env, RetryPolicy retryPolicy) {
-        if (timeoutSeconds <= 0) {
-            throw new IllegalArgumentException("--timeout must be a positive number of seconds, was " + timeoutSeconds);
-        }
         RegistryConfig config = RegistryConfig.fromEnvironment(env, registryUrl)
-                .readTimeout(Duration.ofSeconds(timeoutSeconds))
+                .readTimeout(timeout())
                 .userAgent("mlstages-cli/" + Main.version())
                 .retryPolicy(retryPolicy)
                 .build();

@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.jenkins.plugins.mlstages.data.DataFormatException;
+import io.jenkins.plugins.mlstages.report.InputFiles;
 import io.jenkins.plugins.mlstages.report.StageReport;
+import io.jenkins.plugins.mlstages.report.UnusableFileException;
 
 /** Reads stage reports given on the command line: whole JSON of a known schema, or one clear error. */
 final class ReportFiles {
@@ -16,10 +18,11 @@ final class ReportFiles {
     }
 
     static JsonNode read(Path file) throws DataFormatException, IOException {
-        DataFormatException.requireFile(file);
         JsonNode json;
         try {
-            json = new ObjectMapper().readTree(file.toFile());
+            json = new ObjectMapper().readTree(InputFiles.readAll(file, InputFiles.REPORT_CAP, "a report"));
+        } catch (UnusableFileException e) {
+            throw new DataFormatException(file, 0, null, e.problem(), e);
         } catch (JsonProcessingException e) {
             long line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
             throw new DataFormatException(file, line, null, "is not a readable JSON report (truncated?): "

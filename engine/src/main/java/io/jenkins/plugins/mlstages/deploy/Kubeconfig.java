@@ -14,6 +14,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import io.jenkins.plugins.mlstages.report.InputFiles;
+import io.jenkins.plugins.mlstages.report.UnusableFileException;
+
 /**
  * Reads what {@link KServeConfig#resolve} needs from a kubeconfig file (current context, its cluster's
  * server and CA, its user's token) or from a pod's service account. Only bearer tokens are supported:
@@ -66,7 +69,9 @@ final class Kubeconfig {
             Duration readyTimeout) {
         JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+            root = new ObjectMapper(new YAMLFactory()).readTree(InputFiles.readAll(file, InputFiles.CONFIG_CAP, "a kubeconfig"));
+        } catch (UnusableFileException e) {
+            throw new IllegalArgumentException("kubeconfig " + e.getMessage(), e);
         } catch (IOException e) {
             throw new IllegalArgumentException("kubeconfig " + file + " is not readable YAML: "
                     + e.getMessage().lines().findFirst().orElse(""));
