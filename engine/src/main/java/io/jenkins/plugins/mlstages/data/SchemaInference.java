@@ -2,9 +2,7 @@ package io.jenkins.plugins.mlstages.data;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +10,8 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+
+import io.jenkins.plugins.mlstages.report.AtomicFile;
 
 /**
  * Writes a starting schema from a reference dataset's profile, as TFDV's infer_schema does: each
@@ -74,14 +74,7 @@ public final class SchemaInference {
         String text = "# Schema inferred by mlstages from " + source + " (" + profile.rows() + " rows).\n"
                 + "# Review it: types, missing values and categories come from this one sample of the data.\n"
                 + yaml.writeValueAsString(infer(profile));
-        Path absolute = target.toAbsolutePath();
-        Files.createDirectories(absolute.getParent());
-        Path temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".tmp");
-        try {
-            Files.writeString(temp, text, StandardCharsets.UTF_8);
-            Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        // Like every output: never over a device, FIFO or symbolic link (AtomicFile).
+        AtomicFile.write(target, text.getBytes(StandardCharsets.UTF_8));
     }
 }
