@@ -187,6 +187,7 @@ final class CanaryCommand extends StageCommand {
     }
 
     private Integer canary() throws Exception {
+        checkOutputs(state, report);
         Map<String, String> env = main.environment();
         CanaryStateStore store = new CanaryStateStore(state);
         CanaryPlan plan = null;

@@ -83,13 +83,18 @@ public final class Main implements Runnable {
         commandLine.setOut(out).setErr(err)
                 .setExitCodeExceptionMapper(Main::exitCode)
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    cmd.getErr().println("mlstages: " + printable(message(e)));
+                    // A rule's syntax error shows the rule and a caret on two more lines (docs/gate.md).
+                    cmd.getErr().println("mlstages: " + printable(message(e), e instanceof GateException));
                     cmd.getErr().flush();
                     return exitCode(e);
                 })
                 .setParameterExceptionHandler((e, args1) -> {
                     CommandLine cmd = e.getCommandLine();
-                    cmd.getErr().println("mlstages: " + printable(e.getMessage()) + suggestion(e) + " (see '"
+                    if (!(e instanceof CommandLine.UnmatchedArgumentException) && !cmd.getUnmatchedArguments().isEmpty()) {
+                        // A misspelt required option shows as missing: name the word that was not understood instead.
+                        e = new CommandLine.UnmatchedArgumentException(cmd, cmd.getUnmatchedArguments());
+                    }
+                    cmd.getErr().println("mlstages: " + printable(e.getMessage(), false) + suggestion(e) + " (see '"
                             + cmd.getCommandSpec().qualifiedName() + " --help')");
                     cmd.getErr().flush();
                     return ExitCode.USAGE;
@@ -149,12 +154,12 @@ public final class Main implements Runnable {
     }
 
     /** The message on one line: control characters of the user's arguments (newlines, NUL, ESC) escaped. */
-    private static String printable(String text) {
+    private static String printable(String text, boolean keepNewlines) {
         StringBuilder out = new StringBuilder();
         String value = String.valueOf(text);
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
+            if ((c < 0x20 || c == 0x7f) && !(keepNewlines && c == '\n')) {
                 out.append(String.format("\\u%04x", (int) c));
             } else {
                 out.append(c);
@@ -182,7 +187,7 @@ public final class Main implements Runnable {
             return e.getMessage();
         }
         if (e instanceof NoSuchFileException) {
-            return ((NoSuchFileException) e).getFile() + ": no such file";
+            return ((NoSuchFileException) e).getFile() + ": does not exist";
         }
         if (e instanceof AccessDeniedException) {
             return ((AccessDeniedException) e).getFile() + ": permission denied";

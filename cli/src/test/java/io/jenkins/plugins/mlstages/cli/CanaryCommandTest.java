@@ -165,7 +165,7 @@ public class CanaryCommandTest {
     public void resumeAndAbortNeedAStateFileAndAreExclusive() throws Exception {
         String state = folder.getRoot().toPath().resolve("none.json").toString();
         assertEquals(2, run("--state", state, "--resume", "--router", "http", "--router-url", "http://127.0.0.1:9/w"));
-        assertEquals("mlstages: " + state + ": no such file", error());
+        assertEquals("mlstages: " + state + ": does not exist", error());
         err.getBuffer().setLength(0);
         assertEquals(2, run("--state", state, "--resume", "--abort"));
         assertTrue(error(), error().contains("mutually exclusive"));

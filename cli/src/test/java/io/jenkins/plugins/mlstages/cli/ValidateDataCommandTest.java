@@ -134,4 +134,22 @@ public class ValidateDataCommandTest {
         assertEquals("ks", a.get(0).path("method").asText());
         assertTrue(a.get(0).path("drifted").asBoolean());
     }
+
+    @Test(timeout = 60_000)
+    public void aFifoAsReportReachesItsReaderAndStaysAFifo() throws Exception {
+        Path data = file("d.csv", "id,age\n1,30\n2,40\n3,50\n");
+        Path fifo = folder.getRoot().toPath().resolve("report.fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        java.util.concurrent.ExecutorService reader = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<String> read = reader.submit(() -> Files.readString(fifo));
+            assertEquals(err.toString(), 0, run("validate-data", "--data", data.toString(), "--report", fifo.toString()));
+            JsonNode json = new ObjectMapper().readTree(read.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals("validate-data", json.path("stage").asText());
+        } finally {
+            reader.shutdownNow();
+        }
+        int mode = (Integer) Files.getAttribute(fifo, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        assertEquals("still a FIFO", 0010000, mode & 0170000);
+    }
 }

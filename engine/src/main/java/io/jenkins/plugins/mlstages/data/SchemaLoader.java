@@ -59,8 +59,7 @@ public final class SchemaLoader {
             throw new DataFormatException(file, 0, null, e.problem(), e);
         } catch (JsonProcessingException e) {
             long line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            String reason = e.getOriginalMessage().strip().replaceAll("\\s+", " ");
-            throw new DataFormatException(file, line, null, "not a valid schema file: " + reason);
+            throw new DataFormatException(file, line, null, "not a valid schema file: " + InputFiles.parseProblem(e));
         } catch (IOException e) {
             throw new DataFormatException(file, 0, null, "cannot read the schema file: " + e.getMessage(), e);
         }

@@ -167,6 +167,8 @@ public final class ValidateData {
     }
 
     private static DataFormat format(Path file, DataFormat given) throws DataFormatException {
+        // What the file is comes before what its name says: "is a directory" over "cannot tell the format".
+        DataFormatException.requireFile(file);
         if (given != null) {
             return given;
         }

@@ -33,8 +33,10 @@ final class Kubeconfig {
             Duration readyTimeout, Map<String, String> environment, Path home, Path serviceAccount) {
         Optional<Path> file = explicit;
         if (file.isPresent()) {
-            if (!Files.isRegularFile(file.get())) {
-                throw new IllegalArgumentException("kubeconfig " + file.get() + " does not exist");
+            try {
+                InputFiles.requireReadable(file.get());
+            } catch (UnusableFileException e) {
+                throw new IllegalArgumentException("kubeconfig " + e.getMessage(), e);
             }
         } else {
             file = fromEnvironment(environment).or(() -> Optional.of(home.resolve(".kube/config")).filter(Files::isRegularFile));
@@ -73,8 +75,7 @@ final class Kubeconfig {
         } catch (UnusableFileException e) {
             throw new IllegalArgumentException("kubeconfig " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new IllegalArgumentException("kubeconfig " + file + " is not readable YAML: "
-                    + e.getMessage().lines().findFirst().orElse(""));
+            throw new IllegalArgumentException("kubeconfig " + file + " is not readable YAML: " + InputFiles.parseProblem(e));
         }
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException("kubeconfig " + file + " is empty");

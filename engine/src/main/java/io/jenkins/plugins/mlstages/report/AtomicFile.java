@@ -48,6 +48,28 @@ public final class AtomicFile {
         write(target, content, true);
     }
 
+    /**
+     * Fails now, before any work, when {@code target} can never be written: a directory, a path under a
+     * regular file, a loop of links. (A full disk or device is only found by writing.)
+     */
+    public static void checkTarget(Path target) throws UnusableFileException {
+        try {
+            Path destination = destination(target.toAbsolutePath());
+            for (Path dir = destination == null ? null : destination.getParent(); dir != null; dir = dir.getParent()) {
+                if (Files.exists(dir)) {
+                    if (!Files.isDirectory(dir)) {
+                        throw new UnusableFileException(target, "cannot write: " + dir + " is not a directory");
+                    }
+                    return;
+                }
+            }
+        } catch (UnusableFileException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new UnusableFileException(target, "cannot write: " + InputFiles.reason(e), e);
+        }
+    }
+
     private static void write(Path target, byte[] content, boolean durable) throws IOException {
         try {
             Path destination = destination(target.toAbsolutePath());

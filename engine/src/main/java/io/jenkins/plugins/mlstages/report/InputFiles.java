@@ -85,6 +85,21 @@ public final class InputFiles {
         return reason.substring(0, 1).toLowerCase(Locale.ROOT) + reason.substring(1);
     }
 
+    /**
+     * A parser's complaint about a file's content, on one line and without Java class names: Jackson's own
+     * message when it has one, else the message, less a leading {@code java.io.SomeException: } (a binary
+     * file read as UTF-8 text, for one).
+     */
+    public static String parseProblem(IOException e) {
+        String text = e instanceof com.fasterxml.jackson.core.JsonProcessingException
+                ? ((com.fasterxml.jackson.core.JsonProcessingException) e).getOriginalMessage() : e.getMessage();
+        text = String.valueOf(text).strip().replaceAll("\\s+", " ");
+        while (text.matches("^[\\w.$]+(Exception|Error): .*")) {
+            text = text.substring(text.indexOf(": ") + 2);
+        }
+        return text;
+    }
+
     /** "a FIFO", "a character device", ...: what a non-regular, non-directory file is. */
     static String kind(Path file) {
         try {
