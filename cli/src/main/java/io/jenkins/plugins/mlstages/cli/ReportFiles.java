@@ -28,7 +28,14 @@ final class ReportFiles {
             throw new DataFormatException(file, line, null, "is not a readable JSON report (truncated?): "
                     + e.getOriginalMessage().strip().replaceAll("\\s+", " "));
         }
-        String schema = json == null ? "" : json.path("schema").asText("");
+        if (json == null || json.isMissingNode()) {
+            throw new DataFormatException(file, 0, null, "is empty, not a JSON report");
+        }
+        if (!json.isObject()) {
+            throw new DataFormatException(file, 0, null, "is not a stage report: a JSON object was expected, found "
+                    + (json.isArray() ? "an array" : json.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)));
+        }
+        String schema = json.path("schema").asText("");
         if (!StageReport.SCHEMA.equals(schema)) {
             throw new DataFormatException(file, 0, null, "not an ml-stages report of a known version (schema '" + schema
                     + "'; this release reads " + StageReport.SCHEMA + ")");

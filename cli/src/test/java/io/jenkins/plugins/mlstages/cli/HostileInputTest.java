@@ -307,9 +307,15 @@ public class HostileInputTest {
                 "m", "--version", "1"}, concat(registry, "--timeout", "9223372036854775807"))),
             bad("--await-seconds huge", "--await-seconds must be between 0 and 86400", concat(new String[] {"register",
                 "--model", "m", "--source", "s3://b/m", "--await-seconds", "9223372036854775807"}, registry)),
-            bad("--steps 0", "--steps", concat(canary, "--steps", "0,100")),
-            bad("--interval 10 years", "--interval", concat(canary, "--interval", "87600h")),
-            bad("--interval overflowing", "--interval", concat(canary, "--interval", "99999999999999999999999h")),
+            bad("--steps 0", "--steps: step weights are percentages from 1 to 100, got 0 in [0, 100]",
+                with(canary, "--steps", "0,100")),
+            bad("--steps 2000000000", "--steps", with(canary, "--steps", "10,2000000000")),
+            bad("--interval 10 years", "--interval: '87600h' is too long: a duration is at most 365 days",
+                with(canary, "--interval", "87600h")),
+            bad("--interval overflowing", "--interval: '99999999999999999999999h' is too long",
+                with(canary, "--interval", "99999999999999999999999h")),
+            bad("--interval 25h", "--interval: the step interval must be positive and at most 24 h", with(canary,
+                "--interval", "25h")),
             bad("--analyses-per-step huge", "--analyses-per-step", concat(canary, "--analyses-per-step", "2000000000")),
             bad("--ready-timeout huge", "--ready-timeout", concat(Arrays.copyOf(canary, canary.length - 6), "--router",
                 "kserve", "--prometheus-url", "http://127.0.0.1:9", "--inference-service", "s", "--kubeconfig", "{dir}/kubeconfig.yaml", "--ready-timeout", "2h")));
@@ -358,8 +364,8 @@ public class HostileInputTest {
     static List<Case> reportCases() {
         List<Case> cases = new ArrayList<>();
         String[][] reports = {
-            {"empty.json", "empty.json"}, {"binary.json", "binary.json"}, {"truncated.json", "truncated.json"},
-            {"array.json", "array.json"}, {"deep.json", "deep.json"}, {"other-schema.json", "known version"},
+            {"empty.json", "is empty, not a JSON report"}, {"binary.json", "binary.json"}, {"truncated.json", "truncated.json"},
+            {"array.json", "a JSON object was expected, found an array"}, {"deep.json", "deep.json"}, {"other-schema.json", "known version"},
             {"sparse-huge.json", "may be at most 64.0 MiB"}, {"nul.json", "nul.json"},
         };
         for (String[] r : reports) {
@@ -394,6 +400,17 @@ public class HostileInputTest {
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------
+
+    /** {@code args} with the value of {@code option} replaced. */
+    static String[] with(String[] args, String option, String value) {
+        String[] copy = args.clone();
+        int at = Arrays.asList(copy).indexOf(option);
+        if (at < 0) {
+            throw new IllegalArgumentException(option + " is not in " + Arrays.toString(args));
+        }
+        copy[at + 1] = value;
+        return copy;
+    }
 
     static String[] concat(String[] a, String... b) {
         String[] all = Arrays.copyOf(a, a.length + b.length);
