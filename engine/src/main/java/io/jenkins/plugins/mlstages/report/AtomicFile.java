@@ -1,5 +1,7 @@
 package io.jenkins.plugins.mlstages.report;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -72,8 +74,11 @@ public final class AtomicFile {
 
     private static void write(Path target, byte[] content, boolean durable) throws IOException {
         try {
-            Path destination = destination(target.toAbsolutePath());
-            if (destination == null) {
+            FileDescriptor standard = standardStream(target.toAbsolutePath());
+            Path destination = standard != null ? null : destination(target.toAbsolutePath());
+            if (standard != null) {
+                writeToStandardStream(standard, content);
+            } else if (destination == null) {
                 writeDirectly(target, content);
             } else {
                 replace(destination, content, durable);
@@ -113,6 +118,39 @@ public final class AtomicFile {
             path = path.resolveSibling(link).normalize();
         }
         throw new UnusableFileException(target, "cannot write: too many levels of symbolic links");
+    }
+
+    /**
+     * This process's own stdout or stderr, however named ({@code /dev/stdout}, {@code /dev/fd/1},
+     * {@code /proc/self/fd/1}, a link to one): written through the open descriptor itself, so that the report
+     * continues the output where it stands (opening the name again would start a redirected file from its
+     * beginning, over what was written). Null for anything else.
+     */
+    private static FileDescriptor standardStream(Path target) throws IOException {
+        Path path = target;
+        for (int hops = 0; hops <= MAX_LINKS; hops++) {
+            String text = path.toString();
+            if (text.equals("/dev/stdout") || text.equals("/dev/fd/1") || text.equals("/proc/self/fd/1")) {
+                return FileDescriptor.out;
+            }
+            if (text.equals("/dev/stderr") || text.equals("/dev/fd/2") || text.equals("/proc/self/fd/2")) {
+                return FileDescriptor.err;
+            }
+            if (!Files.isSymbolicLink(path)) {
+                return null;
+            }
+            path = path.resolveSibling(Files.readSymbolicLink(path)).normalize();
+        }
+        return null;
+    }
+
+    private static void writeToStandardStream(FileDescriptor descriptor, byte[] content) throws IOException {
+        // What this process printed before comes first.
+        (descriptor == FileDescriptor.out ? System.out : System.err).flush();
+        FileOutputStream stream = new FileOutputStream(descriptor);
+        stream.write(content);
+        stream.flush();
+        // Not closed: that would close the process's own stdout or stderr.
     }
 
     /** {@code /dev/stdout}, {@code /dev/fd/1}, {@code /proc/self/fd/1}: an open descriptor, not a place for a file. */
