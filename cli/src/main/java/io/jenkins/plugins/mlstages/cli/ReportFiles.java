@@ -26,7 +26,7 @@ final class ReportFiles {
         } catch (JsonProcessingException e) {
             long line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
             throw new DataFormatException(file, line, null, "is not a readable JSON report (truncated?): "
-                    + e.getOriginalMessage().strip().replaceAll("\\s+", " "));
+                    + InputFiles.parseProblem(e));
         }
         if (json == null || json.isMissingNode()) {
             throw new DataFormatException(file, 0, null, "is empty, not a JSON report");

@@ -97,7 +97,8 @@ public final class InputFiles {
         while (text.matches("^[\\w.$]+(Exception|Error): .*")) {
             text = text.substring(text.indexOf(": ") + 2);
         }
-        return text;
+        // Jackson's limits name the Java setting: "(1000, from `StreamReadConstraints.getMaxNestingDepth()`)".
+        return text.replaceAll(", from `[^`]*`\\)", ")");
     }
 
     /** "a FIFO", "a character device", ...: what a non-regular, non-directory file is. */

@@ -39,7 +39,7 @@ public final class StageReportReader {
         try {
             json = mapper.readTree(in);
         } catch (JsonProcessingException e) {
-            String problem = "not a readable JSON report (truncated?): " + e.getOriginalMessage().strip().replaceAll("\\s+", " ");
+            String problem = "not a readable JSON report (truncated?): " + InputFiles.parseProblem(e);
             if (e.getLocation() == null) {
                 throw new ReportInputException(name, problem);
             }
