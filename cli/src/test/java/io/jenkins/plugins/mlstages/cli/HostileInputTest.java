@@ -184,6 +184,9 @@ public class HostileInputTest {
             bad("misspelt option with a value suggests it", "did you mean '--metrics'?", "gate", "--metric={dir}/metrics.json",
                 "--rule", "roc_auc >= 0.5"),
             bad("unknown option", "Unknown option: '--no-such-option'", "evaluate", "--no-such-option"),
+            bad("misspelt subcommand suggests it", "did you mean 'check'?", "registry", "chek"),
+            bad("misspelt option of lineage suggests it", "did you mean '--model'?", "lineage", "--modle", "m", "--version",
+                "1"),
             bad("unknown option beside the required ones", "Unknown option: '--no-such-option'", "gate", "--metrics",
                 "{dir}/metrics.json", "--rule", "roc_auc >= 0.5", "--no-such-option"),
             bad("missing required option", "Missing required option", "gate", "--rule", "roc_auc >= 0.5"),
@@ -334,6 +337,11 @@ public class HostileInputTest {
         for (String[] d : data) {
             cases.add(bad("validate-data --data " + d[0], d[1], "validate-data", "--data", "{dir}/" + d[0]));
         }
+        cases.add(bad("validate-data --data 64 MiB of NUL bytes", "zeros.csv:1", "validate-data", "--data",
+            "{dir}/zeros.csv"));
+        cases.add(bad("evaluate --champion-predictions with other rows", "champion.csv", "evaluate", "--predictions",
+            "{dir}/predictions.csv", "--task", "binary", "--label", "y", "--score", "p", "--champion-score", "p",
+            "--champion-predictions", "{dir}/champion.csv"));
         cases.add(verdict("validate-data with a 4 MB line", 1, "validate-data", "--data", "{dir}/long-line.csv", "--schema",
             "{dir}/schema.yaml"));
         for (String[] d : data) {
@@ -511,6 +519,8 @@ public class HostileInputTest {
             write(dir, "unclosed-quote.csv", "y,p\n1,\"0.9\n0,0.1\n");
             write(dir, "long-line.csv", "id,age,region\n1,30," + "x".repeat(4 * 1024 * 1024) + "\n");
             write(dir, "no-extension", "y,p\n1,0.9\n");
+            sparse(dir.resolve("zeros.csv"), 64L * 1024 * 1024);
+            write(dir, "champion.csv", "p\n0.5\n0.4\n");
             write(dir, "empty.jsonl", "");
             write(dir, "broken.jsonl", "{\"y\": 1, \"p\": 0.9}\n{\"y\": 0, \"p\": \n");
             write(dir, "array.jsonl", "[1, 0.9]\n");

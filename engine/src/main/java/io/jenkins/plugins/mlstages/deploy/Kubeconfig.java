@@ -128,7 +128,9 @@ final class Kubeconfig {
         String resolvedNamespace = present(namespace).orElseGet(() -> {
             try {
                 Path file = serviceAccount.resolve("namespace");
-                return Files.isRegularFile(file) ? Files.readString(file).strip() : "default";
+                return Files.isRegularFile(file)
+                        ? new String(InputFiles.readAll(file, InputFiles.SECRET_CAP, "a namespace file"), StandardCharsets.UTF_8).strip()
+                        : "default";
             } catch (IOException e) {
                 return "default";
             }
