@@ -187,6 +187,7 @@ final class CanaryCommand extends StageCommand {
     }
 
     private Integer canary() throws Exception {
+        checkOutputs(state, report);
         Map<String, String> env = main.environment();
         CanaryStateStore store = new CanaryStateStore(state);
         CanaryPlan plan = null;
@@ -262,7 +263,7 @@ final class CanaryCommand extends StageCommand {
                         Optional.ofNullable(canaryStorageUri), duration("--ready-timeout", readyTimeout)));
             case "http":
                 require(routerUrl, "--router-url");
-                return new HttpRouter(routerUrl, token(env, ROUTER_TOKEN), Duration.ofSeconds(registry.timeoutSeconds));
+                return new HttpRouter(routerUrl, token(env, ROUTER_TOKEN), registry.timeout());
             default:
                 throw new IllegalArgumentException("--router must be nginx, kserve or http, was '" + router + "'");
         }
@@ -270,7 +271,7 @@ final class CanaryCommand extends StageCommand {
 
     private MetricSource metrics(Map<String, String> env, boolean needed) {
         if (prometheusUrl != null) {
-            return new PrometheusMetricSource(prometheusUrl, token(env, PROMETHEUS_TOKEN), Duration.ofSeconds(registry.timeoutSeconds));
+            return new PrometheusMetricSource(prometheusUrl, token(env, PROMETHEUS_TOKEN), registry.timeout());
         }
         if (needed) {
             throw new IllegalArgumentException("--prometheus-url is needed to analyse the canary");

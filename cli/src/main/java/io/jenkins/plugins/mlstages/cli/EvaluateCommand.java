@@ -90,8 +90,9 @@ final class EvaluateCommand extends StageCommand {
 
     @Override
     public Integer call() throws Exception {
+        checkOutputs(report);
         DataFormat dataFormat = DataFormat.parseOption(format, "--format");
-        EvaluateRequest request = new EvaluateRequest(predictions, dataFormat, CsvOptions.defaults(), Task.parse(task), label,
+        EvaluateRequest request = new EvaluateRequest(predictions, dataFormat, CsvOptions.defaults(), option("--task", () -> Task.parse(task)), label,
                 scores, prediction, slices, minSliceSize, threshold,
                 thresholdMetric == null ? null : thresholdMetric.toLowerCase(Locale.ROOT), positiveLabel, resamples, level,
                 seed, championScore, sensitive, EvaluateRequest.DEFAULT_CURVE_POINTS, championPredictions);

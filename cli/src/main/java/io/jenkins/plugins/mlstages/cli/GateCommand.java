@@ -52,7 +52,8 @@ final class GateCommand extends StageCommand {
 
     @Override
     public Integer call() throws Exception {
-        FirstModelPolicy policy = FirstModelPolicy.parse(firstModel);
+        checkOutputs(report);
+        FirstModelPolicy policy = option("--first-model", () -> FirstModelPolicy.parse(firstModel));
         ModelGateRequest request = new ModelGateRequest(ReportFiles.read(metrics), metrics.toString(), rules, model, championAlias,
                 championMetrics == null ? null : ReportFiles.read(championMetrics), policy);
         ModelGateResult result;

@@ -35,6 +35,7 @@ final class LineageCommand extends StageCommand {
 
     @Override
     public Integer call() throws Exception {
+        checkOutputs(report);
         LineageGraph graph;
         try (MlflowRegistry client = registry.open(main, RetryPolicy.DEFAULT)) {
             graph = new RegistryLineage(client).of(model, version);

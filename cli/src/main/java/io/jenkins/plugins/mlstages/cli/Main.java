@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.jenkins.plugins.mlstages.data.DataFormatException;
 import io.jenkins.plugins.mlstages.deploy.DeployException;
@@ -15,7 +18,9 @@ import io.jenkins.plugins.mlstages.registry.RegistryException;
 import io.jenkins.plugins.mlstages.report.Printable;
 import io.jenkins.plugins.mlstages.report.ReportInputException;
 import io.jenkins.plugins.mlstages.report.Secrets;
+import io.jenkins.plugins.mlstages.report.Spelling;
 import io.jenkins.plugins.mlstages.report.StageLog;
+import io.jenkins.plugins.mlstages.report.UnusableFileException;
 import io.jenkins.plugins.mlstages.registry.UnauthorizedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -104,6 +109,8 @@ public final class Main implements Runnable {
         commandLine.addSubcommand(new ReportCommand(main));
         commandLine.addSubcommand(new CommandLine(new RegistryCommand())
                 .addSubcommand(new RegistryCheckCommand(main)));
+        // No @file expansion: '--rule @/etc/shadow' is the text of a rule, never a file read into the command line.
+        commandLine.setExpandAtFiles(false);
         commandLine.setOut(out).setErr(err)
                 .setExitCodeExceptionMapper(Main::exitCode)
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -114,12 +121,44 @@ public final class Main implements Runnable {
                 })
                 .setParameterExceptionHandler((e, args1) -> {
                     CommandLine cmd = e.getCommandLine();
-                    cmd.getErr().println("mlstages: " + Printable.escape(e.getMessage()) + " (see '" + cmd.getCommandSpec().qualifiedName()
-                            + " --help')");
+                    if (!(e instanceof CommandLine.UnmatchedArgumentException) && !cmd.getUnmatchedArguments().isEmpty()) {
+                        // A misspelt required option shows as missing: name the word that was not understood instead.
+                        e = new CommandLine.UnmatchedArgumentException(cmd, cmd.getUnmatchedArguments());
+                    }
+                    cmd.getErr().println("mlstages: " + Printable.escape(e.getMessage()) + suggestion(e) + " (see '"
+                            + cmd.getCommandSpec().qualifiedName() + " --help')");
                     cmd.getErr().flush();
                     return ExitCode.USAGE;
                 });
         return commandLine.execute(args);
+    }
+
+    /**
+     * "; did you mean '--reference'?" for a misspelt option or command: the closest name by edit distance,
+     * or the one the word begins (validate: validate-data); empty when none is close.
+     */
+    static String suggestion(CommandLine.ParameterException e) {
+        if (!(e instanceof CommandLine.UnmatchedArgumentException) || e.getCommandLine() == null) {
+            return "";
+        }
+        List<String> unmatched = ((CommandLine.UnmatchedArgumentException) e).getUnmatched();
+        if (unmatched.isEmpty() || unmatched.get(0) == null) {
+            return "";
+        }
+        String word = unmatched.get(0);
+        int equals = word.indexOf('=');
+        if (word.startsWith("-") && equals > 0) {
+            word = word.substring(0, equals);
+        }
+        CommandSpec spec = e.getCommandLine().getCommandSpec();
+        Collection<String> names = word.startsWith("-") ? spec.optionsMap().keySet() : spec.subcommands().keySet();
+        String prefixed = word;
+        Optional<String> best = word.length() >= 3
+                ? names.stream().filter(name -> name.startsWith(prefixed)).findFirst() : Optional.empty();
+        if (best.isEmpty()) {
+            best = Spelling.closest(word, names);
+        }
+        return best.map(name -> "; did you mean '" + name + "'?").orElse("");
     }
 
     static int exitCode(Throwable e) {
@@ -137,8 +176,11 @@ public final class Main implements Runnable {
                 || e instanceof DataFormatException || e instanceof GateException || e instanceof ReportInputException) {
             return e.getMessage();
         }
+        if (e instanceof UnusableFileException) {
+            return e.getMessage();
+        }
         if (e instanceof NoSuchFileException) {
-            return ((NoSuchFileException) e).getFile() + ": no such file";
+            return ((NoSuchFileException) e).getFile() + ": does not exist";
         }
         if (e instanceof AccessDeniedException) {
             return ((AccessDeniedException) e).getFile() + ": permission denied";

@@ -74,6 +74,7 @@ final class RegisterCommand extends StageCommand {
 
     @Override
     public Integer call() throws Exception {
+        checkOutputs(report);
         Map<String, String> env = main.environment();
         Map<String, String> lineage = new LinkedHashMap<>();
         putIfPresent(lineage, "mlstages.git_commit", env.get("GIT_COMMIT"));

@@ -17,6 +17,9 @@ public final class RegistryOptions {
     /** The longest {@code --retry-for}: beyond a day a pipeline is better off failing and being re-run. */
     static final Duration MAX_RETRY_BUDGET = Duration.ofHours(24);
 
+    /** One request may take at most an hour. */
+    static final long MAX_TIMEOUT_SECONDS = 3600;
+
     @Option(names = "--registry-url", paramLabel = "URL",
             description = "MLflow tracking/registry URL, with any path prefix (default: $MLFLOW_TRACKING_URI)")
     String registryUrl;
@@ -30,18 +33,24 @@ public final class RegistryOptions {
                     + " 408/429/5xx, e.g. 30s, 5m, 0 for no retry (default: 2m; 10s for registry check)")
     String retryFor;
 
+    /** {@code --timeout}, checked: one request's read timeout (also the canary's router and Prometheus requests). */
+    Duration timeout() {
+        if (timeoutSeconds <= 0 || timeoutSeconds > MAX_TIMEOUT_SECONDS) {
+            throw new IllegalArgumentException("--timeout must be between 1 and " + MAX_TIMEOUT_SECONDS + " seconds, was "
+                    + timeoutSeconds);
+        }
+        return Duration.ofSeconds(timeoutSeconds);
+    }
+
     /**
      * Opens the registry; it announces each retry on the command's log (stderr).
      *
      * @param commandDefault the command's retries when {@code --retry-for} is not given
      */
     MlflowRegistry open(Main main, RetryPolicy commandDefault) {
-        if (timeoutSeconds <= 0) {
-            throw new IllegalArgumentException("--timeout must be a positive number of seconds, was " + timeoutSeconds);
-        }
         RetryPolicy retries = retryFor == null ? commandDefault : commandDefault.withBudget(retryBudget(retryFor));
         RegistryConfig config = RegistryConfig.fromEnvironment(main.environment(), registryUrl)
-                .readTimeout(Duration.ofSeconds(timeoutSeconds))
+                .readTimeout(timeout())
                 .userAgent("mlstages-cli/" + Main.version())
                 .retryPolicy(retries)
                 .build();

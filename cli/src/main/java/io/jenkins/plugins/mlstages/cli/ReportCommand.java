@@ -48,6 +48,7 @@ final class ReportCommand extends StageCommand {
 
     @Override
     public Integer call() throws Exception {
+        checkOutputs(html, report);
         StageReportReader reader = new StageReportReader();
         List<StageInput> stages = new ArrayList<>();
         for (Path input : inputs) {

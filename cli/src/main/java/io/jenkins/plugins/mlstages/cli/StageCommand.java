@@ -1,8 +1,13 @@
 package io.jenkins.plugins.mlstages.cli;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
+import io.jenkins.plugins.mlstages.report.AtomicFile;
 import io.jenkins.plugins.mlstages.report.Printable;
+import io.jenkins.plugins.mlstages.report.UnusableFileException;
+
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -19,6 +24,24 @@ abstract class StageCommand implements Callable<Integer> {
 
     StageCommand(Main main) {
         this.main = main;
+    }
+
+    /** Refuses, before any work, an output that can never be written (a directory, a path under a file). */
+    static void checkOutputs(Path... outputs) throws UnusableFileException {
+        for (Path output : outputs) {
+            if (output != null) {
+                AtomicFile.checkTarget(output);
+            }
+        }
+    }
+
+    /** {@code parser} applied to an option's value; its complaint is prefixed with the option's name. */
+    static <T> T option(String name, Supplier<T> parser) {
+        try {
+            return parser.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+        }
     }
 
     /** One line on stdout, flushed: the command's results (user input in them escaped, see {@link Printable}). */

@@ -90,6 +90,7 @@ final class ValidateDataCommand extends StageCommand {
 
     @Override
     public Integer call() throws Exception {
+        checkOutputs(report, saveProfile, inferSchema);
         ValidateData stage = new ValidateData(main.log());
         CsvOptions csv = CsvOptions.fromText(delimiter, quote, comment, encoding, "--");
         if (inferSchema != null) {

@@ -84,12 +84,17 @@ public class CanaryCommandTest {
             {"--version", " ", "--version: the canary needs a model version"},
             {"--steps", "50,10,100", "--steps: step weights must strictly increase, got [50, 10, 100]"},
             {"--steps", "10,50", "--steps: the last step must be 100 (the promotion), got [10, 50]"},
-            {"--interval", "0s", "--interval: the step interval must be positive, was PT0S"},
-            {"--analyses-per-step", "0", "--analyses-per-step: analyses per step must be at least 1, was 0"},
-            {"--failure-limit", "0", "--failure-limit: the failure limit must be at least 1, was 0"},
-            {"--inconclusive-limit", "0", "--inconclusive-limit: the inconclusive limit must be at least 1, was 0"},
+            {"--interval", "0s", "--interval: the step interval must be positive and at most 24 h, was 0 ms"},
+            {"--interval", "25h", "--interval: the step interval must be positive and at most 24 h, was 25 h"},
+            {"--interval", "9999999999999999h", "--interval: '9999999999999999h' is too long: a duration is at most 365 days"},
+            {"--analyses-per-step", "0", "--analyses-per-step: analyses per step must be between 1 and 100, was 0"},
+            {"--analyses-per-step", "2000000000", "--analyses-per-step: analyses per step must be between 1 and 100, was 2000000000"},
+            {"--failure-limit", "0", "--failure-limit: the failure limit must be between 1 and 100, was 0"},
+            {"--failure-limit", "101", "--failure-limit: the failure limit must be between 1 and 100, was 101"},
+            {"--inconclusive-limit", "0", "--inconclusive-limit: the inconclusive limit must be between 1 and 100, was 0"},
             {"--on-inconclusive", "wait", "--on-inconclusive: unknown inconclusive policy 'wait': use rollback or hold"},
-            {"--hold-timeout", "0s", "--hold-timeout: the hold timeout must be positive, was PT0S"},
+            {"--hold-timeout", "0s", "--hold-timeout: the hold timeout must be positive and at most 240 h, was 0 ms"},
+            {"--hold-timeout", "PT241H", "--hold-timeout: the hold timeout must be positive and at most 240 h, was 241 h"},
             {"--champion-alias", "best model", "--champion-alias: canary refused: alias 'best model' may only contain"
                 + " letters, digits, '_' and '-'"},
             {"--previous-alias", "v3", "--previous-alias: canary refused: alias 'v3' is reserved by MLflow (v<number> names"
@@ -160,7 +165,7 @@ public class CanaryCommandTest {
     public void resumeAndAbortNeedAStateFileAndAreExclusive() throws Exception {
         String state = folder.getRoot().toPath().resolve("none.json").toString();
         assertEquals(2, run("--state", state, "--resume", "--router", "http", "--router-url", "http://127.0.0.1:9/w"));
-        assertEquals("mlstages: " + state + ": no such file", error());
+        assertEquals("mlstages: " + state + ": does not exist", error());
         err.getBuffer().setLength(0);
         assertEquals(2, run("--state", state, "--resume", "--abort"));
         assertTrue(error(), error().contains("mutually exclusive"));

@@ -134,4 +134,53 @@ public class ValidateDataCommandTest {
         assertEquals("ks", a.get(0).path("method").asText());
         assertTrue(a.get(0).path("drifted").asBoolean());
     }
+
+    @Test(timeout = 60_000)
+    public void aFifoAsReportReachesItsReaderAndStaysAFifo() throws Exception {
+        Path data = file("d.csv", "id,age\n1,30\n2,40\n3,50\n");
+        Path fifo = folder.getRoot().toPath().resolve("report.fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        java.util.concurrent.ExecutorService reader = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<String> read = reader.submit(() -> Files.readString(fifo));
+            assertEquals(err.toString(), 0, run("validate-data", "--data", data.toString(), "--report", fifo.toString()));
+            JsonNode json = new ObjectMapper().readTree(read.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals("validate-data", json.path("stage").asText());
+        } finally {
+            reader.shutdownNow();
+        }
+        int mode = (Integer) Files.getAttribute(fifo, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        assertEquals("still a FIFO", 0010000, mode & 0170000);
+    }
+
+    /**
+     * {@code --report /dev/stdout} in a JVM of its own: through a pipe, and with stdout redirected to a file,
+     * which must stay the same file (appended to, not replaced by a rename through /proc/self/fd/1).
+     */
+    @Test(timeout = 120_000)
+    public void aReportToDevStdoutIsWrittenToTheProcessOutputNeverOverIt() throws Exception {
+        org.junit.Assume.assumeTrue(Files.exists(Path.of("/dev/stdout")));
+        Path data = file("d.csv", "id,age\n1,30\n2,40\n3,50\n");
+        java.util.List<String> command = java.util.List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "validate-data", "--data", data.toString(),
+                "--report", "/dev/stdout");
+
+        Process piped = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String output = new String(piped.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(output, 0, piped.waitFor());
+        assertTrue(output, output.contains("\"stage\" : \"validate-data\"") || output.contains("\"stage\":\"validate-data\""));
+        assertTrue(output, output.contains("validate-data PASSED"));
+
+        Path log = file("stdout.log", "");
+        Object inode = Files.getAttribute(log, "unix:ino");
+        Process redirected = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD)
+                .redirectOutput(log.toFile()).start();
+        assertEquals(0, redirected.waitFor());
+        assertEquals("the log file itself, not a new file renamed over it", inode, Files.getAttribute(log, "unix:ino"));
+        // The report whole, then the summary line: nothing written over anything.
+        String logged = Files.readString(log);
+        JsonNode report = new ObjectMapper().readTree(logged.substring(0, logged.lastIndexOf("validate-data PASSED")));
+        assertEquals("validate-data", report.path("stage").asText());
+        assertTrue(logged, logged.strip().endsWith("report: /dev/stdout"));
+    }
 }

@@ -2,6 +2,9 @@ package io.jenkins.plugins.mlstages.data;
 
 import java.nio.file.Path;
 
+import io.jenkins.plugins.mlstages.report.InputFiles;
+import io.jenkins.plugins.mlstages.report.UnusableFileException;
+
 /**
  * Input that cannot be read as what it claims to be: a malformed CSV row, a broken JSON line, a
  * truncated Parquet file, a bad schema file. The message says where: file, line (or row) and
@@ -48,10 +51,15 @@ public class DataFormatException extends Exception {
         return where.toString();
     }
 
-    /** Fails unless {@code file} is an existing regular file: "does not exist" or "is not a file". */
+    /**
+     * Fails unless {@code file} is an existing regular file we may read ({@link InputFiles#requireReadable}):
+     * "does not exist", "is a directory, not a file", "is a FIFO, not a regular file", "permission denied".
+     */
     public static void requireFile(Path file) throws DataFormatException {
-        if (!java.nio.file.Files.isRegularFile(file)) {
-            throw new DataFormatException(file, 0, null, java.nio.file.Files.exists(file) ? "is not a file" : "does not exist");
+        try {
+            InputFiles.requireReadable(file);
+        } catch (UnusableFileException e) {
+            throw new DataFormatException(file, 0, null, e.problem(), e);
         }
     }
 

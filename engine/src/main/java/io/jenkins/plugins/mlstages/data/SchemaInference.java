@@ -2,9 +2,7 @@ package io.jenkins.plugins.mlstages.data;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 
+import io.jenkins.plugins.mlstages.report.AtomicFile;
 import io.jenkins.plugins.mlstages.report.Plural;
 
 /**
@@ -76,14 +75,7 @@ public final class SchemaInference {
         String text = "# Schema inferred by mlstages from " + source + " (" + Plural.of(profile.rows(), "row") + ").\n"
                 + "# Review it: types, missing values and categories come from this one sample of the data.\n"
                 + yaml.writeValueAsString(infer(profile));
-        Path absolute = target.toAbsolutePath();
-        Files.createDirectories(absolute.getParent());
-        Path temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".tmp");
-        try {
-            Files.writeString(temp, text, StandardCharsets.UTF_8);
-            Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        // Like every output: never over a device, FIFO or symbolic link (AtomicFile).
+        AtomicFile.write(target, text.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,8 +1,6 @@
 package io.jenkins.plugins.mlstages.data;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -21,7 +19,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import io.jenkins.plugins.mlstages.report.InputFiles;
 import io.jenkins.plugins.mlstages.report.Severity;
+import io.jenkins.plugins.mlstages.report.UnusableFileException;
 
 /**
  * Reads a schema file (YAML, or JSON for {@code .json}) strictly: an unknown key, a wrong type, a bad
@@ -54,13 +54,12 @@ public final class SchemaLoader {
             String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
             ObjectMapper mapper = name.endsWith(".json") ? new ObjectMapper() : new ObjectMapper(new YAMLFactory());
             mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-            root = mapper.readTree(Files.readAllBytes(file));
-        } catch (NoSuchFileException e) {
-            throw new DataFormatException(file, 0, null, "schema file does not exist");
+            root = mapper.readTree(InputFiles.readAll(file, InputFiles.SCHEMA_CAP, "a schema"));
+        } catch (UnusableFileException e) {
+            throw new DataFormatException(file, 0, null, e.problem(), e);
         } catch (JsonProcessingException e) {
             long line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            String reason = e.getOriginalMessage().strip().replaceAll("\\s+", " ");
-            throw new DataFormatException(file, line, null, "not a valid schema file: " + reason);
+            throw new DataFormatException(file, line, null, "not a valid schema file: " + InputFiles.parseProblem(e));
         } catch (IOException e) {
             throw new DataFormatException(file, 0, null, "cannot read the schema file: " + e.getMessage(), e);
         }

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.jenkins.plugins.mlstages.report.Finding;
+import io.jenkins.plugins.mlstages.report.InputFiles;
 import io.jenkins.plugins.mlstages.report.LineageNode;
 import io.jenkins.plugins.mlstages.report.Plural;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
@@ -27,6 +28,7 @@ import io.jenkins.plugins.mlstages.report.Severity;
 import io.jenkins.plugins.mlstages.report.StageLog;
 import io.jenkins.plugins.mlstages.report.StageReport;
 import io.jenkins.plugins.mlstages.report.Status;
+import io.jenkins.plugins.mlstages.report.UnusableFileException;
 
 /**
  * The validateData stage: one streaming pass over the data that profiles every column, checks the
@@ -127,11 +129,16 @@ public final class ValidateData {
                 DatasetProfile profile = new ObjectMapper().setPropertyNamingStrategy(
                                 com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
                         .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-                        .readValue(path.toFile(), DatasetProfile.class);
+                        .readValue(InputFiles.readAll(path, InputFiles.PROFILE_CAP, "a saved profile"), DatasetProfile.class);
                 log.info("reference: saved profile " + path + " (" + Plural.of(profile.rows(), "row") + ")");
                 return profile;
+            } catch (UnusableFileException e) {
+                throw new DataFormatException(path, 0, null, e.problem(), e);
             } catch (IOException e) {
-                throw new DataFormatException(path, 0, null, "is not a readable saved profile: " + e.getMessage(), e);
+                String reason = e instanceof com.fasterxml.jackson.core.JsonProcessingException
+                        ? ((com.fasterxml.jackson.core.JsonProcessingException) e).getOriginalMessage() : e.getMessage();
+                throw new DataFormatException(path, 0, null, "is not a readable saved profile: "
+                        + String.valueOf(reason).strip().replaceAll("\\s+", " "), e);
             }
         }
         Pass pass = profile(path, format(path, request.referenceFormat()), request.withSchema(typesOnly(request.schema())),
@@ -161,6 +168,8 @@ public final class ValidateData {
     }
 
     private static DataFormat format(Path file, DataFormat given) throws DataFormatException {
+        // What the file is comes before what its name says: "is a directory" over "cannot tell the format".
+        DataFormatException.requireFile(file);
         if (given != null) {
             return given;
         }

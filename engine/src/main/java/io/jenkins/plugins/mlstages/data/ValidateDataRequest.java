@@ -15,16 +15,22 @@ import java.util.Objects;
 public record ValidateDataRequest(Path data, DataFormat format, CsvOptions csv, DataSchema schema, Path reference,
         DataFormat referenceFormat, int maxErrors, int sampleSize, long seed, String datasetName) {
     public static final int DEFAULT_SAMPLE_SIZE = 50_000;
+    public static final int MIN_SAMPLE_SIZE = 100;
+    /** 8 MB of numbers per numeric column, held in memory (and in a saved profile) for the whole pass. */
+    public static final int MAX_SAMPLE_SIZE = 1_000_000;
+    /** Offending rows listed per rule: a report is for reading, the data file holds the rest. */
+    public static final int MAX_MAX_ERRORS = 1_000;
 
     public ValidateDataRequest {
         Objects.requireNonNull(data, "data");
         csv = csv == null ? CsvOptions.defaults() : csv;
         schema = schema == null ? DataSchema.EMPTY : schema;
-        if (maxErrors < 0) {
-            throw new IllegalArgumentException("--max-errors must be 0 or more, was " + maxErrors);
+        if (maxErrors < 0 || maxErrors > MAX_MAX_ERRORS) {
+            throw new IllegalArgumentException("--max-errors must be between 0 and " + MAX_MAX_ERRORS + ", was " + maxErrors);
         }
-        if (sampleSize < 100) {
-            throw new IllegalArgumentException("--sample-size must be at least 100, was " + sampleSize);
+        if (sampleSize < MIN_SAMPLE_SIZE || sampleSize > MAX_SAMPLE_SIZE) {
+            throw new IllegalArgumentException("--sample-size must be between " + MIN_SAMPLE_SIZE + " and " + MAX_SAMPLE_SIZE
+                    + ", was " + sampleSize);
         }
         datasetName = datasetName == null || datasetName.isBlank() ? data.getFileName().toString() : datasetName;
     }

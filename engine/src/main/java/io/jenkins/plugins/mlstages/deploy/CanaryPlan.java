@@ -42,6 +42,12 @@ public record CanaryPlan(String model, String version, List<Integer> steps, Dura
         Duration holdTimeout, String championAlias, String previousAlias) implements Serializable {
     public static final String DEFAULT_CHAMPION_ALIAS = "champion";
     public static final String DEFAULT_PREVIOUS_ALIAS = "previous";
+    /** The longest step: a canary is watched by a build, which should end the same day. */
+    public static final Duration MAX_INTERVAL = Duration.ofHours(24);
+    /** The longest hold on inconclusive analyses (the default, 10 intervals, stays within it). */
+    public static final Duration MAX_HOLD = MAX_INTERVAL.multipliedBy(10);
+    /** The most analyses per step, and the highest failure and inconclusive limits. */
+    public static final int MAX_COUNT = 100;
 
     public CanaryPlan {
         if (model == null || model.isBlank()) {
@@ -53,11 +59,13 @@ public record CanaryPlan(String model, String version, List<Integer> steps, Dura
         steps = List.copyOf(Objects.requireNonNull(steps, "steps"));
         checkSteps(steps);
         Objects.requireNonNull(interval, "interval");
-        if (interval.isNegative() || interval.isZero()) {
-            throw new CanarySettingException("interval", "the step interval must be positive, was " + interval);
+        if (interval.isNegative() || interval.isZero() || interval.compareTo(MAX_INTERVAL) > 0) {
+            throw new CanarySettingException("interval", "the step interval must be positive and at most "
+                    + Durations.format(MAX_INTERVAL) + ", was " + Durations.format(interval));
         }
-        if (analysesPerStep < 1) {
-            throw new CanarySettingException("analysesPerStep", "analyses per step must be at least 1, was " + analysesPerStep);
+        if (analysesPerStep < 1 || analysesPerStep > MAX_COUNT) {
+            throw new CanarySettingException("analysesPerStep", "analyses per step must be between 1 and " + MAX_COUNT
+                    + ", was " + analysesPerStep);
         }
         checks = List.copyOf(checks == null ? List.of() : checks);
         Set<String> names = new HashSet<>();
@@ -66,17 +74,20 @@ public record CanaryPlan(String model, String version, List<Integer> steps, Dura
                 throw new CanarySettingException("analysis", "two analysis checks are named '" + check.name() + "'");
             }
         }
-        if (failureLimit < 1) {
-            throw new CanarySettingException("failureLimit", "the failure limit must be at least 1, was " + failureLimit);
+        if (failureLimit < 1 || failureLimit > MAX_COUNT) {
+            throw new CanarySettingException("failureLimit", "the failure limit must be between 1 and " + MAX_COUNT + ", was "
+                    + failureLimit);
         }
-        if (inconclusiveLimit < 1) {
-            throw new CanarySettingException("inconclusiveLimit", "the inconclusive limit must be at least 1, was " + inconclusiveLimit);
+        if (inconclusiveLimit < 1 || inconclusiveLimit > MAX_COUNT) {
+            throw new CanarySettingException("inconclusiveLimit", "the inconclusive limit must be between 1 and " + MAX_COUNT
+                    + ", was " + inconclusiveLimit);
         }
         onInconclusive = onInconclusive == null ? InconclusivePolicy.ROLLBACK : onInconclusive;
         if (onInconclusive == InconclusivePolicy.HOLD) {
             holdTimeout = holdTimeout == null ? interval.multipliedBy(10) : holdTimeout;
-            if (holdTimeout.isNegative() || holdTimeout.isZero()) {
-                throw new CanarySettingException("holdTimeout", "the hold timeout must be positive, was " + holdTimeout);
+            if (holdTimeout.isNegative() || holdTimeout.isZero() || holdTimeout.compareTo(MAX_HOLD) > 0) {
+                throw new CanarySettingException("holdTimeout", "the hold timeout must be positive and at most "
+                        + Durations.format(MAX_HOLD) + ", was " + Durations.format(holdTimeout));
             }
         } else {
             holdTimeout = null;

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 
 import io.jenkins.plugins.mlstages.report.AtomicFile;
+import io.jenkins.plugins.mlstages.report.InputFiles;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
 
 /**
@@ -62,7 +63,7 @@ public class CanaryStateStore {
         }
         CanaryState state;
         try {
-            state = MAPPER.readValue(file.toFile(), CanaryState.class);
+            state = MAPPER.readValue(InputFiles.readAll(file, InputFiles.CONFIG_CAP, "a canary state"), CanaryState.class);
         } catch (JsonProcessingException e) {
             Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
             String detail = cause instanceof JsonProcessingException ? ((JsonProcessingException) cause).getOriginalMessage()

@@ -13,8 +13,24 @@ public final class Durations {
     private Durations() {
     }
 
-    /** Parses {@code 30s}, {@code 1m30s}, {@code 250ms}, {@code 2h}, or ISO-8601 ({@code PT30S}). */
+    /** No setting needs more than this; a longer duration is a typo (and would overflow milliseconds). */
+    public static final Duration MAX = Duration.ofDays(365);
+
+    /** Parses {@code 30s}, {@code 1m30s}, {@code 250ms}, {@code 2h}, or ISO-8601 ({@code PT30S}); at most {@link #MAX}. */
     public static Duration parse(String text) {
+        Duration duration;
+        try {
+            duration = parseUnbounded(text);
+        } catch (ArithmeticException e) {
+            throw tooLong(text);
+        }
+        if (duration.compareTo(MAX) > 0) {
+            throw tooLong(text);
+        }
+        return duration;
+    }
+
+    private static Duration parseUnbounded(String text) {
         String value = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
         if (value.startsWith("pt") || value.startsWith("p")) {
             try {
@@ -46,7 +62,7 @@ public final class Durations {
         return total;
     }
 
-    /** {@code 30 s}, {@code 2 min 30 s}, {@code 250 ms}: for log lines. */
+    /** {@code 30 s}, {@code 2 min 30 s}, {@code 250 ms}, {@code 24 h}: for log lines. */
     public static String format(Duration duration) {
         long millis = duration.toMillis();
         if (millis < 1000) {
@@ -58,12 +74,19 @@ public final class Durations {
         }
         long minutes = seconds / 60;
         long rest = seconds % 60;
+        if (minutes >= 120 && rest == 0) {
+            return minutes / 60 + " h" + (minutes % 60 == 0 ? "" : " " + minutes % 60 + " min");
+        }
         return minutes + " min" + (rest == 0 ? "" : " " + rest + " s");
     }
 
     /** For adapters' messages: whole seconds when they are, milliseconds otherwise ({@code 30 s}, {@code 1500 ms}). */
     static String text(Duration duration) {
         return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
+    }
+
+    private static IllegalArgumentException tooLong(String text) {
+        return new IllegalArgumentException("'" + text + "' is too long: a duration is at most " + MAX.toDays() + " days");
     }
 
     private static IllegalArgumentException invalid(String text) {

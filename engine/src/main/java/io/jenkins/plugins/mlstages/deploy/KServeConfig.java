@@ -24,6 +24,8 @@ import java.util.Optional;
 public record KServeConfig(String apiServer, String namespace, String name, Optional<String> bearerToken,
         Optional<Path> caCertificate, Optional<String> canaryStorageUri, Duration readyTimeout,
         Optional<String> caCertificateData, Optional<Path> tokenFile) {
+    /** The longest wait for a split to be reported. */
+    public static final Duration MAX_READY_TIMEOUT = Duration.ofHours(1);
 
     public KServeConfig {
         Objects.requireNonNull(apiServer, "apiServer");
@@ -35,8 +37,9 @@ public record KServeConfig(String apiServer, String namespace, String name, Opti
         caCertificateData = Objects.requireNonNullElse(caCertificateData, Optional.empty());
         tokenFile = Objects.requireNonNullElse(tokenFile, Optional.empty());
         Objects.requireNonNull(readyTimeout, "readyTimeout");
-        if (readyTimeout.isNegative() || readyTimeout.isZero()) {
-            throw new IllegalArgumentException("the KServe ready timeout must be positive, was " + readyTimeout);
+        if (readyTimeout.isNegative() || readyTimeout.isZero() || readyTimeout.compareTo(MAX_READY_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("the KServe ready timeout (--ready-timeout, readyTimeout) must be positive and at most "
+                    + Durations.format(MAX_READY_TIMEOUT) + ", was " + Durations.format(readyTimeout));
         }
     }
 

@@ -28,6 +28,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.jenkins.plugins.mlstages.report.InputFiles;
+import io.jenkins.plugins.mlstages.report.UnusableFileException;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.Request;
@@ -224,9 +226,11 @@ public final class KServeRouter implements TrafficRouter {
         Path file = config.tokenFile().get();
         return () -> {
             try {
-                return Optional.of(Files.readString(file).strip());
+                return Optional.of(new String(InputFiles.readAll(file, InputFiles.SECRET_CAP, "a token file"),
+                        StandardCharsets.UTF_8).strip());
             } catch (IOException e) {
-                throw new DeployException("cannot read the Kubernetes token file " + file + ": " + e.getMessage(), e);
+                String reason = e instanceof UnusableFileException ? ((UnusableFileException) e).problem() : e.getMessage();
+                throw new DeployException("cannot read the Kubernetes token file " + file + ": " + reason, e);
             }
         };
     }
@@ -237,7 +241,8 @@ public final class KServeRouter implements TrafficRouter {
             return null;
         }
         String source = config.caCertificate().map(Path::toString).orElse("certificate-authority-data");
-        try (InputStream pem = config.caCertificate().isPresent() ? Files.newInputStream(config.caCertificate().get())
+        try (InputStream pem = config.caCertificate().isPresent()
+                ? new ByteArrayInputStream(InputFiles.readAll(config.caCertificate().get(), InputFiles.SECRET_CAP, "a CA certificate"))
                 : new ByteArrayInputStream(config.caCertificateData().get().getBytes(StandardCharsets.US_ASCII))) {
             Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509").generateCertificates(pem);
             if (certificates.isEmpty()) {
@@ -261,7 +266,8 @@ public final class KServeRouter implements TrafficRouter {
             context.init(null, new TrustManager[] {trust}, null);
             return new DeployHttp.Tls(context, trust);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read the Kubernetes CA " + source + ": " + e.getMessage());
+            String reason = e instanceof UnusableFileException ? ((UnusableFileException) e).problem() : e.getMessage();
+            throw new IllegalArgumentException("cannot read the Kubernetes CA " + source + ": " + reason);
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("the Kubernetes CA " + source + " is not a PEM certificate: " + e.getMessage());
         }

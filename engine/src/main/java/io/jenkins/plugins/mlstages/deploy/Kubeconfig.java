@@ -14,6 +14,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import io.jenkins.plugins.mlstages.report.InputFiles;
+import io.jenkins.plugins.mlstages.report.UnusableFileException;
+
 /**
  * Reads what {@link KServeConfig#resolve} needs from a kubeconfig file (current context, its cluster's
  * server and CA, its user's token) or from a pod's service account. Only bearer tokens are supported:
@@ -30,8 +33,10 @@ final class Kubeconfig {
             Duration readyTimeout, Map<String, String> environment, Path home, Path serviceAccount) {
         Optional<Path> file = explicit;
         if (file.isPresent()) {
-            if (!Files.isRegularFile(file.get())) {
-                throw new IllegalArgumentException("kubeconfig " + file.get() + " does not exist");
+            try {
+                InputFiles.requireReadable(file.get());
+            } catch (UnusableFileException e) {
+                throw new IllegalArgumentException("kubeconfig " + e.getMessage(), e);
             }
         } else {
             file = fromEnvironment(environment).or(() -> Optional.of(home.resolve(".kube/config")).filter(Files::isRegularFile));
@@ -66,10 +71,11 @@ final class Kubeconfig {
             Duration readyTimeout) {
         JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+            root = new ObjectMapper(new YAMLFactory()).readTree(InputFiles.readAll(file, InputFiles.CONFIG_CAP, "a kubeconfig"));
+        } catch (UnusableFileException e) {
+            throw new IllegalArgumentException("kubeconfig " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new IllegalArgumentException("kubeconfig " + file + " is not readable YAML: "
-                    + e.getMessage().lines().findFirst().orElse(""));
+            throw new IllegalArgumentException("kubeconfig " + file + " is not readable YAML: " + InputFiles.parseProblem(e));
         }
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException("kubeconfig " + file + " is empty");
@@ -122,7 +128,9 @@ final class Kubeconfig {
         String resolvedNamespace = present(namespace).orElseGet(() -> {
             try {
                 Path file = serviceAccount.resolve("namespace");
-                return Files.isRegularFile(file) ? Files.readString(file).strip() : "default";
+                return Files.isRegularFile(file)
+                        ? new String(InputFiles.readAll(file, InputFiles.SECRET_CAP, "a namespace file"), StandardCharsets.UTF_8).strip()
+                        : "default";
             } catch (IOException e) {
                 return "default";
             }

@@ -3,12 +3,12 @@ package io.jenkins.plugins.mlstages.deploy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.jenkins.plugins.mlstages.report.AtomicFile;
+import io.jenkins.plugins.mlstages.report.InputFiles;
 
 /**
  * Splits traffic with nginx weighted round robin: the router owns one file holding only
@@ -144,9 +144,10 @@ public final class NginxRouter implements TrafficRouter {
 
     private static byte[] readIfPresent(Path file) {
         try {
-            return Files.readAllBytes(file);
-        } catch (NoSuchFileException absent) {
-            return null;
+            if (!Files.exists(file)) {
+                return null;
+            }
+            return InputFiles.readAll(file, InputFiles.CONFIG_CAP, "an nginx router file");
         } catch (IOException e) {
             throw new DeployException("cannot read nginx router file " + file + ": " + e.getMessage(), e);
         }

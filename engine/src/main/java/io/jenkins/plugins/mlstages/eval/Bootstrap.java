@@ -24,6 +24,11 @@ import java.util.function.ToDoubleFunction;
 public final class Bootstrap {
     /** Resamples used when the caller has no preference. */
     public static final int DEFAULT_RESAMPLES = 200;
+    /**
+     * The most resamples a request may ask for: every metric keeps one value per resample, and intervals
+     * are stable long before this (a larger number is a typo, and 2e9 would exhaust the heap).
+     */
+    public static final int MAX_RESAMPLES = 10_000;
     /** Confidence level used when the caller has no preference. */
     public static final double DEFAULT_LEVEL = 0.95;
     /** Indices drawn (or counts gathered) per block in the inner loops. */

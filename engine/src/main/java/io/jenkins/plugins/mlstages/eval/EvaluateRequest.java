@@ -29,6 +29,8 @@ public record EvaluateRequest(Path predictions, DataFormat format, CsvOptions cs
         String sensitiveColumn, int curvePoints, Path championPredictions) {
     public static final int DEFAULT_MIN_SLICE_SIZE = 30;
     public static final int DEFAULT_CURVE_POINTS = 300;
+    /** Curves are drawn on a page: more points than pixels only grow the report. */
+    public static final int MAX_CURVE_POINTS = 10_000;
 
     public EvaluateRequest {
         Objects.requireNonNull(predictions, "predictions");
@@ -65,14 +67,15 @@ public record EvaluateRequest(Path predictions, DataFormat format, CsvOptions cs
         if (minSliceSize < 1) {
             throw new IllegalArgumentException("--min-slice-size must be at least 1, was " + minSliceSize);
         }
-        if (resamples < 0) {
-            throw new IllegalArgumentException("--resamples must be 0 or more, was " + resamples);
+        if (resamples < 0 || resamples > Bootstrap.MAX_RESAMPLES) {
+            throw new IllegalArgumentException("--resamples must be between 0 and " + Bootstrap.MAX_RESAMPLES + ", was "
+                    + resamples);
         }
         if (!(level > 0 && level < 1)) {
             throw new IllegalArgumentException("--level must be between 0 and 1, was " + level);
         }
-        if (curvePoints < 2) {
-            throw new IllegalArgumentException("curve points must be at least 2");
+        if (curvePoints < 2 || curvePoints > MAX_CURVE_POINTS) {
+            throw new IllegalArgumentException("curve points must be between 2 and " + MAX_CURVE_POINTS + ", was " + curvePoints);
         }
         if ((championScoreColumn != null || sensitiveColumn != null) && task != Task.BINARY) {
             throw new IllegalArgumentException("--champion-score and --sensitive are for binary tasks");

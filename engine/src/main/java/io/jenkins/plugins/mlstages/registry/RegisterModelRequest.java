@@ -19,6 +19,8 @@ public record RegisterModelRequest(String model, String runId, String artifactPa
         String copyFrom, String description, Map<String, String> tags, Map<String, String> lineageTags,
         List<String> aliases, String buildKey, Duration awaitTimeout, Duration pollInterval) {
     public static final String BUILD_KEY_TAG = "mlstages.build_key";
+    /** The longest wait for READY: a day (a longer one is a typo that would hold the build forever). */
+    public static final Duration MAX_AWAIT = Duration.ofDays(1);
 
     public RegisterModelRequest {
         Objects.requireNonNull(model, "model");
@@ -56,6 +58,10 @@ public record RegisterModelRequest(String model, String runId, String artifactPa
         }
         awaitTimeout = awaitTimeout == null ? Duration.ofMinutes(5) : awaitTimeout;
         pollInterval = pollInterval == null ? Duration.ofSeconds(3) : pollInterval;
+        if (awaitTimeout.compareTo(MAX_AWAIT) > 0) {
+            throw new IllegalArgumentException("--await-seconds must be between 0 and " + MAX_AWAIT.toSeconds() + ", was "
+                    + awaitTimeout.toSeconds());
+        }
         if (awaitTimeout.isNegative() || pollInterval.isNegative() || pollInterval.isZero()) {
             throw new IllegalArgumentException("the wait for READY needs a positive poll interval and a timeout of 0 or more");
         }

@@ -1,9 +1,8 @@
 package io.jenkins.plugins.mlstages.report;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -25,14 +24,13 @@ public final class StageReportReader {
 
     /** Reads {@code file}; {@code name} is how messages call it (the path as the user typed it). */
     public StageInput read(Path file, String name) throws ReportInputException, IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new ReportInputException(name, Files.exists(file) ? "is not a file" : "does not exist");
+        byte[] content;
+        try {
+            content = InputFiles.readAll(file, InputFiles.REPORT_CAP, "a report");
+        } catch (UnusableFileException e) {
+            throw new ReportInputException(name, e.problem());
         }
-        try (InputStream in = Files.newInputStream(file)) {
-            return parse(in, name);
-        } catch (NoSuchFileException e) {
-            throw new ReportInputException(name, "does not exist");
-        }
+        return parse(new ByteArrayInputStream(content), name);
     }
 
     /** Reads one report from a stream; {@code name} is how messages call it. */
@@ -41,7 +39,7 @@ public final class StageReportReader {
         try {
             json = mapper.readTree(in);
         } catch (JsonProcessingException e) {
-            String problem = "not a readable JSON report (truncated?): " + e.getOriginalMessage().strip().replaceAll("\\s+", " ");
+            String problem = "not a readable JSON report (truncated?): " + InputFiles.parseProblem(e);
             if (e.getLocation() == null) {
                 throw new ReportInputException(name, problem);
             }

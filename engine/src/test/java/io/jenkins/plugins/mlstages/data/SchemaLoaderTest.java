@@ -386,7 +386,7 @@ public class SchemaLoaderTest {
     public void nonexistentFile() {
         Path file = folder.getRoot().toPath().resolve("missing.yaml");
         DataFormatException e = assertThrows(DataFormatException.class, () -> SchemaLoader.load(file));
-        assertEquals(file + ": schema file does not exist", e.getMessage());
+        assertEquals(file + ": does not exist", e.getMessage());
         assertEquals(file.toString(), e.getFile());
     }
 

@@ -442,7 +442,7 @@ public class ValidateDataTest {
         Path dir = folder.newFolder("data.csv").toPath();
         DataFormatException e = assertThrows(DataFormatException.class,
                 () -> new ValidateData(StageLog.NONE).run(ValidateDataRequest.of(dir)));
-        assertEquals(dir + ": is not a file", e.getMessage());
+        assertEquals(dir + ": is a directory, not a file", e.getMessage());
     }
 
     @Test

@@ -163,7 +163,7 @@ public class KubeconfigTest {
             resolve(Optional.of(temp.getRoot().toPath().resolve("absent")), null, Map.of());
             fail();
         } catch (IllegalArgumentException e) {
-            assertTrue(e.getMessage(), e.getMessage().endsWith("absent does not exist"));
+            assertTrue(e.getMessage(), e.getMessage().endsWith("absent: does not exist"));
         }
     }
 }

@@ -80,7 +80,7 @@ public class StageReportReaderTest {
         assertEquals("text.json: is not a stage report: a JSON object was expected, found a string", refused(file("text.json", "\"hi\"")));
         assertEquals("empty.json: is empty, not a JSON report", refused(file("empty.json", "  \n")));
         assertEquals("nothing.json: does not exist", refused(folder.getRoot().toPath().resolve("nothing.json")));
-        assertEquals("dir: is not a file", refused(folder.newFolder("dir").toPath()));
+        assertEquals("dir: is a directory, not a file", refused(folder.newFolder("dir").toPath()));
     }
 
     @Test

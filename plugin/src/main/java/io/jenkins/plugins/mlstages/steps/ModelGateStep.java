@@ -23,12 +23,13 @@ import io.jenkins.plugins.mlstages.gate.RuleOutcome;
 import io.jenkins.plugins.mlstages.registry.MlflowRegistry;
 import io.jenkins.plugins.mlstages.registry.RegistryConfig;
 import io.jenkins.plugins.mlstages.registry.RegistryException;
+import io.jenkins.plugins.mlstages.report.InputFiles;
 import io.jenkins.plugins.mlstages.report.Plural;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
 import io.jenkins.plugins.mlstages.report.RuleStatus;
 import io.jenkins.plugins.mlstages.report.StageLog;
+import io.jenkins.plugins.mlstages.report.UnusableFileException;
 import io.jenkins.plugins.mlstages.ui.MlReportAction;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -240,12 +241,14 @@ public final class ModelGateStep extends RegistryStep {
         }
 
         private static JsonNode readReport(FilePath workspace, String path) throws Exception {
-            FilePath file = workspace.child(path);
-            if (!file.exists()) {
-                throw new AbortException("modelGate: " + path + ": does not exist");
+            byte[] content;
+            try {
+                content = workspace.child(path).act(new ReadWholeFile(InputFiles.REPORT_CAP, "a report"));
+            } catch (UnusableFileException e) {
+                throw new AbortException("modelGate: " + path + ": " + e.problem());
             }
-            try (InputStream in = file.read()) {
-                return ReportWriter.mapper().readTree(in);
+            try {
+                return ReportWriter.mapper().readTree(content);
             } catch (JsonProcessingException e) {
                 String reason = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
                 throw new AbortException("modelGate: " + path + ": is not a readable JSON report: "

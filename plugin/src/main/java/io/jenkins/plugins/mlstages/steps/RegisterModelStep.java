@@ -22,10 +22,11 @@ import io.jenkins.plugins.mlstages.registry.RegisterModelResult;
 import io.jenkins.plugins.mlstages.registry.RegistryConfig;
 import io.jenkins.plugins.mlstages.registry.RegistryException;
 import io.jenkins.plugins.mlstages.registry.ReportLineage;
+import io.jenkins.plugins.mlstages.report.InputFiles;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
 import io.jenkins.plugins.mlstages.report.StageReport;
+import io.jenkins.plugins.mlstages.report.UnusableFileException;
 import io.jenkins.plugins.mlstages.ui.MlReportAction;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -312,13 +313,15 @@ public final class RegisterModelStep extends RegistryStep {
     }
 
     private static JsonNode readReport(FilePath workspace, String path) throws Exception {
-        FilePath file = workspace.child(path);
-        if (!file.exists()) {
-            throw new AbortException("registerModel: " + path + ": does not exist");
+        byte[] content;
+        try {
+            content = workspace.child(path).act(new ReadWholeFile(InputFiles.REPORT_CAP, "a report"));
+        } catch (UnusableFileException e) {
+            throw new AbortException("registerModel: " + path + ": " + e.problem());
         }
         JsonNode json;
-        try (InputStream in = file.read()) {
-            json = ReportWriter.mapper().readTree(in);
+        try {
+            json = ReportWriter.mapper().readTree(content);
         } catch (JsonProcessingException e) {
             String reason = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
             throw new AbortException("registerModel: " + path + ": is not a readable JSON report: "
