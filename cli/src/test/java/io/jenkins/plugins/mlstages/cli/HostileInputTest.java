@@ -115,6 +115,7 @@ public class HostileInputTest {
         all.addAll(dataCases());
         all.addAll(reportCases());
         all.addAll(canaryFileCases());
+        all.addAll(ruleCases());
         return all;
     }
 
@@ -393,6 +394,28 @@ public class HostileInputTest {
     }
 
     /** The canary's state file and kubeconfig: refused before anything is deployed. */
+    /** Gate rules and canary checks built to exhaust the stack or the regex engine (issue 11, defect 5). */
+    static List<Case> ruleCases() {
+        String[] gate = {"gate", "--metrics", "{dir}/metrics.json", "--report", "{dir}/out/deep-gate.json", "--rule"};
+        String[] canary = {"canary", "--state", "{dir}/out/deep-state.json", "--model", "m", "--version", "2", "--steps",
+            "10,100", "--interval", "30s", "--router", "http", "--router-url", "http://127.0.0.1:9",
+            "--prometheus-url", "http://127.0.0.1:9", "--analysis"};
+        return List.of(
+            bad("2,800 nested parentheses", "rule 1: too long",
+                concat(gate, "(".repeat(2800) + "roc_auc" + ")".repeat(2800) + " >= 0")),
+            bad("5,200 chained +", "rule 1: too long", concat(gate, "roc_auc" + "+1".repeat(5200) + " >= 0")),
+            bad("5,600 unary minuses", "rule 1: too long", concat(gate, "-".repeat(5600) + "roc_auc >= 0")),
+            bad("33 nested parentheses", "nested more than 32 deep",
+                concat(gate, "(".repeat(33) + "roc_auc" + ")".repeat(33) + " >= 0")),
+            bad("65 arithmetic operators", "more than 64 arithmetic operators",
+                concat(gate, "roc_auc" + " + 0".repeat(65) + " >= 0")),
+            badRule("a misspelt champion", "did you mean 'champion'?", concat(gate, "roc_auc >= champoin.roc_auc")),
+            bad("a canary check of 50,000 sums", "--analysis: analysis check 'e'",
+                concat(canary, "e: " + "sum(rate(x[1m])) + ".repeat(50_000) + "0 <= 0.01")),
+            bad("a canary check nested 3,000 deep", "--analysis",
+                concat(canary, "e: " + "(".repeat(3000) + "x" + ")".repeat(3000) + " <= 0.01")));
+    }
+
     static List<Case> canaryFileCases() {
         String[] resume = {"canary", "--resume", "--router", "http", "--router-url", "http://127.0.0.1:9", "--state"};
         String[] kserve = {"canary", "--state", "{dir}/out/kstate.json", "--model", "m", "--version", "2", "--steps",
