@@ -12,8 +12,10 @@ import io.jenkins.plugins.mlstages.report.Finding;
 
 /**
  * Compares the profile of the new data with the reference's, column by column, with the test the
- * schema names or Evidently's default for the column's type and the reference's size; then turns
- * the comparisons into findings, one per column and one for the dataset.
+ * schema names or the one Evidently 0.7's {@code DataDriftPreset} picks: the column read as Evidently
+ * reads it ({@link #kind}), then {@link DriftMethod#defaultFor} by that kind, the reference's size and
+ * the distinct values; then turns the comparisons into findings, one per column and one for the dataset.
+ * {@code EvidentlyDriftIT} checks the choice, the scores and the verdicts against Evidently 0.7.23.
  */
 final class DriftCheck {
     private DriftCheck() {
