@@ -62,6 +62,10 @@ final class ValidateDataCommand extends StageCommand {
             description = "numeric values kept per column for KS and Wasserstein; exact up to this many (default: ${DEFAULT-VALUE})")
     int sampleSize;
 
+    @Option(names = "--skip-text-drift", description = "leave free-text columns out of the drift check and its drifted share"
+            + " (default: tested, as Evidently does; a column whose schema names its drift method is always tested)")
+    boolean skipTextDrift;
+
     @Option(names = "--delimiter", paramLabel = "CHAR", description = "CSV field separator (default: ','; 'tab' for a tab)")
     String delimiter;
 
@@ -104,7 +108,7 @@ final class ValidateDataCommand extends StageCommand {
         }
         DataSchema parsedSchema = schema == null ? null : SchemaLoader.load(schema);
         ValidateDataRequest request = new ValidateDataRequest(data, DataFormat.parseOption(format, "--format"), csv, parsedSchema,
-                reference, DataFormat.parseOption(referenceFormat, "--reference-format"), maxErrors, sampleSize, 42, datasetName);
+                reference, DataFormat.parseOption(referenceFormat, "--reference-format"), maxErrors, sampleSize, 42, datasetName, !skipTextDrift);
         ValidateData.Validation validation = stage.validate(request);
         ValidateDataResult result = validation.result();
         if (saveProfile != null) {

@@ -183,4 +183,28 @@ public class ValidateDataCommandTest {
         assertEquals("validate-data", report.path("stage").asText());
         assertTrue(logged, logged.strip().endsWith("report: /dev/stdout"));
     }
+
+    @Test
+    public void textColumnsAreTestedUnlessNoTextDrift() throws Exception {
+        StringBuilder ref = new StringBuilder("n,note\n");
+        StringBuilder cur = new StringBuilder("n,note\n");
+        for (int i = 0; i < 60; i++) {
+            ref.append(i % 20).append(".5,order shipped on time number ").append(i).append('\n');
+            cur.append(i % 20).append(".5,parcel lost again damaged ").append(i).append('\n');
+        }
+        Path reference = file("ref.csv", ref.toString());
+        Path current = file("cur.csv", cur.toString());
+        Path report = folder.getRoot().toPath().resolve("r.json");
+        // the text drifted, n did not: 1 of 2 columns is the default drift share, dataset drift
+        assertEquals(err.toString(), 1, run("validate-data", "--data", current.toString(), "--reference", reference.toString(),
+                "--report", report.toString()));
+        JsonNode drift = new ObjectMapper().readTree(report.toFile()).path("drift");
+        assertEquals("perc_text_content_drift", drift.get(1).path("method").asText());
+        assertTrue(drift.get(1).path("drifted").asBoolean());
+        assertEquals(err.toString(), 0, run("validate-data", "--data", current.toString(), "--reference", reference.toString(),
+                "--skip-text-drift", "--report", report.toString()));
+        drift = new ObjectMapper().readTree(report.toFile()).path("drift");
+        assertEquals(1, drift.size());
+        assertEquals("n", drift.get(0).path("column").asText());
+    }
 }

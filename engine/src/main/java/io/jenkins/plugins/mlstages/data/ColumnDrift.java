@@ -26,9 +26,15 @@ public record ColumnDrift(String column, String method, double statistic, Double
         return DriftMethod.parse(method).displayName();
     }
 
-    /** Drift when {@code measure comparison threshold}: {@code <=}, {@code <} or {@code >=}. */
+    /** Drift when {@code measure comparison compared_with}: {@code <=}, {@code <}, {@code >} or {@code >=}. */
     @JsonProperty("comparison")
     public String comparison() {
         return DriftMethod.parse(method).comparison();
+    }
+
+    /** What the measure is compared with: the threshold, or what a test derives from it (percentile text: 1 - threshold). */
+    @JsonProperty("compared_with")
+    public double comparedWith() {
+        return DriftMethod.parse(method).comparedWith(threshold);
     }
 }

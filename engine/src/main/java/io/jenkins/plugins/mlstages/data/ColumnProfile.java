@@ -22,12 +22,20 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *        bins used when this profile is the reference
  * @param referenceBinCounts every numeric value counted into the reference's bins during the pass (null
  *        without a reference): what a drift check compares with the reference's {@code psiCounts}
+ * @param nonFinite values spelling NaN or an infinity ({@link ColumnType#isNonFiniteNumber}); null when none.
+ *        They count in {@code count} but not in the numeric statistics, and drift leaves them out.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ColumnProfile(String name, ColumnType type, long count, long nulls, long distinct, boolean distinctExact,
         Double min, Double max, Double mean, Double std, Map<String, Double> quantiles, Histogram histogram,
         List<ValueCount> topValues, double[] sample, Long sampledFrom, double[] psiEdges, long[] psiCounts,
-        Map<String, Long> categories, Boolean categoriesTruncated, long[] referenceBinCounts) implements Serializable {
+        Map<String, Long> categories, Boolean categoriesTruncated, long[] referenceBinCounts, Long nonFinite)
+        implements Serializable {
+
+    /** Values that are neither missing nor NaN/infinity: what a drift test sees. */
+    public long finiteCount() {
+        return nonFinite == null ? count : count - nonFinite;
+    }
 
     public long rows() {
         return count + nulls;
@@ -41,7 +49,7 @@ public record ColumnProfile(String name, ColumnType type, long count, long nulls
     /** The profile without what only drift needs: what the report shows. */
     public ColumnProfile summary() {
         return new ColumnProfile(name, type, count, nulls, distinct, distinctExact, min, max, mean, std, quantiles,
-                histogram, topValues, null, sampledFrom, null, null, null, null, null);
+                histogram, topValues, null, sampledFrom, null, null, null, null, null, nonFinite);
     }
 
     /** A value and how often it occurs. */

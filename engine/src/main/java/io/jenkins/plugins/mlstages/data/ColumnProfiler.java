@@ -41,6 +41,7 @@ final class ColumnProfiler {
     private long count;
     private long nulls;
     private long numbers;
+    private long nonFinite;
     private double mean;
     private double m2;
     private double min = Double.POSITIVE_INFINITY;
@@ -82,6 +83,13 @@ final class ColumnProfiler {
         count++;
         Double number = ColumnType.parseDouble(value);
         countCategory(value);
+        if (number == null && ColumnType.isNonFiniteNumber(value)) {
+            // NaN or an infinity: keeps a numeric column numeric (pandas reads it as a float), stays out of the numbers
+            nonFinite++;
+            fits &= ~(1 << ColumnType.BOOLEAN.ordinal() | 1 << ColumnType.DATE.ordinal() | 1 << ColumnType.TIMESTAMP.ordinal());
+            distinct.update(value);
+            return null;
+        }
         narrowTypes(value, number);
         if (number != null) {
             distinct.update(number);
@@ -167,10 +175,10 @@ final class ColumnProfiler {
         if (count == 0) {
             return ColumnType.STRING;
         }
-        if (has(ColumnType.INTEGER)) {
+        if (numbers > 0 && has(ColumnType.INTEGER) && nonFinite == 0) {
             return ColumnType.INTEGER;
         }
-        if (has(ColumnType.NUMBER)) {
+        if (numbers > 0 && has(ColumnType.NUMBER)) {
             return ColumnType.NUMBER;
         }
         if (has(ColumnType.BOOLEAN)) {
@@ -199,7 +207,7 @@ final class ColumnProfiler {
         List<ColumnProfile.ValueCount> top = topValues();
         if (!type.isNumeric() || numbers == 0) {
             return new ColumnProfile(name, type, count, nulls, distinctCount, exactDistinct, null, null, null, null,
-                    null, null, top, null, null, null, null, categoryCounts(), categoriesTruncated, null);
+                    null, null, top, null, null, null, null, categoryCounts(), categoriesTruncated, null, nonFiniteOrNull());
         }
         double[] kept = Arrays.copyOf(sample, (int) Math.min(numbers, sampleSize));
         boolean complete = numbers <= sampleSize;
@@ -219,7 +227,11 @@ final class ColumnProfiler {
         Map<String, Long> smallCategories = exactDistinct && categories.size() <= SMALL_CARDINALITY ? categoryCounts() : null;
         return new ColumnProfile(name, type, count, nulls, distinctCount, exactDistinct, min, max, mean, std, q,
                 histogram(), top, sorted, numbers, edges, binCounts, smallCategories, null,
-                referenceBinCounts == null ? null : referenceBinCounts.clone());
+                referenceBinCounts == null ? null : referenceBinCounts.clone(), nonFiniteOrNull());
+    }
+
+    private Long nonFiniteOrNull() {
+        return nonFinite == 0 ? null : nonFinite;
     }
 
     /** Category counts, most frequent first. */

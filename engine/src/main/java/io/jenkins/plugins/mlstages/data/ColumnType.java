@@ -143,6 +143,21 @@ public enum ColumnType {
         }
     }
 
+    /**
+     * Whether the text spells NaN or an infinity as pandas' CSV reader reads it into a float column
+     * ({@code nan}, {@code inf}, {@code infinity}, any case, optionally signed). Such a value is not a
+     * {@link #NUMBER}, but it does not make a numeric column text either: drift leaves it out, as Evidently
+     * drops NaN and infinities before testing.
+     */
+    public static boolean isNonFiniteNumber(String text) {
+        int length = text.length();
+        if (length < 3 || length > 9) {
+            return false;
+        }
+        String word = text.charAt(0) == '-' || text.charAt(0) == '+' ? text.substring(1) : text;
+        return word.equalsIgnoreCase("nan") || word.equalsIgnoreCase("inf") || word.equalsIgnoreCase("infinity");
+    }
+
     static Boolean parseBoolean(String text) {
         if ("true".equalsIgnoreCase(text)) {
             return Boolean.TRUE;

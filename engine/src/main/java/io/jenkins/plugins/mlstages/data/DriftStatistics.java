@@ -4,7 +4,9 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.Comparator;
 import org.apache.commons.statistics.distribution.ChiSquaredDistribution;
+import org.apache.commons.statistics.distribution.NormalDistribution;
 
 /**
  * Drift statistics between a reference and a current sample, computed as SciPy/NumPy compute them
@@ -912,6 +914,45 @@ public final class DriftStatistics {
         }
         double p = ChiSquaredDistribution.of(k - 1).survivalProbability(stat);
         return new DriftScore(stat, p);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Proportions Z-test
+
+    /**
+     * Evidently's {@code z} stat test ({@code z_stattest.py}: {@code _z_stat_test},
+     * {@code proportions_diff_z_stat_ind}, {@code proportions_diff_z_test}): if both samples hold one and
+     * the same single value, statistic 0 and p = 1. Otherwise the sorted union of the values is taken, the
+     * smallest value counts 0 and every other value 1; with {@code p1}, {@code p2} the shares of 1 in the
+     * reference ({@code n1} values) and the current data ({@code n2}), the pooled share
+     * {@code P = (p1 n1 + p2 n2) / (n1 + n2)} gives {@code z = (p1 - p2) / sqrt(P (1 - P) (1/n1 + 1/n2))} and
+     * the two-sided p-value {@code 2 (1 - Φ(|z|))} ({@code scipy.stats.norm.cdf}); no continuity correction.
+     *
+     * @param order how the values sort (numbers by value, text as Python sorts {@code str})
+     */
+    public static DriftScore zTest(Map<String, Long> reference, Map<String, Long> current, Comparator<String> order) {
+        String[] keys = unionKeys(reference, current);
+        long[] ref = countsOf(reference, keys);
+        long[] cur = countsOf(current, keys);
+        long n1 = total(ref, "reference");
+        long n2 = total(cur, "current");
+        if (keys.length == 1) {
+            return new DriftScore(0.0, 1.0);
+        }
+        String smallest = keys[0];
+        for (String key : keys) {
+            if (order.compare(key, smallest) < 0) {
+                smallest = key;
+            }
+        }
+        long ones1 = n1 - reference.getOrDefault(smallest, 0L);
+        long ones2 = n2 - current.getOrDefault(smallest, 0L);
+        double p1 = ones1 / (double) n1;
+        double p2 = ones2 / (double) n2;
+        double pooled = (p1 * n1 + p2 * n2) / (n1 + n2);
+        double z = (p1 - p2) / Math.sqrt(pooled * (1 - pooled) * (1.0 / n1 + 1.0 / n2));
+        double p = 2 * (1 - NormalDistribution.of(0, 1).cumulativeProbability(Math.abs(z)));
+        return new DriftScore(z, p);
     }
 
     // ------------------------------------------------------------------------------------------------

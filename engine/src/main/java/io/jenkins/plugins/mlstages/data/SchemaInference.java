@@ -31,7 +31,15 @@ public final class SchemaInference {
         Map<String, Object> columns = new LinkedHashMap<>();
         for (ColumnProfile column : profile.columns()) {
             Map<String, Object> rules = new LinkedHashMap<>();
-            rules.put("type", column.type().toString());
+            if (column.nonFinite() != null && column.type().isNumeric()) {
+                // NaN or infinity spellings are not numbers to the type rule: allow the share seen here
+                Map<String, Object> type = new LinkedHashMap<>();
+                type.put("value", column.type().toString());
+                type.put("mostly", Math.max(0.0001, Math.floor(column.finiteCount() * 10_000.0 / column.count()) / 10_000));
+                rules.put("type", type);
+            } else {
+                rules.put("type", column.type().toString());
+            }
             if (column.nulls() == 0) {
                 rules.put("nullable", false);
             } else {

@@ -180,6 +180,10 @@ public final class SchemaLoader {
             throw fail(path + ".drift.method", drift.method().reportName() + " needs a numeric column, not " + declared
                     + "; use chisquare, jensenshannon or psi");
         }
+        if (drift != null && drift.method() != null && declared != null && declared.isNumeric() && drift.method().isText()) {
+            throw fail(path + ".drift.method", drift.method().reportName() + " needs a text column, not " + declared
+                    + "; use ks, wasserstein, chisquare, jensenshannon, psi or z");
+        }
         return new ColumnRules(name, type, nullable, maxNull, min, max, allowed, regex, unique, maxLength, drift);
     }
 

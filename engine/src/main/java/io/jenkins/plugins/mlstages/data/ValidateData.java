@@ -72,7 +72,8 @@ public final class ValidateData {
                 findings.addAll(validator.findings(profile.columns().get(i)));
             }
         }
-        List<ColumnDrift> drift = reference == null ? null : DriftCheck.compare(reference, profile, request.schema());
+        List<ColumnDrift> drift = reference == null ? null : DriftCheck.compare(reference, profile, request.schema(),
+                request.textDrift());
         if (drift != null) {
             findings.addAll(DriftCheck.findings(drift, request.schema().drift()));
         }

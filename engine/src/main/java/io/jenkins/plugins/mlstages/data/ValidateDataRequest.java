@@ -11,15 +11,23 @@ import java.util.Objects;
  * @param reference a data file or a saved profile ({@code --save-profile}) to compare against; null for none
  * @param maxErrors how many offending rows each rule lists
  * @param sampleSize numeric values kept per column for KS and Wasserstein (exact up to this many)
+ * @param textDrift false leaves the columns read as free text out of the drift check (and its share),
+ *        unless the schema names their drift method
  */
 public record ValidateDataRequest(Path data, DataFormat format, CsvOptions csv, DataSchema schema, Path reference,
-        DataFormat referenceFormat, int maxErrors, int sampleSize, long seed, String datasetName) {
+        DataFormat referenceFormat, int maxErrors, int sampleSize, long seed, String datasetName, boolean textDrift) {
     public static final int DEFAULT_SAMPLE_SIZE = 50_000;
     public static final int MIN_SAMPLE_SIZE = 100;
     /** 8 MB of numbers per numeric column, held in memory (and in a saved profile) for the whole pass. */
     public static final int MAX_SAMPLE_SIZE = 1_000_000;
     /** Offending rows listed per rule: a report is for reading, the data file holds the rest. */
     public static final int MAX_MAX_ERRORS = 1_000;
+
+    /** A request that tests text columns for drift (the default). */
+    public ValidateDataRequest(Path data, DataFormat format, CsvOptions csv, DataSchema schema, Path reference,
+            DataFormat referenceFormat, int maxErrors, int sampleSize, long seed, String datasetName) {
+        this(data, format, csv, schema, reference, referenceFormat, maxErrors, sampleSize, seed, datasetName, true);
+    }
 
     public ValidateDataRequest {
         Objects.requireNonNull(data, "data");
@@ -41,36 +49,42 @@ public record ValidateDataRequest(Path data, DataFormat format, CsvOptions csv, 
 
     public ValidateDataRequest withSchema(DataSchema value) {
         return new ValidateDataRequest(data, format, csv, value, reference, referenceFormat, maxErrors, sampleSize, seed,
-                datasetName);
+                datasetName, textDrift);
+    }
+
+    /** @param value false leaves text columns out of the drift check */
+    public ValidateDataRequest withTextDrift(boolean value) {
+        return new ValidateDataRequest(data, format, csv, schema, reference, referenceFormat, maxErrors, sampleSize, seed,
+                datasetName, value);
     }
 
     public ValidateDataRequest withReference(Path value) {
         return new ValidateDataRequest(data, format, csv, schema, value, referenceFormat, maxErrors, sampleSize, seed,
-                datasetName);
+                datasetName, textDrift);
     }
 
     public ValidateDataRequest withFormat(DataFormat value) {
         return new ValidateDataRequest(data, value, csv, schema, reference, referenceFormat, maxErrors, sampleSize, seed,
-                datasetName);
+                datasetName, textDrift);
     }
 
     public ValidateDataRequest withCsv(CsvOptions value) {
         return new ValidateDataRequest(data, format, value, schema, reference, referenceFormat, maxErrors, sampleSize, seed,
-                datasetName);
+                datasetName, textDrift);
     }
 
     public ValidateDataRequest withMaxErrors(int value) {
         return new ValidateDataRequest(data, format, csv, schema, reference, referenceFormat, value, sampleSize, seed,
-                datasetName);
+                datasetName, textDrift);
     }
 
     public ValidateDataRequest withSampleSize(int value) {
         return new ValidateDataRequest(data, format, csv, schema, reference, referenceFormat, maxErrors, value, seed,
-                datasetName);
+                datasetName, textDrift);
     }
 
     public ValidateDataRequest withDatasetName(String value) {
         return new ValidateDataRequest(data, format, csv, schema, reference, referenceFormat, maxErrors, sampleSize, seed,
-                value);
+                value, textDrift);
     }
 }

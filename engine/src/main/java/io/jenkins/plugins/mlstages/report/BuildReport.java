@@ -211,7 +211,8 @@ public record BuildReport(Status status, Map<String, Double> metrics, List<Linea
             String comparison = column.path("comparison").isTextual() ? column.path("comparison").asText() : pValue != null ? "<=" : ">=";
             Double statistic = KeyMetrics.number(column.path("statistic"));
             bars.add(new DriftBar(column.path("column").asText(), method, measure, pValue != null ? pValue : statistic, comparison,
-                    KeyMetrics.number(column.path("threshold")), column.path("drifted").asBoolean(), statistic));
+                    KeyMetrics.number(column.has("compared_with") ? column.path("compared_with") : column.path("threshold")),
+                    column.path("drifted").asBoolean(), statistic));
         }
         return bars;
     }

@@ -12,19 +12,32 @@ import io.jenkins.plugins.mlstages.report.ReportWriter;
 public class ColumnDriftTest {
     @Test
     public void theReportNamesTheMeasureAndTheComparisonOfEachMethod() {
+        double threshold = 0.05;
         for (DriftMethod method : DriftMethod.values()) {
-            JsonNode json = ReportWriter.mapper().valueToTree(new ColumnDrift("x", method.reportName(), 0.2, method.hasPValue() ? 0.05 : null,
-                    0.05, false, 10, 10, false));
+            JsonNode json = ReportWriter.mapper().valueToTree(new ColumnDrift("x", method.reportName(), 0.2,
+                    method.hasPValue() ? 0.05 : null, threshold, false, 10, 10, false));
             assertEquals(method.displayName(), json.path("measure").asText());
             String comparison = json.path("comparison").asText();
-            // the comparison written is the one drifted() applies: exactly at the threshold, drift unless "<"
-            DriftScore atThreshold = method.hasPValue() ? new DriftScore(0.2, 0.05) : new DriftScore(0.05, Double.NaN);
-            assertEquals(method + " " + comparison, !comparison.equals("<"), method.drifted(atThreshold, 0.05));
-            DriftScore above = method.hasPValue() ? new DriftScore(0.2, 0.5) : new DriftScore(0.5, Double.NaN);
-            assertEquals(method + " " + comparison, comparison.equals(">="), method.drifted(above, 0.05));
+            double limit = json.path("compared_with").asDouble();
+            assertEquals(method.toString(), method.comparedWith(threshold), limit, 0);
+            // the comparison written is the one drifted() applies, at, above and below what it compares with
+            for (double score : new double[] {limit, limit + 0.25, limit / 2}) {
+                DriftScore result = method.hasPValue() ? new DriftScore(0.2, score) : new DriftScore(score, Double.NaN);
+                boolean expected = switch (comparison) {
+                    case "<" -> score < limit;
+                    case "<=" -> score <= limit;
+                    case ">" -> score > limit;
+                    case ">=" -> score >= limit;
+                    default -> throw new AssertionError(method + ": unknown comparison " + comparison);
+                };
+                assertEquals(method + " " + comparison + " " + limit + " at " + score, expected, method.drifted(result, threshold));
+            }
         }
         assertEquals("<=", DriftMethod.KS.comparison());
         assertEquals("<", DriftMethod.CHI_SQUARE.comparison());
+        assertEquals("<", DriftMethod.Z.comparison());
+        assertEquals(">", DriftMethod.ABS_TEXT.comparison());
         assertEquals(">=", DriftMethod.PSI.comparison());
+        assertEquals(0.05, DriftMethod.PERC_TEXT.comparedWith(0.95), 1e-15);
     }
 }

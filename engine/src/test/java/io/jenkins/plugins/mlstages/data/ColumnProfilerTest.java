@@ -236,7 +236,11 @@ public class ColumnProfilerTest {
         assertEquals(ColumnType.NUMBER, inferred("1", "2", "2.0"));
         assertEquals(ColumnType.CATEGORY, inferred("1", "x", "1", "x"));
         assertEquals(ColumnType.STRING, inferred("2024-01-01", "2024-01-01T10:00:00"));
-        assertEquals(ColumnType.STRING, inferred("1", "NaN", "2"));
+        // NaN and infinities keep a column numeric, as pandas reads them into a float column
+        assertEquals(ColumnType.NUMBER, inferred("1", "NaN", "2"));
+        assertEquals(ColumnType.NUMBER, inferred("1.5", "-inf", "Infinity"));
+        assertEquals(ColumnType.STRING, inferred("nan", "inf"));
+        assertEquals(ColumnType.STRING, inferred("true", "nan"));
         assertEquals(ColumnType.INTEGER, inferred("1", null, "2"));
     }
 

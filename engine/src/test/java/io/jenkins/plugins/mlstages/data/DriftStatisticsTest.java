@@ -263,14 +263,44 @@ public class DriftStatisticsTest {
 
     @Test
     public void defaultMethodFollowsEvidently() {
-        assertSame(DriftMethod.KS, DriftMethod.defaultFor(true, 1000, 6));
-        assertSame(DriftMethod.CHI_SQUARE, DriftMethod.defaultFor(true, 1000, 5));
-        assertSame(DriftMethod.CHI_SQUARE, DriftMethod.defaultFor(true, 10, 2)); // Evidently: z-test
-        assertSame(DriftMethod.CHI_SQUARE, DriftMethod.defaultFor(false, 1000, 500));
-        assertSame(DriftMethod.CHI_SQUARE, DriftMethod.defaultFor(false, 1000, 2)); // Evidently: z-test
-        assertSame(DriftMethod.WASSERSTEIN, DriftMethod.defaultFor(true, 1001, 6));
-        assertSame(DriftMethod.JENSEN_SHANNON, DriftMethod.defaultFor(true, 1001, 5));
-        assertSame(DriftMethod.JENSEN_SHANNON, DriftMethod.defaultFor(false, 5_000_000, 3));
+        DriftMethod.Kind num = DriftMethod.Kind.NUMERICAL;
+        DriftMethod.Kind cat = DriftMethod.Kind.CATEGORICAL;
+        DriftMethod.Kind text = DriftMethod.Kind.TEXT;
+        assertSame(DriftMethod.KS, DriftMethod.defaultFor(num, 1000, 6));
+        assertSame(DriftMethod.CHI_SQUARE, DriftMethod.defaultFor(num, 1000, 5));
+        assertSame(DriftMethod.CHI_SQUARE, DriftMethod.defaultFor(num, 1000, 3));
+        assertSame(DriftMethod.Z, DriftMethod.defaultFor(num, 10, 2));
+        assertSame(DriftMethod.Z, DriftMethod.defaultFor(num, 10, 1));
+        assertSame(DriftMethod.CHI_SQUARE, DriftMethod.defaultFor(cat, 1000, 500));
+        assertSame(DriftMethod.CHI_SQUARE, DriftMethod.defaultFor(cat, 1000, 3));
+        assertSame(DriftMethod.Z, DriftMethod.defaultFor(cat, 1000, 2));
+        assertSame(DriftMethod.WASSERSTEIN, DriftMethod.defaultFor(num, 1001, 6));
+        assertSame(DriftMethod.JENSEN_SHANNON, DriftMethod.defaultFor(num, 1001, 5));
+        assertSame(DriftMethod.JENSEN_SHANNON, DriftMethod.defaultFor(num, 1001, 2));
+        assertSame(DriftMethod.JENSEN_SHANNON, DriftMethod.defaultFor(cat, 5_000_000, 3));
+        assertSame(DriftMethod.JENSEN_SHANNON, DriftMethod.defaultFor(cat, 1001, 2));
+        assertSame(DriftMethod.PERC_TEXT, DriftMethod.defaultFor(text, 1000, 900));
+        assertSame(DriftMethod.ABS_TEXT, DriftMethod.defaultFor(text, 1001, 900));
+    }
+
+    @Test
+    public void zTestIsThePooledTwoProportionTest() {
+        // ref: 30 of 100 are "b"; cur: 50 of 100. P = 0.4, z = -0.2 / sqrt(0.24 * 0.02)
+        DriftScore z = DriftStatistics.zTest(Map.of("a", 70L, "b", 30L), Map.of("a", 50L, "b", 50L),
+                java.util.Comparator.naturalOrder());
+        double expected = -0.2 / Math.sqrt(0.4 * 0.6 * (2 / 100.0));
+        assertEquals(expected, z.statistic(), 1e-12);
+        // 2 (1 - Phi(2.88675)), as scipy.stats.norm.cdf gives it
+        assertEquals(0.0038924171227785, z.pValue(), 1e-13);
+        assertTrue(DriftMethod.Z.drifted(z, 0.05));
+        assertEquals(new DriftScore(0.0, 1.0), DriftStatistics.zTest(Map.of("a", 5L), Map.of("a", 9L),
+                java.util.Comparator.naturalOrder()));
+        // which value counts 1 changes only the sign of z
+        DriftScore flipped = DriftStatistics.zTest(Map.of("a", 70L, "b", 30L), Map.of("a", 50L, "b", 50L),
+                java.util.Comparator.<String>reverseOrder());
+        assertEquals(-expected, flipped.statistic(), 1e-12);
+        assertEquals(z.pValue(), flipped.pValue(), 1e-15);
+        assertFalse("p = 0.05 exactly is not drift (p < threshold)", DriftMethod.Z.drifted(new DriftScore(1, 0.05), 0.05));
     }
 
     @Test
@@ -281,7 +311,7 @@ public class DriftStatisticsTest {
         }
         assertSame(DriftMethod.CHI_SQUARE, DriftMethod.parse(" Chi-Square "));
         assertSame(DriftMethod.JENSEN_SHANNON, DriftMethod.parse("jensen_shannon"));
-        assertMessage("unknown drift method 'anderson': use ks, wasserstein, psi, chisquare or jensenshannon",
+        assertMessage("unknown drift method 'anderson': use ks, wasserstein, psi, chisquare, jensenshannon, z, perc_text_content_drift or abs_text_content_drift",
                 () -> DriftMethod.parse("anderson"));
         assertMessage("drift method missing", () -> DriftMethod.parse(null));
     }

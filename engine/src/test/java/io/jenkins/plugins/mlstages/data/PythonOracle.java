@@ -47,6 +47,39 @@ public final class PythonOracle {
      * @throws IllegalStateException with the script's stderr when it exits non-zero, times out or prints no JSON
      */
     public static JsonNode run(String script, Object input) {
+        return run(python(), script, input);
+    }
+
+    /**
+     * The interpreter of the Evidently virtualenv ({@code target/evidently-venv}, pinned in
+     * {@code tools/evidently-requirements.txt}: Evidently 0.7 needs pandas &lt; 3, the MLflow venv has pandas 3),
+     * created by {@code tools/evidently-venv.sh} on first use.
+     */
+    static synchronized Path evidentlyPython() {
+        Path root = Path.of(System.getProperty("mlstages.root", ".")).toAbsolutePath().normalize();
+        Path venv = root.resolve("target/evidently-venv");
+        Path setup = root.resolve("tools/evidently-venv.sh");
+        if (!Files.isRegularFile(setup)) {
+            throw new IllegalStateException("cannot find " + setup + ": run the tests from the repository (-Dmlstages.root)");
+        }
+        try {
+            Process process = new ProcessBuilder("bash", setup.toString(), venv.toString()).inheritIO().start();
+            if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
+                process.destroyForcibly();
+                throw new IllegalStateException("tools/evidently-venv.sh failed: the integration tests need Python 3 and "
+                        + "PyPI; run with -DskipITs to skip them");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run bash tools/evidently-venv.sh: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating the Evidently virtualenv", e);
+        }
+        return venv.resolve("bin/python");
+    }
+
+    /** As {@link #run(String, Object)}, with the given interpreter. */
+    public static JsonNode run(Path interpreter, String script, Object input) {
         Path file = script(script);
         if (!Files.isRegularFile(file)) {
             throw new IllegalStateException("no oracle script " + file + " (is -Dmlstages.root set?)");
@@ -55,7 +88,7 @@ public final class PythonOracle {
         Process python = null;
         try {
             err = Files.createTempFile("oracle", ".err").toFile();
-            ProcessBuilder builder = new ProcessBuilder(List.of(python().toString(), file.toString()));
+            ProcessBuilder builder = new ProcessBuilder(List.of(interpreter.toString(), file.toString()));
             builder.redirectError(err);
             python = builder.start();
             byte[] request = JSON.writeValueAsBytes(input);

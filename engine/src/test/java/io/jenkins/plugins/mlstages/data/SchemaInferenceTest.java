@@ -92,6 +92,20 @@ public class SchemaInferenceTest {
     }
 
     @Test
+    public void nanAndInfinitiesKeepANumberTypeThatTheSameDataPasses() throws Exception {
+        // pandas reads nan and inf as floats: the column is a number, and the inferred type rule allows them
+        Path data = write("data.csv", "x\n1.5\nnan\n2.5\ninf\n3.5\n4.5\n");
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> columns = (Map<String, Map<String, Object>>) SchemaInference.infer(profile(data)).get("columns");
+        assertEquals(map("value", "number", "mostly", 0.6666), columns.get("x").get("type"));
+        Path target = folder.getRoot().toPath().resolve("nan.yaml");
+        SchemaInference.write(profile(data), "data.csv", target);
+        ValidateDataResult result = new ValidateData(StageLog.NONE).run(ValidateDataRequest.of(data)
+                .withSchema(SchemaLoader.load(target)));
+        assertEquals(List.of(), result.findings().stream().filter(f -> !f.passed()).toList());
+    }
+
+    @Test
     public void writesYamlThatLoadsBackAndAcceptsTheSameData() throws Exception {
         Path data = write("data.csv", DATA);
         Path target = folder.getRoot().toPath().resolve("schemas/inferred.yaml");

@@ -332,7 +332,7 @@ public class SchemaLoaderTest {
         assertError("columns.x.max_null_fraction: must be a number from 0 to 1, was 2", "columns:\n  x:\n    max_null_fraction: 2\n");
         assertError("dataset.required_columns: must be a list of column names", "dataset:\n  required_columns: id\n");
         assertError("columns.x: must be a mapping of keys to values, was array", "columns:\n  x: [1, 2]\n");
-        assertError("columns.x.drift.method: unknown drift method 'kl': use ks, wasserstein, psi, chisquare or jensenshannon",
+        assertError("columns.x.drift.method: unknown drift method 'kl': use ks, wasserstein, psi, chisquare, jensenshannon, z, perc_text_content_drift or abs_text_content_drift",
                 "columns:\n  x:\n    drift: {method: kl}\n");
         assertError("columns.x.drift.threshold: must be a non-negative number", "columns:\n  x:\n    drift: {threshold: -1}\n");
         assertError("drift.drift_share: must be a number from 0 to 1, was 1.2", "drift:\n  drift_share: 1.2\n");

@@ -86,6 +86,26 @@ public class ValidateDataEdgeCasesTest {
     }
 
     @Test
+    public void aTextDriftTestOnANumericColumnIsASchemaError() throws Exception {
+        Path schema = file("s.yaml", "columns:\n  n: {type: number, drift: {method: abs_text_content_drift}}\n");
+        DataFormatException e = assertThrows(DataFormatException.class, () -> SchemaLoader.load(schema));
+        assertEquals(schema + ": columns.n.drift.method: abs_text_content_drift needs a text column, not number; use ks, "
+                + "wasserstein, chisquare, jensenshannon, psi or z", e.getMessage());
+    }
+
+    @Test
+    public void anExplicitTextMethodTestsACategoryColumnAsText() throws Exception {
+        Path schema = file("s.yaml", "columns:\n  c: {type: category, drift: {method: perc_text_content_drift}}\n");
+        Path reference = file("ref.csv", "c\nred apple\ngreen pear\nred apple\ngreen pear\n");
+        Path current = file("cur.csv", "c\nred apple\ngreen pear\nred apple\ngreen pear\n");
+        ColumnDrift drift = new ValidateData(StageLog.NONE).run(ValidateDataRequest.of(current).withReference(reference)
+                .withSchema(SchemaLoader.load(schema)).withTextDrift(false)).drift().get(0);
+        assertEquals("perc_text_content_drift", drift.method());
+        assertEquals(0.5, drift.statistic(), 0.0);
+        assertFalse(drift.drifted());
+    }
+
+    @Test
     public void offsetsBeyondEighteenHoursAreNotTimestamps() {
         assertFalse(ColumnType.TIMESTAMP.accepts("2030-01-01T00:00+18:30"));
         assertTrue(ColumnType.TIMESTAMP.accepts("2030-01-01T00:00+18:00"));

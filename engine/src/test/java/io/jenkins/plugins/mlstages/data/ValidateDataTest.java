@@ -523,10 +523,13 @@ public class ValidateDataTest {
 
     // ------------------------------------------------------------------------------------- drift
 
-    /** x: 1..10 then 11..20, completely separated; y: the same 8 values on both sides. */
+    /**
+     * x: 1.5..10.5 then 11.5..20.5, completely separated (numbers: KS); y: the same 8 integers on both sides
+     * (an integer column with at most 10 values is categorical, as Evidently reads it: chi-square).
+     */
     private Path[] smallDriftFiles() throws IOException {
-        Path reference = csv("ref.csv", 10, i -> (i + 1) + "," + (i % 8));
-        Path current = csv("cur.csv", 10, i -> (i + 11) + "," + (i % 8));
+        Path reference = csv("ref.csv", 10, i -> (i + 1) + ".5," + (i % 8));
+        Path current = csv("cur.csv", 10, i -> (i + 11) + ".5," + (i % 8));
         return new Path[] {reference, current};
     }
 
@@ -556,14 +559,14 @@ public class ValidateDataTest {
         assertEquals(10, x.referenceValues());
         assertEquals(10, x.currentValues());
         assertFalse(x.sampled());
-        assertEquals(new ColumnDrift("y", "ks", 0.0, 1.0, 0.05, false, 10, 10, false), drift.get(1));
+        assertEquals(new ColumnDrift("y", "chisquare", 0.0, 1.0, 0.05, false, 10, 10, false), drift.get(1));
 
         assertEquals(new Finding("drift.ks", "x", Severity.WARNING, false,
                 "x: ks p = 1.083e-05 (statistic 1.000), drifted (drift when p ≤ 0.05)",
                 "p = 1.083e-05 (statistic 1.000)", "drift when p ≤ 0.05"), find(r, "drift.ks", "x"));
-        assertEquals(new Finding("drift.ks", "y", Severity.WARNING, true,
-                "y: ks p = 1.000 (statistic 0.000), no drift (drift when p ≤ 0.05)",
-                "p = 1.000 (statistic 0.000)", "drift when p ≤ 0.05"), find(r, "drift.ks", "y"));
+        assertEquals(new Finding("drift.chisquare", "y", Severity.WARNING, true,
+                "y: chisquare p = 1.000 (statistic 0.000), no drift (drift when p < 0.05)",
+                "p = 1.000 (statistic 0.000)", "drift when p < 0.05"), find(r, "drift.chisquare", "y"));
         // 1 of 2 = 0.5 reaches the default drift_share of 0.5
         assertEquals(new Finding("drift.dataset", null, Severity.ERROR, false,
                 "1 of 2 columns drifted (50.00 %): dataset drift, the limit is 50.00 %", "0.5000", "< 0.5"),
@@ -601,7 +604,7 @@ public class ValidateDataTest {
         Path[] files = smallDriftFiles();
         ValidateDataResult r = new ValidateData(StageLog.NONE).run(ValidateDataRequest.of(files[1]).withReference(files[0])
                 .withSchema(schema("columns:\n  x: {drift: false}\n")));
-        assertEquals(List.of(new ColumnDrift("y", "ks", 0.0, 1.0, 0.05, false, 10, 10, false)), r.drift());
+        assertEquals(List.of(new ColumnDrift("y", "chisquare", 0.0, 1.0, 0.05, false, 10, 10, false)), r.drift());
         assertEquals(new Finding("drift.dataset", null, Severity.ERROR, true,
                 "0 of 1 column drifted (0.000 %): no dataset drift, the limit is 50.00 %", "0.000", "< 0.5"),
                 find(r, "drift.dataset", null));
@@ -621,15 +624,23 @@ public class ValidateDataTest {
     }
 
     @Test
-    public void fewDistinctValuesAndCategoriesUseChiSquare() throws Exception {
-        Path reference = write("ref.csv", "n,c\n1,a\n2,b\n1,a\n2,b\n1,a\n2,b\n");
-        Path current = write("cur.csv", "n,c\n1,a\n2,b\n1,a\n2,b\n");
+    public void twoValuesUseTheZTestAndThreeChiSquare() throws Exception {
+        Path reference = write("ref.csv", "n,c,t\n1,a,x\n2,b,y\n1,a,z\n2,b,x\n1,a,y\n2,b,z\n");
+        Path current = write("cur.csv", "n,c,t\n1,a,x\n2,b,y\n1,a,z\n2,b,x\n");
         ValidateDataResult r = new ValidateData(StageLog.NONE).run(ValidateDataRequest.of(current).withReference(reference));
-        assertEquals(List.of(new ColumnDrift("n", "chisquare", 0.0, 1.0, 0.05, false, 6, 4, false),
-                new ColumnDrift("c", "chisquare", 0.0, 1.0, 0.05, false, 6, 4, false)), r.drift());
-        assertEquals(new Finding("drift.chisquare", "c", Severity.WARNING, true,
-                "c: chisquare p = 1.000 (statistic 0.000), no drift (drift when p < 0.05)", "p = 1.000 (statistic 0.000)",
-                "drift when p < 0.05"), find(r, "drift.chisquare", "c"));
+        // t: 3 distinct of 4 values is text by Evidently's rule (more than half distinct) unless declared a category
+        List<ColumnDrift> declared = new ValidateData(StageLog.NONE).run(ValidateDataRequest.of(current)
+                .withReference(reference).withSchema(schema("columns:\n  t: {type: category}\n"))).drift();
+        assertEquals(List.of(new ColumnDrift("n", "z", 0.0, 1.0, 0.05, false, 6, 4, false),
+                new ColumnDrift("c", "z", 0.0, 1.0, 0.05, false, 6, 4, false)), declared.subList(0, 2));
+        // observed 2, 1, 1 against expected 4/3 each: statistic 0.5, p = exp(-0.25) with 2 degrees of freedom
+        assertEquals("chisquare", declared.get(2).method());
+        assertEquals(0.5, declared.get(2).statistic(), 1e-12);
+        assertEquals(Math.exp(-0.25), declared.get(2).pValue(), 1e-12);
+        assertEquals(new Finding("drift.z", "c", Severity.WARNING, true,
+                "c: z p = 1.000 (statistic 0.000), no drift (drift when p < 0.05)", "p = 1.000 (statistic 0.000)",
+                "drift when p < 0.05"), find(r, "drift.z", "c"));
+        assertEquals("perc_text_content_drift", r.drift().get(2).method());
     }
 
     @Test
@@ -644,7 +655,8 @@ public class ValidateDataTest {
         assertNull(x.pValue());
         assertEquals(0.1, x.threshold(), 0.0);
         assertTrue(x.drifted());
-        assertEquals(new ColumnDrift("y", "wasserstein", 0.0, null, 0.1, false, 1500, 1500, false), r.drift().get(1));
+        // y: an integer column with 10 values is categorical (Evidently's rule): Jensen-Shannon
+        assertEquals(new ColumnDrift("y", "jensenshannon", 0.0, null, 0.1, false, 1500, 1500, false), r.drift().get(1));
         assertEquals("x: wasserstein 2.309, drifted (drift when ≥ 0.1)", find(r, "drift.wasserstein", "x").message());
         assertFalse(find(r, "drift.dataset", null).passed());
     }
@@ -687,7 +699,7 @@ public class ValidateDataTest {
         ValidateDataResult r = stage.run(ValidateDataRequest.of(data).withReference(saved));
         // the same data against itself: nothing drifts
         assertEquals(List.of(new ColumnDrift("x", "chisquare", 0.0, 1.0, 0.05, false, 3, 3, false),
-                new ColumnDrift("c", "chisquare", 0.0, 1.0, 0.05, false, 4, 4, false)), r.drift());
+                new ColumnDrift("c", "z", 0.0, 1.0, 0.05, false, 4, 4, false)), r.drift());
     }
 
     // ------------------------------------------------------------------------------------- JSON lines

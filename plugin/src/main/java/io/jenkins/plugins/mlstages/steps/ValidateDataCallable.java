@@ -38,6 +38,7 @@ final class ValidateDataCallable extends MasterToSlaveFileCallable<StageOutcome>
     private final String datasetName;
     private final int maxErrors;
     private final int sampleSize;
+    private final boolean skipTextDrift;
 
     ValidateDataCallable(ValidateDataStep step) {
         this.data = step.getData();
@@ -53,6 +54,7 @@ final class ValidateDataCallable extends MasterToSlaveFileCallable<StageOutcome>
         this.datasetName = step.getDatasetName();
         this.maxErrors = step.getMaxErrors();
         this.sampleSize = step.getSampleSize();
+        this.skipTextDrift = step.isSkipTextDrift();
     }
 
     @Override
@@ -70,7 +72,8 @@ final class ValidateDataCallable extends MasterToSlaveFileCallable<StageOutcome>
                     maxErrors,
                     sampleSize,
                     SEED,
-                    datasetName);
+                    datasetName,
+                    !skipTextDrift);
             ValidateDataResult result = new ValidateData(log).run(request);
             if (report != null) {
                 ReportWriter.write(base.resolve(report), result);

@@ -52,6 +52,7 @@ public final class ValidateDataStep extends MlStageStep {
     private String datasetName;
     private int maxErrors = DEFAULT_MAX_ERRORS;
     private int sampleSize = ValidateDataRequest.DEFAULT_SAMPLE_SIZE;
+    private boolean skipTextDrift;
 
     @DataBoundConstructor
     public ValidateDataStep(String data) {
@@ -179,6 +180,16 @@ public final class ValidateDataStep extends MlStageStep {
             throw new IllegalArgumentException("sampleSize must be at least 100, was " + sampleSize);
         }
         this.sampleSize = sampleSize;
+    }
+
+    public boolean isSkipTextDrift() {
+        return skipTextDrift;
+    }
+
+    /** True leaves free-text columns out of the drift check (the CLI's {@code --skip-text-drift}). */
+    @DataBoundSetter
+    public void setSkipTextDrift(boolean skipTextDrift) {
+        this.skipTextDrift = skipTextDrift;
     }
 
     private static String checkFormat(String value, String option) {

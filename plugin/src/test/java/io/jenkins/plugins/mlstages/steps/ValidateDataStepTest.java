@@ -135,6 +135,7 @@ public class ValidateDataStepTest {
         step.setReference("data/reference.csv");
         step.setDelimiter(";");
         step.setMaxErrors(10);
+        step.setSkipTextDrift(true);
         step.setUnstableOn("NEVER");
         j.assertEqualDataBoundBeans(step, new StepConfigTester(j).configRoundTrip(step));
         ValidateDataStep minimal = new ValidateDataStep("data.csv");
