@@ -267,7 +267,10 @@ public final class EvaluateModel {
         metrics.put("f1_macro", r.f1Macro());
         metrics.put("f1_micro", r.f1Micro());
         if (c.predictedLabels == null) {
-            put(metrics, findings, "roc_auc", r.rocAucMacro(), "a class is absent from the labels, or rows do not sum to 1");
+            // MLflow's multiclass roc_auc is the weighted one-vs-rest AUC; roc_auc_weighted is its alias for one
+            // release (MetricSemantics reads metrics written when roc_auc meant the macro average).
+            put(metrics, findings, "roc_auc", r.rocAucWeighted(), "rows do not sum to 1");
+            put(metrics, findings, "roc_auc_macro", r.rocAucMacro(), "a class is absent from the labels, or rows do not sum to 1");
             put(metrics, findings, "roc_auc_weighted", r.rocAucWeighted(), "rows do not sum to 1");
             put(metrics, findings, "log_loss", r.logLoss(), "the scores are not probabilities");
         }

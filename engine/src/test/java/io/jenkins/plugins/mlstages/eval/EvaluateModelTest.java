@@ -472,4 +472,17 @@ public class EvaluateModelTest {
         EvaluateResult result = new EvaluateModel(io.jenkins.plugins.mlstages.report.StageLog.NONE).run(request);
         assertEquals(0.0, result.paired().get("roc_auc").estimate(), 1e-12);
     }
+
+    @Test
+    public void multiclassRocAucIsMlflowsWeightedAverageAndTheMacroOneHasItsOwnName() throws Exception {
+        // per class (one-vs-rest, by hand): class 0 5/6, class 1 3/4, class 2 1; supports 3, 1, 1
+        Path f = file("mc.csv", "label,p0,p1,p2\n0,0.8,0.1,0.1\n0,0.6,0.3,0.1\n0,0.2,0.5,0.3\n1,0.3,0.4,0.3\n"
+                + "2,0.1,0.2,0.7\n");
+        EvaluateResult result = run(multiclass(f, 3));
+        double weighted = (3 * 5.0 / 6 + 3.0 / 4 + 1) / 5;
+        double macro = (5.0 / 6 + 3.0 / 4 + 1) / 3;
+        assertEquals(weighted, result.metrics().get("roc_auc"), 1e-15);
+        assertEquals(macro, result.metrics().get("roc_auc_macro"), 1e-15);
+        assertEquals("alias kept for one release", weighted, result.metrics().get("roc_auc_weighted"), 1e-15);
+    }
 }
