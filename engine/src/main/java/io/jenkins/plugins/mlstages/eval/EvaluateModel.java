@@ -139,6 +139,9 @@ public final class EvaluateModel {
             int[] predicted = c.binaryPredictions();
             ConfusionCounts counts = BinaryMetrics.confusion(labels, predicted);
             putConfusion(metrics, counts, findings);
+            if (request.resamples() > 0) {
+                putIntervals(intervals, metrics, request, List.of(MetricKernels.binaryRows(labels, predicted, null)));
+            }
             return new Outcome(null, confusion(counts), null, null);
         }
         double[] scores = c.scores(0);
@@ -154,11 +157,17 @@ public final class EvaluateModel {
         putBinary(metrics, result, findings);
         if (request.resamples() > 0) {
             double t = threshold;
-            String[] names = {"roc_auc", "f1_score", "precision_score", "recall_score", "accuracy_score"};
-            ResampleMetric[] candidate = binaryResampleMetrics(labels, scores, t);
-            putIntervals(intervals, names, Bootstrap.cis(labels.length, candidate, request.resamples(), request.level(),
-                    request.seed(), Runtime.getRuntime().availableProcessors()));
+            int[] predicted = new int[labels.length];
+            for (int i = 0; i < predicted.length; i++) {
+                predicted[i] = scores[i] >= t ? 1 : 0;
+            }
+            // log_loss is reported exactly when the scores are probabilities
+            boolean probabilities = metrics.containsKey("log_loss");
+            putIntervals(intervals, metrics, request, List.of(MetricKernels.binaryRanking(labels, scores),
+                    MetricKernels.binaryRows(labels, predicted, probabilities ? scores : null)));
             if (request.championScoreColumn() != null) {
+                String[] names = {"roc_auc", "f1_score", "precision_score", "recall_score", "accuracy_score"};
+                ResampleMetric[] candidate = binaryResampleMetrics(labels, scores, t);
                 ResampleMetric[] champion = binaryResampleMetrics(labels, c.championScores(), t);
                 ResampleMetric[] differences = new ResampleMetric[names.length];
                 for (int m = 0; m < names.length; m++) {
@@ -229,6 +238,7 @@ public final class EvaluateModel {
         List<String> classes;
         int[] labels;
         int[] predicted;
+        double[][] probabilities = null;
         if (c.predictedLabels != null) {
             classes = c.classesOfLabelsAndPredictions();
             labels = c.classIndices(c.labels, classes, request.label());
@@ -250,7 +260,7 @@ public final class EvaluateModel {
                 classes.add(String.valueOf(i));
             }
             labels = c.classIndices(c.labels, classes, request.label());
-            double[][] probabilities = c.probabilityRows();
+            probabilities = c.probabilityRows();
             r = MulticlassMetrics.evaluate(labels, probabilities);
             predicted = MulticlassMetrics.argmax(probabilities);
         }
@@ -275,20 +285,21 @@ public final class EvaluateModel {
             put(metrics, findings, "log_loss", r.logLoss(), "the scores are not probabilities");
         }
         if (request.resamples() > 0) {
-            int[] l = labels;
-            int[] p = predicted;
-            ResampleMetric accuracy = counts -> {
-                long hit = 0;
-                long total = 0;
-                for (int i = 0; i < counts.length; i++) {
-                    total += counts[i];
-                    hit += l[i] == p[i] ? counts[i] : 0;
+            List<ResampleKernel> kernels = new ArrayList<>();
+            kernels.add(MetricKernels.multiclassRows(labels, predicted, classes.size(),
+                    metrics.containsKey("log_loss") ? probabilities : null));
+            if (metrics.containsKey("roc_auc")) {
+                if ((long) labels.length * classes.size() <= MetricKernels.MAX_MULTICLASS_AUC_CELLS) {
+                    kernels.add(MetricKernels.multiclassAuc(labels, probabilities, classes.size()));
+                } else {
+                    findings.add(new Finding("evaluate.no_interval", "roc_auc", Severity.INFO, true, "no bootstrap "
+                            + "interval for the multiclass roc_auc: " + labels.length + " rows x " + classes.size()
+                            + " classes is over the " + MetricKernels.MAX_MULTICLASS_AUC_CELLS + " the per-class sorts "
+                            + "may hold", labels.length + " x " + classes.size(),
+                            "<= " + MetricKernels.MAX_MULTICLASS_AUC_CELLS));
                 }
-                return (double) hit / total;
-            };
-            putIntervals(intervals, new String[] {"accuracy_score"}, Bootstrap.cis(labels.length,
-                    new ResampleMetric[] {accuracy}, request.resamples(), request.level(), request.seed(),
-                    Runtime.getRuntime().availableProcessors()));
+            }
+            putIntervals(intervals, metrics, request, kernels);
         }
         return new Outcome(null, r.confusionMatrix(), classes, null);
     }
@@ -311,25 +322,9 @@ public final class EvaluateModel {
         metrics.put("sum_on_target", r.sumOnTarget());
         metrics.put("mean_on_target", r.meanOnTarget());
         if (request.resamples() > 0) {
-            ResampleMetric mae = counts -> weightedMean(counts, i -> Math.abs(truth[i] - predicted[i]));
-            ResampleMetric rmse = counts -> Math.sqrt(weightedMean(counts, i -> (truth[i] - predicted[i]) * (truth[i] - predicted[i])));
-            putIntervals(intervals, new String[] {"mean_absolute_error", "root_mean_squared_error"},
-                    Bootstrap.cis(truth.length, new ResampleMetric[] {mae, rmse}, request.resamples(), request.level(),
-                            request.seed(), Runtime.getRuntime().availableProcessors()));
+            putIntervals(intervals, metrics, request, List.of(MetricKernels.regression(truth, predicted)));
         }
         return new Outcome(null, null, null, null);
-    }
-
-    private static double weightedMean(int[] counts, java.util.function.IntToDoubleFunction term) {
-        double sum = 0;
-        long n = 0;
-        for (int i = 0; i < counts.length; i++) {
-            if (counts[i] != 0) {
-                sum += counts[i] * term.applyAsDouble(i);
-                n += counts[i];
-            }
-        }
-        return sum / n;
     }
 
     // ---- slices and fairness ----------------------------------------------------------------------
@@ -437,6 +432,20 @@ public final class EvaluateModel {
                 target.put(names[i], EvaluateResult.IntervalView.of(intervals[i]));
             }
         }
+    }
+
+    /**
+     * The bootstrap intervals of every metric {@code kernels} compute that the evaluation reports (a metric
+     * left out as undefined gets none; neither does one undefined on every resample).
+     */
+    private static void putIntervals(Map<String, EvaluateResult.IntervalView> target, Map<String, Double> metrics,
+            EvaluateRequest request, List<ResampleKernel> kernels) {
+        Bootstrap.intervals(metrics.get("example_count").intValue(), kernels, request.resamples(), request.level(),
+                request.seed(), Runtime.getRuntime().availableProcessors()).forEach((name, ci) -> {
+                    if (metrics.containsKey(name) && !Double.isNaN(ci.lower())) {
+                        target.put(name, EvaluateResult.IntervalView.of(ci));
+                    }
+                });
     }
 
     private static EvaluateResult.CurveView curve(String x, String y, Curve curve) {
