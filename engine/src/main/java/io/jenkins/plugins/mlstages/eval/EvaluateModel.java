@@ -34,6 +34,8 @@ import io.jenkins.plugins.mlstages.report.Status;
  */
 public final class EvaluateModel {
     static final String MISSING = "(missing)";
+    /** Classes up to which multiclass reports carry per-class curves (MLflow's {@code max_classes_for_multiclass_roc_pr}). */
+    public static final int MAX_CLASSES_FOR_CURVES = 10;
 
     private final StageLog log;
 
@@ -185,7 +187,7 @@ public final class EvaluateModel {
         EvaluateResult.CurveView calibration = result.calibration() == null ? null
                 : new EvaluateResult.CurveView("mean_predicted_probability", "fraction_of_positives",
                         result.calibration().probPred(), result.calibration().probTrue(), null);
-        return new Outcome(threshold, confusion(result.counts()), null, new EvaluateResult.Curves(roc, pr, calibration));
+        return new Outcome(threshold, confusion(result.counts()), null, new EvaluateResult.Curves(roc, pr, calibration, null));
     }
 
     private static ResampleMetric[] binaryResampleMetrics(int[] labels, double[] scores, double threshold) {
@@ -301,7 +303,60 @@ public final class EvaluateModel {
             }
             putIntervals(intervals, metrics, request, kernels);
         }
-        return new Outcome(null, r.confusionMatrix(), classes, null);
+        List<EvaluateResult.ClassView> perClass = perClass(classes, labels, predicted, probabilities, request.curvePoints());
+        return new Outcome(null, r.confusionMatrix(), classes, new EvaluateResult.Curves(null, null, null, perClass));
+    }
+
+    /**
+     * Each class against the rest, as MLflow's {@code per_class_metrics}: the binary metrics of
+     * {@code (label == c, predicted == c)}, and with probabilities the ROC AUC and average precision of
+     * column c (undefined ones left out) and, up to {@link #MAX_CLASSES_FOR_CURVES} classes, its curves.
+     */
+    private static List<EvaluateResult.ClassView> perClass(List<String> classes, int[] labels, int[] predicted,
+            double[][] probabilities, int points) {
+        List<EvaluateResult.ClassView> views = new ArrayList<>();
+        int n = labels.length;
+        int[] positive = new int[n];
+        int[] chosen = new int[n];
+        double[] column = new double[n];
+        boolean curves = probabilities != null && classes.size() <= MAX_CLASSES_FOR_CURVES;
+        for (int c = 0; c < classes.size(); c++) {
+            for (int i = 0; i < n; i++) {
+                positive[i] = labels[i] == c ? 1 : 0;
+                chosen[i] = predicted[i] == c ? 1 : 0;
+            }
+            ConfusionCounts counts = BinaryMetrics.confusion(positive, chosen);
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            metrics.put("true_negatives", (double) counts.tn());
+            metrics.put("false_positives", (double) counts.fp());
+            metrics.put("false_negatives", (double) counts.fn());
+            metrics.put("true_positives", (double) counts.tp());
+            metrics.put("example_count", (double) counts.total());
+            metrics.put("accuracy_score", counts.accuracy());
+            metrics.put("recall_score", counts.recall());
+            metrics.put("precision_score", counts.precision());
+            metrics.put("f1_score", counts.f1());
+            EvaluateResult.CurveView roc = null;
+            EvaluateResult.CurveView pr = null;
+            if (probabilities != null) {
+                for (int i = 0; i < n; i++) {
+                    column[i] = probabilities[i][c];
+                }
+                BinaryMetrics.Result r = BinaryMetrics.evaluate(positive, column, BinaryMetrics.DEFAULT_THRESHOLD);
+                if (!Double.isNaN(r.rocAuc())) {
+                    metrics.put("roc_auc", r.rocAuc());
+                }
+                if (counts.positives() > 0) {
+                    metrics.put("precision_recall_auc", r.precisionRecallAuc());
+                }
+                if (curves && counts.positives() > 0 && counts.negatives() > 0) {
+                    roc = curve("false_positive_rate", "true_positive_rate", r.roc().downsample(points));
+                    pr = curve("recall", "precision", r.precisionRecall().downsample(points));
+                }
+            }
+            views.add(new EvaluateResult.ClassView(classes.get(c), counts.positives(), metrics, roc, pr));
+        }
+        return views;
     }
 
     // ---- regression -----------------------------------------------------------------------------

@@ -105,4 +105,38 @@ public class MlflowEvaluateIT {
         System.out.println("MlflowEvaluateIT: " + compared + " values equal to mlflow.models.evaluate's");
         assertTrue(compared > 60);
     }
+
+    /** MLflow's {@code per_class_metrics} table, row by row and column by column, for the multiclass cases. */
+    @Test
+    public void perClassMetricsAreMlflows() throws Exception {
+        int compared = 0;
+        for (JsonNode c : oracle.get("cases")) {
+            if (!c.has("per_class")) {
+                continue;
+            }
+            String name = c.get("name").asText();
+            List<EvaluateResult.ClassView> ours = evaluate(c).curves().perClass();
+            assertEquals(name, c.get("per_class").size(), ours.size());
+            for (int k = 0; k < ours.size(); k++) {
+                JsonNode theirs = c.get("per_class").get(k);
+                EvaluateResult.ClassView mine = ours.get(k);
+                assertEquals(name, theirs.get("positive_class").asText(), mine.positiveClass());
+                Set<String> columns = new TreeSet<>();
+                theirs.fieldNames().forEachRemaining(columns::add);
+                columns.remove("positive_class");
+                assertEquals(name + " class " + k + ": per-class names", columns, new TreeSet<>(mine.metrics().keySet()));
+                for (String column : columns) {
+                    double expected = theirs.get(column).asDouble();
+                    assertEquals(name + " class " + k + " " + column, expected, mine.metrics().get(column),
+                            TOL * Math.max(1, Math.abs(expected)));
+                    compared++;
+                }
+                assertEquals(mine.metrics().get("true_positives") + mine.metrics().get("false_negatives"),
+                        mine.support(), 0);
+                assertTrue(name + " class " + k + " has curves", mine.roc() != null && mine.precisionRecall() != null);
+            }
+        }
+        System.out.println("MlflowEvaluateIT: " + compared + " per-class values equal to MLflow's per_class_metrics");
+        assertTrue(compared > 50);
+    }
 }
