@@ -104,9 +104,6 @@ final class MetricKernels {
             long[] inBin = new long[bins];
             for (int i = 0; i < n; i++) {
                 int c = counts[i];
-                if (c == 0) {
-                    continue;
-                }
                 double y = labels[i];
                 double p = scores[i];
                 double a = (1 - y) - (1 - p);
@@ -224,6 +221,11 @@ final class MetricKernels {
     /** {@link #REGRESSION} of a resample, in two passes (the means first, then the squared deviations from them). */
     static ResampleKernel regression(double[] truth, double[] predicted) {
         int n = truth.length;
+        // the per-row percentage error is a constant: one division per row, not per row and resample
+        double[] percentageTerm = new double[n];
+        for (int i = 0; i < n; i++) {
+            percentageTerm[i] = Math.abs(truth[i] - predicted[i]) / Math.max(Math.abs(truth[i]), RegressionMetrics.EPS);
+        }
         return kernel(REGRESSION, (counts, out) -> {
             double total = 0;
             double absolute = 0;
@@ -232,21 +234,19 @@ final class MetricKernels {
             double sumTruth = 0;
             double sumError = 0;
             double max = 0;
+            // no branch on the count: a row drawn 0 times adds 0, and about a third of the rows are
             for (int i = 0; i < n; i++) {
                 int c = counts[i];
-                if (c == 0) {
-                    continue;
-                }
                 double t = truth[i];
                 double e = t - predicted[i];
                 double abs = Math.abs(e);
                 total += c;
                 absolute += c * abs;
                 squared += c * (e * e);
-                percentage += c * (abs / Math.max(Math.abs(t), RegressionMetrics.EPS));
+                percentage += c * percentageTerm[i];
                 sumTruth += c * t;
                 sumError += c * e;
-                max = Math.max(max, abs);
+                max = Math.max(max, c == 0 ? 0 : abs);
             }
             double meanTruth = sumTruth / total;
             double meanError = sumError / total;
@@ -254,12 +254,10 @@ final class MetricKernels {
             double errorDeviation = 0;
             for (int i = 0; i < n; i++) {
                 int c = counts[i];
-                if (c != 0) {
-                    double dt = truth[i] - meanTruth;
-                    double de = (truth[i] - predicted[i]) - meanError;
-                    truthDeviation += c * (dt * dt);
-                    errorDeviation += c * (de * de);
-                }
+                double dt = truth[i] - meanTruth;
+                double de = (truth[i] - predicted[i]) - meanError;
+                truthDeviation += c * (dt * dt);
+                errorDeviation += c * (de * de);
             }
             boolean twoRows = total >= 2;
             out[0] = absolute / total;
