@@ -159,26 +159,25 @@ public final class EvaluateModel {
         putBinary(metrics, result, findings);
         if (request.resamples() > 0) {
             double t = threshold;
-            int[] predicted = new int[labels.length];
-            for (int i = 0; i < predicted.length; i++) {
-                predicted[i] = scores[i] >= t ? 1 : 0;
-            }
             // log_loss is reported exactly when the scores are probabilities
             boolean probabilities = metrics.containsKey("log_loss");
-            putIntervals(intervals, metrics, request, List.of(MetricKernels.binaryRanking(labels, scores),
-                    MetricKernels.binaryRows(labels, predicted, probabilities ? scores : null)));
+            List<ResampleKernel> candidate = binaryKernels(labels, scores, t, probabilities);
+            putIntervals(intervals, metrics, request, candidate);
             if (request.championScoreColumn() != null) {
-                String[] names = {"roc_auc", "f1_score", "precision_score", "recall_score", "accuracy_score"};
-                ResampleMetric[] candidate = binaryResampleMetrics(labels, scores, t);
-                ResampleMetric[] champion = binaryResampleMetrics(labels, c.championScores(), t);
-                ResampleMetric[] differences = new ResampleMetric[names.length];
-                for (int m = 0; m < names.length; m++) {
-                    ResampleMetric mine = candidate[m];
-                    ResampleMetric theirs = champion[m];
-                    differences[m] = counts -> mine.apply(counts) - theirs.apply(counts);
+                double[] championScores = c.championScores();
+                boolean both = probabilities && inUnitInterval(championScores);
+                List<ResampleKernel> champion = binaryKernels(labels, championScores, t, both);
+                if (!both) {
+                    candidate = binaryKernels(labels, scores, t, false);
                 }
-                putIntervals(paired, names, Bootstrap.cis(labels.length, differences, request.resamples(),
-                        request.level(), request.seed(), Runtime.getRuntime().availableProcessors()));
+                List<ResampleKernel> differences = new ArrayList<>();
+                for (int k = 0; k < candidate.size(); k++) {
+                    differences.add(MetricKernels.difference(candidate.get(k), champion.get(k)));
+                }
+                Map<String, Double> comparable = new LinkedHashMap<>(metrics);
+                // the same rows for both models: the class counts cannot differ
+                comparable.keySet().removeAll(List.of("positive_count", "negative_count"));
+                putIntervals(paired, comparable, request, differences);
             }
         }
         int points = request.curvePoints();
@@ -190,12 +189,24 @@ public final class EvaluateModel {
         return new Outcome(threshold, confusion(result.counts()), null, new EvaluateResult.Curves(roc, pr, calibration, null));
     }
 
-    private static ResampleMetric[] binaryResampleMetrics(int[] labels, double[] scores, double threshold) {
-        return new ResampleMetric[] {Bootstrap.rocAuc(labels, scores),
-            Bootstrap.atThreshold(labels, scores, threshold, ConfusionCounts::f1),
-            Bootstrap.atThreshold(labels, scores, threshold, ConfusionCounts::precision),
-            Bootstrap.atThreshold(labels, scores, threshold, ConfusionCounts::recall),
-            Bootstrap.atThreshold(labels, scores, threshold, ConfusionCounts::accuracy)};
+    /** The binary kernels at {@code threshold}: ranking, confusion and, for probabilities, log loss, Brier and ECE. */
+    private static List<ResampleKernel> binaryKernels(int[] labels, double[] scores, double threshold,
+            boolean probabilities) {
+        int[] predicted = new int[labels.length];
+        for (int i = 0; i < predicted.length; i++) {
+            predicted[i] = scores[i] >= threshold ? 1 : 0;
+        }
+        return List.of(MetricKernels.binaryRanking(labels, scores),
+                MetricKernels.binaryRows(labels, predicted, probabilities ? scores : null));
+    }
+
+    private static boolean inUnitInterval(double[] values) {
+        for (double v : values) {
+            if (!(v >= 0 && v <= 1)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void putBinary(Map<String, Double> metrics, BinaryMetrics.Result r, List<Finding> findings) {

@@ -272,6 +272,26 @@ final class MetricKernels {
         });
     }
 
+    /**
+     * {@code candidate - champion} on the same resample, metric by metric (the kernels must compute the same
+     * names): the paired bootstrap of a difference between two models.
+     */
+    static ResampleKernel difference(ResampleKernel candidate, ResampleKernel champion) {
+        if (!candidate.names().equals(champion.names())) {
+            throw new IllegalArgumentException("kernels of different metrics: " + candidate.names() + " and "
+                    + champion.names());
+        }
+        int size = candidate.names().size();
+        return kernel(candidate.names(), (counts, out) -> {
+            double[] theirs = new double[size];
+            candidate.apply(counts, out);
+            champion.apply(counts, theirs);
+            for (int m = 0; m < size; m++) {
+                out[m] -= theirs[m];
+            }
+        });
+    }
+
     private interface Body {
         void apply(int[] counts, double[] out);
     }
