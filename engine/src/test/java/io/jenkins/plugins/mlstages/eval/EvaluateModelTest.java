@@ -487,5 +487,17 @@ public class EvaluateModelTest {
         assertEquals(weighted, result.metrics().get("roc_auc"), 1e-15);
         assertEquals(macro, result.metrics().get("roc_auc_macro"), 1e-15);
         assertEquals("alias kept for one release", weighted, result.metrics().get("roc_auc_weighted"), 1e-15);
+        // each class against the rest; predictions are the argmax: 0, 0, 1, 1, 2
+        List<EvaluateResult.ClassView> perClass = result.curves().perClass();
+        assertEquals(List.of("0", "1", "2"), perClass.stream().map(EvaluateResult.ClassView::positiveClass).toList());
+        assertEquals(3, perClass.get(0).support());
+        assertEquals(5.0 / 6, perClass.get(0).metrics().get("roc_auc"), 1e-15);
+        assertEquals(2.0 / 3, perClass.get(0).metrics().get("recall_score"), 0);
+        assertEquals(1.0, perClass.get(0).metrics().get("precision_score"), 0);
+        assertEquals(0.5, perClass.get(1).metrics().get("precision_score"), 0);
+        assertEquals(1.0, perClass.get(1).metrics().get("false_positives"), 0);
+        assertEquals(5.0, perClass.get(2).metrics().get("example_count"), 0);
+        assertEquals(1.0, perClass.get(2).metrics().get("precision_recall_auc"), 0);
+        assertTrue(perClass.get(2).roc() != null && perClass.get(2).precisionRecall() != null);
     }
 }
