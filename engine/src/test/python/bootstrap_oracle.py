@@ -11,7 +11,8 @@ Definitions as eval_stage_oracle.py (MLflow's names): binary predicted positive 
 precision/recall/f1 with zero_division 0, roc_auc_score, average_precision_score, log_loss(labels=[0, 1]),
 brier_score_loss, ECE from calibration_curve(n_bins=10); multiclass weighted (MLflow's precision_score, ...),
 macro and micro averages, roc_auc = roc_auc_score(ovr, weighted, labels=range(k)), roc_auc_macro,
-log_loss(labels=range(k)); regression the scikit-learn regression metrics, sum_on_target and mean_on_target.
+log_loss(labels=range(k)); regression the scikit-learn regression metrics, sum_on_target and mean_on_target;
+with "sensitive": column, fairlearn's between-groups disparities recomputed in NumPy.
 A metric scikit-learn cannot compute on a resample (one class) is NaN and left out of the quantiles.
 """
 import json
@@ -51,12 +52,39 @@ def confusion(y, pred):
             "positive_count": (y == 1).sum(), "negative_count": (y == 0).sum()}
 
 
+def fairness(y, pred, groups):
+    """fairlearn's between-groups disparities, in NumPy (as eval_stage_oracle.py): groups in name order."""
+    sel, tpr, fpr = [], [], []
+    for k in sorted(set(groups)):
+        mask = groups == k
+        yt, yp = y[mask], pred[mask]
+        tp = int(((yt == 1) & (yp == 1)).sum())
+        fn = int(((yt == 1) & (yp == 0)).sum())
+        fp = int(((yt == 0) & (yp == 1)).sum())
+        tn = int(((yt == 0) & (yp == 0)).sum())
+        sel.append(float(np.mean(yp == 1)))
+        tpr.append(tp / (tp + fn) if tp + fn else 0.0)
+        fpr.append(fp / (fp + tn) if fp + tn else 0.0)
+    sel, tpr, fpr = np.array(sel), np.array(tpr), np.array(fpr)
+    return {"demographic_parity_difference": sel.max() - sel.min(),
+            "demographic_parity_ratio": sel.min() / sel.max(),
+            "equalized_odds_difference": max(tpr.max() - tpr.min(), fpr.max() - fpr.min()),
+            "equalized_odds_ratio": min(tpr.min() / tpr.max(), fpr.min() / fpr.max()),
+            "equal_opportunity_difference": tpr.max() - tpr.min()}
+
+
 def binary(frame, case):
     y = frame[case["label"]].to_numpy(dtype=np.int64)
     if "prediction" in case:
-        return confusion(y, frame[case["prediction"]].to_numpy(dtype=np.int64))
+        pred = frame[case["prediction"]].to_numpy(dtype=np.int64)
+        m = confusion(y, pred)
+        if case.get("sensitive"):
+            m.update(fairness(y, pred, frame[case["sensitive"]].astype(str).to_numpy()))
+        return m
     s = frame[case["scores"][0]].to_numpy(dtype=np.float64)
     m = confusion(y, (s >= case["threshold"]).astype(np.int64))
+    if case.get("sensitive"):
+        m.update(fairness(y, (s >= case["threshold"]).astype(np.int64), frame[case["sensitive"]].astype(str).to_numpy()))
     m["roc_auc"] = safe(lambda: skm.roc_auc_score(y, s)) if 0 < y.sum() < len(y) else float("nan")
     m["precision_recall_auc"] = skm.average_precision_score(y, s)
     m["log_loss"] = skm.log_loss(y, s, labels=[0, 1])

@@ -75,7 +75,7 @@ public final class EvaluateModel {
                     outcome = regression(request, columns, metrics, intervals, findings);
             }
             slices = slices(request, columns, findings, outcome.threshold);
-            fairness = fairness(request, columns, outcome.threshold, metrics);
+            fairness = fairness(request, columns, outcome.threshold, metrics, intervals);
         } catch (BadInput e) {
             throw e.unwrap();
         }
@@ -447,7 +447,7 @@ public final class EvaluateModel {
     }
 
     private static EvaluateResult.FairnessView fairness(EvaluateRequest request, Columns c, Double threshold,
-            Map<String, Double> metrics) {
+            Map<String, Double> metrics, Map<String, EvaluateResult.IntervalView> intervals) {
         if (request.sensitiveColumn() == null) {
             return null;
         }
@@ -456,9 +456,17 @@ public final class EvaluateModel {
             groups[i] = groups[i] == null ? MISSING : groups[i];
         }
         int[] labels = c.binaryLabels();
-        Fairness.Report report = c.predictedLabels != null
-                ? Fairness.evaluate(labels, c.binaryPredictions(), groups, Fairness.Method.BETWEEN_GROUPS)
-                : Fairness.evaluate(labels, c.scores(0), threshold, groups, Fairness.Method.BETWEEN_GROUPS);
+        int[] predicted;
+        if (c.predictedLabels != null) {
+            predicted = c.binaryPredictions();
+        } else {
+            double[] scores = c.scores(0);
+            predicted = new int[scores.length];
+            for (int i = 0; i < scores.length; i++) {
+                predicted[i] = scores[i] >= threshold ? 1 : 0;
+            }
+        }
+        Fairness.Report report = Fairness.evaluate(labels, predicted, groups, Fairness.Method.BETWEEN_GROUPS);
         Map<String, Double> values = new LinkedHashMap<>();
         values.put("demographic_parity_difference", report.demographicParityDifference());
         values.put("demographic_parity_ratio", report.demographicParityRatio());
@@ -476,6 +484,9 @@ public final class EvaluateModel {
                     g.falsePositiveRate()));
         }
         values.values().removeIf(v -> Double.isNaN(v));
+        if (request.resamples() > 0) {
+            putIntervals(intervals, metrics, request, List.of(MetricKernels.fairness(labels, predicted, groups)));
+        }
         return new EvaluateResult.FairnessView(request.sensitiveColumn(), values, rates);
     }
 

@@ -5,9 +5,9 @@ import java.util.List;
 
 /**
  * The bootstrap kernels of every metric evaluateModel reports (except {@code example_count}, the same on
- * every resample, and the fairness metrics): each kernel computes its metrics of a resample in one pass over
- * the counts (two for regression), equal to the metric of {@link BinaryMetrics}, {@link MulticlassMetrics} or
- * {@link RegressionMetrics} on the resampled rows. Per-row constants (cells, log-loss terms, calibration
+ * every resample): each kernel computes its metrics of a resample in one pass over the counts (two for
+ * regression), equal to the metric of {@link BinaryMetrics}, {@link MulticlassMetrics},
+ * {@link RegressionMetrics} or {@link Fairness} on the resampled rows. Per-row constants (cells, log-loss terms, calibration
  * bins) are computed once; memory is a few bytes per row, plus, for the multiclass ROC AUC, an index sort
  * per class (5 bytes per row and class, refused above {@link #MAX_MULTICLASS_AUC_CELLS}).
  */
@@ -269,6 +269,53 @@ final class MetricKernels {
             out[6] = twoRows ? RegressionMetrics.fraction(errorDeviation / total, truthDeviation / total) : Double.NaN;
             out[7] = sumTruth;
             out[8] = meanTruth;
+        });
+    }
+
+    /** The fairness metrics evaluateModel reports, in the order {@link #fairness} writes them. */
+    static final List<String> FAIRNESS = List.of("demographic_parity_difference", "demographic_parity_ratio",
+            "equalized_odds_difference", "equalized_odds_ratio", "equal_opportunity_difference");
+
+    /**
+     * {@link #FAIRNESS} between groups of a resample: each group's confusion counts weighted by the counts
+     * (a group drawn no row is left out, as it would be from the resampled rows), then {@link Fairness#report}.
+     */
+    static ResampleKernel fairness(int[] labels, int[] predicted, String[] groups) {
+        int n = labels.length;
+        java.util.TreeMap<String, Integer> index = new java.util.TreeMap<>();
+        for (String g : groups) {
+            index.putIfAbsent(g, 0);
+        }
+        String[] names = index.keySet().toArray(new String[0]);
+        for (int j = 0; j < names.length; j++) {
+            index.put(names[j], j);
+        }
+        int[] group = new int[n];
+        byte[] cell = new byte[n];
+        for (int i = 0; i < n; i++) {
+            group[i] = index.get(groups[i]);
+            cell[i] = (byte) (labels[i] * 2 + predicted[i]);
+        }
+        return kernel(FAIRNESS, (counts, out) -> {
+            long[][] cells = new long[names.length][4];
+            long[] overall = new long[4];
+            for (int i = 0; i < n; i++) {
+                cells[group[i]][cell[i]] += counts[i];
+                overall[cell[i]] += counts[i];
+            }
+            java.util.TreeMap<String, long[]> drawn = new java.util.TreeMap<>();
+            for (int j = 0; j < names.length; j++) {
+                if (cells[j][0] + cells[j][1] + cells[j][2] + cells[j][3] > 0) {
+                    drawn.put(names[j], cells[j]);
+                }
+            }
+            Fairness.Report r = Fairness.report(drawn, new ConfusionCounts(overall[0], overall[1], overall[2], overall[3]),
+                    Fairness.Method.BETWEEN_GROUPS);
+            out[0] = r.demographicParityDifference();
+            out[1] = r.demographicParityRatio();
+            out[2] = r.equalizedOddsDifference();
+            out[3] = r.equalizedOddsRatio();
+            out[4] = r.equalOpportunityDifference();
         });
     }
 

@@ -25,8 +25,9 @@ import org.junit.rules.TemporaryFolder;
  * ({@link Bootstrap#generators}, {@link Bootstrap#draw}, {@link Bootstrap#indices}), scikit-learn computes
  * every metric on those rows of the file and NumPy takes the percentile interval; each bound must agree to
  * {@code 1e-9 * max(1, |bound|)}. Cases: binary with probability scores and with predicted labels,
- * multiclass with probabilities and with predicted labels, regression. Every metric but
- * {@code example_count} must have an interval.
+ * multiclass with probabilities and with predicted labels, regression; the binary ones with a sensitive column
+ * (fairness, with a small group some resamples draw no row of). Every metric but {@code example_count} must
+ * have an interval.
  */
 public class BootstrapOracleIT {
     private static final double TOL = 1e-9;
@@ -38,7 +39,8 @@ public class BootstrapOracleIT {
     @ClassRule
     public static final TemporaryFolder FOLDER = new TemporaryFolder();
 
-    private record Case(String name, Task task, Path file, List<String> scores, String prediction, Double threshold) {
+    private record Case(String name, Task task, Path file, List<String> scores, String prediction, Double threshold,
+            String sensitive) {
     }
 
     private static String d(double v) {
@@ -48,7 +50,7 @@ public class BootstrapOracleIT {
     private static List<Case> cases() throws Exception {
         Path dir = FOLDER.getRoot().toPath();
         SplittableRandom rnd = new SplittableRandom(5);
-        StringBuilder binary = new StringBuilder("label,score,pred\n");
+        StringBuilder binary = new StringBuilder("label,score,pred,grp\n");
         StringBuilder multi = new StringBuilder("label,p0,p1,p2\n");
         StringBuilder multiPred = new StringBuilder("label,pred\n");
         StringBuilder reg = new StringBuilder("y,yhat\n");
@@ -57,7 +59,8 @@ public class BootstrapOracleIT {
             int y = rnd.nextDouble() < 0.3 ? 1 : 0;
             // a 0.02 grid: ties, and scores exactly on the calibration bin edges
             double s = Math.min(1, Math.max(0, Math.round((0.35 + 0.3 * y + 0.25 * rnd.nextGaussian()) * 50) / 50.0));
-            binary.append(y).append(',').append(d(s)).append(',').append(rnd.nextDouble() < 0.8 ? y : 1 - y).append('\n');
+            binary.append(y).append(',').append(d(s)).append(',').append(rnd.nextDouble() < 0.8 ? y : 1 - y).append(',')
+                    .append(i % 125 == 0 ? "small" : rnd.nextBoolean() ? "g1" : "g2").append('\n');
             int c = rnd.nextInt(10) < 5 ? 0 : rnd.nextInt(10) < 6 ? 1 : 2;
             double[] w = new double[3];
             double sum = 0;
@@ -79,11 +82,13 @@ public class BootstrapOracleIT {
         Files.writeString(dir.resolve("multi.csv"), multi);
         Files.writeString(dir.resolve("multi-pred.csv"), multiPred);
         Files.writeString(dir.resolve("reg.csv"), reg);
-        return List.of(new Case("binary", Task.BINARY, dir.resolve("binary.csv"), List.of("score"), null, 0.5),
-                new Case("binary-labels", Task.BINARY, dir.resolve("binary.csv"), List.of(), "pred", null),
-                new Case("multiclass", Task.MULTICLASS, dir.resolve("multi.csv"), List.of("p0", "p1", "p2"), null, null),
-                new Case("multiclass-labels", Task.MULTICLASS, dir.resolve("multi-pred.csv"), List.of(), "pred", null),
-                new Case("regression", Task.REGRESSION, dir.resolve("reg.csv"), List.of("yhat"), null, null));
+        return List.of(new Case("binary", Task.BINARY, dir.resolve("binary.csv"), List.of("score"), null, 0.5, "grp"),
+                new Case("binary-labels", Task.BINARY, dir.resolve("binary.csv"), List.of(), "pred", null, "grp"),
+                new Case("multiclass", Task.MULTICLASS, dir.resolve("multi.csv"), List.of("p0", "p1", "p2"), null, null,
+                        null),
+                new Case("multiclass-labels", Task.MULTICLASS, dir.resolve("multi-pred.csv"), List.of(), "pred", null,
+                        null),
+                new Case("regression", Task.REGRESSION, dir.resolve("reg.csv"), List.of("yhat"), null, null, null));
     }
 
     @Test
@@ -101,7 +106,7 @@ public class BootstrapOracleIT {
             String label = c.task() == Task.REGRESSION ? "y" : "label";
             results.put(c.name(), new EvaluateModel(StageLog.NONE).run(new EvaluateRequest(c.file(), null, null, c.task(),
                     label, c.scores(), c.prediction(), List.of(), 30, c.threshold(), null, null, RESAMPLES, LEVEL, SEED,
-                    null, null, EvaluateRequest.DEFAULT_CURVE_POINTS)));
+                    null, c.sensitive(), EvaluateRequest.DEFAULT_CURVE_POINTS)));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", c.name());
             m.put("file", c.file().toString());
@@ -114,6 +119,9 @@ public class BootstrapOracleIT {
             }
             if (c.threshold() != null) {
                 m.put("threshold", c.threshold());
+            }
+            if (c.sensitive() != null) {
+                m.put("sensitive", c.sensitive());
             }
             m.put("level", LEVEL);
             m.put("indices", indices);
