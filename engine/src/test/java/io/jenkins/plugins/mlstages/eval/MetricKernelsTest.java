@@ -153,6 +153,38 @@ public class MetricKernelsTest {
     }
 
     @Test
+    public void fairnessKernelEqualsFairnessOnTheResampledRows() {
+        SplittableRandom rnd = new SplittableRandom(4);
+        int[] labels = new int[N];
+        int[] predicted = new int[N];
+        String[] groups = new String[N];
+        for (int i = 0; i < N; i++) {
+            labels[i] = rnd.nextDouble() < 0.4 ? 1 : 0;
+            predicted[i] = rnd.nextDouble() < 0.7 ? labels[i] : 1 - labels[i];
+            groups[i] = i % 150 == 0 ? "rare" : rnd.nextBoolean() ? "a" : "b"; // "rare" is missing from some resamples
+        }
+        ResampleKernel kernel = MetricKernels.fairness(labels, predicted, groups);
+        for (int[] counts : resamples()) {
+            int[] idx = Bootstrap.indices(counts);
+            int[] y = new int[idx.length];
+            int[] p = new int[idx.length];
+            String[] g = new String[idx.length];
+            for (int j = 0; j < idx.length; j++) {
+                y[j] = labels[idx[j]];
+                p[j] = predicted[idx[j]];
+                g[j] = groups[idx[j]];
+            }
+            Fairness.Report r = Fairness.evaluate(y, p, g, Fairness.Method.BETWEEN_GROUPS);
+            double[] expected = {r.demographicParityDifference(), r.demographicParityRatio(), r.equalizedOddsDifference(),
+                r.equalizedOddsRatio(), r.equalOpportunityDifference()};
+            double[] a = run(kernel, counts);
+            for (int m = 0; m < expected.length; m++) {
+                close(kernel.names().get(m), expected[m], a[m]);
+            }
+        }
+    }
+
+    @Test
     public void aDifferenceKernelIsCandidateMinusChampionAndNeedsTheSameMetrics() {
         double[] truth = {1, 2, 3, 4, 5};
         ResampleKernel candidate = MetricKernels.regression(truth, new double[] {1, 2, 3, 4, 6});
