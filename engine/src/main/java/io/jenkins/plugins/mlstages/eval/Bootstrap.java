@@ -12,7 +12,9 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Seeded percentile bootstrap confidence intervals for any metric, plus fast resample kernels for the
- * binary metrics (ROC AUC, and accuracy/precision/recall/F1 at a threshold).
+ * binary metrics (ROC AUC, and accuracy/precision/recall/F1 at a threshold). {@link #intervals} takes
+ * {@link ResampleKernel}s, which compute several metrics per pass ({@link MetricKernels} has one for every
+ * metric evaluateModel reports).
  *
  * <p>Resampling: resample {@code r} (0-based) draws n row indices with replacement, uniformly
  * ({@link #index}), from the r-th generator split off {@code new SplittableRandom(seed)} ({@link #generators});
