@@ -10,7 +10,7 @@ Models are deliberately weak (few features) so that no metric sits at its bound 
 averages differ. With a model, MLflow scores predict() and predict_proba() of the scikit-learn model behind
 the pyfunc model it is given (mlflow.sklearn flavour); the files hold those same values (Python's repr of
 each float, which reads back exactly). "Static" cases pass predictions=COLUMN and no model: MLflow then has
-labels only. Tracking goes to a SQLite store in dir; nothing else is read or written.
+labels only. Tracking goes to a SQLite store in dir, artifacts to dir/artifacts; nothing else is written.
 """
 import contextlib
 import json
@@ -29,6 +29,10 @@ import pandas as pd  # noqa: E402
 import sklearn  # noqa: E402
 from sklearn import datasets  # noqa: E402
 from sklearn.linear_model import LinearRegression, LogisticRegression  # noqa: E402
+
+# Artifacts (MLflow's plots and tables) go to the work directory too, not to ./mlruns of the caller.
+mlflow.set_experiment(experiment_id=mlflow.create_experiment(
+    "mlflow-evaluate-oracle", artifact_location=os.path.join(work, "artifacts")))
 
 FEATURES = {"wine": [0, 1], "breast_cancer": [0, 1], "iris": [1], "diabetes": [2, 3]}
 
