@@ -19,8 +19,9 @@ read_json(lines=True, precise_float=True)) and every metric is scikit-learn 1.9'
     'uniform') weighted by the bin counts; the threshold chosen for f1 is the first maximum of f1 over
     confusion_matrix_at_thresholds (descending thresholds, so the highest threshold among ties);
   - multiclass: MLflow's precision/recall/f1_score are the weighted averages; *_macro, *_micro;
-    roc_auc = roc_auc_score(ovr, macro, labels=range(k)) (NaN when a class is absent from y_true),
-    roc_auc_weighted = the same with average='weighted' (absent classes weigh 0); log_loss(labels=range(k));
+    roc_auc = roc_auc_score(ovr, average='weighted', labels=range(k)) (MLflow's; absent classes weigh 0) and
+    its alias roc_auc_weighted, roc_auc_macro = the same with average='macro' (NaN when a class is absent from
+    y_true); log_loss(labels=range(k));
     predicted class = argmax of the probabilities (first maximum); classes of predicted labels = sorted union;
   - regression: the sklearn regression metrics, sum_on_target = np.sum, mean_on_target = np.mean;
   - a metric sklearn cannot define (roc_auc of one class) is NaN: the stage must leave it out;
@@ -162,8 +163,9 @@ def multiclass_metrics(y, pred, proba, labels):
         m["f1_" + avg] = f(skm.f1_score(y, pred, average=avg))
     if proba is not None:
         # with labels=, a class absent from y_true makes the macro average NaN; the weighted one gives it weight 0
-        m["roc_auc"] = f(skm.roc_auc_score(y, proba, multi_class="ovr", average="macro", labels=labels))
-        m["roc_auc_weighted"] = f(skm.roc_auc_score(y, proba, multi_class="ovr", average="weighted", labels=labels))
+        m["roc_auc_macro"] = f(skm.roc_auc_score(y, proba, multi_class="ovr", average="macro", labels=labels))
+        m["roc_auc"] = f(skm.roc_auc_score(y, proba, multi_class="ovr", average="weighted", labels=labels))
+        m["roc_auc_weighted"] = m["roc_auc"]
         m["log_loss"] = f(skm.log_loss(y, proba, labels=labels))
     return m, skm.confusion_matrix(y, pred, labels=labels).tolist()
 

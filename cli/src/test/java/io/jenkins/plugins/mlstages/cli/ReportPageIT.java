@@ -434,7 +434,7 @@ public class ReportPageIT {
     }
 
     @Test
-    public void regressionAndMulticlassReportsShowTheirMetricsAndNoCurves() throws Exception {
+    public void regressionAndMulticlassReportsShowTheirMetricsAndMulticlassItsClasses() throws Exception {
         StringBuilder regression = new StringBuilder("y,yhat\n");
         StringBuilder multiclass = new StringBuilder("label,p0,p1,p2\n");
         for (int i = 0; i < 120; i++) {
@@ -474,7 +474,25 @@ public class ReportPageIT {
                 assertEquals(1, browser.all("tr[data-metric='f1_score']").size());
                 assertEquals(1, browser.all("tr[data-metric='log_loss']").size());
             }
-            assertTrue(task, browser.all("[data-section='curves']").isEmpty());
+            if (task.equals("regression")) {
+                assertTrue(task, browser.all("[data-section='curves']").isEmpty());
+            } else {
+                // each class against the rest: a table row with MLflow's per-class metrics, a line per class
+                JsonNode perClass = new ObjectMapper().readTree(evaluate.toFile()).path("curves").path("per_class");
+                List<WebElement> classRows = browser.all("[data-table='per-class'] tbody tr");
+                assertEquals(3, perClass.size());
+                assertEquals(perClass.size(), classRows.size());
+                for (int c = 0; c < classRows.size(); c++) {
+                    JsonNode m = perClass.get(c).path("metrics");
+                    List<WebElement> cells = classRows.get(c).findElements(By.tagName("td"));
+                    assertEquals(perClass.get(c).path("positive_class").asText(), cells.get(0).getText());
+                    assertEquals(perClass.get(c).path("support").asText(), cells.get(1).getText());
+                    assertEquals(fixed(m.path("f1_score").asDouble()), cells.get(4).getText());
+                    assertEquals(fixed(m.path("roc_auc").asDouble()), cells.get(5).getText());
+                }
+                assertEquals(3, browser.all("[data-curve='roc_per_class'] polyline[data-class]").size());
+                assertEquals(3, browser.all("[data-curve='precision_recall_per_class'] polyline[data-class]").size());
+            }
             assertEquals(task, List.of(), browser.severe());
         }
     }

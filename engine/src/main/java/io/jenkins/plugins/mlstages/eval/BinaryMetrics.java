@@ -466,24 +466,13 @@ public final class BinaryMetrics {
     }
 
     static CalibrationCurve calibration(int[] labels, double[] scores, int bins) {
-        double[] edges = new double[bins + 1];
-        double step = 1.0 / bins;
-        for (int i = 0; i < bins; i++) {
-            edges[i] = i * step;
-        }
-        edges[bins] = 1.0;
+        double[] edges = calibrationEdges(bins);
         double[] sumProb = new double[bins];
         double[] sumTrue = new double[bins];
         long[] total = new long[bins];
         for (int i = 0; i < labels.length; i++) {
             double p = scores[i];
-            int b = Math.min((int) (p * bins), bins - 1);
-            while (b > 0 && !(edges[b] < p)) {
-                b--;
-            }
-            while (b < bins - 1 && edges[b + 1] < p) {
-                b++;
-            }
+            int b = calibrationBin(p, edges);
             sumProb[b] += p;
             sumTrue[b] += labels[i];
             total[b]++;
@@ -509,6 +498,30 @@ public final class BinaryMetrics {
             }
         }
         return new CalibrationCurve(probTrue, probPred, index, counts, bins);
+    }
+
+    /** The edges of {@code bins} equal-width bins on [0, 1]: {@code np.linspace(0, 1, bins + 1)}. */
+    static double[] calibrationEdges(int bins) {
+        double[] edges = new double[bins + 1];
+        double step = 1.0 / bins;
+        for (int i = 0; i < bins; i++) {
+            edges[i] = i * step;
+        }
+        edges[bins] = 1.0;
+        return edges;
+    }
+
+    /** The bin of {@code p}: {@code np.searchsorted(edges[1:-1], p)} (bin b holds edges[b] < p <= edges[b + 1]). */
+    static int calibrationBin(double p, double[] edges) {
+        int bins = edges.length - 1;
+        int b = Math.min((int) (p * bins), bins - 1);
+        while (b > 0 && !(edges[b] < p)) {
+            b--;
+        }
+        while (b < bins - 1 && edges[b + 1] < p) {
+            b++;
+        }
+        return b;
     }
 
     static double expectedCalibrationError(CalibrationCurve c, long n) {

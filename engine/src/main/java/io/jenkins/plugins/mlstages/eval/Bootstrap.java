@@ -1,6 +1,10 @@
 package io.jenkins.plugins.mlstages.eval;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -8,7 +12,9 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Seeded percentile bootstrap confidence intervals for any metric, plus fast resample kernels for the
- * binary metrics (ROC AUC, and accuracy/precision/recall/F1 at a threshold).
+ * binary metrics (ROC AUC, and accuracy/precision/recall/F1 at a threshold). {@link #intervals} takes
+ * {@link ResampleKernel}s, which compute several metrics per pass ({@link MetricKernels} has one for every
+ * metric evaluateModel reports).
  *
  * <p>Resampling: resample {@code r} (0-based) draws n row indices with replacement, uniformly
  * ({@link #index}), from the r-th generator split off {@code new SplittableRandom(seed)} ({@link #generators});
@@ -73,15 +79,7 @@ public final class Bootstrap {
         for (int m = 0; m < metrics.length; m++) {
             EvalInputs.notNull(metrics[m], "metric " + m);
         }
-        if (resamples < 1) {
-            throw new IllegalArgumentException("resamples is " + resamples + ": need at least 1");
-        }
-        if (!(level > 0 && level < 1)) {
-            throw new IllegalArgumentException("level is " + level + ": must be strictly between 0 and 1");
-        }
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads is " + threads + ": need at least 1");
-        }
+        validate(n, resamples, level, threads);
         int[] ones = new int[n];
         Arrays.fill(ones, 1);
         double[][] values = resampledValues(n, metrics, resamples, seed, threads);
@@ -99,19 +97,80 @@ public final class Bootstrap {
 
     /** {@code values[m][r]}: metric {@code m} on resample {@code r}. */
     static double[][] resampledValues(int n, ResampleMetric[] metrics, int resamples, long seed, int threads) {
+        List<ResampleKernel> kernels = new ArrayList<>();
+        for (int m = 0; m < metrics.length; m++) {
+            kernels.add(ResampleKernel.of(String.valueOf(m), metrics[m]));
+        }
+        return resampledValues(n, kernels, resamples, seed, threads);
+    }
+
+    /**
+     * Intervals of every metric of {@code kernels}, by name, from the same resamples (the same draws as
+     * {@link #cis} for the same seed). Memory: one {@code int[n]} of counts per thread plus what the kernels
+     * hold, and one value per metric and resample; time: one call of each kernel per resample.
+     */
+    public static Map<String, ConfidenceInterval> intervals(int n, List<ResampleKernel> kernels, int resamples,
+            double level, long seed, int threads) {
+        EvalInputs.notNull(kernels, "kernels");
+        validate(n, resamples, level, threads);
+        int[] ones = new int[n];
+        Arrays.fill(ones, 1);
+        double[][] values = resampledValues(n, kernels, resamples, seed, threads);
+        Map<String, ConfidenceInterval> intervals = new LinkedHashMap<>();
+        int m = 0;
+        for (ResampleKernel kernel : kernels) {
+            double[] estimates = new double[kernel.names().size()];
+            kernel.apply(ones, estimates);
+            for (int j = 0; j < estimates.length; j++, m++) {
+                intervals.put(kernel.names().get(j), interval(estimates[j], values[m], level, seed));
+            }
+        }
+        return intervals;
+    }
+
+    private static void validate(int n, int resamples, double level, int threads) {
+        if (n < 1) {
+            throw new IllegalArgumentException("no rows to resample (n = " + n + ")");
+        }
+        if (resamples < 1) {
+            throw new IllegalArgumentException("resamples is " + resamples + ": need at least 1");
+        }
+        if (!(level > 0 && level < 1)) {
+            throw new IllegalArgumentException("level is " + level + ": must be strictly between 0 and 1");
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads is " + threads + ": need at least 1");
+        }
+    }
+
+    /** {@code values[m][r]}: metric {@code m} (numbered across the kernels, in order) on resample {@code r}. */
+    static double[][] resampledValues(int n, List<ResampleKernel> kernels, int resamples, long seed, int threads) {
+        int total = 0;
+        for (ResampleKernel kernel : kernels) {
+            total += kernel.names().size();
+        }
+        int metricCount = total;
         SplittableRandom[] generators = generators(seed, resamples);
-        double[][] values = new double[metrics.length][resamples];
+        double[][] values = new double[metricCount][resamples];
         int workers = Math.max(1, Math.min(threads, resamples));
         AtomicInteger next = new AtomicInteger();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Runnable work = () -> {
             try {
                 int[] counts = new int[n];
+                double[][] out = new double[kernels.size()][];
+                for (int k = 0; k < out.length; k++) {
+                    out[k] = new double[kernels.get(k).names().size()];
+                }
                 for (int r = next.getAndIncrement(); r < resamples && failure.get() == null;
                         r = next.getAndIncrement()) {
                     draw(generators[r], counts);
-                    for (int m = 0; m < metrics.length; m++) {
-                        values[m][r] = metrics[m].apply(counts);
+                    int m = 0;
+                    for (int k = 0; k < out.length; k++) {
+                        kernels.get(k).apply(counts, out[k]);
+                        for (double v : out[k]) {
+                            values[m++][r] = v;
+                        }
                     }
                 }
             } catch (RuntimeException | Error e) {
@@ -314,6 +373,16 @@ public final class Bootstrap {
 
         @Override
         public double apply(int[] counts) {
+            return pass(counts, null);
+        }
+
+        /**
+         * One pass over the sorted rows: returns the ROC AUC and, when {@code ap} is given, stores the average
+         * precision in {@code ap[0]} ({@code sum_g (wp_g / P) * TP_g / (TP_g + FP_g)} over tie groups in
+         * descending score order, as {@code average_precision_score} of the resampled rows; 0.0 without
+         * positives, as scikit-learn).
+         */
+        double pass(int[] counts, double[] ap) {
             int n = order.length;
             int[] block = new int[Math.min(n, BLOCK)];
             long before = 0;
@@ -321,6 +390,8 @@ public final class Bootstrap {
             long twiceArea = 0;
             long wp = 0;
             long wn = 0;
+            boolean precision = ap != null;
+            double apSum = 0;
             for (int start = 0; start < n; start += block.length) {
                 int m = Math.min(block.length, n - start);
                 // gather first: a loop of independent loads keeps many cache misses in flight
@@ -337,10 +408,16 @@ public final class Bootstrap {
                         twiceArea += wn * (2 * before + wp);
                         before += wp;
                         negatives += wn;
+                        if (precision && wp != 0) {
+                            apSum += wp * ((double) before / (before + negatives));
+                        }
                         wp = 0;
                         wn = 0;
                     }
                 }
+            }
+            if (precision) {
+                ap[0] = before == 0 ? 0.0 : Math.max(0.0, apSum / before);
             }
             if (before == 0 || negatives == 0) {
                 return Double.NaN;

@@ -36,6 +36,8 @@ import io.jenkins.plugins.mlstages.report.Status;
  */
 public final class EvaluateModel {
     static final String MISSING = "(missing)";
+    /** Classes up to which multiclass reports carry per-class curves (MLflow's {@code max_classes_for_multiclass_roc_pr}). */
+    public static final int MAX_CLASSES_FOR_CURVES = 10;
 
     private final StageLog log;
 
@@ -75,7 +77,7 @@ public final class EvaluateModel {
                     outcome = regression(request, columns, metrics, intervals, findings);
             }
             slices = slices(request, columns, findings, outcome.threshold);
-            fairness = fairness(request, columns, outcome.threshold, metrics);
+            fairness = fairness(request, columns, outcome.threshold, metrics, intervals);
         } catch (BadInput e) {
             throw e.unwrap();
         }
@@ -141,6 +143,9 @@ public final class EvaluateModel {
             int[] predicted = c.binaryPredictions();
             ConfusionCounts counts = BinaryMetrics.confusion(labels, predicted);
             putConfusion(metrics, counts, findings);
+            if (request.resamples() > 0) {
+                putIntervals(intervals, metrics, request, List.of(MetricKernels.binaryRows(labels, predicted, null)));
+            }
             return new Outcome(null, confusion(counts), null, null);
         }
         double[] scores = c.scores(0);
@@ -156,20 +161,25 @@ public final class EvaluateModel {
         putBinary(metrics, result, findings);
         if (request.resamples() > 0) {
             double t = threshold;
-            String[] names = {"roc_auc", "f1_score", "precision_score", "recall_score", "accuracy_score"};
-            ResampleMetric[] candidate = binaryResampleMetrics(labels, scores, t);
-            putIntervals(intervals, names, Bootstrap.cis(labels.length, candidate, request.resamples(), request.level(),
-                    request.seed(), Runtime.getRuntime().availableProcessors()));
+            // log_loss is reported exactly when the scores are probabilities
+            boolean probabilities = metrics.containsKey("log_loss");
+            List<ResampleKernel> candidate = binaryKernels(labels, scores, t, probabilities);
+            putIntervals(intervals, metrics, request, candidate);
             if (request.championScoreColumn() != null) {
-                ResampleMetric[] champion = binaryResampleMetrics(labels, c.championScores(), t);
-                ResampleMetric[] differences = new ResampleMetric[names.length];
-                for (int m = 0; m < names.length; m++) {
-                    ResampleMetric mine = candidate[m];
-                    ResampleMetric theirs = champion[m];
-                    differences[m] = counts -> mine.apply(counts) - theirs.apply(counts);
+                double[] championScores = c.championScores();
+                boolean both = probabilities && inUnitInterval(championScores);
+                List<ResampleKernel> champion = binaryKernels(labels, championScores, t, both);
+                if (!both) {
+                    candidate = binaryKernels(labels, scores, t, false);
                 }
-                putIntervals(paired, names, Bootstrap.cis(labels.length, differences, request.resamples(),
-                        request.level(), request.seed(), Runtime.getRuntime().availableProcessors()));
+                List<ResampleKernel> differences = new ArrayList<>();
+                for (int k = 0; k < candidate.size(); k++) {
+                    differences.add(MetricKernels.difference(candidate.get(k), champion.get(k)));
+                }
+                Map<String, Double> comparable = new LinkedHashMap<>(metrics);
+                // the same rows for both models: the class counts cannot differ
+                comparable.keySet().removeAll(List.of("positive_count", "negative_count"));
+                putIntervals(paired, comparable, request, differences);
             }
         }
         int points = request.curvePoints();
@@ -178,15 +188,27 @@ public final class EvaluateModel {
         EvaluateResult.CurveView calibration = result.calibration() == null ? null
                 : new EvaluateResult.CurveView("mean_predicted_probability", "fraction_of_positives",
                         result.calibration().probPred(), result.calibration().probTrue(), null);
-        return new Outcome(threshold, confusion(result.counts()), null, new EvaluateResult.Curves(roc, pr, calibration));
+        return new Outcome(threshold, confusion(result.counts()), null, new EvaluateResult.Curves(roc, pr, calibration, null));
     }
 
-    private static ResampleMetric[] binaryResampleMetrics(int[] labels, double[] scores, double threshold) {
-        return new ResampleMetric[] {Bootstrap.rocAuc(labels, scores),
-            Bootstrap.atThreshold(labels, scores, threshold, ConfusionCounts::f1),
-            Bootstrap.atThreshold(labels, scores, threshold, ConfusionCounts::precision),
-            Bootstrap.atThreshold(labels, scores, threshold, ConfusionCounts::recall),
-            Bootstrap.atThreshold(labels, scores, threshold, ConfusionCounts::accuracy)};
+    /** The binary kernels at {@code threshold}: ranking, confusion and, for probabilities, log loss, Brier and ECE. */
+    private static List<ResampleKernel> binaryKernels(int[] labels, double[] scores, double threshold,
+            boolean probabilities) {
+        int[] predicted = new int[labels.length];
+        for (int i = 0; i < predicted.length; i++) {
+            predicted[i] = scores[i] >= threshold ? 1 : 0;
+        }
+        return List.of(MetricKernels.binaryRanking(labels, scores),
+                MetricKernels.binaryRows(labels, predicted, probabilities ? scores : null));
+    }
+
+    private static boolean inUnitInterval(double[] values) {
+        for (double v : values) {
+            if (!(v >= 0 && v <= 1)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void putBinary(Map<String, Double> metrics, BinaryMetrics.Result r, List<Finding> findings) {
@@ -231,6 +253,7 @@ public final class EvaluateModel {
         List<String> classes;
         int[] labels;
         int[] predicted;
+        double[][] probabilities = null;
         if (c.predictedLabels != null) {
             classes = c.classesOfLabelsAndPredictions();
             labels = c.classIndices(c.labels, classes, request.label());
@@ -252,7 +275,7 @@ public final class EvaluateModel {
                 classes.add(String.valueOf(i));
             }
             labels = c.classIndices(c.labels, classes, request.label());
-            double[][] probabilities = c.probabilityRows();
+            probabilities = c.probabilityRows();
             r = MulticlassMetrics.evaluate(labels, probabilities);
             predicted = MulticlassMetrics.argmax(probabilities);
         }
@@ -269,27 +292,84 @@ public final class EvaluateModel {
         metrics.put("f1_macro", r.f1Macro());
         metrics.put("f1_micro", r.f1Micro());
         if (c.predictedLabels == null) {
-            put(metrics, findings, "roc_auc", r.rocAucMacro(), "a class is absent from the labels, or rows do not sum to 1");
+            // MLflow's multiclass roc_auc is the weighted one-vs-rest AUC; roc_auc_weighted is its alias for one
+            // release (MetricSemantics reads metrics written when roc_auc meant the macro average).
+            put(metrics, findings, "roc_auc", r.rocAucWeighted(), "rows do not sum to 1");
+            put(metrics, findings, "roc_auc_macro", r.rocAucMacro(), "a class is absent from the labels, or rows do not sum to 1");
             put(metrics, findings, "roc_auc_weighted", r.rocAucWeighted(), "rows do not sum to 1");
             put(metrics, findings, "log_loss", r.logLoss(), "the scores are not probabilities");
         }
         if (request.resamples() > 0) {
-            int[] l = labels;
-            int[] p = predicted;
-            ResampleMetric accuracy = counts -> {
-                long hit = 0;
-                long total = 0;
-                for (int i = 0; i < counts.length; i++) {
-                    total += counts[i];
-                    hit += l[i] == p[i] ? counts[i] : 0;
+            List<ResampleKernel> kernels = new ArrayList<>();
+            kernels.add(MetricKernels.multiclassRows(labels, predicted, classes.size(),
+                    metrics.containsKey("log_loss") ? probabilities : null));
+            if (metrics.containsKey("roc_auc")) {
+                if ((long) labels.length * classes.size() <= MetricKernels.MAX_MULTICLASS_AUC_CELLS) {
+                    kernels.add(MetricKernels.multiclassAuc(labels, probabilities, classes.size()));
+                } else {
+                    findings.add(new Finding("evaluate.no_interval", "roc_auc", Severity.INFO, true, "no bootstrap "
+                            + "interval for the multiclass roc_auc: " + labels.length + " rows x " + classes.size()
+                            + " classes is over the " + MetricKernels.MAX_MULTICLASS_AUC_CELLS + " the per-class sorts "
+                            + "may hold", labels.length + " x " + classes.size(),
+                            "<= " + MetricKernels.MAX_MULTICLASS_AUC_CELLS));
                 }
-                return (double) hit / total;
-            };
-            putIntervals(intervals, new String[] {"accuracy_score"}, Bootstrap.cis(labels.length,
-                    new ResampleMetric[] {accuracy}, request.resamples(), request.level(), request.seed(),
-                    Runtime.getRuntime().availableProcessors()));
+            }
+            putIntervals(intervals, metrics, request, kernels);
         }
-        return new Outcome(null, r.confusionMatrix(), classes, null);
+        List<EvaluateResult.ClassView> perClass = perClass(classes, labels, predicted, probabilities, request.curvePoints());
+        return new Outcome(null, r.confusionMatrix(), classes, new EvaluateResult.Curves(null, null, null, perClass));
+    }
+
+    /**
+     * Each class against the rest, as MLflow's {@code per_class_metrics}: the binary metrics of
+     * {@code (label == c, predicted == c)}, and with probabilities the ROC AUC and average precision of
+     * column c (undefined ones left out) and, up to {@link #MAX_CLASSES_FOR_CURVES} classes, its curves.
+     */
+    private static List<EvaluateResult.ClassView> perClass(List<String> classes, int[] labels, int[] predicted,
+            double[][] probabilities, int points) {
+        List<EvaluateResult.ClassView> views = new ArrayList<>();
+        int n = labels.length;
+        int[] positive = new int[n];
+        int[] chosen = new int[n];
+        double[] column = new double[n];
+        boolean curves = probabilities != null && classes.size() <= MAX_CLASSES_FOR_CURVES;
+        for (int c = 0; c < classes.size(); c++) {
+            for (int i = 0; i < n; i++) {
+                positive[i] = labels[i] == c ? 1 : 0;
+                chosen[i] = predicted[i] == c ? 1 : 0;
+            }
+            ConfusionCounts counts = BinaryMetrics.confusion(positive, chosen);
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            metrics.put("true_negatives", (double) counts.tn());
+            metrics.put("false_positives", (double) counts.fp());
+            metrics.put("false_negatives", (double) counts.fn());
+            metrics.put("true_positives", (double) counts.tp());
+            metrics.put("example_count", (double) counts.total());
+            metrics.put("accuracy_score", counts.accuracy());
+            metrics.put("recall_score", counts.recall());
+            metrics.put("precision_score", counts.precision());
+            metrics.put("f1_score", counts.f1());
+            EvaluateResult.CurveView roc = null;
+            EvaluateResult.CurveView pr = null;
+            if (probabilities != null) {
+                for (int i = 0; i < n; i++) {
+                    column[i] = probabilities[i][c];
+                }
+                BinaryMetrics.Result r = BinaryMetrics.evaluate(positive, column, BinaryMetrics.DEFAULT_THRESHOLD);
+                if (!Double.isNaN(r.rocAuc())) {
+                    metrics.put("roc_auc", r.rocAuc());
+                }
+                if (counts.positives() > 0) {
+                    metrics.put("precision_recall_auc", r.precisionRecallAuc());
+                }
+                if (curves && counts.positives() > 0 && counts.negatives() > 0) {
+                    roc = curve("false_positive_rate", "true_positive_rate", r.roc().downsample(points));
+                    pr = curve("recall", "precision", r.precisionRecall().downsample(points));
+                }
+            }
+            views.add(new EvaluateResult.ClassView(classes.get(c), counts.positives(), metrics, roc, pr));
+        }
+        return views;
     }
 
     // ---- regression -----------------------------------------------------------------------------
@@ -310,25 +390,9 @@ public final class EvaluateModel {
         metrics.put("sum_on_target", r.sumOnTarget());
         metrics.put("mean_on_target", r.meanOnTarget());
         if (request.resamples() > 0) {
-            ResampleMetric mae = counts -> weightedMean(counts, i -> Math.abs(truth[i] - predicted[i]));
-            ResampleMetric rmse = counts -> Math.sqrt(weightedMean(counts, i -> (truth[i] - predicted[i]) * (truth[i] - predicted[i])));
-            putIntervals(intervals, new String[] {"mean_absolute_error", "root_mean_squared_error"},
-                    Bootstrap.cis(truth.length, new ResampleMetric[] {mae, rmse}, request.resamples(), request.level(),
-                            request.seed(), Runtime.getRuntime().availableProcessors()));
+            putIntervals(intervals, metrics, request, List.of(MetricKernels.regression(truth, predicted)));
         }
         return new Outcome(null, null, null, null);
-    }
-
-    private static double weightedMean(int[] counts, java.util.function.IntToDoubleFunction term) {
-        double sum = 0;
-        long n = 0;
-        for (int i = 0; i < counts.length; i++) {
-            if (counts[i] != 0) {
-                sum += counts[i] * term.applyAsDouble(i);
-                n += counts[i];
-            }
-        }
-        return sum / n;
     }
 
     // ---- slices and fairness ----------------------------------------------------------------------
@@ -385,7 +449,7 @@ public final class EvaluateModel {
     }
 
     private static EvaluateResult.FairnessView fairness(EvaluateRequest request, Columns c, Double threshold,
-            Map<String, Double> metrics) {
+            Map<String, Double> metrics, Map<String, EvaluateResult.IntervalView> intervals) {
         if (request.sensitiveColumn() == null) {
             return null;
         }
@@ -394,9 +458,17 @@ public final class EvaluateModel {
             groups[i] = groups[i] == null ? MISSING : groups[i];
         }
         int[] labels = c.binaryLabels();
-        Fairness.Report report = c.predictedLabels != null
-                ? Fairness.evaluate(labels, c.binaryPredictions(), groups, Fairness.Method.BETWEEN_GROUPS)
-                : Fairness.evaluate(labels, c.scores(0), threshold, groups, Fairness.Method.BETWEEN_GROUPS);
+        int[] predicted;
+        if (c.predictedLabels != null) {
+            predicted = c.binaryPredictions();
+        } else {
+            double[] scores = c.scores(0);
+            predicted = new int[scores.length];
+            for (int i = 0; i < scores.length; i++) {
+                predicted[i] = scores[i] >= threshold ? 1 : 0;
+            }
+        }
+        Fairness.Report report = Fairness.evaluate(labels, predicted, groups, Fairness.Method.BETWEEN_GROUPS);
         Map<String, Double> values = new LinkedHashMap<>();
         values.put("demographic_parity_difference", report.demographicParityDifference());
         values.put("demographic_parity_ratio", report.demographicParityRatio());
@@ -414,6 +486,9 @@ public final class EvaluateModel {
                     g.falsePositiveRate()));
         }
         values.values().removeIf(v -> Double.isNaN(v));
+        if (request.resamples() > 0) {
+            putIntervals(intervals, metrics, request, List.of(MetricKernels.fairness(labels, predicted, groups)));
+        }
         return new EvaluateResult.FairnessView(request.sensitiveColumn(), values, rates);
     }
 
@@ -436,6 +511,20 @@ public final class EvaluateModel {
                 target.put(names[i], EvaluateResult.IntervalView.of(intervals[i]));
             }
         }
+    }
+
+    /**
+     * The bootstrap intervals of every metric {@code kernels} compute that the evaluation reports (a metric
+     * left out as undefined gets none; neither does one undefined on every resample).
+     */
+    private static void putIntervals(Map<String, EvaluateResult.IntervalView> target, Map<String, Double> metrics,
+            EvaluateRequest request, List<ResampleKernel> kernels) {
+        Bootstrap.intervals(metrics.get("example_count").intValue(), kernels, request.resamples(), request.level(),
+                request.seed(), Runtime.getRuntime().availableProcessors()).forEach((name, ci) -> {
+                    if (metrics.containsKey(name) && !Double.isNaN(ci.lower())) {
+                        target.put(name, EvaluateResult.IntervalView.of(ci));
+                    }
+                });
     }
 
     private static EvaluateResult.CurveView curve(String x, String y, Curve curve) {

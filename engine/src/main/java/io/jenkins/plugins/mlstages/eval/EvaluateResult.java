@@ -60,9 +60,27 @@ public record EvaluateResult(Status status, List<Finding> findings, Map<String, 
             double falsePositiveRate) implements Serializable {
     }
 
-    /** Curves for the report, downsampled. */
+    /**
+     * Curves for the report, downsampled: binary ROC, precision-recall and calibration; multiclass the
+     * one-vs-rest view of each class ({@code per_class}), its metrics beside its curves as in MLflow's
+     * {@code per_class_metrics} table and per-class ROC and precision-recall plots.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Curves(CurveView roc, CurveView precisionRecall, CurveView calibration) implements Serializable {
+    public record Curves(CurveView roc, CurveView precisionRecall, CurveView calibration, List<ClassView> perClass)
+            implements Serializable {
+    }
+
+    /**
+     * One class against the rest (multiclass): {@code metrics} under MLflow's per-class names
+     * ({@code true_negatives}, {@code false_positives}, {@code false_negatives}, {@code true_positives},
+     * {@code example_count}, {@code accuracy_score}, {@code recall_score}, {@code precision_score},
+     * {@code f1_score}, and with probabilities {@code roc_auc} and {@code precision_recall_auc}) plus
+     * {@code support} (rows of the class); the curves only with probabilities, for at most
+     * {@link EvaluateModel#MAX_CLASSES_FOR_CURVES} classes.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ClassView(String positiveClass, long support, Map<String, Double> metrics, CurveView roc,
+            CurveView precisionRecall) implements Serializable {
     }
 
     /** Points of a curve: x, y and (where it has them) thresholds. */

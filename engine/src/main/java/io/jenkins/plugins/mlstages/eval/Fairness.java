@@ -109,6 +109,15 @@ public final class Fairness {
             }
             cells.computeIfAbsent(groups[i], g -> new long[4])[labels[i] * 2 + predicted[i]]++;
         }
+        return report(cells, overallCounts, method);
+    }
+
+    /**
+     * The report from each group's cells ({@code [tn, fp, fn, tp]}, groups in name order) and the overall
+     * counts: what {@link #evaluate} computes once the rows are counted, and what a bootstrap resample
+     * computes from its weighted counts.
+     */
+    static Report report(TreeMap<String, long[]> cells, ConfusionCounts overallCounts, Method method) {
         List<GroupRates> rates = new ArrayList<>(cells.size());
         cells.forEach((g, c) -> rates.add(GroupRates.of(g, new ConfusionCounts(c[0], c[1], c[2], c[3]))));
         GroupRates overall = GroupRates.of("(all)", overallCounts);

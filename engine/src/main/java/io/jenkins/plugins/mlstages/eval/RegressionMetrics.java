@@ -161,7 +161,7 @@ public final class RegressionMetrics {
     }
 
     /** {@code _assemble_fraction_of_explained_deviance} with {@code force_finite=True}. */
-    private static double fraction(double numerator, double denominator) {
+    static double fraction(double numerator, double denominator) {
         if (numerator == 0) {
             return 1.0;
         }

@@ -8,9 +8,11 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.jenkins.plugins.mlstages.eval.MetricSemantics;
 import io.jenkins.plugins.mlstages.registry.Metric;
 import io.jenkins.plugins.mlstages.registry.ModelRegistry;
 import io.jenkins.plugins.mlstages.registry.ModelVersion;
+import io.jenkins.plugins.mlstages.report.Finding;
 import io.jenkins.plugins.mlstages.report.LineageNode;
 import io.jenkins.plugins.mlstages.report.Plural;
 import io.jenkins.plugins.mlstages.report.ReportNumbers;
@@ -38,6 +40,10 @@ public final class ModelGate {
         JsonNode candidate = checkReport(request.candidateReport(), request.candidateSource());
         // Numbers as evaluate writes them: NaN and infinities as strings, undefined metrics as NaN.
         Map<String, Double> metrics = ReportNumbers.metrics(candidate);
+        // Metrics an earlier release wrote under another meaning are compared by MLflow's (MetricSemantics).
+        List<Finding> semantics = new ArrayList<>();
+        MetricSemantics.legacyFinding("the candidate", metrics).ifPresent(semantics::add);
+        metrics = MetricSemantics.current(metrics);
         GateContext.Builder context = GateContext.builder().metrics(metrics);
         candidate.path("intervals").fields().forEachRemaining(e -> context.interval(e.getKey(),
                 bound(e.getValue().path("lower")), bound(e.getValue().path("upper"))));
@@ -49,6 +55,12 @@ public final class ModelGate {
             }
         }
         ModelGateResult.Champion champion = champion(request);
+        if (champion != null) {
+            MetricSemantics.legacyFinding("the champion" + (champion.runId() == null ? " report" : " (run "
+                    + champion.runId() + ")"), champion.metrics()).ifPresent(semantics::add);
+            champion = new ModelGateResult.Champion(champion.model(), champion.alias(), champion.version(),
+                    champion.runId(), champion.source(), MetricSemantics.current(champion.metrics()));
+        }
         List<LineageNode> lineage = new ArrayList<>();
         if (champion != null) {
             context.champion(champion.metrics());
@@ -61,7 +73,10 @@ public final class ModelGate {
         }
         GateResult result = gate.evaluate(context.build(), request.firstModelPolicy());
         result.explanations().forEach(log::info);
-        return new ModelGateResult(StageReport.verdict(result.toFindings()), result.toFindings(), metrics, lineage,
+        semantics.forEach(finding -> log.info(finding.line()));
+        List<Finding> findings = new ArrayList<>(semantics);
+        findings.addAll(result.toFindings());
+        return new ModelGateResult(StageReport.verdict(findings), findings, metrics, lineage,
                 result.outcomes(), champion, request.firstModelPolicy());
     }
 

@@ -304,6 +304,19 @@ public class EvaluateModelIT {
                 assertTrue(name + " paired " + metric + " " + paired,
                         paired.lower() <= paired.estimate() && paired.estimate() <= paired.upper());
             }
+            // every metric's interval and paired interval: estimates are sklearn's values (and their differences)
+            java.util.Set<String> withInterval = new java.util.TreeSet<>(result.metrics().keySet());
+            withInterval.remove("example_count");
+            assertEquals(name, withInterval, new java.util.TreeSet<>(result.intervals().keySet()));
+            withInterval.removeAll(List.of("positive_count", "negative_count"));
+            withInterval.removeAll(fairnessMetrics(result)); // no paired interval: a property of the groups
+            assertEquals(name, withInterval, new java.util.TreeSet<>(result.paired().keySet()));
+            for (String metric : withInterval) {
+                close(name + " interval estimate", "interval." + metric, e.get("metrics").get(metric).asDouble(),
+                        result.intervals().get(metric).estimate());
+                close(name + " paired estimate", "paired." + metric, e.get("metrics").get(metric).asDouble()
+                        - e.get("champion_metrics").get(metric).asDouble(), result.paired().get(metric).estimate());
+            }
             // slices: region (tiny under the minimum, allneg without roc_auc, (missing)) and segment
             EvaluateResult.SliceMetrics tiny = slice(result, "region=tiny");
             assertFalse(tiny.evaluated());
@@ -343,7 +356,9 @@ public class EvaluateModelIT {
             assertNull(result.threshold());
             EvaluateResult.SliceMetrics two = slice(result, "region=two-classes");
             assertTrue(two.evaluated());
-            assertFalse(name + " roc_auc of a slice without classes 2 and 3", two.metrics().containsKey("roc_auc"));
+            // absent classes weigh 0 in MLflow's (weighted) roc_auc; the macro average is undefined
+            assertTrue(name + " roc_auc of a slice without classes 2 and 3", two.metrics().containsKey("roc_auc"));
+            assertFalse(name + " roc_auc_macro of a slice without classes 2 and 3", two.metrics().containsKey("roc_auc_macro"));
             EvaluateResult.IntervalView ci = result.intervals().get("accuracy_score");
             assertNotNull(ci);
             close(name, "interval.accuracy_score", e.get("metrics").get("accuracy_score").asDouble(), ci.estimate());
@@ -439,8 +454,20 @@ public class EvaluateModelIT {
                 assertEquals(result.fairness().groups().get(0).selectionRate(),
                         groups.get(0).get("selection_rate").asDouble(), 0.0);
             }
-            if (result.curves() != null) {
+            if (result.curves() != null && result.curves().roc() != null) {
                 assertEquals(result.curves().roc().xs().length, json.get("curves").get("roc").get("xs").size());
+            }
+            if (result.curves() != null && result.curves().perClass() != null) {
+                JsonNode perClass = json.get("curves").get("per_class");
+                assertEquals(result.classes().size(), perClass.size());
+                for (int k = 0; k < perClass.size(); k++) {
+                    EvaluateResult.ClassView view = result.curves().perClass().get(k);
+                    assertEquals(view.positiveClass(), perClass.get(k).get("positive_class").asText());
+                    assertEquals(view.support(), perClass.get(k).get("support").asLong());
+                    JsonNode written = perClass.get(k).get("metrics");
+                    view.metrics().forEach((metric, value) -> assertEquals(metric, value,
+                            written.get(metric).asDouble(), 0.0));
+                }
             }
             // typed read-back: the same values
             ObjectMapper lenient = ReportWriter.newMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -573,5 +600,10 @@ public class EvaluateModelIT {
             fail(String.format(Locale.ROOT, "%s %s: stage %.17g, scikit-learn %.17g (scaled difference %.3e)", where,
                     metric, actual, expected, scaled));
         }
+    }
+
+    /** The fairness metrics in the metrics map. */
+    private static List<String> fairnessMetrics(EvaluateResult result) {
+        return result.fairness() == null ? List.of() : new ArrayList<>(result.fairness().metrics().keySet());
     }
 }

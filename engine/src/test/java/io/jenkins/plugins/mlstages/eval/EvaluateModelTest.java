@@ -417,7 +417,10 @@ public class EvaluateModelTest {
         Path f = file("p.csv", binaryCsv(400, 7, true));
         EvaluateResult first = run(binary(f, "score", List.of(), 30, null, null, 120, 1234, "champion"));
         EvaluateResult second = run(binary(f, "score", List.of(), 30, null, null, 120, 1234, "champion"));
-        assertEquals(5, first.intervals().size());
+        // every metric has an interval, but example_count (the same on every resample)
+        java.util.Set<String> expected = new java.util.TreeSet<>(first.metrics().keySet());
+        expected.remove("example_count");
+        assertEquals(expected, new java.util.TreeSet<>(first.intervals().keySet()));
         assertEquals(first.intervals(), second.intervals());
         assertEquals(first.paired(), second.paired());
         for (String metric : first.intervals().keySet()) {
@@ -471,5 +474,30 @@ public class EvaluateModelTest {
         java.nio.file.Files.writeString(champion, "c\n0.8\n0.3\n0.4\n0.1\n");
         EvaluateResult result = new EvaluateModel(io.jenkins.plugins.mlstages.report.StageLog.NONE).run(request);
         assertEquals(0.0, result.paired().get("roc_auc").estimate(), 1e-12);
+    }
+
+    @Test
+    public void multiclassRocAucIsMlflowsWeightedAverageAndTheMacroOneHasItsOwnName() throws Exception {
+        // per class (one-vs-rest, by hand): class 0 5/6, class 1 3/4, class 2 1; supports 3, 1, 1
+        Path f = file("mc.csv", "label,p0,p1,p2\n0,0.8,0.1,0.1\n0,0.6,0.3,0.1\n0,0.2,0.5,0.3\n1,0.3,0.4,0.3\n"
+                + "2,0.1,0.2,0.7\n");
+        EvaluateResult result = run(multiclass(f, 3));
+        double weighted = (3 * 5.0 / 6 + 3.0 / 4 + 1) / 5;
+        double macro = (5.0 / 6 + 3.0 / 4 + 1) / 3;
+        assertEquals(weighted, result.metrics().get("roc_auc"), 1e-15);
+        assertEquals(macro, result.metrics().get("roc_auc_macro"), 1e-15);
+        assertEquals("alias kept for one release", weighted, result.metrics().get("roc_auc_weighted"), 1e-15);
+        // each class against the rest; predictions are the argmax: 0, 0, 1, 1, 2
+        List<EvaluateResult.ClassView> perClass = result.curves().perClass();
+        assertEquals(List.of("0", "1", "2"), perClass.stream().map(EvaluateResult.ClassView::positiveClass).toList());
+        assertEquals(3, perClass.get(0).support());
+        assertEquals(5.0 / 6, perClass.get(0).metrics().get("roc_auc"), 1e-15);
+        assertEquals(2.0 / 3, perClass.get(0).metrics().get("recall_score"), 0);
+        assertEquals(1.0, perClass.get(0).metrics().get("precision_score"), 0);
+        assertEquals(0.5, perClass.get(1).metrics().get("precision_score"), 0);
+        assertEquals(1.0, perClass.get(1).metrics().get("false_positives"), 0);
+        assertEquals(5.0, perClass.get(2).metrics().get("example_count"), 0);
+        assertEquals(1.0, perClass.get(2).metrics().get("precision_recall_auc"), 0);
+        assertTrue(perClass.get(2).roc() != null && perClass.get(2).precisionRecall() != null);
     }
 }

@@ -320,7 +320,46 @@
         ? ' \u00B7 ECE ' + fmt(metricValue(keyMetrics, 'expected_calibration_error')) : ''), 'mean predicted probability',
         'fraction of positives', data.calibration, {diagonal: true, dots: true}));
     }
-    return section('curves', 'Curves', figures.length ? [el('div', {'class': 'mlr-figures'}, figures)] : [empty('No curves for this task.')]);
+    var children = figures.length ? [el('div', {'class': 'mlr-figures'}, figures)] : [];
+    if (data.per_class) {
+      children = children.concat(perClass(data.per_class));
+    }
+    return section('curves', 'Curves', children.length ? children : [empty('No curves for this task.')]);
+  }
+
+  /** Multiclass: each class against the rest, its row of MLflow's per-class metrics and its ROC and PR lines. */
+  function perClass(list) {
+    var withCurves = list.filter(function (c) { return c.roc && c.precision_recall; });
+    var figures = withCurves.length ? [
+      classChart('roc_per_class', 'ROC, each class against the rest', 'false positive rate', 'true positive rate',
+        withCurves, 'roc', {diagonal: true}),
+      classChart('precision_recall_per_class', 'Precision-recall, each class against the rest', 'recall', 'precision',
+        withCurves, 'precision_recall', {})] : [];
+    var rows = list.map(function (c) {
+      var m = c.metrics || {};
+      return el('tr', {'data-class': c.positive_class}, [cell(c.positive_class, 'mlr-code'), cell(String(c.support), 'mlr-num'),
+        cell(fmt(m.precision_score), 'mlr-num'), cell(fmt(m.recall_score), 'mlr-num'), cell(fmt(m.f1_score), 'mlr-num'),
+        cell(fmt(m.roc_auc), 'mlr-num'), cell(fmt(m.precision_recall_auc), 'mlr-num')]);
+    });
+    return (figures.length ? [el('div', {'class': 'mlr-figures'}, figures)] : []).concat([table(['class', 'support',
+      'precision', 'recall', 'F1', 'ROC AUC', 'AP'], rows, {'class': 'mlr-table', 'data-table': 'per-class'})]);
+  }
+
+  /** One unit chart with a line per class: unitChart draws each, and the lines are gathered on the first. */
+  function classChart(name, title, xLabel, yLabel, list, key, options) {
+    var figures = list.map(function (c) { return unitChart(name, title, xLabel, yLabel, c[key], options); });
+    var chart = figures[0].querySelector('svg');
+    var legend = el('div', {'class': 'mlr-legend'});
+    figures.forEach(function (figure, i) {
+      var line = figure.querySelector('polyline');
+      line.setAttribute('class', 'mlr-line mlr-series-' + (i % 10));
+      line.setAttribute('data-class', list[i].positive_class);
+      line.appendChild(svg('title', null, list[i].positive_class));
+      chart.appendChild(line);
+      legend.appendChild(el('span', {'class': 'mlr-key mlr-series-' + (i % 10)}, '\u2014 ' + list[i].positive_class));
+    });
+    figures[0].appendChild(legend);
+    return figures[0];
   }
 
   function gate(data) {
