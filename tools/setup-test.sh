@@ -13,7 +13,7 @@ failures=0
 fresh() { # a root with tools/ and a ready virtualenv; stand-ins for everything; $tmp/bin on PATH
   rm -rf "$tmp/root" "$tmp/bin" "$tmp/apt-calls"
   mkdir -p "$tmp/root/tools" "$tmp/bin" "$tmp/root/target/mlflow-venv/bin"
-  cp "$here/setup.sh" "$here/test.sh" "$here/mlflow-venv.sh" "$here/requirements.txt" "$tmp/root/tools/"
+  cp "$here/setup.sh" "$here/test.sh" "$here/mlflow-venv.sh" "$here/python-venv.sh" "$here/requirements.txt" "$tmp/root/tools/"
   printf '#!/bin/sh\n' >"$tmp/root/target/mlflow-venv/bin/mlflow"
   chmod +x "$tmp/root/target/mlflow-venv/bin/mlflow"
   sha256sum "$here/requirements.txt" | cut -d' ' -f1 >"$tmp/root/target/mlflow-venv/.requirements.sha256"
