@@ -84,28 +84,52 @@ final class EvaluateCommand extends StageCommand {
     @Option(names = "--run-id", paramLabel = "ID", description = "log the metrics, and the report as an artifact, to this MLflow run")
     String runId;
 
+    @Option(names = "--model-id", paramLabel = "ID",
+            description = "with --run-id: the MLflow 3 logged model evaluated, whose page then shows the metrics (default: the run's only logged model)")
+    String modelId;
+
     EvaluateCommand(Main main) {
         super(main);
     }
 
     @Override
     public Integer call() throws Exception {
+        if (modelId != null && runId == null) {
+            throw new IllegalArgumentException("--model-id goes with --run-id");
+        }
         DataFormat dataFormat = DataFormat.parseOption(format, "--format");
         EvaluateRequest request = new EvaluateRequest(predictions, dataFormat, CsvOptions.defaults(), Task.parse(task), label,
                 scores, prediction, slices, minSliceSize, threshold,
                 thresholdMetric == null ? null : thresholdMetric.toLowerCase(Locale.ROOT), positiveLabel, resamples, level,
                 seed, championScore, sensitive, EvaluateRequest.DEFAULT_CURVE_POINTS, championPredictions);
-        EvaluateResult result = new EvaluateModel(main.log()).run(request);
+        if (runId == null) {
+            EvaluateResult result = new EvaluateModel(main.log()).run(request);
+            writeReport(result);
+            summarise(result);
+            return ExitCode.PASSED;
+        }
+        try (MlflowRegistry client = registry.open(main.environment(), RetryPolicy.DEFAULT)) {
+            // where the metrics go is settled first: a bad --model-id fails before anything is written
+            EvaluationToRun.Target target = EvaluationToRun.target(client, runId, modelId);
+            if (target.note() != null) {
+                main.log().info("evaluate: " + target.note());
+            }
+            EvaluateResult result = new EvaluateModel(main.log()).run(request);
+            writeReport(result);
+            EvaluationToRun.Logged logged = EvaluationToRun.log(client, target, ReportWriter.mapper().writeValueAsString(result));
+            if (logged.modelId() != null && logged.onModel() < logged.metrics()) {
+                main.log().info("evaluate: " + (logged.metrics() - logged.onModel()) + " metrics the logged model "
+                        + logged.modelId() + " already holds from this run were logged to the run only");
+            }
+            summarise(result);
+            return ExitCode.PASSED;
+        }
+    }
+
+    private void writeReport(EvaluateResult result) throws java.io.IOException {
         if (report != null) {
             ReportWriter.write(report, result);
         }
-        if (runId != null) {
-            try (MlflowRegistry client = registry.open(main.environment(), RetryPolicy.DEFAULT)) {
-                EvaluationToRun.log(client, runId, ReportWriter.mapper().writeValueAsString(result));
-            }
-        }
-        summarise(result);
-        return ExitCode.PASSED;
     }
 
     private void summarise(EvaluateResult result) {
