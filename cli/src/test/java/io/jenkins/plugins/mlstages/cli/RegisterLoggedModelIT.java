@@ -172,13 +172,13 @@ public class RegisterLoggedModelIT {
 
         Outcome noModel = mlstages("register", "--model", model, "--run-id", runId, "--artifact-path", "model");
         assertEquals(noModel.err(), 2, noModel.exit());
-        assertEquals("mlstages: register: run " + runId + " has no model at artifact path 'model' (no MLmodel there) and no "
+        assertEquals("mlstages: run " + runId + " has no model at artifact path 'model' (no MLmodel there) and no "
                 + "logged model named 'model'; nothing loadable to register (give the name passed to log_model as "
                 + "--artifact-path, or --model-id)", noModel.err());
 
         Outcome halfLogged = mlstages("register", "--model", model, "--run-id", runId, "--artifact-path", "half");
         assertEquals(halfLogged.err(), 2, halfLogged.exit());
-        assertTrue(halfLogged.err(), halfLogged.err().startsWith("mlstages: register: logged model " + emptyModelId
+        assertTrue(halfLogged.err(), halfLogged.err().startsWith("mlstages: logged model " + emptyModelId
                 + " holds no MLmodel at "));
         assertEquals(1, halfLogged.err().lines().count());
 

@@ -86,9 +86,9 @@ public final class EvaluationToRun {
 
     /**
      * Logs the metrics of an evaluate report (NaN and infinities included, which the report spells as
-     * strings) at one timestamp, attached to the target's logged model too, then uploads the report. A
-     * value the model already holds from this run (a rerun of the same evaluation) is logged to the run
-     * only, so the model's page never lists it twice.
+     * strings) at one timestamp, the finite ones attached to the target's logged model too, then uploads
+     * the report. A value the model already holds from this run (a rerun of the same evaluation) is logged
+     * to the run only, so the model's page never lists it twice.
      */
     public static Logged log(ModelRegistry registry, Target target, String reportJson) {
         Map<String, Double> values;
@@ -108,7 +108,9 @@ public final class EvaluationToRun {
                     continue;
                 }
                 Metric metric = new Metric(entry.getKey(), value, now, 0);
-                if (target.modelId() != null && !holds(already, target.runId(), metric)) {
+                // MLflow's logged-model table keeps NaN as 0 and infinities as ±1.8e308 (no is_nan column, unlike run
+                // metrics), so the model's page would show an undefined metric as a number: those stay on the run.
+                if (target.modelId() != null && Double.isFinite(value) && !holds(already, target.runId(), metric)) {
                     metric = metric.onModel(target.modelId());
                     onModel++;
                 }

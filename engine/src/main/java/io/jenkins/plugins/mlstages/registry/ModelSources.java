@@ -46,7 +46,7 @@ final class ModelSources {
                         + location + ", which the tracking server does not proxy; registering it unchecked");
                 return new NewModelVersion(name, location, runId, null, null, List.of(), null);
             }
-            throw new IllegalArgumentException("register: run " + runId + " has no model at artifact path '" + path
+            throw new IllegalArgumentException("run " + runId + " has no model at artifact path '" + path
                     + "' (no " + MLMODEL + " there) and no logged model named '" + path + "'; nothing loadable to register"
                     + " (give the name passed to log_model as --artifact-path, or --model-id)");
         }
@@ -112,7 +112,7 @@ final class ModelSources {
         for (LoggedModel model : named) {
             Long step = steps.get(model.modelId());
             if (step == null) {
-                throw new IllegalArgumentException("register: run " + run.runId() + " has " + named.size()
+                throw new IllegalArgumentException("run " + run.runId() + " has " + named.size()
                         + " logged models named '" + path + "' and does not record the step of " + model.modelId()
                         + "; give the one to register with --model-id");
             }
@@ -133,7 +133,7 @@ final class ModelSources {
             log.info("register: cannot check that " + what + " holds a model: its files live at " + location
                     + ", which the tracking server does not proxy");
         } else if (!listed.get().contains(MLMODEL)) {
-            throw new IllegalArgumentException("register: " + what + " holds no " + MLMODEL + " at " + location
+            throw new IllegalArgumentException(what + " holds no " + MLMODEL + " at " + location
                     + " (not logged completely?); a version registered from it could not be loaded, so none was created");
         }
     }

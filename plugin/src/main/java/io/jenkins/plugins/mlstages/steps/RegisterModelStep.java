@@ -270,7 +270,8 @@ public final class RegisterModelStep extends RegistryStep {
             RegisterModelResult result;
             try (MlflowRegistry registry = new MlflowRegistry(config)) {
                 result = new RegisterModel(new BuildLog(listener.getLogger()), registry).run(request);
-            } catch (RegistryException e) {
+            } catch (RegistryException | IllegalArgumentException e) {
+                // IllegalArgumentException: a source that holds no loadable model, refused before anything is written
                 throw new AbortException("registerModel: " + BuildLog.oneLine(e.getMessage()));
             }
             String json = ReportWriter.mapper().writeValueAsString(result);
