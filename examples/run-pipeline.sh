@@ -76,8 +76,8 @@ bin/mlstages gate --metrics "$work/evaluate.json" --champion-metrics "$work/cham
   --rule 'warning: all slices.roc_auc >= 0.6' \
   --report "$work/gate.json"
 
-echo "== stage: register (the logged model, lineage tags from the reports; once per build key)"
-bin/mlstages register --model fraud-detector --model-id "$(cat "$work/model_id")" --alias candidate \
+echo "== stage: register (the run's model, resolved to its MLflow 3 logged model; lineage tags from the reports; once per build key)"
+bin/mlstages register --model fraud-detector --run-id "$run_id" --artifact-path model --alias candidate \
   --from-report "$work/validate-data.json" --from-report "$work/gate.json" --build-key "example-$run_id" \
   --description "example fraud model" --report "$work/register.json"
 

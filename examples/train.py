@@ -1,8 +1,10 @@
 """Trains the example fraud model on the reference data and writes its predictions on the new batch,
 plus the predictions of the previous model (the champion) on the same rows, for evaluate and gate.
 With MLFLOW_TRACKING_URI set it records the training as an MLflow run and writes its id to
-OUT_DIR/run_id, so that the pipeline's stages log to it, and logs both models (OUT_DIR/model_id,
-OUT_DIR/champion_model_id) so the pipeline can register them. Deterministic.
+OUT_DIR/run_id, so that the pipeline's stages log to it, and logs both models the MLflow 3 way
+(log_model(name="model"), a logged model m-…): the pipeline registers the candidate from its run
+(register --run-id RUN --artifact-path model, which finds the run's logged model "model"), and the
+champion by OUT_DIR/champion_model_id. OUT_DIR/model_id names the candidate's logged model. Deterministic.
 Usage: python3 examples/train.py OUT_DIR   (needs numpy, pandas, scikit-learn; mlflow for the run)"""
 import logging
 import os

@@ -16,6 +16,7 @@ import io.jenkins.plugins.mlstages.eval.Task;
 import io.jenkins.plugins.mlstages.registry.MlflowRegistry;
 import io.jenkins.plugins.mlstages.registry.RetryPolicy;
 import io.jenkins.plugins.mlstages.report.Finding;
+import io.jenkins.plugins.mlstages.report.Plural;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -84,6 +85,10 @@ final class EvaluateCommand extends StageCommand {
     @Option(names = "--run-id", paramLabel = "ID", description = "log the metrics, and the report as an artifact, to this MLflow run")
     String runId;
 
+    @Option(names = "--model-id", paramLabel = "ID",
+            description = "with --run-id: the MLflow 3 logged model evaluated, whose page then shows the metrics (default: the run's only logged model)")
+    String modelId;
+
     EvaluateCommand(Main main) {
         super(main);
     }
@@ -91,22 +96,42 @@ final class EvaluateCommand extends StageCommand {
     @Override
     public Integer call() throws Exception {
         checkOutputs(report);
+        if (modelId != null && runId == null) {
+            throw new IllegalArgumentException("--model-id goes with --run-id");
+        }
         DataFormat dataFormat = DataFormat.parseOption(format, "--format");
         EvaluateRequest request = new EvaluateRequest(predictions, dataFormat, CsvOptions.defaults(), option("--task", () -> Task.parse(task)), label,
                 scores, prediction, slices, minSliceSize, threshold,
                 thresholdMetric == null ? null : thresholdMetric.toLowerCase(Locale.ROOT), positiveLabel, resamples, level,
                 seed, championScore, sensitive, EvaluateRequest.DEFAULT_CURVE_POINTS, championPredictions);
-        EvaluateResult result = new EvaluateModel(main.log()).run(request);
+        if (runId == null) {
+            EvaluateResult result = new EvaluateModel(main.log()).run(request);
+            writeReport(result);
+            summarise(result);
+            return ExitCode.PASSED;
+        }
+        try (MlflowRegistry client = registry.open(main, RetryPolicy.DEFAULT)) {
+            // where the metrics go is settled first: a bad --model-id fails before anything is written
+            EvaluationToRun.Target target = EvaluationToRun.target(client, runId, modelId);
+            if (target.note() != null) {
+                main.log().info("evaluate: " + target.note());
+            }
+            EvaluateResult result = new EvaluateModel(main.log()).run(request);
+            writeReport(result);
+            EvaluationToRun.Logged logged = EvaluationToRun.log(client, target, ReportWriter.mapper().writeValueAsString(result));
+            if (logged.modelId() != null && logged.onModel() < logged.metrics()) {
+                main.log().info("evaluate: " + Plural.of(logged.metrics() - logged.onModel(), "metric")
+                        + " logged to the run only (not finite, or already on logged model " + logged.modelId() + " from this run)");
+            }
+            summarise(result);
+            return ExitCode.PASSED;
+        }
+    }
+
+    private void writeReport(EvaluateResult result) throws java.io.IOException {
         if (report != null) {
             ReportWriter.write(report, result);
         }
-        if (runId != null) {
-            try (MlflowRegistry client = registry.open(main, RetryPolicy.DEFAULT)) {
-                EvaluationToRun.log(client, runId, ReportWriter.mapper().writeValueAsString(result));
-            }
-        }
-        summarise(result);
-        return ExitCode.PASSED;
     }
 
     private void summarise(EvaluateResult result) {

@@ -30,10 +30,10 @@ final class RegisterCommand extends StageCommand {
     @Option(names = "--model", required = true, paramLabel = "NAME", description = "registered model (created when absent)")
     String model;
 
-    @Option(names = "--run-id", paramLabel = "ID", description = "source: the run that logged the model")
+    @Option(names = "--run-id", paramLabel = "ID", description = "source: the run that logged the model (its artifacts at --artifact-path, else its MLflow 3 logged model of that name)")
     String runId;
 
-    @Option(names = "--artifact-path", paramLabel = "P", description = "with --run-id: the model's path in the run (default: model)")
+    @Option(names = "--artifact-path", paramLabel = "P", description = "with --run-id: the model's path in the run, or the name given to log_model (default: model)")
     String artifactPath;
 
     @Option(names = "--model-id", paramLabel = "ID", description = "source: an MLflow 3 logged model")

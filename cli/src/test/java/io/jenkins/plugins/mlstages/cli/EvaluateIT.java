@@ -63,4 +63,27 @@ public class EvaluateIT {
         assertEquals(ours.path("metrics"), artifact.path("metrics"));
         assertEquals("evaluate", artifact.path("stage").asText());
     }
+
+    @Test
+    public void aBadModelIdIsOneLineAndExitTwoBeforeAnythingIsWritten() throws Exception {
+        MlflowServer server = MlflowServer.shared();
+        String runId;
+        try (MlflowRegistry registry = new MlflowRegistry(RegistryConfig.builder(server.url()).build())) {
+            runId = registry.createRun(registry.getOrCreateExperiment("evaluate-it").experimentId(), "eval", Map.of()).runId();
+        }
+        Path predictions = folder.newFile("bad-model-id.csv").toPath();
+        Files.writeString(predictions, "label,score\n0,0.1\n1,0.9\n0,0.4\n1,0.6\n");
+        Path report = folder.getRoot().toPath().resolve("never.json");
+        StringWriter err = new StringWriter();
+        String missing = "m-" + "f".repeat(32);
+        int exit = Main.run(new String[] {"evaluate", "--predictions", predictions.toString(), "--task", "binary",
+            "--label", "label", "--score", "score", "--run-id", runId, "--model-id", missing, "--report", report.toString()},
+                Map.of("MLFLOW_TRACKING_URI", server.url()), new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+        assertEquals(err.toString(), 2, exit);
+        assertEquals("mlstages: --model-id " + missing + ": no such logged model; nothing was logged", err.toString().strip());
+        assertEquals("no report written", false, Files.exists(report));
+        try (MlflowRegistry registry = new MlflowRegistry(RegistryConfig.builder(server.url()).build())) {
+            assertEquals(0, registry.getRun(runId).data().metrics().size());
+        }
+    }
 }

@@ -41,6 +41,7 @@ public class LineageIT {
             registry.logInputs(runId, List.of(DatasetInput.of(new Dataset("train.csv", "aaaabbbbccccdddd", "local",
                     "{\"uri\": \"file:///data/train.csv\"}", null, null), "training")));
             LoggedModel logged = registry.createLoggedModel(experiment, "model", runId, Map.of());
+            server.putArtifact(logged.artifactUri(), "MLmodel", "flavors: {}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
             registry.finalizeLoggedModel(logged.modelId(), true);
             modelId = logged.modelId();
         }

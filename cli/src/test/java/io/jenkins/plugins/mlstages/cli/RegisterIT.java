@@ -28,6 +28,9 @@ public class RegisterIT {
     @Rule
     public TemporaryFolder folder = new TemporaryFolder();
 
+    /** Enough of an MLmodel file for the registration's check (the runs these tests make hold no real model). */
+    private static final byte[] MLMODEL = "flavors: {}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
     private final MlflowServer server = MlflowServer.shared();
 
     private record Outcome(int exit, String out, String err) {
@@ -54,8 +57,11 @@ public class RegisterIT {
     public void theSameBuildRegistersOneVersionWithItsLineage() throws Exception {
         String model = "register-it-" + UUID.randomUUID().toString().substring(0, 8);
         String runId;
+        String runArtifacts;
         try (MlflowRegistry registry = new MlflowRegistry(RegistryConfig.builder(server.url()).build())) {
             runId = registry.createRun(registry.getOrCreateExperiment("register-it").experimentId(), "train", Map.of()).runId();
+            registry.uploadArtifact(runId, "model/MLmodel", MLMODEL);
+            runArtifacts = registry.getRun(runId).info().artifactUri();
         }
         Path validation = report("validate-data", "WARNING", "3f2a9c1d0b7e");
         Path gate = report("gate", "PASSED", null);
@@ -75,7 +81,8 @@ public class RegisterIT {
         JsonNode versions = new ObjectMapper().readTree(server.runPython("model_versions.py", Map.of(), model));
         assertEquals(2, versions.size());
         JsonNode v1 = versions.get(0);
-        assertEquals("runs:/" + runId + "/model", v1.path("source").asText());
+        assertEquals("MLflow's own choice for a model under the run's artifact path", runArtifacts + "/model",
+                v1.path("source").asText());
         assertEquals(runId, v1.path("run_id").asText());
         assertEquals("READY", v1.path("status").asText());
         assertEquals("nightly", v1.path("description").asText());
@@ -98,6 +105,7 @@ public class RegisterIT {
         String runId;
         try (MlflowRegistry registry = new MlflowRegistry(RegistryConfig.builder(server.url()).build())) {
             runId = registry.createRun(registry.getOrCreateExperiment("register-it").experimentId(), "train", Map.of()).runId();
+            registry.uploadArtifact(runId, "model/MLmodel", MLMODEL);
         }
         assertEquals(0, mlstages(Map.of(), "register", "--model", dev, "--run-id", runId).exit());
         Outcome promoted = mlstages(Map.of(), "register", "--model", prod, "--copy-from", dev + "/1", "--alias", "champion");

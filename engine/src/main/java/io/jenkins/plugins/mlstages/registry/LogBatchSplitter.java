@@ -79,7 +79,11 @@ final class LogBatchSplitter {
         } else {
             node.put("value", value);
         }
-        return node.put("timestamp", metric.timestamp()).put("step", metric.step());
+        node.put("timestamp", metric.timestamp()).put("step", metric.step());
+        if (metric.modelId() != null) {
+            node.put("model_id", metric.modelId());
+        }
+        return node;
     }
 
     /** One request being filled; its arrays are the body's own. */

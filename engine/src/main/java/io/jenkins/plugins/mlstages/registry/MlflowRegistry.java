@@ -469,6 +469,23 @@ public final class MlflowRegistry implements ModelRegistry {
         return http.readBytes(operation, artifactUrl(operation, runId, artifactPath));
     }
 
+    @Override
+    public Optional<List<String>> listArtifacts(String artifactUri) {
+        Optional<String> path = proxiedPath(artifactUri);
+        if (path.isEmpty()) {
+            return Optional.empty();
+        }
+        okhttp3.HttpUrl url = okhttp3.HttpUrl.get(config.getBaseUrl()).newBuilder()
+                .addPathSegments("api/2.0/mlflow-artifacts/artifacts").addQueryParameter("path", path.get()).build();
+        JsonNode answer = http.send(exchange("list artifacts at " + artifactUri, "GET", url, null));
+        List<String> names = new ArrayList<>();
+        answer.path("files").forEach(file -> {
+            String name = file.path("path").asText();
+            names.add(name.substring(name.lastIndexOf('/') + 1));
+        });
+        return Optional.of(names);
+    }
+
     /**
      * {@code <base>/api/2.0/mlflow-artifacts/artifacts/<path of the run's artifact URI>/<artifactPath>}, as
      * MLflow's own MlflowArtifactsRepository resolves it.
@@ -479,16 +496,8 @@ public final class MlflowRegistry implements ModelRegistry {
             throw RegistryLimits.invalid(operation, "artifact path '" + artifactPath + "' must be relative, without '..'");
         }
         String uri = getRun(runId).info().artifactUri();
-        String scheme = "mlflow-artifacts:";
-        if (uri == null || !uri.startsWith(scheme)) {
-            throw RegistryLimits.invalid(operation, "the run's artifacts live at '" + uri
-                    + "', which the tracking server does not serve (start it with --serve-artifacts)");
-        }
-        String path = uri.substring(scheme.length());
-        if (path.startsWith("//")) {
-            int slash = path.indexOf('/', 2);
-            path = slash < 0 ? "" : path.substring(slash);
-        }
+        String path = proxiedPath(uri).orElseThrow(() -> RegistryLimits.invalid(operation, "the run's artifacts live at '"
+                + uri + "', which the tracking server does not serve (start it with --serve-artifacts)"));
         okhttp3.HttpUrl.Builder url = okhttp3.HttpUrl.get(config.getBaseUrl()).newBuilder()
                 .addPathSegments("api/2.0/mlflow-artifacts/artifacts");
         for (String segment : (path + "/" + artifactPath).split("/")) {
@@ -497,6 +506,23 @@ public final class MlflowRegistry implements ModelRegistry {
             }
         }
         return url.build();
+    }
+
+    /** The path inside the artifact proxy of an {@code mlflow-artifacts:} URI (no leading slash); empty for other stores. */
+    static Optional<String> proxiedPath(String uri) {
+        String scheme = "mlflow-artifacts:";
+        if (uri == null || !uri.startsWith(scheme)) {
+            return Optional.empty();
+        }
+        String path = uri.substring(scheme.length());
+        if (path.startsWith("//")) {
+            int slash = path.indexOf('/', 2);
+            path = slash < 0 ? "" : path.substring(slash);
+        }
+        while (path.startsWith("/")) {
+            path = path.substring(1);
+        }
+        return Optional.of(path);
     }
 
     // ---- logged models --------------------------------------------------------------------------
@@ -539,6 +565,31 @@ public final class MlflowRegistry implements ModelRegistry {
     public LoggedModel getLoggedModel(String modelId) {
         RegistryLimits.checkNotBlank("get logged model", "model id", modelId);
         return readLoggedModel(get("get logged model " + modelId, "logged-models/" + modelId, Map.of()).path("model"));
+    }
+
+    @Override
+    public List<LoggedModel> searchLoggedModels(String experimentId, String filter) {
+        String operation = "search logged models of experiment " + experimentId + (filter == null ? "" : " where " + filter);
+        RegistryLimits.checkNotBlank(operation, "experiment id", experimentId);
+        List<LoggedModel> models = new ArrayList<>();
+        String token = null;
+        do {
+            ObjectNode body = mapper.createObjectNode();
+            body.putArray("experiment_ids").add(experimentId);
+            putIfPresent(body, "filter", filter);
+            putIfPresent(body, "page_token", token);
+            JsonNode answer = send(operation, "POST", "logged-models/search", body);
+            answer.path("models").forEach(model -> models.add(readLoggedModel(model)));
+            token = emptyToNull(answer.path("next_page_token").asText(null));
+        } while (token != null);
+        return models;
+    }
+
+    @Override
+    public List<Metric> getLoggedModelMetrics(String modelId) {
+        RegistryLimits.checkNotBlank("get logged model", "model id", modelId);
+        return readList(get("read metrics of logged model " + modelId, "logged-models/" + modelId, Map.of())
+                .path("model").path("data").path("metrics"), Metric.class);
     }
 
     private LoggedModel readLoggedModel(JsonNode model) {

@@ -117,6 +117,13 @@ public interface ModelRegistry extends AutoCloseable {
     /** Reads back a run artifact stored through the proxy. */
     byte[] downloadArtifact(String runId, String artifactPath);
 
+    /**
+     * The names of the files and directories directly under an artifact location ({@code mlflow-artifacts:/…},
+     * a run's or a logged model's), listed through the tracking server's artifact proxy; empty when the
+     * location lies in a store the server does not proxy, so it cannot be listed from here.
+     */
+    Optional<List<String>> listArtifacts(String artifactUri);
+
     // ---- MLflow 3 logged models -----------------------------------------------------------------
 
     LoggedModel createLoggedModel(String experimentId, String name, String sourceRunId, Map<String, String> tags);
@@ -124,6 +131,12 @@ public interface ModelRegistry extends AutoCloseable {
     LoggedModel finalizeLoggedModel(String modelId, boolean ready);
 
     LoggedModel getLoggedModel(String modelId);
+
+    /** Every logged model of the experiment that matches the filter (e.g. {@code name = 'model'}), all pages. */
+    List<LoggedModel> searchLoggedModels(String experimentId, String filter);
+
+    /** Every metric row attached to the logged model, with the run that logged it (MLflow keeps each row). */
+    List<Metric> getLoggedModelMetrics(String modelId);
 
     @Override
     void close();

@@ -28,14 +28,6 @@ public final class RegisterModel {
 
     public RegisterModelResult run(RegisterModelRequest request) {
         String model = request.model();
-        if (registry.findRegisteredModel(model).isEmpty()) {
-            try {
-                registry.createRegisteredModel(model, null, Map.of());
-                log.info("register: created registered model '" + model + "'");
-            } catch (AlreadyExistsException raced) {
-                // another build created it meanwhile: fine
-            }
-        }
         List<Finding> findings = new ArrayList<>();
         Optional<ModelVersion> existing = request.buildKey() == null ? Optional.empty() : byBuildKey(model, request.buildKey());
         ModelVersion version;
@@ -46,7 +38,10 @@ public final class RegisterModel {
                     + " of '" + model + "' was registered by this build before (build key " + request.buildKey()
                     + "): reused, not registered again", version.version(), "one version per build key"));
         } else {
-            version = registry.createModelVersion(newVersion(request));
+            // resolved and checked first: a source that cannot be loaded leaves nothing behind
+            NewModelVersion next = newVersion(request, new ModelSources(log, registry));
+            createRegisteredModelIfAbsent(model);
+            version = registry.createModelVersion(next);
             log.info("register: created " + version.label() + " from " + version.source());
         }
         ModelVersion ready = registry.awaitReady(model, version.version(), request.awaitTimeout(), request.pollInterval());
@@ -59,8 +54,21 @@ public final class RegisterModel {
                         : ", aliases " + String.join(", ", request.aliases())), ready.status().name(), "READY"));
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("version", Double.parseDouble(ready.version()));
-        return new RegisterModelResult(Status.PASSED, findings, metrics, lineage(ready, request), model, ready.version(),
-                existing.isPresent(), request.aliases(), ready.source(), ready.runId(), request.modelId(), request.buildKey());
+        String modelId = loggedModelId(ready, version);
+        return new RegisterModelResult(Status.PASSED, findings, metrics, lineage(ready, modelId, request.aliases()), model,
+                ready.version(), existing.isPresent(), request.aliases(), ready.source(), ready.runId(), modelId,
+                request.buildKey());
+    }
+
+    private void createRegisteredModelIfAbsent(String model) {
+        if (registry.findRegisteredModel(model).isEmpty()) {
+            try {
+                registry.createRegisteredModel(model, null, Map.of());
+                log.info("register: created registered model '" + model + "'");
+            } catch (AlreadyExistsException raced) {
+                // another build created it meanwhile: fine
+            }
+        }
     }
 
     private Optional<ModelVersion> byBuildKey(String model, String buildKey) {
@@ -71,20 +79,37 @@ public final class RegisterModel {
         return found.stream().min((a, b) -> Long.compare(Long.parseLong(a.version()), Long.parseLong(b.version())));
     }
 
-    private NewModelVersion newVersion(RegisterModelRequest request) {
+    /**
+     * The logged model the version was registered from: the one MLflow 3 links it to. The OSS server does
+     * not echo {@code model_id} on versions, so a {@code models:/m-…} source names it.
+     */
+    private static String loggedModelId(ModelVersion ready, ModelVersion created) {
+        for (ModelVersion version : List.of(ready, created)) {
+            if (version.modelId() != null && !version.modelId().isEmpty()) {
+                return version.modelId();
+            }
+        }
+        String source = ready.source();
+        return source != null && source.startsWith("models:/m-") && source.indexOf('/', "models:/".length()) < 0
+                ? source.substring("models:/".length()) : null;
+    }
+
+    /** The version to create, from a source resolved and checked by {@link ModelSources} (nothing is written before). */
+    private NewModelVersion newVersion(RegisterModelRequest request, ModelSources sources) {
         NewModelVersion version;
         if (request.copyFrom() != null) {
             // Promotion across registered models (dev -> prod), as MLflow recommends instead of stages.
             String[] parts = request.copyFrom().split("/");
             ModelVersion original = registry.getModelVersion(parts[0], parts[1]);
+            sources.checkVersion(parts[0], parts[1]);
             version = new NewModelVersion(request.model(), "models:/" + request.copyFrom(), original.runId(), null, null,
                     List.of(), null);
         } else if (request.modelId() != null) {
-            version = NewModelVersion.fromLoggedModel(request.model(), registry.getLoggedModel(request.modelId()));
+            version = sources.fromLoggedModel(request.model(), request.modelId());
         } else if (request.source() != null) {
-            version = NewModelVersion.fromSource(request.model(), request.source());
+            version = sources.fromSource(request.model(), request.source());
         } else {
-            version = NewModelVersion.fromRun(request.model(), request.runId(), request.artifactPath());
+            version = sources.fromRun(request.model(), request.runId(), request.artifactPath());
         }
         Map<String, String> tags = new LinkedHashMap<>(request.lineageTags());
         tags.putAll(request.tags());
@@ -97,13 +122,13 @@ public final class RegisterModel {
         return version.withTags(Tag.fromMap(tags)).withDescription(request.description());
     }
 
-    private static List<LineageNode> lineage(ModelVersion version, RegisterModelRequest request) {
+    private static List<LineageNode> lineage(ModelVersion version, String modelId, List<String> aliases) {
         List<LineageNode> nodes = new ArrayList<>();
         if (version.runId() != null && !version.runId().isEmpty()) {
             nodes.add(new LineageNode("run", version.runId(), null, Map.of()));
         }
-        if (request.modelId() != null) {
-            nodes.add(new LineageNode("logged_model", request.modelId(), null, Map.of()));
+        if (modelId != null) {
+            nodes.add(new LineageNode("logged_model", modelId, null, Map.of()));
         }
         Map<String, String> attributes = new LinkedHashMap<>();
         attributes.put("source", version.source());
@@ -113,7 +138,7 @@ public final class RegisterModel {
             }
         });
         nodes.add(new LineageNode("model_version", version.label(), version.name(), attributes));
-        for (String alias : request.aliases()) {
+        for (String alias : aliases) {
             nodes.add(new LineageNode("alias", version.name() + "@" + alias, alias, Map.of("version", version.version())));
         }
         return nodes;

@@ -67,7 +67,7 @@ public record RegisterModelRequest(String model, String runId, String artifactPa
         }
     }
 
-    /** A version from a run's artifact path (MLflow 2 style). */
+    /** A version from what a run logged at an artifact path (see {@link ModelSources#fromRun}). */
     public static RegisterModelRequest fromRun(String model, String runId, String artifactPath) {
         return new RegisterModelRequest(model, runId, artifactPath, null, null, null,
                 null, null, null, null, null, null, null);

@@ -41,6 +41,14 @@ public class LogBatchSplitterTest {
     }
 
     @Test
+    public void aMetricOnALoggedModelCarriesItsModelIdAndARunMetricNone() {
+        List<Metric> metrics = List.of(new Metric("roc_auc", 0.9, 1L, 0).onModel("m-1"), new Metric("f1_score", 0.8, 1L, 0));
+        JsonNode sent = splitter.split("run1", metrics, Map.of(), Map.of()).get(0).get("metrics");
+        assertEquals("m-1", sent.get(0).get("model_id").asText());
+        assertTrue(sent.get(1).toString(), sent.get(1).get("model_id") == null);
+    }
+
+    @Test
     public void metricsAreSplitIntoThousands() {
         List<ObjectNode> requests = splitter.split("run1", metrics(2500), Map.of(), Map.of());
         assertEquals(3, requests.size());

@@ -192,6 +192,28 @@ public final class MlflowServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Stores a file at {@code <artifactUri>/<relativePath>} through the server's artifact proxy, as MLflow's
+     * client does when it logs a model (e.g. an {@code MLmodel} into a logged model's {@code artifact_uri}).
+     */
+    public void putArtifact(String artifactUri, String relativePath, byte[] content) {
+        String path = artifactUri.replaceFirst("^mlflow-artifacts:/+", "");
+        try {
+            HttpURLConnection connection = (HttpURLConnection) URI.create(url() + "/api/2.0/mlflow-artifacts/artifacts/"
+                    + path + "/" + relativePath).toURL().openConnection();
+            connection.setRequestMethod("PUT");
+            connection.setDoOutput(true);
+            connection.getOutputStream().write(content);
+            int code = connection.getResponseCode();
+            connection.disconnect();
+            if (code != 200) {
+                throw new IllegalStateException("PUT " + path + "/" + relativePath + " answered " + code);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot store " + relativePath + " at " + artifactUri, e);
+        }
+    }
+
     /** The virtualenv with the pinned MLflow, created by tools/mlflow-venv.sh on first use. */
     public static synchronized Path venv() {
         Path root = Path.of(System.getProperty("mlstages.root", ".")).toAbsolutePath().normalize();

@@ -48,9 +48,10 @@ import org.kohsuke.stapler.verb.POST;
 /**
  * {@code evaluateModel}: a model's metrics from its predictions file in the workspace, with bootstrap
  * intervals, slices and fairness, computed on the agent (the CLI's {@code mlstages evaluate}). With
- * {@code runId}, the controller logs the metrics and the report to that MLflow run. Returns a map of
- * plain values: {@code status}, {@code rows}, {@code task}, {@code metrics}, {@code intervals},
- * {@code threshold}, {@code report}, {@code runId}.
+ * {@code runId}, the controller logs the metrics and the report to that MLflow run, and the metrics to
+ * its logged model ({@code modelId}, or the run's only one) too. Returns a map of plain values:
+ * {@code status}, {@code rows}, {@code task}, {@code metrics}, {@code intervals}, {@code threshold},
+ * {@code report}, {@code runId}, {@code modelId}.
  */
 public final class EvaluateModelStep extends RegistryStep {
     private static final long serialVersionUID = 1L;
@@ -78,6 +79,7 @@ public final class EvaluateModelStep extends RegistryStep {
     private String format;
     private String report;
     private String runId;
+    private String modelId;
 
     /**
      * @param predictions the predictions file in the workspace (CSV, JSON lines or Parquet)
@@ -291,6 +293,16 @@ public final class EvaluateModelStep extends RegistryStep {
         this.runId = Util.fixEmptyAndTrim(runId);
     }
 
+    public String getModelId() {
+        return modelId;
+    }
+
+    /** With {@code runId}: the MLflow 3 logged model evaluated, whose page then shows the metrics (default: the run's only one). */
+    @DataBoundSetter
+    public void setModelId(String modelId) {
+        this.modelId = Util.fixEmptyAndTrim(modelId);
+    }
+
     @Override
     public StepExecution start(StepContext context) throws Exception {
         return new Execution(this, context);
@@ -316,9 +328,14 @@ public final class EvaluateModelStep extends RegistryStep {
             PrintStream log = listener.getLogger();
 
             // The registry is resolved before the evaluation, so that a missing URL or credential fails at once.
+            if (step.modelId != null && step.runId == null) {
+                throw new AbortException("evaluateModel: modelId goes with runId");
+            }
             RegistryConfig registry = step.runId == null
                     ? null
                     : RegistryAccess.forRun(run, context.get(EnvVars.class), step.getRegistryUrl(), step.getCredentialsId());
+            // Where the metrics go is settled before the evaluation: a bad modelId fails before anything is written.
+            EvaluationToRun.Target target = registry == null ? null : target(registry, log);
 
             StageOutcome outcome = workspace.act(new EvaluateModelCallable(step));
             outcome.replay(log);
@@ -331,22 +348,38 @@ public final class EvaluateModelStep extends RegistryStep {
                     + (step.report == null ? "" : "; report: " + step.report);
             MlReportAction.record(run, outcome.json, summary, step.runId, registry == null ? null : registry.getBaseUrl());
             if (registry != null) {
-                logToRun(registry, outcome.json, log);
+                logToRun(registry, target, outcome.json, log);
             }
             Verdict.apply(status, step.getFailOn(), step.getUnstableOn(), summary, run, context.get(FlowNode.class), listener);
             return toMap(result, step);
         }
 
-        /** As {@code mlstages evaluate --run-id}: the metrics, then the report as an artifact. */
-        private void logToRun(RegistryConfig registry, String json, PrintStream log) throws AbortException {
-            int logged;
+        /** As {@code mlstages evaluate --run-id [--model-id]}: the run, and the logged model the metrics also go to. */
+        private EvaluationToRun.Target target(RegistryConfig registry, PrintStream log) throws AbortException {
+            EvaluationToRun.Target target;
             try (MlflowRegistry client = new MlflowRegistry(registry, new BuildLog(log))) {
-                logged = EvaluationToRun.log(client, step.runId, json);
+                target = EvaluationToRun.target(client, step.runId, step.modelId);
+            } catch (RegistryException | IllegalArgumentException e) {
+                throw new AbortException("evaluateModel: " + BuildLog.oneLine(e.getMessage()));
+            }
+            if (target.note() != null) {
+                log.println("evaluateModel: " + target.note());
+            }
+            return target;
+        }
+
+        /** As {@code mlstages evaluate --run-id}: the metrics (on the logged model too), then the report as an artifact. */
+        private void logToRun(RegistryConfig registry, EvaluationToRun.Target target, String json, PrintStream log)
+                throws AbortException {
+            EvaluationToRun.Logged logged;
+            try (MlflowRegistry client = new MlflowRegistry(registry, new BuildLog(log))) {
+                logged = EvaluationToRun.log(client, target, json);
             } catch (RegistryException e) {
                 throw new AbortException("evaluateModel: " + BuildLog.oneLine(e.getMessage()));
             }
-            log.println("evaluateModel: logged " + Plural.of(logged, "metric") + " and " + EvaluationToRun.ARTIFACT_PATH
-                    + " to MLflow run " + step.runId);
+            log.println("evaluateModel: logged " + Plural.of(logged.metrics(), "metric") + " and " + EvaluationToRun.ARTIFACT_PATH
+                    + " to MLflow run " + step.runId + (logged.modelId() == null ? ""
+                            : ", " + logged.onModel() + " of them to logged model " + logged.modelId()));
         }
     }
 
@@ -371,6 +404,9 @@ public final class EvaluateModelStep extends RegistryStep {
         }
         if (step.runId != null) {
             values.put("runId", step.runId);
+        }
+        if (step.modelId != null) {
+            values.put("modelId", step.modelId);
         }
         return values;
     }

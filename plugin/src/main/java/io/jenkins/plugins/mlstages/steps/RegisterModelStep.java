@@ -272,7 +272,8 @@ public final class RegisterModelStep extends RegistryStep {
             BuildLog log = new BuildLog(listener.getLogger());
             try (MlflowRegistry registry = new MlflowRegistry(config, log)) {
                 result = new RegisterModel(log, registry).run(request);
-            } catch (RegistryException e) {
+            } catch (RegistryException | IllegalArgumentException e) {
+                // IllegalArgumentException: a source that holds no loadable model, refused before anything is written
                 throw new AbortException("registerModel: " + BuildLog.oneLine(e.getMessage()));
             }
             String json = ReportWriter.mapper().writeValueAsString(result);

@@ -168,6 +168,29 @@ public class EvaluateModelStepTest {
     }
 
     @Test
+    public void aModelIdOfAnotherRunFailsBeforeAnythingIsLogged() throws Exception {
+        MlflowServer server = MlflowServer.shared();
+        String runId;
+        String modelId;
+        try (MlflowRegistry registry = new MlflowRegistry(RegistryConfig.builder(server.url()).build())) {
+            String experiment = registry.getOrCreateExperiment("plugin-evaluate").experimentId();
+            runId = registry.createRun(experiment, "eval", Map.of()).runId();
+            String otherRun = registry.createRun(experiment, "train", Map.of()).runId();
+            modelId = registry.createLoggedModel(experiment, "model", otherRun, Map.of()).modelId();
+        }
+        MlStagesConfiguration.get().setRegistryUrl(server.url());
+        WorkflowRun b = run(Result.FAILURE, "node {\n" + PREDICTIONS
+                + "evaluateModel predictions: 'preds.csv', task: 'binary', label: 'y', score: ['p'],"
+                + " resamples: 0, runId: '" + runId + "', modelId: '" + modelId + "'\n"
+                + "}");
+        j.assertLogContains("evaluateModel: --model-id " + modelId + ": the logged model belongs to run", b);
+        j.assertLogNotContains("\tat ", b);
+        try (MlflowRegistry registry = new MlflowRegistry(RegistryConfig.builder(server.url()).build())) {
+            assertTrue(registry.getRun(runId).data().metrics().isEmpty());
+        }
+    }
+
+    @Test
     public void noRegistryUrlFailsBeforeTheEvaluation() throws Exception {
         WorkflowRun b = run(Result.FAILURE, "node {\n" + PREDICTIONS
                 + "evaluateModel predictions: 'preds.csv', task: 'binary', label: 'y', score: ['p'], runId: 'abc'\n"

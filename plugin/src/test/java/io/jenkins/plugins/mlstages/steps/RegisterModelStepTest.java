@@ -82,6 +82,8 @@ public class RegisterModelStepTest {
         try (MlflowRegistry registry = admin()) {
             runId = registry.createRun(registry.getOrCreateExperiment("plugin-register").experimentId(), "train", Map.of())
                     .runId();
+            // registration refuses a source without an MLmodel: give the run one (MLflow 2 style)
+            registry.uploadArtifact(runId, "model/MLmodel", "flavors: {}\n".getBytes(StandardCharsets.UTF_8));
         }
         WorkflowJob p = j.createProject(WorkflowJob.class, "fraud");
         p.setDefinition(new CpsFlowDefinition("node {\n" + EvaluateModelStepTest.PREDICTIONS
