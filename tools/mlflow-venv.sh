@@ -8,4 +8,4 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 check=()
 if [ "${1:-}" = --check ]; then check=(--check); shift; fi
-exec bash "$here/python-venv.sh" "${check[@]}" "$here/requirements.txt" "${1:?usage: tools/mlflow-venv.sh [--check] DIR}"
+exec bash "$here/python-venv.sh" "${check[@]}" "$here/requirements.txt" "${1:?usage: tools/mlflow-venv.sh [--check] DIR}" mlflow
