@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import io.jenkins.plugins.mlstages.registry.LoggedModel;
 import io.jenkins.plugins.mlstages.registry.Metric;
@@ -20,7 +21,7 @@ import io.jenkins.plugins.mlstages.report.ReportWriter;
 /**
  * What {@code evaluate --run-id} and the {@code evaluateModel} step's {@code runId} do: the report's
  * metrics go to the MLflow run (and, with MLflow 3, to the evaluated logged model), then the report
- * itself as an artifact. Works on the report's JSON,
+ * itself as an artifact, and its curves as CSV tables ({@link CurveFiles}). Works on the report's JSON,
  * because the Jenkins step receives the evaluation from its agent as JSON.
  */
 public final class EvaluationToRun {
@@ -88,13 +89,14 @@ public final class EvaluationToRun {
      * to the run only, so the model's page never lists it twice.
      */
     public static Logged log(ModelRegistry registry, Target target, String reportJson) {
-        Map<String, Double> values;
+        JsonNode report;
         try {
-            // Read as every other reader of a report reads its numbers, so that NaN and infinities reach the run.
-            values = ReportNumbers.readAll(ReportWriter.mapper().readTree(reportJson).path("metrics"));
+            report = ReportWriter.mapper().readTree(reportJson);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not an evaluate report: " + e.getOriginalMessage(), e);
         }
+        // Read as every other reader of a report reads its numbers, so that NaN and infinities reach the run.
+        Map<String, Double> values = ReportNumbers.readAll(report.path("metrics"));
         List<Metric> already = target.modelId() == null ? List.of() : registry.getLoggedModelMetrics(target.modelId());
         long now = System.currentTimeMillis();
         List<Metric> metrics = new ArrayList<>();
@@ -117,6 +119,7 @@ public final class EvaluationToRun {
         }
         registry.logBatch(target.runId(), metrics, Map.of(), Map.of());
         registry.uploadArtifact(target.runId(), ARTIFACT_PATH, reportJson.getBytes(StandardCharsets.UTF_8));
+        CurveFiles.of(report).forEach((path, csv) -> registry.uploadArtifact(target.runId(), path, csv));
         return new Logged(metrics.size(), onModel, target.modelId());
     }
 

@@ -40,6 +40,21 @@ public class EvaluationToRunIT {
         }
     }
 
+    @Test
+    public void theCurvesReachTheRunAsCsvTables() throws Exception {
+        MlflowServer server = MlflowServer.shared();
+        String report = "{\"schema\":\"ml-stages/v1\",\"stage\":\"evaluate\",\"status\":\"PASSED\","
+                + "\"metrics\":{\"roc_auc\":0.75},\"curves\":{\"roc\":{\"x\":\"false_positive_rate\","
+                + "\"y\":\"true_positive_rate\",\"xs\":[0,0.5,1],\"ys\":[0,1,1],\"thresholds\":[\"Infinity\",0.5,0.1]}}}";
+        try (MlflowRegistry registry = new MlflowRegistry(RegistryConfig.builder(server.url()).build())) {
+            String runId = registry.createRun(registry.getOrCreateExperiment("evaluation-to-run-it").experimentId(), "curves",
+                    Map.of()).runId();
+            EvaluationToRun.log(registry, runId, report);
+            assertEquals("false_positive_rate,true_positive_rate,threshold\n0,0,Infinity\n0.5,1,0.5\n1,1,0.1\n",
+                    new String(registry.downloadArtifact(runId, CurveFiles.DIRECTORY + "roc.csv"), StandardCharsets.UTF_8));
+        }
+    }
+
     private static final String REPORT = "{\"schema\":\"ml-stages/v1\",\"stage\":\"evaluate\",\"status\":\"PASSED\","
             + "\"metrics\":{\"roc_auc\":0.8125,\"log_loss\":\"NaN\"}}";
 

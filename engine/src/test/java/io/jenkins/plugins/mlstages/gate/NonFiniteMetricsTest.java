@@ -127,7 +127,8 @@ public class NonFiniteMetricsTest {
                     }
                     return null;
                 });
-        assertEquals(4, EvaluationToRun.log(registry, "r1", ReportWriter.mapper().writeValueAsString(report(metrics))));
+        assertEquals(4, EvaluationToRun.log(registry, new EvaluationToRun.Target("r1", null, null),
+                ReportWriter.mapper().writeValueAsString(report(metrics))).metrics());
         Map<String, Double> values = new LinkedHashMap<>();
         logged.forEach(m -> values.put(m.key(), m.value()));
         assertEquals(metrics, values);
