@@ -67,6 +67,8 @@ public class StageReportRoundTripIT {
             String runId = registry.createRun(experiment, "train", Map.of()).runId();
             registry.logBatch(runId, List.of(new Metric("accuracy_score", 0.7, System.currentTimeMillis(), 0)), Map.of(), Map.of());
             LoggedModel logged = registry.createLoggedModel(experiment, "model", runId, Map.of());
+            // registration refuses a model that could not be loaded: give it an MLmodel, as LineageIT does
+            server.putArtifact(logged.artifactUri(), "MLmodel", "flavors: {}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
             registry.finalizeLoggedModel(logged.modelId(), true);
             modelId = logged.modelId();
         }
