@@ -1,6 +1,5 @@
 package io.jenkins.plugins.mlstages.steps;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
@@ -23,12 +22,10 @@ import io.jenkins.plugins.mlstages.gate.RuleOutcome;
 import io.jenkins.plugins.mlstages.registry.MlflowRegistry;
 import io.jenkins.plugins.mlstages.registry.RegistryConfig;
 import io.jenkins.plugins.mlstages.registry.RegistryException;
-import io.jenkins.plugins.mlstages.report.InputFiles;
 import io.jenkins.plugins.mlstages.report.Plural;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
 import io.jenkins.plugins.mlstages.report.RuleStatus;
 import io.jenkins.plugins.mlstages.report.StageLog;
-import io.jenkins.plugins.mlstages.report.UnusableFileException;
 import io.jenkins.plugins.mlstages.ui.MlReportAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -177,8 +174,8 @@ public final class ModelGateStep extends RegistryStep {
                 throw new AbortException(
                         "modelGate: give model (the champion from the registry) or championMetrics, not both");
             }
-            JsonNode candidate = readReport(workspace, step.metrics);
-            JsonNode championReport = step.championMetrics == null ? null : readReport(workspace, step.championMetrics);
+            JsonNode candidate = WorkspaceReports.read(workspace, step.metrics, "modelGate");
+            JsonNode championReport = step.championMetrics == null ? null : WorkspaceReports.read(workspace, step.championMetrics, "modelGate");
             String alias = step.championAlias != null
                     ? step.championAlias
                     : MlStagesConfiguration.get().getChampionAlias();
@@ -238,22 +235,6 @@ public final class ModelGateStep extends RegistryStep {
                 listener.getLogger().println(message);
             }
             return new AbortException(lines[0]);
-        }
-
-        private static JsonNode readReport(FilePath workspace, String path) throws Exception {
-            byte[] content;
-            try {
-                content = workspace.child(path).act(new ReadWholeFile(InputFiles.REPORT_CAP, "a report"));
-            } catch (UnusableFileException e) {
-                throw new AbortException("modelGate: " + path + ": " + e.problem());
-            }
-            try {
-                return ReportWriter.mapper().readTree(content);
-            } catch (JsonProcessingException e) {
-                String reason = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
-                throw new AbortException("modelGate: " + path + ": is not a readable JSON report: "
-                        + reason.strip().replaceAll("\\s+", " "));
-            }
         }
     }
 

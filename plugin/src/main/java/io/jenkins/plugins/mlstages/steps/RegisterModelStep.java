@@ -1,6 +1,5 @@
 package io.jenkins.plugins.mlstages.steps;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
@@ -22,10 +21,8 @@ import io.jenkins.plugins.mlstages.registry.RegisterModelResult;
 import io.jenkins.plugins.mlstages.registry.RegistryConfig;
 import io.jenkins.plugins.mlstages.registry.RegistryException;
 import io.jenkins.plugins.mlstages.registry.ReportLineage;
-import io.jenkins.plugins.mlstages.report.InputFiles;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
 import io.jenkins.plugins.mlstages.report.StageReport;
-import io.jenkins.plugins.mlstages.report.UnusableFileException;
 import io.jenkins.plugins.mlstages.ui.MlReportAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -314,23 +311,10 @@ public final class RegisterModelStep extends RegistryStep {
     }
 
     private static JsonNode readReport(FilePath workspace, String path) throws Exception {
-        byte[] content;
-        try {
-            content = workspace.child(path).act(new ReadWholeFile(InputFiles.REPORT_CAP, "a report"));
-        } catch (UnusableFileException e) {
-            throw new AbortException("registerModel: " + path + ": " + e.problem());
-        }
-        JsonNode json;
-        try {
-            json = ReportWriter.mapper().readTree(content);
-        } catch (JsonProcessingException e) {
-            String reason = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
-            throw new AbortException("registerModel: " + path + ": is not a readable JSON report: "
-                    + BuildLog.oneLine(reason));
-        }
+        JsonNode json = WorkspaceReports.read(workspace, path, "registerModel");
         String schema = json == null ? "" : json.path("schema").asText("");
         if (!StageReport.SCHEMA.equals(schema)) {
-            throw new AbortException("registerModel: " + path + ": not an ml-stages report of a known version (schema '"
+            throw WorkspaceReports.failure("registerModel", path, "not an ml-stages report of a known version (schema '"
                     + schema + "'; this release reads " + StageReport.SCHEMA + ")");
         }
         return json;

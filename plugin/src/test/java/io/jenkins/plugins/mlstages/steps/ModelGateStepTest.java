@@ -5,6 +5,7 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 
 import hudson.model.Result;
+import hudson.slaves.DumbSlave;
 import io.jenkins.plugins.mlstages.config.MlStagesConfiguration;
 import java.net.ServerSocket;
 import java.util.List;
@@ -92,6 +93,20 @@ public class ModelGateStepTest {
                 + "}");
         j.assertLogContains("modelGate: unknown metric 'accuracy_score' in rule 1", b);
         j.assertLogNotContains("GateException", b);
+        j.assertLogNotContains("\tat ", b);
+    }
+
+    /** On an agent, a report that cannot be read fails the step with one line, as on the built-in node. */
+    @Test
+    public void anUnusableReportOnAnAgentFailsWithOneLine() throws Exception {
+        DumbSlave agent = j.createOnlineSlave();
+        WorkflowRun b = run(Result.FAILURE, "node('" + agent.getNodeName() + "') {\n" + REPORTS
+                + "writeFile file: 'reports/keep', text: ''\n"
+                + "modelGate metrics: 'reports', rule: ['roc_auc >= 0.5']\n"
+                + "}");
+        j.assertLogContains("modelGate: reports: is a directory, not a file", b);
+        j.assertLogNotContains("remote file operation failed", b);
+        j.assertLogNotContains("UnusableFileException", b);
         j.assertLogNotContains("\tat ", b);
     }
 

@@ -1,0 +1,39 @@
+package io.jenkins.plugins.mlstages.steps;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import hudson.AbortException;
+import hudson.FilePath;
+import io.jenkins.plugins.mlstages.report.InputFiles;
+import io.jenkins.plugins.mlstages.report.ReportWriter;
+import java.io.IOException;
+
+/**
+ * The one way a step on the controller reads a JSON report from the workspace:
+ * on the node that holds the workspace, through the engine's checks, failing with one line
+ * "{@code step: path: problem}" (redacted and escaped by {@link BuildLog#oneLine}) and no stack trace.
+ */
+final class WorkspaceReports {
+    private WorkspaceReports() {
+    }
+
+    /** A JSON report in the workspace, whole; {@code step} names the step in the failure. */
+    static JsonNode read(FilePath workspace, String path, String step) throws IOException, InterruptedException {
+        byte[] content;
+        try {
+            content = workspace.child(path).act(new ReadWholeFile(InputFiles.REPORT_CAP, "a report"));
+        } catch (AbortException e) {
+            throw failure(step, path, e.getMessage());
+        }
+        try {
+            return ReportWriter.mapper().readTree(content);
+        } catch (JsonProcessingException e) {
+            throw failure(step, path, "is not a readable JSON report: " + String.valueOf(e.getOriginalMessage()));
+        }
+    }
+
+    /** A failure of {@code step} about the workspace file {@code path}, on one log-safe line. */
+    static AbortException failure(String step, String path, String problem) {
+        return new AbortException(BuildLog.oneLine(step + ": " + path + ": " + problem));
+    }
+}
