@@ -28,7 +28,8 @@ final class WorkspaceReports {
         try {
             return ReportWriter.mapper().readTree(content);
         } catch (JsonProcessingException e) {
-            throw failure(step, path, "is not a readable JSON report: " + String.valueOf(e.getOriginalMessage()));
+            // the engine's one wording, as the CLI's: without Jackson's Java setting names
+            throw failure(step, path, "is not a readable JSON report: " + InputFiles.parseProblem(e));
         }
     }
 

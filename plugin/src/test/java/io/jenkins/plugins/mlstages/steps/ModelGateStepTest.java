@@ -110,6 +110,25 @@ public class ModelGateStepTest {
         j.assertLogNotContains("\tat ", b);
     }
 
+    /** A report Jackson cannot parse: the engine's wording, no Java setting names, control characters escaped. */
+    @Test
+    public void anUnparsableReportFailsWithTheEnginesWording() throws Exception {
+        WorkflowRun deep = run(Result.FAILURE, "node {\n"
+                + "writeFile file: 'deep.json', text: '" + "[".repeat(1200) + "'\n"
+                + "modelGate metrics: 'deep.json', rule: ['roc_auc >= 0.5']\n"
+                + "}");
+        j.assertLogContains("modelGate: deep.json: is not a readable JSON report: Document nesting depth (1001)"
+                + " exceeds the maximum allowed (1000)", deep);
+        j.assertLogNotContains("StreamReadConstraints", deep);
+        // Groovy writes ESC into the file; the log shows it as six visible characters (backslash, u, 001b)
+        WorkflowRun escape = run(Result.FAILURE, "node {\n"
+                + "writeFile file: 'bad.json', text: 'x\\u001b[2J'\n"
+                + "modelGate metrics: 'bad.json', rule: ['roc_auc >= 0.5']\n"
+                + "}");
+        j.assertLogContains("modelGate: bad.json: is not a readable JSON report: Unrecognized token 'x\\u001b'", escape);
+        j.assertLogNotContains("\u001b", escape);
+    }
+
     @Test
     public void anUnreachableRegistryIsRetriedAloudWithinTheConfiguredBudget() throws Exception {
         int port;
