@@ -41,7 +41,6 @@ import io.jenkins.plugins.mlstages.report.ReportWriter;
 import io.jenkins.plugins.mlstages.report.StageLog;
 import io.jenkins.plugins.mlstages.ui.MlReportAction;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -540,7 +539,7 @@ public final class CanaryDeployStep extends RegistryStep {
             if (step.report != null) {
                 FilePath workspace = getContext().get(FilePath.class);
                 if (workspace != null) {
-                    workspace.child(step.report).write(json, StandardCharsets.UTF_8.name());
+                    WorkspaceReports.write(workspace, step.report, json, "canaryDeploy");
                 } else {
                     listener.getLogger().println("canaryDeploy: no workspace (outside node { }): report not written");
                 }

@@ -27,7 +27,6 @@ import io.jenkins.plugins.mlstages.report.ReportWriter;
 import io.jenkins.plugins.mlstages.report.RuleStatus;
 import io.jenkins.plugins.mlstages.report.StageLog;
 import io.jenkins.plugins.mlstages.ui.MlReportAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -205,8 +204,7 @@ public final class ModelGateStep extends RegistryStep {
                 throw oneLine("modelGate: " + e.getMessage(), listener);
             }
             if (step.report != null) {
-                workspace.child(step.report)
-                        .write(ReportWriter.mapper().writeValueAsString(result), StandardCharsets.UTF_8.name());
+                WorkspaceReports.write(workspace, step.report, ReportWriter.mapper().writeValueAsString(result), "modelGate");
             }
 
             long failed = result.rules().stream().filter(o -> o.status() == RuleStatus.FAILED).count();

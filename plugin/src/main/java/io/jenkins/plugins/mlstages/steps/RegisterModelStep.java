@@ -24,7 +24,6 @@ import io.jenkins.plugins.mlstages.registry.ReportLineage;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
 import io.jenkins.plugins.mlstages.report.StageReport;
 import io.jenkins.plugins.mlstages.ui.MlReportAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -275,7 +274,7 @@ public final class RegisterModelStep extends RegistryStep {
             }
             String json = ReportWriter.mapper().writeValueAsString(result);
             if (step.report != null) {
-                workspace.child(step.report).write(json, StandardCharsets.UTF_8.name());
+                WorkspaceReports.write(workspace, step.report, json, "registerModel");
             }
             String summary = "registerModel " + result.status() + ": " + result.model() + "/" + result.version()
                     + (result.reused() ? " (reused for build key " + result.buildKey() + ")" : " (new)")

@@ -129,6 +129,17 @@ public class ModelGateStepTest {
         j.assertLogNotContains("\u001b", escape);
     }
 
+    /** The report is written as the engine writes reports: a directory in the way is one line, no stack trace. */
+    @Test
+    public void aReportPathThatIsADirectoryFailsWithOneLine() throws Exception {
+        WorkflowRun b = run(Result.FAILURE, "node {\n" + REPORTS
+                + "writeFile file: 'out/keep', text: ''\n"
+                + "modelGate metrics: 'candidate.json', rule: ['roc_auc >= 0.5'], report: 'out'\n"
+                + "}");
+        j.assertLogContains("modelGate: out: cannot write: is a directory", b);
+        j.assertLogNotContains("\tat ", b);
+    }
+
     @Test
     public void anUnreachableRegistryIsRetriedAloudWithinTheConfiguredBudget() throws Exception {
         int port;
