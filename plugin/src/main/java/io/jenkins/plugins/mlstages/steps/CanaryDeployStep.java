@@ -376,7 +376,7 @@ public final class CanaryDeployStep extends RegistryStep {
             try {
                 step.plan();
             } catch (IllegalArgumentException e) {
-                throw new AbortException("canaryDeploy: " + e.getMessage());
+                throw BuildLog.failure("canaryDeploy", e.getMessage());
             }
             log("canaryDeploy: " + step.model + " version " + step.version + ", steps " + step.steps + " % every "
                     + step.interval + "; state ml-stages/canary-" + id + ".json under the build");
@@ -486,7 +486,7 @@ public final class CanaryDeployStep extends RegistryStep {
                 // Saved before every action: the canary continues from its state when the controller is back.
                 LOGGER.log(Level.FINE, "canary {0} stops for the controller shutdown", id);
             } catch (DeployException | RegistryException | IllegalArgumentException e) {
-                fail(new AbortException("canaryDeploy: " + BuildLog.oneLine(e.getMessage())));
+                fail(BuildLog.failure("canaryDeploy", e.getMessage()));
             } catch (Throwable t) {
                 fail(t);
             } finally {
@@ -541,7 +541,7 @@ public final class CanaryDeployStep extends RegistryStep {
                 if (workspace != null) {
                     WorkspaceReports.write(workspace, step.report, json, "canaryDeploy");
                 } else {
-                    listener.getLogger().println("canaryDeploy: no workspace (outside node { }): report not written");
+                    new BuildLog(listener.getLogger()).line("canaryDeploy: no workspace (outside node { }): report not written");
                 }
             }
             String summary = summary(result);
@@ -583,7 +583,7 @@ public final class CanaryDeployStep extends RegistryStep {
                 return;
             }
             if (listener != null && line != null) {
-                listener.getLogger().println(line);
+                new BuildLog(listener.getLogger()).line(line);
             }
             if (failure != null) {
                 getContext().onFailure(failure);
@@ -594,7 +594,7 @@ public final class CanaryDeployStep extends RegistryStep {
 
         private void log(String line) {
             try {
-                getContext().get(TaskListener.class).getLogger().println(line);
+                new BuildLog(getContext().get(TaskListener.class).getLogger()).line(line);
             } catch (IOException | InterruptedException | RuntimeException e) {
                 LOGGER.log(Level.FINE, line, e);
             }
@@ -692,14 +692,15 @@ public final class CanaryDeployStep extends RegistryStep {
                 try {
                     state = new CanaryStateStore(file).load();
                 } catch (IOException | IllegalArgumentException e) {
-                    listener.getLogger().println("canaryDeploy: cannot read the state of canary " + id + ": " + e.getMessage());
+                    new BuildLog(listener.getLogger()).line("canaryDeploy: cannot read the state of canary " + id + ": "
+                            + e.getMessage());
                     continue;
                 }
                 if (state.isDone()) {
                     continue;
                 }
                 boolean rollBack = state.phase() == CanaryPhase.PROGRESSING;
-                listener.getLogger().println("canaryDeploy: the build ended while the canary of " + state.plan().model()
+                new BuildLog(listener.getLogger()).line("canaryDeploy: the build ended while the canary of " + state.plan().model()
                         + " version " + state.plan().version() + " was " + state.phase().name().toLowerCase(Locale.ROOT)
                         + " at " + state.router().weight() + " %: " + (rollBack ? "rolling it back" : "finishing it")
                         + " in the background");

@@ -135,7 +135,12 @@ public final class ModelGateStep extends RegistryStep {
     @DataBoundSetter
     public void setFirstModel(String firstModel) {
         String value = Util.fixEmptyAndTrim(firstModel);
-        this.firstModel = value == null ? null : FirstModelPolicy.parse(value).toString();
+        try {
+            this.firstModel = value == null ? null : FirstModelPolicy.parse(value).toString();
+        } catch (IllegalArgumentException e) {
+            // refused when the step runs, as one log-safe line: thrown here it would be an instantiation stack trace
+            this.firstModel = value;
+        }
     }
 
     public String getReport() {
@@ -183,7 +188,7 @@ public final class ModelGateStep extends RegistryStep {
                 request = new ModelGateRequest(candidate, step.metrics, step.rule, step.model, alias, championReport,
                         step.firstModel == null ? null : FirstModelPolicy.parse(step.firstModel));
             } catch (IllegalArgumentException e) {
-                throw new AbortException("modelGate: " + e.getMessage());
+                throw BuildLog.failure("modelGate", e.getMessage());
             }
 
             StageLog log = new BuildLog(listener.getLogger());
@@ -230,9 +235,9 @@ public final class ModelGateStep extends RegistryStep {
         private static AbortException oneLine(String message, TaskListener listener) {
             String[] lines = message.split("\\R");
             if (lines.length > 1) {
-                listener.getLogger().println(message);
+                new BuildLog(listener.getLogger()).info(message);
             }
-            return new AbortException(lines[0]);
+            return new AbortException(BuildLog.oneLine(lines[0]));
         }
     }
 

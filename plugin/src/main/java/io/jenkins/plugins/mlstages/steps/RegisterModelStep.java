@@ -260,7 +260,7 @@ public final class RegisterModelStep extends RegistryStep {
                         step.copyFrom, step.description, KeyValues.parse(step.tag, "tag"), lineage, step.alias, key,
                         Duration.ofSeconds(step.awaitSeconds), null);
             } catch (IllegalArgumentException e) {
-                throw new AbortException("registerModel: " + e.getMessage());
+                throw BuildLog.failure("registerModel", e.getMessage());
             }
 
             RegistryConfig config = RegistryAccess.forRun(run, env, step.getRegistryUrl(), step.getCredentialsId());
@@ -270,7 +270,7 @@ public final class RegisterModelStep extends RegistryStep {
                 result = new RegisterModel(log, registry).run(request);
             } catch (RegistryException | IllegalArgumentException e) {
                 // IllegalArgumentException: a source that holds no loadable model, refused before anything is written
-                throw new AbortException("registerModel: " + BuildLog.oneLine(e.getMessage()));
+                throw BuildLog.failure("registerModel", e.getMessage());
             }
             String json = ReportWriter.mapper().writeValueAsString(result);
             if (step.report != null) {

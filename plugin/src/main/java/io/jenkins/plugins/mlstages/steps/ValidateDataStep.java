@@ -3,7 +3,6 @@ package io.jenkins.plugins.mlstages.steps;
 import com.fasterxml.jackson.databind.JsonNode;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
-import hudson.AbortException;
 import hudson.Extension;
 import hudson.FilePath;
 import hudson.Util;
@@ -226,7 +225,7 @@ public final class ValidateDataStep extends MlStageStep {
             StageOutcome outcome = workspace.act(new ValidateDataCallable(step));
             outcome.replay(log);
             if (outcome.error != null) {
-                throw new AbortException("validateData: " + outcome.error);
+                throw outcome.failure("validateData");
             }
 
             JsonNode result = ReportWriter.mapper().readTree(outcome.json);

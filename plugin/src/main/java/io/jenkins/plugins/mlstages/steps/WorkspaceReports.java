@@ -48,6 +48,6 @@ final class WorkspaceReports {
 
     /** A failure of {@code step} about the workspace file {@code path}, on one log-safe line. */
     static AbortException failure(String step, String path, String problem) {
-        return new AbortException(BuildLog.oneLine(step + ": " + path + ": " + problem));
+        return BuildLog.failure(step, path + ": " + problem);
     }
 }

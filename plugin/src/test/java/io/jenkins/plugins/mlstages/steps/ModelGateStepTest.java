@@ -140,6 +140,16 @@ public class ModelGateStepTest {
         j.assertLogNotContains("\tat ", b);
     }
 
+    /** An option echoed in the failure goes through the build log's one path: control characters escaped. */
+    @Test
+    public void anUnknownFirstModelPolicyIsEscapedInTheLog() throws Exception {
+        WorkflowRun b = run(Result.FAILURE, "node {\n" + REPORTS
+                + "modelGate metrics: 'candidate.json', rule: ['roc_auc >= 0.5'], firstModel: 'x\\u001b[2J'\n"
+                + "}");
+        j.assertLogContains("modelGate: unknown first-model policy 'x\\u001b[2J'", b);
+        j.assertLogNotContains("\u001b", b);
+    }
+
     @Test
     public void anUnreachableRegistryIsRetriedAloudWithinTheConfiguredBudget() throws Exception {
         int port;
