@@ -337,11 +337,7 @@ public final class EvaluateModelStep extends RegistryStep {
             // Where the metrics go is settled before the evaluation: a bad modelId fails before anything is written.
             EvaluationToRun.Target target = registry == null ? null : target(registry, log);
 
-            StageOutcome outcome = workspace.act(new EvaluateModelCallable(step));
-            outcome.replay(log);
-            if (outcome.error != null) {
-                throw outcome.failure("evaluateModel");
-            }
+            StageOutcome outcome = StageOutcome.runOn(workspace, new EvaluateModelCallable(step), log, "evaluateModel");
             JsonNode result = ReportWriter.mapper().readTree(outcome.json);
             Status status = Status.valueOf(result.path("status").asText());
             String summary = "evaluateModel " + status + ": " + step.predictions + ", " + outcome.headline

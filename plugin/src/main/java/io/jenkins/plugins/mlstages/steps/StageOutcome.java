@@ -1,6 +1,6 @@
 package io.jenkins.plugins.mlstages.steps;
 
-import hudson.AbortException;
+import hudson.FilePath;
 import io.jenkins.plugins.mlstages.report.Finding;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
 import io.jenkins.plugins.mlstages.report.Severity;
@@ -69,8 +69,18 @@ final class StageOutcome implements Serializable {
         failedFindings.forEach(buildLog::line);
     }
 
-    /** The step's failure when the input could not be used; null when the stage ran. */
-    AbortException failure(String step) {
-        return error == null ? null : BuildLog.failure(step, error);
+    /**
+     * Runs a stage on the node that holds the workspace and replays its log on the controller; fails the
+     * step with the one-line reason when the input could not be used. What validateData and
+     * evaluateModel share.
+     */
+    static StageOutcome runOn(FilePath workspace, FilePath.FileCallable<StageOutcome> stage, PrintStream log,
+            String step) throws IOException, InterruptedException {
+        StageOutcome outcome = workspace.act(stage);
+        outcome.replay(log);
+        if (outcome.error != null) {
+            throw BuildLog.failure(step, outcome.error);
+        }
+        return outcome;
     }
 }

@@ -222,11 +222,7 @@ public final class ValidateDataStep extends MlStageStep {
             TaskListener listener = context.get(TaskListener.class);
             PrintStream log = listener.getLogger();
 
-            StageOutcome outcome = workspace.act(new ValidateDataCallable(step));
-            outcome.replay(log);
-            if (outcome.error != null) {
-                throw outcome.failure("validateData");
-            }
+            StageOutcome outcome = StageOutcome.runOn(workspace, new ValidateDataCallable(step), log, "validateData");
 
             JsonNode result = ReportWriter.mapper().readTree(outcome.json);
             Status status = Status.valueOf(result.path("status").asText());

@@ -102,14 +102,7 @@ public class MlReportActionTest {
         }
 
         JSONObject run = j.getJSON(b.getUrl() + "api/json").getJSONObject();
-        JSONObject exported = null;
-        for (Object candidate : run.getJSONArray("actions")) {
-            if (candidate instanceof JSONObject object
-                    && MlReportAction.class.getName().equals(object.optString("_class"))) {
-                exported = object;
-            }
-        }
-        assertNotNull(run.toString(), exported);
+        JSONObject exported = exportedAction(run);
         assertEquals("PASSED", exported.getString("verdict"));
         assertEquals(0.75, exported.getJSONObject("metrics").getDouble("accuracy_score"), 0);
         JSONArray stages = exported.getJSONArray("stages");
@@ -139,6 +132,16 @@ public class MlReportActionTest {
         assertEquals(Double.POSITIVE_INFINITY, action.getMetrics().get("log_loss"), 0);
 
         JSONObject run = j.getJSON(b.getUrl() + "api/json?depth=1").getJSONObject();
+        JSONObject exported = exportedAction(run);
+        assertEquals("Infinity", exported.getJSONObject("metrics").getString("log_loss"));
+        assertEquals(0.9, exported.getJSONObject("metrics").getDouble("roc_auc"), 0);
+        assertEquals("NaN", exported.getJSONObject("championMetrics").getString("f1_score"));
+        JSONObject gate = exported.getJSONArray("stages").getJSONObject(0);
+        assertEquals("NaN", gate.getJSONObject("championMetrics").getString("f1_score"));
+    }
+
+    /** The MlReportAction in a build's /api/json. */
+    private static JSONObject exportedAction(JSONObject run) {
         JSONObject exported = null;
         for (Object candidate : run.getJSONArray("actions")) {
             if (candidate instanceof JSONObject object
@@ -147,11 +150,7 @@ public class MlReportActionTest {
             }
         }
         assertNotNull(run.toString(), exported);
-        assertEquals("Infinity", exported.getJSONObject("metrics").getString("log_loss"));
-        assertEquals(0.9, exported.getJSONObject("metrics").getDouble("roc_auc"), 0);
-        assertEquals("NaN", exported.getJSONObject("championMetrics").getString("f1_score"));
-        JSONObject gate = exported.getJSONArray("stages").getJSONObject(0);
-        assertEquals("NaN", gate.getJSONObject("championMetrics").getString("f1_score"));
+        return exported;
     }
 
     @Test
