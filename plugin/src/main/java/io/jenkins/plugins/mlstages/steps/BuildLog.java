@@ -1,5 +1,6 @@
 package io.jenkins.plugins.mlstages.steps;
 
+import hudson.AbortException;
 import io.jenkins.plugins.mlstages.report.Printable;
 import io.jenkins.plugins.mlstages.report.Secrets;
 import io.jenkins.plugins.mlstages.report.StageLog;
@@ -9,7 +10,8 @@ import java.util.Locale;
 /**
  * The engine's {@link StageLog} on the controller: one line in the build log per message, without the
  * credentials the process holds ({@link Secrets#known()}: the registry's and the canary's, remembered
- * when they are configured). Error messages printed by Jenkins go through {@link #oneLine} for the same.
+ * when they are configured), control characters escaped ({@link Printable}). It is the one path to the build
+ * log: error messages printed by Jenkins go through {@link #oneLine} or {@link #failure} for the same.
  */
 final class BuildLog implements StageLog {
     private final PrintStream out;
@@ -24,6 +26,16 @@ final class BuildLog implements StageLog {
                 : Printable.escape(Secrets.redactKnown(message).strip().replaceAll("\\s+", " "));
     }
 
+    /** The step's failure: {@code step: message} on one log-safe line, shown by Jenkins without a stack trace. */
+    static AbortException failure(String step, String message) {
+        return new AbortException(oneLine(step + ": " + message));
+    }
+
+    /** Logs a line the step composed from its own text and user input, on one log-safe line. */
+    void line(String message) {
+        out.println(oneLine(message));
+    }
+
     @Override
     public void info(String message) {
         out.println(Printable.escapeLines(Secrets.redactKnown(message)));
@@ -31,6 +43,7 @@ final class BuildLog implements StageLog {
 
     @Override
     public void progress(String task, double share, String detail) {
-        out.println(Secrets.redactKnown(String.format(Locale.ROOT, "%s: %.0f%% (%s)", task, share * 100, detail)));
+        out.println(Printable.escape(
+                Secrets.redactKnown(String.format(Locale.ROOT, "%s: %.0f%% (%s)", task, share * 100, detail))));
     }
 }

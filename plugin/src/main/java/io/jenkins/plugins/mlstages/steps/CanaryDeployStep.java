@@ -41,7 +41,6 @@ import io.jenkins.plugins.mlstages.report.ReportWriter;
 import io.jenkins.plugins.mlstages.report.StageLog;
 import io.jenkins.plugins.mlstages.ui.MlReportAction;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -377,7 +376,7 @@ public final class CanaryDeployStep extends RegistryStep {
             try {
                 step.plan();
             } catch (IllegalArgumentException e) {
-                throw new AbortException("canaryDeploy: " + e.getMessage());
+                throw BuildLog.failure("canaryDeploy", e.getMessage());
             }
             log("canaryDeploy: " + step.model + " version " + step.version + ", steps " + step.steps + " % every "
                     + step.interval + "; state ml-stages/canary-" + id + ".json under the build");
@@ -487,7 +486,7 @@ public final class CanaryDeployStep extends RegistryStep {
                 // Saved before every action: the canary continues from its state when the controller is back.
                 LOGGER.log(Level.FINE, "canary {0} stops for the controller shutdown", id);
             } catch (DeployException | RegistryException | IllegalArgumentException e) {
-                fail(new AbortException("canaryDeploy: " + BuildLog.oneLine(e.getMessage())));
+                fail(BuildLog.failure("canaryDeploy", e.getMessage()));
             } catch (Throwable t) {
                 fail(t);
             } finally {
@@ -540,9 +539,9 @@ public final class CanaryDeployStep extends RegistryStep {
             if (step.report != null) {
                 FilePath workspace = getContext().get(FilePath.class);
                 if (workspace != null) {
-                    workspace.child(step.report).write(json, StandardCharsets.UTF_8.name());
+                    WorkspaceReports.write(workspace, step.report, json, "canaryDeploy");
                 } else {
-                    listener.getLogger().println("canaryDeploy: no workspace (outside node { }): report not written");
+                    new BuildLog(listener.getLogger()).line("canaryDeploy: no workspace (outside node { }): report not written");
                 }
             }
             String summary = summary(result);
@@ -584,7 +583,7 @@ public final class CanaryDeployStep extends RegistryStep {
                 return;
             }
             if (listener != null && line != null) {
-                listener.getLogger().println(line);
+                new BuildLog(listener.getLogger()).line(line);
             }
             if (failure != null) {
                 getContext().onFailure(failure);
@@ -595,7 +594,7 @@ public final class CanaryDeployStep extends RegistryStep {
 
         private void log(String line) {
             try {
-                getContext().get(TaskListener.class).getLogger().println(line);
+                new BuildLog(getContext().get(TaskListener.class).getLogger()).line(line);
             } catch (IOException | InterruptedException | RuntimeException e) {
                 LOGGER.log(Level.FINE, line, e);
             }
@@ -693,14 +692,15 @@ public final class CanaryDeployStep extends RegistryStep {
                 try {
                     state = new CanaryStateStore(file).load();
                 } catch (IOException | IllegalArgumentException e) {
-                    listener.getLogger().println("canaryDeploy: cannot read the state of canary " + id + ": " + e.getMessage());
+                    new BuildLog(listener.getLogger()).line("canaryDeploy: cannot read the state of canary " + id + ": "
+                            + e.getMessage());
                     continue;
                 }
                 if (state.isDone()) {
                     continue;
                 }
                 boolean rollBack = state.phase() == CanaryPhase.PROGRESSING;
-                listener.getLogger().println("canaryDeploy: the build ended while the canary of " + state.plan().model()
+                new BuildLog(listener.getLogger()).line("canaryDeploy: the build ended while the canary of " + state.plan().model()
                         + " version " + state.plan().version() + " was " + state.phase().name().toLowerCase(Locale.ROOT)
                         + " at " + state.router().weight() + " %: " + (rollBack ? "rolling it back" : "finishing it")
                         + " in the background");

@@ -337,11 +337,7 @@ public final class EvaluateModelStep extends RegistryStep {
             // Where the metrics go is settled before the evaluation: a bad modelId fails before anything is written.
             EvaluationToRun.Target target = registry == null ? null : target(registry, log);
 
-            StageOutcome outcome = workspace.act(new EvaluateModelCallable(step));
-            outcome.replay(log);
-            if (outcome.error != null) {
-                throw new AbortException("evaluateModel: " + outcome.error);
-            }
+            StageOutcome outcome = StageOutcome.runOn(workspace, new EvaluateModelCallable(step), log, "evaluateModel");
             JsonNode result = ReportWriter.mapper().readTree(outcome.json);
             Status status = Status.valueOf(result.path("status").asText());
             String summary = "evaluateModel " + status + ": " + step.predictions + ", " + outcome.headline
@@ -360,10 +356,10 @@ public final class EvaluateModelStep extends RegistryStep {
             try (MlflowRegistry client = new MlflowRegistry(registry, new BuildLog(log))) {
                 target = EvaluationToRun.target(client, step.runId, step.modelId);
             } catch (RegistryException | IllegalArgumentException e) {
-                throw new AbortException("evaluateModel: " + BuildLog.oneLine(e.getMessage()));
+                throw BuildLog.failure("evaluateModel", e.getMessage());
             }
             if (target.note() != null) {
-                log.println("evaluateModel: " + target.note());
+                new BuildLog(log).line("evaluateModel: " + target.note());
             }
             return target;
         }
@@ -375,9 +371,9 @@ public final class EvaluateModelStep extends RegistryStep {
             try (MlflowRegistry client = new MlflowRegistry(registry, new BuildLog(log))) {
                 logged = EvaluationToRun.log(client, target, json);
             } catch (RegistryException e) {
-                throw new AbortException("evaluateModel: " + BuildLog.oneLine(e.getMessage()));
+                throw BuildLog.failure("evaluateModel", e.getMessage());
             }
-            log.println("evaluateModel: logged " + Plural.of(logged.metrics(), "metric") + " and " + EvaluationToRun.ARTIFACT_PATH
+            new BuildLog(log).line("evaluateModel: logged " + Plural.of(logged.metrics(), "metric") + " and " + EvaluationToRun.ARTIFACT_PATH
                     + " to MLflow run " + step.runId + (logged.modelId() == null ? ""
                             : ", " + logged.onModel() + " of them to logged model " + logged.modelId()));
         }

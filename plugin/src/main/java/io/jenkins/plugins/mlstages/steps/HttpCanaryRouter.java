@@ -66,7 +66,7 @@ public final class HttpCanaryRouter extends CanaryRouter {
             return new HttpRouter(url, StepCredentials.token(run, credentialsId, "http router"),
                     Duration.ofSeconds(timeoutSeconds));
         } catch (IllegalArgumentException e) {
-            throw new AbortException("canaryDeploy: http router: " + e.getMessage());
+            throw BuildLog.failure("canaryDeploy", "http router: " + e.getMessage());
         }
     }
 

@@ -89,7 +89,7 @@ public final class KServeCanaryRouter extends CanaryRouter {
             return new KServeRouter(KServeConfig.resolve(Optional.ofNullable(kubeconfig).map(Path::of), namespace,
                     inferenceService, Optional.ofNullable(canaryStorageUri), Durations.parse(readyTimeout)));
         } catch (IllegalArgumentException e) {
-            throw new AbortException("canaryDeploy: kserve router: " + e.getMessage());
+            throw BuildLog.failure("canaryDeploy", "kserve router: " + e.getMessage());
         }
     }
 

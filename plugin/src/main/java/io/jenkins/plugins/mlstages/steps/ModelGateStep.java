@@ -1,6 +1,5 @@
 package io.jenkins.plugins.mlstages.steps;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
@@ -23,14 +22,11 @@ import io.jenkins.plugins.mlstages.gate.RuleOutcome;
 import io.jenkins.plugins.mlstages.registry.MlflowRegistry;
 import io.jenkins.plugins.mlstages.registry.RegistryConfig;
 import io.jenkins.plugins.mlstages.registry.RegistryException;
-import io.jenkins.plugins.mlstages.report.InputFiles;
 import io.jenkins.plugins.mlstages.report.Plural;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
 import io.jenkins.plugins.mlstages.report.RuleStatus;
 import io.jenkins.plugins.mlstages.report.StageLog;
-import io.jenkins.plugins.mlstages.report.UnusableFileException;
 import io.jenkins.plugins.mlstages.ui.MlReportAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -139,7 +135,12 @@ public final class ModelGateStep extends RegistryStep {
     @DataBoundSetter
     public void setFirstModel(String firstModel) {
         String value = Util.fixEmptyAndTrim(firstModel);
-        this.firstModel = value == null ? null : FirstModelPolicy.parse(value).toString();
+        try {
+            this.firstModel = value == null ? null : FirstModelPolicy.parse(value).toString();
+        } catch (IllegalArgumentException e) {
+            // refused when the step runs, as one log-safe line: thrown here it would be an instantiation stack trace
+            this.firstModel = value;
+        }
     }
 
     public String getReport() {
@@ -177,8 +178,8 @@ public final class ModelGateStep extends RegistryStep {
                 throw new AbortException(
                         "modelGate: give model (the champion from the registry) or championMetrics, not both");
             }
-            JsonNode candidate = readReport(workspace, step.metrics);
-            JsonNode championReport = step.championMetrics == null ? null : readReport(workspace, step.championMetrics);
+            JsonNode candidate = WorkspaceReports.read(workspace, step.metrics, "modelGate");
+            JsonNode championReport = step.championMetrics == null ? null : WorkspaceReports.read(workspace, step.championMetrics, "modelGate");
             String alias = step.championAlias != null
                     ? step.championAlias
                     : MlStagesConfiguration.get().getChampionAlias();
@@ -187,7 +188,7 @@ public final class ModelGateStep extends RegistryStep {
                 request = new ModelGateRequest(candidate, step.metrics, step.rule, step.model, alias, championReport,
                         step.firstModel == null ? null : FirstModelPolicy.parse(step.firstModel));
             } catch (IllegalArgumentException e) {
-                throw new AbortException("modelGate: " + e.getMessage());
+                throw BuildLog.failure("modelGate", e.getMessage());
             }
 
             StageLog log = new BuildLog(listener.getLogger());
@@ -208,8 +209,7 @@ public final class ModelGateStep extends RegistryStep {
                 throw oneLine("modelGate: " + e.getMessage(), listener);
             }
             if (step.report != null) {
-                workspace.child(step.report)
-                        .write(ReportWriter.mapper().writeValueAsString(result), StandardCharsets.UTF_8.name());
+                WorkspaceReports.write(workspace, step.report, ReportWriter.mapper().writeValueAsString(result), "modelGate");
             }
 
             long failed = result.rules().stream().filter(o -> o.status() == RuleStatus.FAILED).count();
@@ -235,25 +235,9 @@ public final class ModelGateStep extends RegistryStep {
         private static AbortException oneLine(String message, TaskListener listener) {
             String[] lines = message.split("\\R");
             if (lines.length > 1) {
-                listener.getLogger().println(message);
+                new BuildLog(listener.getLogger()).info(message);
             }
-            return new AbortException(lines[0]);
-        }
-
-        private static JsonNode readReport(FilePath workspace, String path) throws Exception {
-            byte[] content;
-            try {
-                content = workspace.child(path).act(new ReadWholeFile(InputFiles.REPORT_CAP, "a report"));
-            } catch (UnusableFileException e) {
-                throw new AbortException("modelGate: " + path + ": " + e.problem());
-            }
-            try {
-                return ReportWriter.mapper().readTree(content);
-            } catch (JsonProcessingException e) {
-                String reason = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
-                throw new AbortException("modelGate: " + path + ": is not a readable JSON report: "
-                        + reason.strip().replaceAll("\\s+", " "));
-            }
+            return new AbortException(BuildLog.oneLine(lines[0]));
         }
     }
 

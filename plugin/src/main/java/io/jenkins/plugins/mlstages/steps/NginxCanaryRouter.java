@@ -85,7 +85,7 @@ public final class NginxCanaryRouter extends CanaryRouter {
                     defaults.stableServer(), defaults.canaryServer(), words(testCommand, defaults.testCommand()),
                     words(reloadCommand, defaults.reloadCommand()), defaults.commandTimeout()));
         } catch (IllegalArgumentException e) {
-            throw new AbortException("canaryDeploy: nginx router: " + e.getMessage());
+            throw BuildLog.failure("canaryDeploy", "nginx router: " + e.getMessage());
         }
     }
 

@@ -66,7 +66,7 @@ public final class PrometheusAnalysisSource extends AnalysisSource {
             return new PrometheusMetricSource(url, StepCredentials.token(run, credentialsId, "Prometheus"),
                     Duration.ofSeconds(timeoutSeconds));
         } catch (IllegalArgumentException e) {
-            throw new AbortException("canaryDeploy: prometheus: " + e.getMessage());
+            throw BuildLog.failure("canaryDeploy", "prometheus: " + e.getMessage());
         }
     }
 

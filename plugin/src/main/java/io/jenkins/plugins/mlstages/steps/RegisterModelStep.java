@@ -1,6 +1,5 @@
 package io.jenkins.plugins.mlstages.steps;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
@@ -22,12 +21,9 @@ import io.jenkins.plugins.mlstages.registry.RegisterModelResult;
 import io.jenkins.plugins.mlstages.registry.RegistryConfig;
 import io.jenkins.plugins.mlstages.registry.RegistryException;
 import io.jenkins.plugins.mlstages.registry.ReportLineage;
-import io.jenkins.plugins.mlstages.report.InputFiles;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
 import io.jenkins.plugins.mlstages.report.StageReport;
-import io.jenkins.plugins.mlstages.report.UnusableFileException;
 import io.jenkins.plugins.mlstages.ui.MlReportAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -264,7 +260,7 @@ public final class RegisterModelStep extends RegistryStep {
                         step.copyFrom, step.description, KeyValues.parse(step.tag, "tag"), lineage, step.alias, key,
                         Duration.ofSeconds(step.awaitSeconds), null);
             } catch (IllegalArgumentException e) {
-                throw new AbortException("registerModel: " + e.getMessage());
+                throw BuildLog.failure("registerModel", e.getMessage());
             }
 
             RegistryConfig config = RegistryAccess.forRun(run, env, step.getRegistryUrl(), step.getCredentialsId());
@@ -274,11 +270,11 @@ public final class RegisterModelStep extends RegistryStep {
                 result = new RegisterModel(log, registry).run(request);
             } catch (RegistryException | IllegalArgumentException e) {
                 // IllegalArgumentException: a source that holds no loadable model, refused before anything is written
-                throw new AbortException("registerModel: " + BuildLog.oneLine(e.getMessage()));
+                throw BuildLog.failure("registerModel", e.getMessage());
             }
             String json = ReportWriter.mapper().writeValueAsString(result);
             if (step.report != null) {
-                workspace.child(step.report).write(json, StandardCharsets.UTF_8.name());
+                WorkspaceReports.write(workspace, step.report, json, "registerModel");
             }
             String summary = "registerModel " + result.status() + ": " + result.model() + "/" + result.version()
                     + (result.reused() ? " (reused for build key " + result.buildKey() + ")" : " (new)")
@@ -314,23 +310,10 @@ public final class RegisterModelStep extends RegistryStep {
     }
 
     private static JsonNode readReport(FilePath workspace, String path) throws Exception {
-        byte[] content;
-        try {
-            content = workspace.child(path).act(new ReadWholeFile(InputFiles.REPORT_CAP, "a report"));
-        } catch (UnusableFileException e) {
-            throw new AbortException("registerModel: " + path + ": " + e.problem());
-        }
-        JsonNode json;
-        try {
-            json = ReportWriter.mapper().readTree(content);
-        } catch (JsonProcessingException e) {
-            String reason = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
-            throw new AbortException("registerModel: " + path + ": is not a readable JSON report: "
-                    + BuildLog.oneLine(reason));
-        }
+        JsonNode json = WorkspaceReports.read(workspace, path, "registerModel");
         String schema = json == null ? "" : json.path("schema").asText("");
         if (!StageReport.SCHEMA.equals(schema)) {
-            throw new AbortException("registerModel: " + path + ": not an ml-stages report of a known version (schema '"
+            throw WorkspaceReports.failure("registerModel", path, "not an ml-stages report of a known version (schema '"
                     + schema + "'; this release reads " + StageReport.SCHEMA + ")");
         }
         return json;

@@ -48,15 +48,15 @@ final class RegistryAccess {
                 StandardCredentials credentials =
                         CredentialsProvider.findCredentialById(id, StandardCredentials.class, run, anyDomain);
                 if (credentials == null) {
-                    throw new AbortException("no credentials with ID '" + id
-                            + "' (Secret text or Username with password) are available to this build");
+                    throw new AbortException(BuildLog.oneLine("no credentials with ID '" + id
+                            + "' (Secret text or Username with password) are available to this build"));
                 }
                 CredentialsProvider.track(run, credentials);
                 builder = RegistryConfig.builder(url).credentials(MlStagesConfiguration.toRegistryCredentials(credentials));
             }
             return config.withTimeouts(builder).build();
         } catch (IllegalArgumentException e) {
-            throw new AbortException(e.getMessage());
+            throw new AbortException(BuildLog.oneLine(e.getMessage()));
         }
     }
 

@@ -1,8 +1,8 @@
 package io.jenkins.plugins.mlstages.steps;
 
+import hudson.FilePath;
 import io.jenkins.plugins.mlstages.report.Finding;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
-import io.jenkins.plugins.mlstages.report.Secrets;
 import io.jenkins.plugins.mlstages.report.Severity;
 import io.jenkins.plugins.mlstages.report.StageReport;
 import java.io.IOException;
@@ -59,11 +59,28 @@ final class StageOutcome implements Serializable {
     }
 
     /**
-     * Replays the engine's log and the failed findings into the build log, on the controller: without
-     * the credentials it holds, as {@link BuildLog} writes (the agent, which holds none, collected them).
+     * Replays the engine's log and the failed findings into the build log, on the controller, through
+     * {@link BuildLog}: without the credentials it holds (the agent, which holds none, collected them) and
+     * with control characters escaped.
      */
     void replay(PrintStream out) {
-        log.forEach(line -> out.println(Secrets.redactKnown(line)));
-        failedFindings.forEach(line -> out.println(Secrets.redactKnown(line)));
+        BuildLog buildLog = new BuildLog(out);
+        log.forEach(buildLog::info);
+        failedFindings.forEach(buildLog::line);
+    }
+
+    /**
+     * Runs a stage on the node that holds the workspace and replays its log on the controller; fails the
+     * step with the one-line reason when the input could not be used. What validateData and
+     * evaluateModel share.
+     */
+    static StageOutcome runOn(FilePath workspace, FilePath.FileCallable<StageOutcome> stage, PrintStream log,
+            String step) throws IOException, InterruptedException {
+        StageOutcome outcome = workspace.act(stage);
+        outcome.replay(log);
+        if (outcome.error != null) {
+            throw BuildLog.failure(step, outcome.error);
+        }
+        return outcome;
     }
 }

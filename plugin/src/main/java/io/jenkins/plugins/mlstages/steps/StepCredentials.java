@@ -30,7 +30,7 @@ final class StepCredentials {
         StringCredentials credentials =
                 CredentialsProvider.findCredentialById(credentialsId, StringCredentials.class, run, anyDomain);
         if (credentials == null) {
-            throw new AbortException("canaryDeploy: no Secret text credentials with ID '" + credentialsId + "' for the "
+            throw BuildLog.failure("canaryDeploy", "no Secret text credentials with ID '" + credentialsId + "' for the "
                     + what + " are available to this build");
         }
         CredentialsProvider.track(run, credentials);

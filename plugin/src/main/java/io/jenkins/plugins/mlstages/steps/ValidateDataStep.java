@@ -3,7 +3,6 @@ package io.jenkins.plugins.mlstages.steps;
 import com.fasterxml.jackson.databind.JsonNode;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
-import hudson.AbortException;
 import hudson.Extension;
 import hudson.FilePath;
 import hudson.Util;
@@ -223,11 +222,7 @@ public final class ValidateDataStep extends MlStageStep {
             TaskListener listener = context.get(TaskListener.class);
             PrintStream log = listener.getLogger();
 
-            StageOutcome outcome = workspace.act(new ValidateDataCallable(step));
-            outcome.replay(log);
-            if (outcome.error != null) {
-                throw new AbortException("validateData: " + outcome.error);
-            }
+            StageOutcome outcome = StageOutcome.runOn(workspace, new ValidateDataCallable(step), log, "validateData");
 
             JsonNode result = ReportWriter.mapper().readTree(outcome.json);
             Status status = Status.valueOf(result.path("status").asText());

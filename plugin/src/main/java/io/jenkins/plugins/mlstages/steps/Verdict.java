@@ -60,12 +60,14 @@ final class Verdict {
             FlowNode node,
             TaskListener listener)
             throws AbortException {
+        // the summary names user input (a file, a model): it reaches the log and the stage view log-safe
+        String line = BuildLog.oneLine(summary);
         if (reaches(status, failOn)) {
-            throw new AbortException(summary);
+            throw new AbortException(line);
         }
-        listener.getLogger().println(summary);
+        listener.getLogger().println(line);
         if (reaches(status, unstableOn)) {
-            node.addOrReplaceAction(new WarningAction(Result.UNSTABLE).withMessage(summary));
+            node.addOrReplaceAction(new WarningAction(Result.UNSTABLE).withMessage(line));
             run.setResult(Result.UNSTABLE);
         }
     }

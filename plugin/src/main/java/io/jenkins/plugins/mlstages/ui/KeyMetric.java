@@ -29,9 +29,9 @@ public final class KeyMetric {
         return String.format(Locale.ROOT, "%.4f", value);
     }
 
-    /** {@code +0.0123 vs champion}; empty without a reference. */
+    /** {@code +0.0123 vs champion}; empty without a reference, or when either is NaN or infinite (no difference). */
     public String getDeltaText() {
-        if (reference == null || basis == null) {
+        if (reference == null || basis == null || !Double.isFinite(value) || !Double.isFinite(reference)) {
             return "";
         }
         return String.format(Locale.ROOT, "%+.4f vs %s", value - reference, basis);

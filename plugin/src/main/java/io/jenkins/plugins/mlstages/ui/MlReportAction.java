@@ -173,7 +173,6 @@ public final class MlReportAction implements RunAction2, SimpleBuildStep.LastBui
      * The candidate's metrics, chosen as the merged report chooses them: those of the first
      * evaluateModel, else the first modelGate's copy of them; empty when neither ran.
      */
-    @Exported(visibility = 2)
     public Map<String, Double> getMetrics() {
         StageSummary evaluate = first("evaluate");
         if (evaluate != null && !evaluate.getMetrics().isEmpty()) {
@@ -183,11 +182,22 @@ public final class MlReportAction implements RunAction2, SimpleBuildStep.LastBui
         return gate == null ? Map.of() : gate.getMetrics();
     }
 
+    /** {@link #getMetrics()} as {@code metrics} in {@code /api/json}: NaN and infinities as strings. */
+    @Exported(visibility = 2, name = "metrics")
+    public Map<String, Object> getApiMetrics() {
+        return StageSummary.forApi(getMetrics());
+    }
+
     /** The champion's metrics from the first modelGate; empty without a gate or a champion. */
-    @Exported(visibility = 2)
     public Map<String, Double> getChampionMetrics() {
         StageSummary gate = first("gate");
         return gate == null ? Map.of() : gate.getChampionMetrics();
+    }
+
+    /** {@link #getChampionMetrics()} as {@code championMetrics} in {@code /api/json}: see {@link StageSummary#forApi}. */
+    @Exported(visibility = 2, name = "championMetrics")
+    public Map<String, Object> getApiChampionMetrics() {
+        return StageSummary.forApi(getChampionMetrics());
     }
 
     /** The registered model of the (first) registerModel, as in the merged report; null without one. */

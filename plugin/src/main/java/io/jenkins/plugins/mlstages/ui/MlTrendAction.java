@@ -80,6 +80,8 @@ public final class MlTrendAction implements Action, AsyncTrendChart {
             boolean any = false;
             for (Point point : points) {
                 Double value = point.metrics.get(metric);
+                // NaN or an infinity is no point on a line: a gap, as for a build without the metric
+                value = value == null || !Double.isFinite(value) ? null : value;
                 values.add(value);
                 any |= value != null;
             }

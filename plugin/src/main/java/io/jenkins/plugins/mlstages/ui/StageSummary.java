@@ -2,6 +2,7 @@ package io.jenkins.plugins.mlstages.ui;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
+import io.jenkins.plugins.mlstages.report.ReportNumbers;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,15 +76,20 @@ public final class StageSummary {
         return value == null || value.isNull() ? null : value.asText();
     }
 
+    /** The numbers as reports carry them, "NaN" and "Infinity" included (the engine's one reader of them). */
     private static LinkedHashMap<String, Double> numbers(JsonNode object) {
-        LinkedHashMap<String, Double> values = new LinkedHashMap<>();
-        if (object.isObject()) {
-            for (Map.Entry<String, JsonNode> field : object.properties()) {
-                if (field.getValue().isNumber()) {
-                    values.put(field.getKey(), field.getValue().asDouble());
-                }
-            }
-        }
+        return new LinkedHashMap<>(ReportNumbers.readAll(object));
+    }
+
+    /**
+     * Numbers for {@code /api/json}, spelled as reports spell them: a finite number as a number, NaN and
+     * the infinities as the strings "NaN", "Infinity", "-Infinity". Stapler's JSONDataWriter (stapler
+     * 2050.v425108fd5089, {@code valuePrimitive}: {@code data(v.toString())}) would write a Double NaN as
+     * the bare token NaN, which is not JSON and breaks every client of the whole page.
+     */
+    public static Map<String, Object> forApi(Map<String, Double> numbers) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        numbers.forEach((name, value) -> values.put(name, Double.isFinite(value) ? value : value.toString()));
         return values;
     }
 
@@ -116,9 +122,15 @@ public final class StageSummary {
         return summary;
     }
 
-    @Exported
+    /** The stage's metrics, NaN and infinities included. */
     public Map<String, Double> getMetrics() {
         return metrics == null ? Map.of() : metrics;
+    }
+
+    /** {@link #getMetrics()} as {@code metrics} in {@code /api/json}: see {@link #forApi}. */
+    @Exported(name = "metrics")
+    public Map<String, Object> getApiMetrics() {
+        return forApi(getMetrics());
     }
 
     @CheckForNull
@@ -167,9 +179,14 @@ public final class StageSummary {
         return championVersion;
     }
 
-    @Exported
     public Map<String, Double> getChampionMetrics() {
         return championMetrics == null ? Map.of() : championMetrics;
+    }
+
+    /** {@link #getChampionMetrics()} as {@code championMetrics} in {@code /api/json}: see {@link #forApi}. */
+    @Exported(name = "championMetrics")
+    public Map<String, Object> getApiChampionMetrics() {
+        return forApi(getChampionMetrics());
     }
 
     boolean isStage(String name) {

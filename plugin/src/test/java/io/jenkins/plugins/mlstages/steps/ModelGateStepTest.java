@@ -5,6 +5,7 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 
 import hudson.model.Result;
+import hudson.slaves.DumbSlave;
 import io.jenkins.plugins.mlstages.config.MlStagesConfiguration;
 import java.net.ServerSocket;
 import java.util.List;
@@ -93,6 +94,60 @@ public class ModelGateStepTest {
         j.assertLogContains("modelGate: unknown metric 'accuracy_score' in rule 1", b);
         j.assertLogNotContains("GateException", b);
         j.assertLogNotContains("\tat ", b);
+    }
+
+    /** On an agent, a report that cannot be read fails the step with one line, as on the built-in node. */
+    @Test
+    public void anUnusableReportOnAnAgentFailsWithOneLine() throws Exception {
+        DumbSlave agent = j.createOnlineSlave();
+        WorkflowRun b = run(Result.FAILURE, "node('" + agent.getNodeName() + "') {\n" + REPORTS
+                + "writeFile file: 'reports/keep', text: ''\n"
+                + "modelGate metrics: 'reports', rule: ['roc_auc >= 0.5']\n"
+                + "}");
+        j.assertLogContains("modelGate: reports: is a directory, not a file", b);
+        j.assertLogNotContains("remote file operation failed", b);
+        j.assertLogNotContains("UnusableFileException", b);
+        j.assertLogNotContains("\tat ", b);
+    }
+
+    /** A report Jackson cannot parse: the engine's wording, no Java setting names, control characters escaped. */
+    @Test
+    public void anUnparsableReportFailsWithTheEnginesWording() throws Exception {
+        WorkflowRun deep = run(Result.FAILURE, "node {\n"
+                + "writeFile file: 'deep.json', text: '" + "[".repeat(1200) + "'\n"
+                + "modelGate metrics: 'deep.json', rule: ['roc_auc >= 0.5']\n"
+                + "}");
+        j.assertLogContains("modelGate: deep.json: is not a readable JSON report: Document nesting depth (1001)"
+                + " exceeds the maximum allowed (1000)", deep);
+        j.assertLogNotContains("StreamReadConstraints", deep);
+        // Groovy writes ESC into the file; the log shows it as six visible characters (backslash, u, 001b)
+        WorkflowRun escape = run(Result.FAILURE, "node {\n"
+                + "writeFile file: 'bad.json', text: 'x\\u001b[2J'\n"
+                + "modelGate metrics: 'bad.json', rule: ['roc_auc >= 0.5']\n"
+                + "}");
+        j.assertLogContains("modelGate: bad.json: is not a readable JSON report: Unrecognized token 'x\\u001b'", escape);
+        j.assertLogNotContains("\u001b", escape);
+    }
+
+    /** The report is written as the engine writes reports: a directory in the way is one line, no stack trace. */
+    @Test
+    public void aReportPathThatIsADirectoryFailsWithOneLine() throws Exception {
+        WorkflowRun b = run(Result.FAILURE, "node {\n" + REPORTS
+                + "writeFile file: 'out/keep', text: ''\n"
+                + "modelGate metrics: 'candidate.json', rule: ['roc_auc >= 0.5'], report: 'out'\n"
+                + "}");
+        j.assertLogContains("modelGate: out: cannot write: is a directory", b);
+        j.assertLogNotContains("\tat ", b);
+    }
+
+    /** An option echoed in the failure goes through the build log's one path: control characters escaped. */
+    @Test
+    public void anUnknownFirstModelPolicyIsEscapedInTheLog() throws Exception {
+        WorkflowRun b = run(Result.FAILURE, "node {\n" + REPORTS
+                + "modelGate metrics: 'candidate.json', rule: ['roc_auc >= 0.5'], firstModel: 'x\\u001b[2J'\n"
+                + "}");
+        j.assertLogContains("modelGate: unknown first-model policy 'x\\u001b[2J'", b);
+        j.assertLogNotContains("\u001b", b);
     }
 
     @Test

@@ -111,6 +111,14 @@ public class ValidateDataStepTest {
         j.assertLogNotContains("\tat ", missing);
     }
 
+    /** The bad input's line names user input: control characters in it are escaped, as everywhere in the log. */
+    @Test
+    public void badInputIsEscapedInTheLog() throws Exception {
+        WorkflowRun b = run(Result.FAILURE, "node {\nvalidateData data: 'missing\\u001b[2J.csv'\n}");
+        j.assertLogContains("missing\\u001b[2J.csv: does not exist", b);
+        j.assertLogNotContains("\u001b", b);
+    }
+
     @Test
     public void runsOnTheAgent() throws Exception {
         DumbSlave agent = j.createOnlineSlave();

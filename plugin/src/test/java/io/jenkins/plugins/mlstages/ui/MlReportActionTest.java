@@ -102,14 +102,7 @@ public class MlReportActionTest {
         }
 
         JSONObject run = j.getJSON(b.getUrl() + "api/json").getJSONObject();
-        JSONObject exported = null;
-        for (Object candidate : run.getJSONArray("actions")) {
-            if (candidate instanceof JSONObject object
-                    && MlReportAction.class.getName().equals(object.optString("_class"))) {
-                exported = object;
-            }
-        }
-        assertNotNull(run.toString(), exported);
+        JSONObject exported = exportedAction(run);
         assertEquals("PASSED", exported.getString("verdict"));
         assertEquals(0.75, exported.getJSONObject("metrics").getDouble("accuracy_score"), 0);
         JSONArray stages = exported.getJSONArray("stages");
@@ -119,6 +112,45 @@ public class MlReportActionTest {
 
         JSONObject own = j.getJSON(b.getUrl() + "ml-stages/api/json").getJSONObject();
         assertEquals("PASSED", own.getString("verdict"));
+    }
+
+    /** NaN and infinite metrics, as reports spell them, are kept, and /api/json stays JSON (as strings there). */
+    @Test
+    public void nonFiniteMetricsAreKeptAndExportedAsStrings() throws Exception {
+        WorkflowJob p = j.createProject(WorkflowJob.class, "non-finite");
+        p.setDefinition(new CpsFlowDefinition("node {\n"
+                + "writeFile file: 'eval.json', text: '{\"schema\":\"ml-stages/v1\",\"stage\":\"evaluate\","
+                + "\"status\":\"PASSED\",\"metrics\":{\"roc_auc\":0.9,\"log_loss\":\"Infinity\"}}'\n"
+                + "writeFile file: 'champion.json', text: '{\"schema\":\"ml-stages/v1\",\"stage\":\"evaluate\","
+                + "\"status\":\"PASSED\",\"metrics\":{\"roc_auc\":0.85,\"f1_score\":\"NaN\"}}'\n"
+                + "modelGate metrics: 'eval.json', championMetrics: 'champion.json', rule: ['roc_auc >= champion.roc_auc']\n"
+                + "}", true));
+        WorkflowRun b = build(p);
+        MlReportAction action = b.getAction(MlReportAction.class);
+        assertNotNull(action);
+        assertTrue(Double.isNaN(action.getChampionMetrics().get("f1_score")));
+        assertEquals(Double.POSITIVE_INFINITY, action.getMetrics().get("log_loss"), 0);
+
+        JSONObject run = j.getJSON(b.getUrl() + "api/json?depth=1").getJSONObject();
+        JSONObject exported = exportedAction(run);
+        assertEquals("Infinity", exported.getJSONObject("metrics").getString("log_loss"));
+        assertEquals(0.9, exported.getJSONObject("metrics").getDouble("roc_auc"), 0);
+        assertEquals("NaN", exported.getJSONObject("championMetrics").getString("f1_score"));
+        JSONObject gate = exported.getJSONArray("stages").getJSONObject(0);
+        assertEquals("NaN", gate.getJSONObject("championMetrics").getString("f1_score"));
+    }
+
+    /** The MlReportAction in a build's /api/json. */
+    private static JSONObject exportedAction(JSONObject run) {
+        JSONObject exported = null;
+        for (Object candidate : run.getJSONArray("actions")) {
+            if (candidate instanceof JSONObject object
+                    && MlReportAction.class.getName().equals(object.optString("_class"))) {
+                exported = object;
+            }
+        }
+        assertNotNull(run.toString(), exported);
+        return exported;
     }
 
     @Test
