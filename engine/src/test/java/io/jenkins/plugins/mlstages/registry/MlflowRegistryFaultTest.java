@@ -301,4 +301,16 @@ public class MlflowRegistryFaultTest {
                     + " (connection refused); retrying in "));
         }
     }
+
+    /** MLflow 2.x answers the MLflow 3 logged-models/search with 404: no logged models, not a failure (exit 3). */
+    @Test
+    public void anMlflow2ServerHasNoLoggedModels() {
+        server.on(API + "logged-models/search", json(404, "{\"error_code\":\"ENDPOINT_NOT_FOUND\",\"message\":\"not found\"}"));
+        server.on(API + "runs/get", json(200, RUN));
+        assertEquals(List.of(), registry.searchLoggedModels("1", "name = " + MlflowRegistry.quote("model")));
+        io.jenkins.plugins.mlstages.eval.EvaluationToRun.Target target =
+                io.jenkins.plugins.mlstages.eval.EvaluationToRun.target(registry, "r1", null);
+        assertEquals(null, target.modelId());
+        assertEquals(2, server.count(API + "logged-models/search"));
+    }
 }
