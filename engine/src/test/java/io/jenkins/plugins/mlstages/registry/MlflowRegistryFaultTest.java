@@ -313,4 +313,14 @@ public class MlflowRegistryFaultTest {
         assertEquals(null, target.modelId());
         assertEquals(2, server.count(API + "logged-models/search"));
     }
+
+    /** A 200 that is not JSON (a sign-on page, a wrong URL) is a registry failure (exit 3), not an internal error. */
+    @Test
+    public void anAnswerThatIsNotJsonIsARegistryFailureNamingTheUrl() {
+        server.on(API + "runs/get", new MockResponse.Builder().code(200).body("<html>Sign in " + SECRET + "</html>").build());
+        RegistryException e = assertThrows(RegistryException.class, () -> registry.getRun("r1"));
+        assertTrue(e.getMessage(), e.getMessage().startsWith("get run r1 failed: " + server.url()));
+        assertTrue(e.getMessage(), e.getMessage().contains(API + "runs/get answered with something that is not JSON"));
+        assertFalse(e.getMessage(), e.getMessage().contains(SECRET));
+    }
 }
