@@ -90,9 +90,9 @@ public final class InputFiles {
      * any of the file's content: a kubeconfig or a token file must not be echoed into a build log. For YAML,
      * SnakeYAML's problem and context without its snippet of the file; for JSON, Jackson's own message less
      * the token it quotes; else the message, less a leading {@code java.io.SomeException: } (a binary file
-     * read as UTF-8 text, for one).
+     * read as UTF-8 text, for one). Also for a value Jackson could not convert (an IllegalArgumentException).
      */
-    public static String parseProblem(IOException e) {
+    public static String parseProblem(Exception e) {
         if (e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException) {
             org.yaml.snakeyaml.error.MarkedYAMLException yaml = (org.yaml.snakeyaml.error.MarkedYAMLException) e.getCause();
             String problem = yaml.getContext() == null ? String.valueOf(yaml.getProblem())
@@ -101,7 +101,7 @@ public final class InputFiles {
         }
         String text = e instanceof com.fasterxml.jackson.core.JsonProcessingException
                 ? ((com.fasterxml.jackson.core.JsonProcessingException) e).getOriginalMessage() : e.getMessage();
-        text = String.valueOf(text).strip().replaceAll("\\s+", " ");
+        text = text == null ? "unreadable content" : text.strip().replaceAll("\\s+", " ");
         while (text.matches("^[\\w.$]+(Exception|Error): .*")) {
             text = text.substring(text.indexOf(": ") + 2);
         }

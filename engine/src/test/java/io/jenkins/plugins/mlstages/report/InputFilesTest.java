@@ -90,6 +90,13 @@ public class InputFilesTest {
         }
     }
 
+    /** A parser exception without a message (the canary state's own check, say) still gives a line, not "null". */
+    @Test
+    public void aProblemWithoutAMessageIsStillSaid() {
+        assertEquals("unreadable content", InputFiles.parseProblem(new IllegalArgumentException((String) null)));
+        assertEquals("bad value", InputFiles.parseProblem(new IllegalArgumentException("bad\n value")));
+    }
+
     private static String refused(Path file) {
         try {
             InputFiles.readAll(file, 1024, "a schema");
