@@ -213,8 +213,8 @@ final class MlflowHttp implements AutoCloseable {
 
     /**
      * A successful answer as JSON. One that is not JSON (a single sign-on page, a URL that is not MLflow's)
-     * is a registry failure naming where it came from, not a bug of ours; its text may be a login form, so
-     * none of it is repeated.
+     * is a registry failure naming where it came from, not a bug of ours; its beginning is repeated, as an
+     * error answer's is, with our credentials redacted.
      */
     private JsonNode readJson(Exchange exchange, byte[] bytes) {
         String text = text(bytes);
@@ -226,7 +226,7 @@ final class MlflowHttp implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw new RegistryException(exchange.operation(), "INVALID_RESPONSE", 200, exchange.operation() + " failed: "
                     + exchange.url().newBuilder().query(null).build() + " answered with something that is not JSON"
-                    + " (a sign-in page, or not an MLflow server?)", e);
+                    + " (a sign-in page, or not an MLflow server?): " + abbreviate(config.getCredentials().secrets().redact(text)), e);
         }
     }
 
