@@ -8,6 +8,7 @@ import java.util.List;
 import io.jenkins.plugins.mlstages.registry.MlflowRegistry;
 import io.jenkins.plugins.mlstages.registry.RetryPolicy;
 import io.jenkins.plugins.mlstages.report.BuildReport;
+import io.jenkins.plugins.mlstages.report.Plural;
 import io.jenkins.plugins.mlstages.report.ReportPage;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
 import io.jenkins.plugins.mlstages.report.StageInput;
@@ -67,7 +68,7 @@ final class ReportCommand extends StageCommand {
             }
             main.log().info("uploaded " + ARTIFACT_JSON + " and " + ARTIFACT_HTML + " to run " + runId);
         }
-        out("report " + merged.headline() + "; " + stages.size() + (stages.size() == 1 ? " stage" : " stages")
+        out("report " + merged.headline() + "; " + Plural.of(stages.size(), "stage")
                 + "; html: " + html + (report == null ? "" : "; report: " + report));
         return ExitCode.PASSED;
     }

@@ -83,7 +83,8 @@ public final class SchemaInference {
         String text = "# Schema inferred by mlstages from " + source + " (" + Plural.of(profile.rows(), "row") + ").\n"
                 + "# Review it: types, missing values and categories come from this one sample of the data.\n"
                 + yaml.writeValueAsString(infer(profile));
-        // Like every output: never over a device, FIFO or symbolic link (AtomicFile).
+        // Like every output (AtomicFile): a regular file replaced whole, through a symbolic link to where it
+        // points; a device or FIFO written in place.
         AtomicFile.write(target, text.getBytes(StandardCharsets.UTF_8));
     }
 }

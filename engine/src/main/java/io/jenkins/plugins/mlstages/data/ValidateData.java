@@ -136,10 +136,7 @@ public final class ValidateData {
             } catch (UnusableFileException e) {
                 throw new DataFormatException(path, 0, null, e.problem(), e);
             } catch (IOException e) {
-                String reason = e instanceof com.fasterxml.jackson.core.JsonProcessingException
-                        ? ((com.fasterxml.jackson.core.JsonProcessingException) e).getOriginalMessage() : e.getMessage();
-                throw new DataFormatException(path, 0, null, "is not a readable saved profile: "
-                        + String.valueOf(reason).strip().replaceAll("\\s+", " "), e);
+                throw new DataFormatException(path, 0, null, "is not a readable saved profile: " + InputFiles.parseProblem(e), e);
             }
         }
         Pass pass = profile(path, format(path, request.referenceFormat()), request.withSchema(typesOnly(request.schema())),
@@ -200,7 +197,7 @@ public final class ValidateData {
             String range = (rules.minRows() == null ? "" : rules.minRows() + " ≤ ") + "rows"
                     + (rules.maxRows() == null ? "" : " ≤ " + rules.maxRows());
             findings.add(new Finding("dataset.row_count", null, severity, passed,
-                    pass.rows + (pass.rows == 1 ? " row" : " rows") + (passed ? ", within " : ", outside ") + range, String.valueOf(pass.rows), range));
+                    Plural.of(pass.rows, "row") + (passed ? ", within " : ", outside ") + range, String.valueOf(pass.rows), range));
         }
         Set<String> present = new HashSet<>(pass.columns);
         List<String> expected = new ArrayList<>(rules.requiredColumns());

@@ -65,10 +65,9 @@ public class CanaryStateStore {
         try {
             state = MAPPER.readValue(InputFiles.readAll(file, InputFiles.CONFIG_CAP, "a canary state"), CanaryState.class);
         } catch (JsonProcessingException e) {
-            Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
-            String detail = cause instanceof JsonProcessingException ? ((JsonProcessingException) cause).getOriginalMessage()
-                    : cause.getMessage();
-            throw new IllegalArgumentException(file + ": not a readable canary state: " + detail.strip().replaceAll("\\s+", " "), e);
+            // The state's own check (an IllegalArgumentException) says best what is wrong.
+            Exception cause = e.getCause() instanceof IllegalArgumentException ? (Exception) e.getCause() : e;
+            throw new IllegalArgumentException(file + ": not a readable canary state: " + InputFiles.parseProblem(cause), e);
         }
         if (state == null) {
             // a file holding only the JSON literal null: Jackson reads it as no object at all

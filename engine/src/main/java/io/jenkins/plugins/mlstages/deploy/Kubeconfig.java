@@ -75,7 +75,7 @@ final class Kubeconfig {
         } catch (UnusableFileException e) {
             throw new IllegalArgumentException("kubeconfig " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new IllegalArgumentException("kubeconfig " + file + " is not readable YAML: " + InputFiles.parseProblem(e));
+            throw new IllegalArgumentException("kubeconfig " + file + " is not readable YAML: " + InputFiles.parseProblemAndPlace(e));
         }
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException("kubeconfig " + file + " is empty");

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.jenkins.plugins.mlstages.registry.LoggedModel;
 import io.jenkins.plugins.mlstages.registry.Metric;
+import io.jenkins.plugins.mlstages.registry.MlflowRegistry;
 import io.jenkins.plugins.mlstages.registry.ModelRegistry;
 import io.jenkins.plugins.mlstages.registry.NotFoundException;
 import io.jenkins.plugins.mlstages.registry.Run;
@@ -66,7 +67,7 @@ public final class EvaluationToRun {
             return new Target(runId, modelId, null);
         }
         Set<String> ids = new LinkedHashSet<>();
-        registry.searchLoggedModels(run.info().experimentId(), "source_run_id = '" + runId + "'")
+        registry.searchLoggedModels(run.info().experimentId(), "source_run_id = " + MlflowRegistry.quote(runId))
                 .forEach(model -> ids.add(model.modelId()));
         run.outputs().modelOutputs().forEach(output -> ids.add(output.modelId()));
         if (ids.size() == 1) {

@@ -3,6 +3,7 @@ package io.jenkins.plugins.mlstages.eval;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 import io.jenkins.plugins.mlstages.report.Finding;
@@ -15,8 +16,9 @@ import io.jenkins.plugins.mlstages.report.Severity;
  * now too, with the macro value under {@code roc_auc_macro}.
  *
  * <p>The old meaning is told by the metric set itself, not by a marker: only ml-stages before this
- * release wrote {@code roc_auc_weighted} without {@code roc_auc_macro} (MLflow writes neither, this
- * release both). That works alike for a champion report and for the metrics of a champion's MLflow run,
+ * release wrote {@code roc_auc_weighted} without {@code roc_auc_macro} and with a different {@code roc_auc}
+ * (MLflow writes neither; this release both, {@code roc_auc} equal to {@code roc_auc_weighted}, and leaves
+ * out {@code roc_auc_macro} only when it is undefined). That works alike for a champion report and for the metrics of a champion's MLflow run,
  * including runs logged before any marker could exist.
  */
 public final class MetricSemantics {
@@ -32,7 +34,9 @@ public final class MetricSemantics {
 
     /** Whether {@code metrics} were written under the old meaning of multiclass {@code roc_auc} (macro). */
     public static boolean legacyRocAuc(Map<String, Double> metrics) {
-        return metrics.containsKey(ROC_AUC_WEIGHTED) && !metrics.containsKey(ROC_AUC_MACRO);
+        // Double.equals: NaN equals NaN, so an undefined pair is current too.
+        return metrics.containsKey(ROC_AUC_WEIGHTED) && !metrics.containsKey(ROC_AUC_MACRO)
+                && !Objects.equals(metrics.get(ROC_AUC), metrics.get(ROC_AUC_WEIGHTED));
     }
 
     /**

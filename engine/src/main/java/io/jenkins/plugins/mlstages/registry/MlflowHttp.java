@@ -161,12 +161,12 @@ final class MlflowHttp implements AutoCloseable {
 
     /** Sends a request that is safe to repeat, retrying per the policy; returns the JSON answer. */
     JsonNode send(Exchange exchange) {
-        return execute(exchange, config.getRetryPolicy(), null, this::readJson, null);
+        return execute(exchange, config.getRetryPolicy(), null, body -> readJson(exchange, body), null);
     }
 
     /** Sends once, without retrying. */
     JsonNode sendOnce(Exchange exchange) {
-        return execute(exchange, RetryPolicy.NONE, null, this::readJson, null);
+        return execute(exchange, RetryPolicy.NONE, null, body -> readJson(exchange, body), null);
     }
 
     /**
@@ -175,7 +175,7 @@ final class MlflowHttp implements AutoCloseable {
      * When the look-up itself fails, nothing is created until a later look-up succeeds.
      */
     <T> T create(Exchange exchange, Function<JsonNode, T> parse, Supplier<Optional<T>> findExisting) {
-        return execute(exchange, config.getRetryPolicy(), findExisting, body -> parse.apply(readJson(body)), null);
+        return execute(exchange, config.getRetryPolicy(), findExisting, body -> parse.apply(readJson(exchange, body)), null);
     }
 
     /** PUTs raw bytes (an artifact upload), retrying per the policy: the same PUT twice stores the same file. */
@@ -211,7 +211,12 @@ final class MlflowHttp implements AutoCloseable {
         return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    private JsonNode readJson(byte[] bytes) {
+    /**
+     * A successful answer as JSON. One that is not JSON (a single sign-on page, a URL that is not MLflow's)
+     * is a registry failure naming where it came from, not a bug of ours; its beginning is repeated, as an
+     * error answer's is, with our credentials redacted.
+     */
+    private JsonNode readJson(Exchange exchange, byte[] bytes) {
         String text = text(bytes);
         if (text == null || text.isBlank()) {
             return mapper.createObjectNode();
@@ -219,8 +224,9 @@ final class MlflowHttp implements AutoCloseable {
         try {
             return mapper.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the server answered with something that is not JSON: "
-                    + abbreviate(config.getCredentials().secrets().redact(text)), e);
+            throw new RegistryException(exchange.operation(), "INVALID_RESPONSE", 200, exchange.operation() + " failed: "
+                    + exchange.url().newBuilder().query(null).build() + " answered with something that is not JSON"
+                    + " (a sign-in page, or not an MLflow server?): " + abbreviate(config.getCredentials().secrets().redact(text)), e);
         }
     }
 

@@ -578,7 +578,13 @@ public final class MlflowRegistry implements ModelRegistry {
             body.putArray("experiment_ids").add(experimentId);
             putIfPresent(body, "filter", filter);
             putIfPresent(body, "page_token", token);
-            JsonNode answer = send(operation, "POST", "logged-models/search", body);
+            JsonNode answer;
+            try {
+                answer = send(operation, "POST", "logged-models/search", body);
+            } catch (NotFoundException noEndpoint) {
+                // MLflow 2 has no logged models, and answers this MLflow 3 endpoint with 404 ENDPOINT_NOT_FOUND.
+                return List.of();
+            }
             answer.path("models").forEach(model -> models.add(readLoggedModel(model)));
             token = emptyToNull(answer.path("next_page_token").asText(null));
         } while (token != null);
@@ -678,7 +684,7 @@ public final class MlflowRegistry implements ModelRegistry {
     }
 
     /** A string literal for an MLflow search filter. */
-    static String quote(String value) {
+    public static String quote(String value) {
         if (!value.contains("'")) {
             return "'" + value + "'";
         }

@@ -132,7 +132,10 @@ public interface ModelRegistry extends AutoCloseable {
 
     LoggedModel getLoggedModel(String modelId);
 
-    /** Every logged model of the experiment that matches the filter (e.g. {@code name = 'model'}), all pages. */
+    /**
+     * Every logged model of the experiment that matches the filter (e.g. {@code name = 'model'}), all pages;
+     * none on an MLflow 2 server, which has no logged models (nor the endpoint to search them).
+     */
     List<LoggedModel> searchLoggedModels(String experimentId, String filter);
 
     /** Every metric row attached to the logged model, with the run that logged it (MLflow keeps each row). */

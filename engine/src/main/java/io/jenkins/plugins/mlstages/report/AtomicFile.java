@@ -114,8 +114,7 @@ public final class AtomicFile {
                 }
                 return attributes.isRegularFile() ? path : null;
             }
-            Path link = Files.readSymbolicLink(path);
-            path = path.resolveSibling(link).normalize();
+            path = linkTarget(path);
         }
         throw new UnusableFileException(target, "cannot write: too many levels of symbolic links");
     }
@@ -139,9 +138,18 @@ public final class AtomicFile {
             if (!Files.isSymbolicLink(path)) {
                 return null;
             }
-            path = path.resolveSibling(Files.readSymbolicLink(path)).normalize();
+            path = linkTarget(path);
         }
         return null;
+    }
+
+    /**
+     * Where the symbolic link {@code link} points, as the system reads it: relative to the link's real
+     * directory. Resolving {@code ..} textually against the name it was reached by would land elsewhere
+     * when that name goes through a linked directory (and so would it within the link's own text: not normalized).
+     */
+    private static Path linkTarget(Path link) throws IOException {
+        return link.toAbsolutePath().getParent().toRealPath().resolve(Files.readSymbolicLink(link));
     }
 
     private static void writeToStandardStream(FileDescriptor descriptor, byte[] content) throws IOException {

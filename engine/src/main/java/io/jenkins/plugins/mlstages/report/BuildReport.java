@@ -330,9 +330,8 @@ public record BuildReport(Status status, Map<String, Double> metrics, List<Linea
         try {
             return MAPPER.treeToValue(node, type);
         } catch (JsonProcessingException | IllegalArgumentException e) {
-            String reason = e instanceof JsonProcessingException ? ((JsonProcessingException) e).getOriginalMessage() : e.getMessage();
             throw new ReportInputException(input.file(), what + " of the " + input.stage() + " report cannot be read: "
-                    + String.valueOf(reason).strip().replaceAll("\\s+", " "));
+                    + InputFiles.parseProblem(e));
         }
     }
 }

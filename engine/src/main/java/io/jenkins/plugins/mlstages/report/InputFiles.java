@@ -86,19 +86,38 @@ public final class InputFiles {
     }
 
     /**
-     * A parser's complaint about a file's content, on one line and without Java class names: Jackson's own
-     * message when it has one, else the message, less a leading {@code java.io.SomeException: } (a binary
-     * file read as UTF-8 text, for one).
+     * A parser's complaint about a file's content, on one line and without Java class names, and never with
+     * any of the file's content: a kubeconfig or a token file must not be echoed into a build log. For YAML,
+     * SnakeYAML's problem and context without its snippet of the file; for JSON, Jackson's own message less
+     * the token it quotes; else the message, less a leading {@code java.io.SomeException: } (a binary file
+     * read as UTF-8 text, for one). Also for a value Jackson could not convert (an IllegalArgumentException).
      */
-    public static String parseProblem(IOException e) {
+    public static String parseProblem(Exception e) {
+        if (e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException) {
+            org.yaml.snakeyaml.error.MarkedYAMLException yaml = (org.yaml.snakeyaml.error.MarkedYAMLException) e.getCause();
+            String problem = yaml.getContext() == null ? String.valueOf(yaml.getProblem())
+                    : yaml.getContext() + ": " + yaml.getProblem();
+            return problem.strip().replaceAll("\\s+", " ");
+        }
         String text = e instanceof com.fasterxml.jackson.core.JsonProcessingException
                 ? ((com.fasterxml.jackson.core.JsonProcessingException) e).getOriginalMessage() : e.getMessage();
-        text = String.valueOf(text).strip().replaceAll("\\s+", " ");
+        text = text == null ? "unreadable content" : text.strip().replaceAll("\\s+", " ");
         while (text.matches("^[\\w.$]+(Exception|Error): .*")) {
             text = text.substring(text.indexOf(": ") + 2);
         }
+        // Jackson quotes what it could not read: "Unrecognized token 'SECRET': was expecting ...".
+        text = text.replaceAll("^Unrecognized token '.*?': was expecting", "Unrecognized token: was expecting")
+                .replaceAll("from String \"(?:[^\"\\\\]|\\\\.)*\"", "from a String");
         // Jackson's limits name the Java setting: "(1000, from `StreamReadConstraints.getMaxNestingDepth()`)".
         return text.replaceAll(", from `[^`]*`\\)", ")");
+    }
+
+    /** {@link #parseProblem}, then where: " at line 3, column 7" when the parser knows. */
+    public static String parseProblemAndPlace(IOException e) {
+        com.fasterxml.jackson.core.JsonLocation where = e instanceof com.fasterxml.jackson.core.JsonProcessingException
+                ? ((com.fasterxml.jackson.core.JsonProcessingException) e).getLocation() : null;
+        return where == null || where.getLineNr() < 1 ? parseProblem(e)
+                : parseProblem(e) + " at line " + where.getLineNr() + ", column " + where.getColumnNr();
     }
 
     /** "a FIFO", "a character device", ...: what a non-regular, non-directory file is. */

@@ -50,7 +50,8 @@ public final class ReportPage {
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                 + "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'sha256-"
                 + sha256(css) + "'; script-src 'sha256-" + sha256(js) + "'\">\n"
-                + "<title>" + escape(title) + "</title>\n"
+                // Redacted as the report's JSON is: a title may be built from a job or branch name.
+                + "<title>" + escape(Secrets.redactKnown(title)) + "</title>\n"
                 + "<link rel=\"icon\" href=\"data:,\">\n"
                 + "<style>" + css + "</style>\n"
                 + "</head>\n<body>\n"

@@ -44,7 +44,10 @@ public final class Secrets {
     /** Values shorter than this are replaced only in the header forms we send (see the class comment). */
     public static final int MIN_LENGTH = 8;
 
-    /** The process remembers at most this many forms, the oldest forgotten first (a token file the kubelet rotates). */
+    /**
+     * The process remembers at most this many forms, the least recently remembered forgotten first (a token
+     * file the kubelet rotates), so that a credential remembered again and again (the registry's) stays.
+     */
     static final int MAX_KNOWN = 512;
 
     private static final Secrets NONE = new Secrets(List.of());
@@ -151,7 +154,9 @@ public final class Secrets {
         synchronized (KNOWN) {
             boolean added = false;
             for (Form form : secrets.forms) {
-                added |= KNOWN.putIfAbsent(form.regex(), form) == null;
+                // Removed and put again: the form becomes the most recent, the last one forgotten.
+                added |= KNOWN.remove(form.regex()) == null;
+                KNOWN.put(form.regex(), form);
             }
             if (added) {
                 while (KNOWN.size() > MAX_KNOWN) {

@@ -166,4 +166,19 @@ public class KubeconfigTest {
             assertTrue(e.getMessage(), e.getMessage().endsWith("absent: does not exist"));
         }
     }
+
+    /** SnakeYAML's message quotes the lines around the error: a token there must not reach the build log. */
+    @Test
+    public void aMalformedKubeconfigNamesLineAndColumnButNotItsToken() throws Exception {
+        Path file = temp.getRoot().toPath().resolve("config");
+        Files.writeString(file, "users:\n- name: ci\n  user:\n    token: \"SECRET-TOKEN-123\" junk\n");
+        try {
+            resolve(Optional.of(file), null, Map.of());
+            fail();
+        } catch (IllegalArgumentException e) {
+            assertFalse(e.getMessage(), e.getMessage().contains("SECRET-TOKEN-123"));
+            assertFalse(e.getMessage(), e.getMessage().contains("\n"));
+            assertTrue(e.getMessage(), e.getMessage().matches("kubeconfig \\Q" + file + "\\E is not readable YAML: .+ at line 4, column \\d+"));
+        }
+    }
 }

@@ -38,6 +38,15 @@ public class LegacyRocAucTest {
         return result.findings().stream().filter(f -> f.check().equals(MetricSemantics.LEGACY_ROC_AUC)).toList();
     }
 
+    /** This release leaves roc_auc_macro out when it is undefined; its roc_auc equals roc_auc_weighted then. */
+    @Test
+    public void currentMetricsWithoutAMacroValueAreNotLegacy() {
+        Map<String, Double> current = Map.of("roc_auc", WEIGHTED, "roc_auc_weighted", WEIGHTED);
+        assertEquals(false, MetricSemantics.legacyRocAuc(current));
+        assertEquals(current, MetricSemantics.current(current));
+        assertEquals(true, MetricSemantics.legacyRocAuc(Map.of("roc_auc", MACRO, "roc_auc_weighted", WEIGHTED)));
+    }
+
     @Test
     public void anOldChampionIsComparedByMlflowsMeaningAndTheFindingSaysSo() throws Exception {
         ModelGateResult result = gate(Map.of("roc_auc", WEIGHTED, "roc_auc_macro", MACRO, "roc_auc_weighted", WEIGHTED),

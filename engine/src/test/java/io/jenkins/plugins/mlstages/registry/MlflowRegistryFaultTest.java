@@ -301,4 +301,26 @@ public class MlflowRegistryFaultTest {
                     + " (connection refused); retrying in "));
         }
     }
+
+    /** MLflow 2.x answers the MLflow 3 logged-models/search with 404: no logged models, not a failure (exit 3). */
+    @Test
+    public void anMlflow2ServerHasNoLoggedModels() {
+        server.on(API + "logged-models/search", json(404, "{\"error_code\":\"ENDPOINT_NOT_FOUND\",\"message\":\"not found\"}"));
+        server.on(API + "runs/get", json(200, RUN));
+        assertEquals(List.of(), registry.searchLoggedModels("1", "name = " + MlflowRegistry.quote("model")));
+        io.jenkins.plugins.mlstages.eval.EvaluationToRun.Target target =
+                io.jenkins.plugins.mlstages.eval.EvaluationToRun.target(registry, "r1", null);
+        assertEquals(null, target.modelId());
+        assertEquals(2, server.count(API + "logged-models/search"));
+    }
+
+    /** A 200 that is not JSON (a sign-on page, a wrong URL) is a registry failure (exit 3), not an internal error. */
+    @Test
+    public void anAnswerThatIsNotJsonIsARegistryFailureNamingTheUrl() {
+        server.on(API + "runs/get", new MockResponse.Builder().code(200).body("<html>Sign in " + SECRET + "</html>").build());
+        RegistryException e = assertThrows(RegistryException.class, () -> registry.getRun("r1"));
+        assertTrue(e.getMessage(), e.getMessage().startsWith("get run r1 failed: " + server.url()));
+        assertTrue(e.getMessage(), e.getMessage().contains(API + "runs/get answered with something that is not JSON"));
+        assertFalse(e.getMessage(), e.getMessage().contains(SECRET));
+    }
 }

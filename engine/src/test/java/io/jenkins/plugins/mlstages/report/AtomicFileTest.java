@@ -85,6 +85,22 @@ public class AtomicFileTest {
         }
     }
 
+    /** A relative "../" link reached through a linked directory points beside the directory's real place. */
+    @Test
+    public void aRelativeLinkInALinkedDirectoryIsResolvedFromItsRealDirectory() throws Exception {
+        Path root = folder.getRoot().toPath();
+        Path sub = Files.createDirectories(root.resolve("real/sub"));
+        Path real = Files.writeString(root.resolve("real/real.json"), "old");
+        Files.createSymbolicLink(root.resolve("real/hop2.json"), Path.of("sub/../real.json"));
+        Files.createSymbolicLink(sub.resolve("report.json"), Path.of("../hop2.json"));
+        Path linked = Files.createSymbolicLink(root.resolve("linked"), sub);
+        AtomicFile.write(linked.resolve("report.json"), "new".getBytes(StandardCharsets.UTF_8));
+        assertEquals("new", Files.readString(real));
+        assertTrue(Files.isSymbolicLink(sub.resolve("report.json")));
+        assertFalse(Files.exists(root.resolve("hop2.json"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertFalse(Files.exists(root.resolve("real.json"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    }
+
     @Test
     public void aDanglingRelativeLinkCreatesTheFileItNames() throws Exception {
         Path link = folder.getRoot().toPath().resolve("report.json");

@@ -76,6 +76,27 @@ public class InputFilesTest {
         }
     }
 
+    /** A JSON file's unreadable token (a pasted secret, say) is not quoted back. */
+    @Test
+    public void aJsonParseProblemDoesNotQuoteTheFile() throws Exception {
+        try {
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"token\": SECRETVALUE}");
+            throw new AssertionError("not JSON");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            String problem = InputFiles.parseProblemAndPlace(e);
+            org.junit.Assert.assertFalse(problem, problem.contains("SECRETVALUE"));
+            org.junit.Assert.assertTrue(problem, problem.startsWith("Unrecognized token: was expecting"));
+            org.junit.Assert.assertTrue(problem, problem.contains(" at line 1, column "));
+        }
+    }
+
+    /** A parser exception without a message (the canary state's own check, say) still gives a line, not "null". */
+    @Test
+    public void aProblemWithoutAMessageIsStillSaid() {
+        assertEquals("unreadable content", InputFiles.parseProblem(new IllegalArgumentException((String) null)));
+        assertEquals("bad value", InputFiles.parseProblem(new IllegalArgumentException("bad\n value")));
+    }
+
     private static String refused(Path file) {
         try {
             InputFiles.readAll(file, 1024, "a schema");

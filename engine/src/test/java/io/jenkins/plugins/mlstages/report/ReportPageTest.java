@@ -31,6 +31,15 @@ public class ReportPageTest {
     }
 
     @Test
+    public void aKnownCredentialInTheTitleIsRedacted() {
+        String token = "title-token-" + System.nanoTime();
+        Secrets.remember(Secrets.bearer(token));
+        String page = ReportPage.html("Build with " + token + " <x>", "{}");
+        assertFalse(page, page.contains(token));
+        assertTrue(page, page.contains("<title>Build with **** &lt;x&gt;</title>"));
+    }
+
+    @Test
     public void thePageCarriesTheReportInItsAttributeAndInlinesStyleAndScript() throws Exception {
         BuildReport report = BuildReport.merge(ExampleReports.inputs(ExampleReports.PIPELINE), "Fraud <model> & 'co'");
         String page = ReportPage.html(report);

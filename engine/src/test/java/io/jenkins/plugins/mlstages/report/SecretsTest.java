@@ -146,6 +146,21 @@ public class SecretsTest {
         assertEquals("x ****", Secrets.known().redact("x Bearer " + token));
     }
 
+    /** A credential remembered again (the registry's, each call) outlives tokens remembered before that. */
+    @Test
+    public void aCredentialRememberedAgainIsForgottenAfterOlderOnes() {
+        String longLived = "long-lived-" + System.nanoTime();
+        String rotated = "rotated-first-" + System.nanoTime();
+        Secrets.remember(Secrets.bearer(longLived));
+        Secrets.remember(Secrets.bearer(rotated));
+        Secrets.remember(Secrets.bearer(longLived));
+        for (int i = 0; i < Secrets.MAX_KNOWN && Secrets.redactKnown(rotated).equals("****"); i++) {
+            Secrets.remember(Secrets.bearer("rotated-" + i + "-" + System.nanoTime()));
+        }
+        assertEquals("still bounded: the older token is forgotten", rotated, Secrets.redactKnown(rotated));
+        assertEquals("****", Secrets.redactKnown(longLived));
+    }
+
     @Test
     public void everyStringTheReportMapperWritesIsRedacted() throws Exception {
         String token = "mapper-" + System.nanoTime();
