@@ -330,24 +330,7 @@ public final class Bootstrap {
         for (int i = 0; i < labels.length; i++) {
             cell[i] = (byte) (labels[i] * 2 + (scores[i] >= threshold ? 1 : 0));
         }
-        return counts -> {
-            long total = 0;
-            long positives = 0;
-            long predicted = 0;
-            long tp = 0;
-            for (int i = 0; i < cell.length; i++) {
-                long c = counts[i];
-                int label = cell[i] >> 1;
-                int pred = cell[i] & 1;
-                total += c;
-                positives += c & -label;
-                predicted += c & -pred;
-                tp += c & -(label & pred);
-            }
-            long fp = predicted - tp;
-            long fn = positives - tp;
-            return metric.applyAsDouble(new ConfusionCounts(total - positives - fp, fp, fn, tp));
-        };
+        return counts -> metric.applyAsDouble(ConfusionCounts.weighted(cell, counts));
     }
 
     /** See {@link #rocAuc(int[], double[])}. */

@@ -68,22 +68,8 @@ final class MetricKernels {
             bin = null;
         }
         return kernel(names, (counts, out) -> {
-            long total = 0;
-            long positives = 0;
-            long predictedPositive = 0;
-            long tp = 0;
-            for (int i = 0; i < n; i++) {
-                long c = counts[i];
-                int label = cell[i] >> 1;
-                int pred = cell[i] & 1;
-                total += c;
-                positives += c & -label;
-                predictedPositive += c & -pred;
-                tp += c & -(label & pred);
-            }
-            long fp = predictedPositive - tp;
-            long fn = positives - tp;
-            ConfusionCounts cc = new ConfusionCounts(total - positives - fp, fp, fn, tp);
+            ConfusionCounts cc = ConfusionCounts.weighted(cell, counts);
+            long total = cc.total();
             out[0] = cc.accuracy();
             out[1] = cc.precision();
             out[2] = cc.recall();
