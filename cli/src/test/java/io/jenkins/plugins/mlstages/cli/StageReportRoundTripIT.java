@@ -50,12 +50,6 @@ public class StageReportRoundTripIT {
         return file;
     }
 
-    private static void assertReadAndMerged(Path file, String stage, Status status) throws Exception {
-        StageInput input = new StageReportReader().read(file, file.getFileName().toString());
-        assertEquals(file.toString(), stage, input.stage());
-        assertEquals(file.toString(), status, input.status());
-        assertEquals(file.toString(), status, BuildReport.merge(List.of(input), null).status());
-    }
 
     @Test
     public void registryStagesInEveryOutcomeAreReadAndMerged() throws Exception {
@@ -80,29 +74,29 @@ public class StageReportRoundTripIT {
         Path firstModel = report("gate-first-model");
         run("gate", "--metrics", evaluate.toString(), "--model", model, "--rule", "accuracy_score >= champion.accuracy_score",
                 "--report", firstModel.toString());
-        assertReadAndMerged(firstModel, "gate", Status.PASSED);
-        assertEquals("SKIPPED", BuildReport.merge(List.of(new StageReportReader().read(firstModel, "gate")), null)
+        StageInput firstModelInput = StageReportRoundTripTest.roundTrip(firstModel, "gate", Status.PASSED);
+        assertEquals("SKIPPED", BuildReport.merge(List.of(firstModelInput), null)
                 .summary().gate().rules().get(0).status().name());
 
         Path created = report("register-created");
         run("register", "--model", model, "--model-id", modelId, "--alias", "champion", "--report", created.toString());
-        assertReadAndMerged(created, "register", Status.PASSED);
+        StageReportRoundTripTest.roundTrip(created, "register", Status.PASSED);
         Path reused = report("register-reused");
         run("register", "--model", model, "--model-id", modelId, "--alias", "champion", "--report", reused.toString());
-        assertReadAndMerged(reused, "register", Status.PASSED);
+        StageReportRoundTripTest.roundTrip(reused, "register", Status.PASSED);
 
         Path lineage = report("lineage");
         run("lineage", "--model", model, "--version", "1", "--report", lineage.toString());
-        assertReadAndMerged(lineage, "lineage", Status.PASSED);
+        StageReportRoundTripTest.roundTrip(lineage, "lineage", Status.PASSED);
 
         Path passed = report("gate-champion");
         run("gate", "--metrics", evaluate.toString(), "--model", model, "--rule", "accuracy_score >= champion.accuracy_score",
                 "--report", passed.toString());
-        assertReadAndMerged(passed, "gate", Status.PASSED);
+        StageReportRoundTripTest.roundTrip(passed, "gate", Status.PASSED);
         Path failed = report("gate-champion-failed");
         run("gate", "--metrics", evaluate.toString(), "--model", model, "--rule", "accuracy_score >= champion.accuracy_score + 0.2",
                 "--report", failed.toString());
-        assertReadAndMerged(failed, "gate", Status.FAILED);
+        StageReportRoundTripTest.roundTrip(failed, "gate", Status.FAILED);
 
         List<String> args = new ArrayList<>(List.of("report", "--html", folder.getRoot().toPath().resolve("report.html").toString(),
                 "--report", folder.getRoot().toPath().resolve("merged.json").toString()));

@@ -67,7 +67,7 @@ public class StageReportRoundTripTest {
     }
 
     /** Reads a written report, merges it alone, writes the merge and reads that back; returns the input. */
-    private static StageInput roundTrip(Path file, String stage, Status status) throws Exception {
+    static StageInput roundTrip(Path file, String stage, Status status) throws Exception {
         StageInput input = new StageReportReader().read(file, file.getFileName().toString());
         assertEquals(file.toString(), stage, input.stage());
         assertEquals(file.toString(), status, input.status());
