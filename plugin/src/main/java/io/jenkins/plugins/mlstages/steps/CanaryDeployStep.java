@@ -1,5 +1,13 @@
 package io.jenkins.plugins.mlstages.steps;
 
+import io.jenkins.plugins.mlstages.canary.AnalysisSource;
+import io.jenkins.plugins.mlstages.canary.CanaryCleanupAction;
+import io.jenkins.plugins.mlstages.canary.CanaryRouter;
+import io.jenkins.plugins.mlstages.support.Verdict;
+import io.jenkins.plugins.mlstages.support.WorkspaceReports;
+import io.jenkins.plugins.mlstages.support.BuildLog;
+import io.jenkins.plugins.mlstages.support.RegistryAccess;
+import io.jenkins.plugins.mlstages.support.FormLists;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;

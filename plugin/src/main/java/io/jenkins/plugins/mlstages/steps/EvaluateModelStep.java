@@ -1,5 +1,11 @@
 package io.jenkins.plugins.mlstages.steps;
 
+import io.jenkins.plugins.mlstages.agent.EvaluateModelCallable;
+import io.jenkins.plugins.mlstages.support.Verdict;
+import io.jenkins.plugins.mlstages.support.BuildLog;
+import io.jenkins.plugins.mlstages.support.RegistryAccess;
+import io.jenkins.plugins.mlstages.support.FormLists;
+import io.jenkins.plugins.mlstages.support.StageOutcome;
 import com.fasterxml.jackson.databind.JsonNode;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;

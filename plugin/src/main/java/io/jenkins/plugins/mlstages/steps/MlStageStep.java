@@ -1,5 +1,6 @@
 package io.jenkins.plugins.mlstages.steps;
 
+import io.jenkins.plugins.mlstages.support.Verdict;
 import java.io.Serializable;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.kohsuke.stapler.DataBoundSetter;

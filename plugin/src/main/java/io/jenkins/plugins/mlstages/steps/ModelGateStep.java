@@ -1,5 +1,10 @@
 package io.jenkins.plugins.mlstages.steps;
 
+import io.jenkins.plugins.mlstages.support.Verdict;
+import io.jenkins.plugins.mlstages.support.WorkspaceReports;
+import io.jenkins.plugins.mlstages.support.BuildLog;
+import io.jenkins.plugins.mlstages.support.RegistryAccess;
+import io.jenkins.plugins.mlstages.support.FormLists;
 import com.fasterxml.jackson.databind.JsonNode;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;

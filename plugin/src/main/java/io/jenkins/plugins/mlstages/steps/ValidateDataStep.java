@@ -1,5 +1,8 @@
 package io.jenkins.plugins.mlstages.steps;
 
+import io.jenkins.plugins.mlstages.agent.ValidateDataCallable;
+import io.jenkins.plugins.mlstages.support.Verdict;
+import io.jenkins.plugins.mlstages.support.StageOutcome;
 import com.fasterxml.jackson.databind.JsonNode;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;

@@ -1,5 +1,8 @@
 package io.jenkins.plugins.mlstages.steps;
 
+import io.jenkins.plugins.mlstages.canary.NginxCanaryRouter;
+import io.jenkins.plugins.mlstages.canary.PrometheusAnalysisSource;
+import io.jenkins.plugins.mlstages.canary.HttpCanaryRouter;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 

@@ -1,4 +1,4 @@
-package io.jenkins.plugins.mlstages.steps;
+package io.jenkins.plugins.mlstages.agent;
 
 import hudson.AbortException;
 import hudson.remoting.VirtualChannel;
@@ -21,14 +21,14 @@ import jenkins.MasterToSlaveFileCallable;
  * chain (the system's exception) and only the controller-side catch knows its type; an AbortException is
  * core's type for "a message, no stack trace" on every node, so the callers need no engine type at all.
  */
-final class ReadWholeFile extends MasterToSlaveFileCallable<byte[]> {
+public final class ReadWholeFile extends MasterToSlaveFileCallable<byte[]> {
     private static final long serialVersionUID = 1L;
 
     private final long cap;
     private final String what;
 
     /** @param what how the size message calls the file, e.g. "a report" */
-    ReadWholeFile(long cap, String what) {
+    public ReadWholeFile(long cap, String what) {
         this.cap = cap;
         this.what = what;
     }

@@ -1,5 +1,6 @@
-package io.jenkins.plugins.mlstages.steps;
+package io.jenkins.plugins.mlstages.support;
 
+import io.jenkins.plugins.mlstages.agent.CollectedLog;
 import hudson.FilePath;
 import io.jenkins.plugins.mlstages.report.Finding;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
@@ -16,19 +17,19 @@ import java.util.ArrayList;
  * the channel: the engine's classes are a bundled library, which the controller's class filter
  * (JEP-200) would refuse to deserialize.
  */
-final class StageOutcome implements Serializable {
+public final class StageOutcome implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** The report as JSON; null when {@link #error} is set. */
-    final String json;
+    public final String json;
     /** Why the data or an option could not be used; null when the stage ran. */
-    final String error;
+    public final String error;
     /** What the engine logged. */
-    final ArrayList<String> log;
+    public final ArrayList<String> log;
     /** One line per failed finding worth a line: severity, check and message. */
-    final ArrayList<String> failedFindings;
+    public final ArrayList<String> failedFindings;
     /** The stage's own summary of its result (evaluate: rows and headline metrics); null when none. */
-    final String headline;
+    public final String headline;
 
     private StageOutcome(String json, String error, ArrayList<String> log, ArrayList<String> failedFindings,
             String headline) {
@@ -43,7 +44,7 @@ final class StageOutcome implements Serializable {
      * A stage that ran. {@code withInfo} also lists failed findings of severity INFO (validateData
      * does; for evaluateModel they are notes such as a slice too small to evaluate).
      */
-    static StageOutcome ran(StageReport report, CollectedLog log, boolean withInfo, String headline)
+    public static StageOutcome ran(StageReport report, CollectedLog log, boolean withInfo, String headline)
             throws IOException {
         ArrayList<String> failed = new ArrayList<>();
         for (Finding finding : report.findings()) {
@@ -54,7 +55,7 @@ final class StageOutcome implements Serializable {
         return new StageOutcome(ReportWriter.mapper().writeValueAsString(report), null, log.lines, failed, headline);
     }
 
-    static StageOutcome badInput(String error, CollectedLog log) {
+    public static StageOutcome badInput(String error, CollectedLog log) {
         return new StageOutcome(null, error, log.lines, new ArrayList<>(), null);
     }
 
@@ -63,7 +64,7 @@ final class StageOutcome implements Serializable {
      * {@link BuildLog}: without the credentials it holds (the agent, which holds none, collected them) and
      * with control characters escaped.
      */
-    void replay(PrintStream out) {
+    public void replay(PrintStream out) {
         BuildLog buildLog = new BuildLog(out);
         log.forEach(buildLog::info);
         failedFindings.forEach(buildLog::line);
@@ -74,7 +75,7 @@ final class StageOutcome implements Serializable {
      * step with the one-line reason when the input could not be used. What validateData and
      * evaluateModel share.
      */
-    static StageOutcome runOn(FilePath workspace, FilePath.FileCallable<StageOutcome> stage, PrintStream log,
+    public static StageOutcome runOn(FilePath workspace, FilePath.FileCallable<StageOutcome> stage, PrintStream log,
             String step) throws IOException, InterruptedException {
         StageOutcome outcome = workspace.act(stage);
         outcome.replay(log);

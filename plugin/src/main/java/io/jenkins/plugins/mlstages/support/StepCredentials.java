@@ -1,4 +1,4 @@
-package io.jenkins.plugins.mlstages.steps;
+package io.jenkins.plugins.mlstages.support;
 
 import com.cloudbees.plugins.credentials.CredentialsMatcher;
 import com.cloudbees.plugins.credentials.CredentialsMatchers;
@@ -18,11 +18,11 @@ import jenkins.model.Jenkins;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 
 /** Secret text credentials of the canary's router and analysis source: a bearer token each. */
-final class StepCredentials {
+public final class StepCredentials {
     private StepCredentials() {}
 
     /** The token of {@code credentialsId} for {@code run}, tracked; empty without an ID. */
-    static Optional<String> token(Run<?, ?> run, @CheckForNull String credentialsId, String what) throws AbortException {
+    public static Optional<String> token(Run<?, ?> run, @CheckForNull String credentialsId, String what) throws AbortException {
         if (credentialsId == null) {
             return Optional.empty();
         }
@@ -38,12 +38,12 @@ final class StepCredentials {
     }
 
     /** Secret text credentials, to those who may configure the job or use its credentials. */
-    static ListBoxModel items(@CheckForNull Item item, @CheckForNull String credentialsId) {
+    public static ListBoxModel items(@CheckForNull Item item, @CheckForNull String credentialsId) {
         return items(item, credentialsId, StringCredentials.class, CredentialsMatchers.always());
     }
 
     /** The credentials of {@code type} that {@code matcher} accepts, to those who may configure the job or use its credentials. */
-    static ListBoxModel items(@CheckForNull Item item, @CheckForNull String credentialsId,
+    public static ListBoxModel items(@CheckForNull Item item, @CheckForNull String credentialsId,
             Class<? extends StandardCredentials> type, CredentialsMatcher matcher) {
         StandardListBoxModel result = new StandardListBoxModel();
         if (item == null

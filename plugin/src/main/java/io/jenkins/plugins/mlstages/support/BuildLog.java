@@ -1,4 +1,4 @@
-package io.jenkins.plugins.mlstages.steps;
+package io.jenkins.plugins.mlstages.support;
 
 import hudson.AbortException;
 import io.jenkins.plugins.mlstages.report.Printable;
@@ -13,26 +13,26 @@ import java.util.Locale;
  * when they are configured), control characters escaped ({@link Printable}). It is the one path to the build
  * log: error messages printed by Jenkins go through {@link #oneLine} or {@link #failure} for the same.
  */
-final class BuildLog implements StageLog {
+public final class BuildLog implements StageLog {
     private final PrintStream out;
 
-    BuildLog(PrintStream out) {
+    public BuildLog(PrintStream out) {
         this.out = out;
     }
 
     /** A message as one log line: an exception's message may span lines (a server's answer, a stack of causes). */
-    static String oneLine(String message) {
+    public static String oneLine(String message) {
         return message == null ? "failed without a message"
                 : Printable.escape(Secrets.redactKnown(message).strip().replaceAll("\\s+", " "));
     }
 
     /** The step's failure: {@code step: message} on one log-safe line, shown by Jenkins without a stack trace. */
-    static AbortException failure(String step, String message) {
+    public static AbortException failure(String step, String message) {
         return new AbortException(oneLine(step + ": " + message));
     }
 
     /** Logs a line the step composed from its own text and user input, on one log-safe line. */
-    void line(String message) {
+    public void line(String message) {
         out.println(oneLine(message));
     }
 

@@ -1,5 +1,6 @@
-package io.jenkins.plugins.mlstages.steps;
+package io.jenkins.plugins.mlstages.canary;
 
+import io.jenkins.plugins.mlstages.support.BuildLog;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.Extension;

@@ -1,5 +1,6 @@
-package io.jenkins.plugins.mlstages.steps;
+package io.jenkins.plugins.mlstages.canary;
 
+import io.jenkins.plugins.mlstages.support.BuildLog;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.Extension;
@@ -22,7 +23,7 @@ import org.kohsuke.stapler.DataBoundSetter;
  */
 public final class KServeCanaryRouter extends CanaryRouter {
     private static final long serialVersionUID = 1L;
-    static final String DEFAULT_READY_TIMEOUT = "5m";
+    public static final String DEFAULT_READY_TIMEOUT = "5m";
 
     private final String inferenceService;
     private String namespace;

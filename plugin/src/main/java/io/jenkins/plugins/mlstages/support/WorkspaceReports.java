@@ -1,5 +1,7 @@
-package io.jenkins.plugins.mlstages.steps;
+package io.jenkins.plugins.mlstages.support;
 
+import io.jenkins.plugins.mlstages.agent.WriteReport;
+import io.jenkins.plugins.mlstages.agent.ReadWholeFile;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import hudson.AbortException;
@@ -14,12 +16,12 @@ import java.nio.charset.StandardCharsets;
  * on the node that holds the workspace, through the engine's checks, failing with one line
  * "{@code step: path: problem}" (redacted and escaped by {@link BuildLog#oneLine}) and no stack trace.
  */
-final class WorkspaceReports {
+public final class WorkspaceReports {
     private WorkspaceReports() {
     }
 
     /** A JSON report in the workspace, whole; {@code step} names the step in the failure. */
-    static JsonNode read(FilePath workspace, String path, String step) throws IOException, InterruptedException {
+    public static JsonNode read(FilePath workspace, String path, String step) throws IOException, InterruptedException {
         byte[] content;
         try {
             content = workspace.child(path).act(new ReadWholeFile(InputFiles.REPORT_CAP, "a report"));
@@ -38,7 +40,7 @@ final class WorkspaceReports {
      * Replaces the report at {@code path} atomically on the node that holds the workspace, through the
      * engine's {@link io.jenkins.plugins.mlstages.report.AtomicFile} as validateData, evaluateModel and the CLI do.
      */
-    static void write(FilePath workspace, String path, String json, String step) throws IOException, InterruptedException {
+    public static void write(FilePath workspace, String path, String json, String step) throws IOException, InterruptedException {
         try {
             workspace.child(path).act(new WriteReport(json.getBytes(StandardCharsets.UTF_8)));
         } catch (AbortException e) {
@@ -47,7 +49,7 @@ final class WorkspaceReports {
     }
 
     /** A failure of {@code step} about the workspace file {@code path}, on one log-safe line. */
-    static AbortException failure(String step, String path, String problem) {
+    public static AbortException failure(String step, String path, String problem) {
         return BuildLog.failure(step, path + ": " + problem);
     }
 }

@@ -1,4 +1,4 @@
-package io.jenkins.plugins.mlstages.steps;
+package io.jenkins.plugins.mlstages.support;
 
 import com.cloudbees.plugins.credentials.CredentialsProvider;
 import com.cloudbees.plugins.credentials.common.StandardCredentials;
@@ -22,10 +22,10 @@ import jenkins.model.Jenkins;
  * either, {@code MLFLOW_TRACKING_TOKEN} or {@code MLFLOW_TRACKING_USERNAME}/{@code _PASSWORD} from the
  * environment (for example bound by {@code withCredentials}), as the CLI does.
  */
-final class RegistryAccess {
+public final class RegistryAccess {
     private RegistryAccess() {}
 
-    static RegistryConfig forRun(
+    public static RegistryConfig forRun(
             Run<?, ?> run,
             @CheckForNull Map<String, String> environment,
             @CheckForNull String registryUrl,
@@ -64,7 +64,7 @@ final class RegistryAccess {
      * The credentials a step's {@code credentialsId} field offers: Secret text or Username with
      * password, to those who may configure the job or use its credentials.
      */
-    static ListBoxModel credentialsItems(@CheckForNull Item item, @CheckForNull String credentialsId) {
+    public static ListBoxModel credentialsItems(@CheckForNull Item item, @CheckForNull String credentialsId) {
         return StepCredentials.items(item, credentialsId, StandardCredentials.class,
                 MlStagesConfiguration.registryCredentialsMatcher());
     }

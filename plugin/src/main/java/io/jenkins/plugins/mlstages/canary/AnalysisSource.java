@@ -1,4 +1,4 @@
-package io.jenkins.plugins.mlstages.steps;
+package io.jenkins.plugins.mlstages.canary;
 
 import hudson.AbortException;
 import hudson.model.Describable;

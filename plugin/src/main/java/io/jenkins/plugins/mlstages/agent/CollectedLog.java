@@ -1,4 +1,4 @@
-package io.jenkins.plugins.mlstages.steps;
+package io.jenkins.plugins.mlstages.agent;
 
 import io.jenkins.plugins.mlstages.report.StageLog;
 import java.util.ArrayList;
@@ -7,8 +7,8 @@ import java.util.ArrayList;
  * The engine's {@link StageLog} on an agent: keeps the messages, to be replayed into the build log on
  * the controller when the stage is over.
  */
-final class CollectedLog implements StageLog {
-    final ArrayList<String> lines = new ArrayList<>();
+public final class CollectedLog implements StageLog {
+    public final ArrayList<String> lines = new ArrayList<>();
 
     @Override
     public void info(String message) {

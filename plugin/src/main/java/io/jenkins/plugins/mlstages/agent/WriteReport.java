@@ -1,4 +1,4 @@
-package io.jenkins.plugins.mlstages.steps;
+package io.jenkins.plugins.mlstages.agent;
 
 import hudson.AbortException;
 import hudson.remoting.VirtualChannel;
@@ -15,12 +15,12 @@ import jenkins.MasterToSlaveFileCallable;
  * {@link AbortException} holding only the problem (see {@link ReadWholeFile} for why); the caller adds the
  * step and the file.
  */
-final class WriteReport extends MasterToSlaveFileCallable<Void> {
+public final class WriteReport extends MasterToSlaveFileCallable<Void> {
     private static final long serialVersionUID = 1L;
 
     private final byte[] content;
 
-    WriteReport(byte[] content) {
+    public WriteReport(byte[] content) {
         this.content = content.clone();
     }
 

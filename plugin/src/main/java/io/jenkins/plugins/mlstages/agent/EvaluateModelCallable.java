@@ -1,5 +1,7 @@
-package io.jenkins.plugins.mlstages.steps;
+package io.jenkins.plugins.mlstages.agent;
 
+import io.jenkins.plugins.mlstages.support.StageOutcome;
+import io.jenkins.plugins.mlstages.steps.EvaluateModelStep;
 import hudson.remoting.VirtualChannel;
 import io.jenkins.plugins.mlstages.data.CsvOptions;
 import io.jenkins.plugins.mlstages.data.DataFormat;
@@ -23,7 +25,7 @@ import jenkins.MasterToSlaveFileCallable;
  * controller logs the metrics, so credentials never travel to the agent. Bad input comes back as a
  * one-line {@link StageOutcome#error}.
  */
-final class EvaluateModelCallable extends MasterToSlaveFileCallable<StageOutcome> {
+public final class EvaluateModelCallable extends MasterToSlaveFileCallable<StageOutcome> {
     private static final long serialVersionUID = 1L;
 
     private final String predictions;
@@ -45,7 +47,7 @@ final class EvaluateModelCallable extends MasterToSlaveFileCallable<StageOutcome
     private final String format;
     private final String report;
 
-    EvaluateModelCallable(EvaluateModelStep step) {
+    public EvaluateModelCallable(EvaluateModelStep step) {
         this.predictions = step.getPredictions();
         this.task = step.getTask();
         this.label = step.getLabel();

@@ -1,4 +1,4 @@
-package io.jenkins.plugins.mlstages.steps;
+package io.jenkins.plugins.mlstages.support;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,11 +8,11 @@ import net.sf.json.JSONObject;
  * List arguments of the steps (rules, score columns, aliases, tags, ...): a Pipeline passes a list of
  * strings, the Snippet Generator's text area one entry per line.
  */
-final class FormLists {
+public final class FormLists {
     private FormLists() {}
 
     /** One entry per line of each value; blank lines are dropped, entries trimmed. */
-    static List<String> lines(List<String> values) {
+    public static List<String> lines(List<String> values) {
         List<String> entries = new ArrayList<>();
         if (values != null) {
             for (String value : values) {
@@ -31,12 +31,12 @@ final class FormLists {
     }
 
     /** The entries as the Snippet Generator's text area shows them. */
-    static String text(List<String> entries) {
+    public static String text(List<String> entries) {
         return String.join("\n", entries);
     }
 
     /** Turns the text areas named {@code fields} of a submitted form into lists, as the steps take them. */
-    static void splitTextAreas(JSONObject formData, String... fields) {
+    public static void splitTextAreas(JSONObject formData, String... fields) {
         for (String field : fields) {
             Object text = formData.opt(field);
             if (text instanceof String) {

@@ -1,5 +1,6 @@
-package io.jenkins.plugins.mlstages.steps;
+package io.jenkins.plugins.mlstages.canary;
 
+import io.jenkins.plugins.mlstages.steps.CanaryDeployStep;
 import hudson.model.InvisibleAction;
 import hudson.model.Run;
 import java.io.IOException;
@@ -16,7 +17,7 @@ public final class CanaryCleanupAction extends InvisibleAction {
     private volatile Map<String, CanaryDeployStep> canaries = new LinkedHashMap<>();
 
     /** Records canary {@code id} of {@code run} once, saving the build when it is new. */
-    static void registerOn(Run<?, ?> run, String id, CanaryDeployStep step) throws IOException {
+    public static void registerOn(Run<?, ?> run, String id, CanaryDeployStep step) throws IOException {
         CanaryCleanupAction action;
         synchronized (CanaryCleanupAction.class) {
             action = run.getAction(CanaryCleanupAction.class);
@@ -30,7 +31,7 @@ public final class CanaryCleanupAction extends InvisibleAction {
         }
     }
 
-    synchronized boolean register(String id, CanaryDeployStep step) {
+    public synchronized boolean register(String id, CanaryDeployStep step) {
         if (canaries != null && canaries.containsKey(id)) {
             return false;
         }
@@ -40,7 +41,7 @@ public final class CanaryCleanupAction extends InvisibleAction {
         return true;
     }
 
-    Map<String, CanaryDeployStep> canaries() {
+    public Map<String, CanaryDeployStep> canaries() {
         return canaries == null ? Map.of() : canaries;
     }
 }

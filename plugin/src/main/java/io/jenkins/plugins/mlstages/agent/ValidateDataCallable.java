@@ -1,5 +1,7 @@
-package io.jenkins.plugins.mlstages.steps;
+package io.jenkins.plugins.mlstages.agent;
 
+import io.jenkins.plugins.mlstages.support.StageOutcome;
+import io.jenkins.plugins.mlstages.steps.ValidateDataStep;
 import hudson.remoting.VirtualChannel;
 import io.jenkins.plugins.mlstages.data.CsvOptions;
 import io.jenkins.plugins.mlstages.data.DataFormat;
@@ -19,7 +21,7 @@ import jenkins.MasterToSlaveFileCallable;
  * are resolved against the workspace on the agent. Bad input (unreadable data or schema, a bad
  * option) comes back as a one-line {@link StageOutcome#error}, not as an exception.
  */
-final class ValidateDataCallable extends MasterToSlaveFileCallable<StageOutcome> {
+public final class ValidateDataCallable extends MasterToSlaveFileCallable<StageOutcome> {
     private static final long serialVersionUID = 1L;
 
     /** The seed of the drift sample, as the CLI's. */
@@ -40,7 +42,7 @@ final class ValidateDataCallable extends MasterToSlaveFileCallable<StageOutcome>
     private final int sampleSize;
     private final boolean skipTextDrift;
 
-    ValidateDataCallable(ValidateDataStep step) {
+    public ValidateDataCallable(ValidateDataStep step) {
         this.data = step.getData();
         this.format = step.getFormat();
         this.schema = step.getSchema();

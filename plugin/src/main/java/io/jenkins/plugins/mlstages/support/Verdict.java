@@ -1,4 +1,4 @@
-package io.jenkins.plugins.mlstages.steps;
+package io.jenkins.plugins.mlstages.support;
 
 import hudson.AbortException;
 import hudson.Util;
@@ -14,12 +14,12 @@ import org.jenkinsci.plugins.workflow.graph.FlowNode;
  * What a stage's verdict does to the build, by the step's {@code failOn} and {@code unstableOn}
  * options: fail the step with one line, mark the step's node and the build UNSTABLE, or pass.
  */
-final class Verdict {
+public final class Verdict {
     /** The value of {@code failOn}/{@code unstableOn} that switches it off. */
-    static final String NEVER = "NEVER";
+    public static final String NEVER = "NEVER";
 
-    static final String DEFAULT_FAIL_ON = Status.FAILED.name();
-    static final String DEFAULT_UNSTABLE_ON = Status.WARNING.name();
+    public static final String DEFAULT_FAIL_ON = Status.FAILED.name();
+    public static final String DEFAULT_UNSTABLE_ON = Status.WARNING.name();
 
     private Verdict() {}
 
@@ -27,7 +27,7 @@ final class Verdict {
      * Normalises a {@code failOn}/{@code unstableOn} value: {@code FAILED}, {@code WARNING} or
      * {@code NEVER}, in any case; blank gives {@code fallback}.
      */
-    static String threshold(String value, String fallback, String option) {
+    public static String threshold(String value, String fallback, String option) {
         String v = Util.fixEmptyAndTrim(value);
         if (v == null) {
             return fallback;
@@ -40,7 +40,7 @@ final class Verdict {
     }
 
     /** Whether {@code status} is at least as bad as {@code threshold}. PASSED reaches nothing. */
-    static boolean reaches(Status status, String threshold) {
+    public static boolean reaches(Status status, String threshold) {
         return status != Status.PASSED
                 && !NEVER.equals(threshold)
                 && status.compareTo(Status.valueOf(threshold)) >= 0;
@@ -51,7 +51,7 @@ final class Verdict {
      * summary and, when the status reaches {@code unstableOn}, marks the step's node (so that the
      * stage shows UNSTABLE in the graph views) and the build UNSTABLE.
      */
-    static void apply(
+    public static void apply(
             Status status,
             String failOn,
             String unstableOn,

@@ -1,5 +1,7 @@
-package io.jenkins.plugins.mlstages.steps;
+package io.jenkins.plugins.mlstages.canary;
 
+import io.jenkins.plugins.mlstages.support.BuildLog;
+import io.jenkins.plugins.mlstages.support.StepCredentials;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.Extension;
@@ -24,7 +26,7 @@ import org.kohsuke.stapler.verb.POST;
  */
 public final class HttpCanaryRouter extends CanaryRouter {
     private static final long serialVersionUID = 1L;
-    static final int DEFAULT_TIMEOUT_SECONDS = 60;
+    public static final int DEFAULT_TIMEOUT_SECONDS = 60;
 
     private final String url;
     private String credentialsId;
