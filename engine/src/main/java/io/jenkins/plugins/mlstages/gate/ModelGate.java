@@ -5,10 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.jenkins.plugins.mlstages.eval.MetricSemantics;
+import io.jenkins.plugins.mlstages.eval.Task;
 import io.jenkins.plugins.mlstages.registry.Metric;
 import io.jenkins.plugins.mlstages.registry.ModelRegistry;
 import io.jenkins.plugins.mlstages.registry.ModelVersion;
@@ -44,7 +47,7 @@ public final class ModelGate {
         List<Finding> semantics = new ArrayList<>();
         MetricSemantics.legacyFinding("the candidate", metrics).ifPresent(semantics::add);
         metrics = MetricSemantics.current(metrics);
-        GateContext.Builder context = GateContext.builder().metrics(metrics);
+        GateContext.Builder context = GateContext.builder().metrics(metrics).knownMetrics(taskMetrics(candidate));
         candidate.path("intervals").fields().forEachRemaining(e -> context.interval(e.getKey(),
                 bound(e.getValue().path("lower")), bound(e.getValue().path("upper"))));
         candidate.path("paired").fields().forEachRemaining(e -> context.paired(e.getKey(),
@@ -78,6 +81,17 @@ public final class ModelGate {
         findings.addAll(result.toFindings());
         return new ModelGateResult(StageReport.verdict(findings), findings, metrics, lineage,
                 result.outcomes(), champion, request.firstModelPolicy());
+    }
+
+    /** Every metric of the report's task, computed or not; none when the report names no task it knows. */
+    private static Set<String> taskMetrics(JsonNode report) {
+        String task = report.path("task").asText("");
+        for (Task t : Task.values()) {
+            if (t.toString().equals(task)) {
+                return new TreeSet<>(t.metricNames());
+            }
+        }
+        return Set.of();
     }
 
     private ModelGateResult.Champion champion(ModelGateRequest request) throws GateException {

@@ -476,6 +476,20 @@ public class EvaluateModelTest {
         assertEquals(0.0, result.paired().get("roc_auc").estimate(), 1e-12);
     }
 
+    /** The gate knows a task's metrics from {@link Task#metricNames}: it must name exactly what evaluate computes. */
+    @Test
+    public void eachTaskNamesExactlyTheMetricsEvaluateComputesFromFullInputs() throws Exception {
+        Path b = file("b.csv", "label,score\n0,0.1\n1,0.8\n1,0.4\n0,0.6\n1,0.9\n0,0.2\n");
+        assertEquals(new java.util.TreeSet<>(Task.BINARY.metricNames()), new java.util.TreeSet<>(run(binary(b)).metrics().keySet()));
+        Path m = file("m.csv", "label,p0,p1,p2\n0,0.8,0.1,0.1\n1,0.3,0.4,0.3\n2,0.1,0.2,0.7\n0,0.5,0.3,0.2\n");
+        assertEquals(new java.util.TreeSet<>(Task.MULTICLASS.metricNames()),
+                new java.util.TreeSet<>(run(multiclass(m, 3)).metrics().keySet()));
+        Path r = file("r.csv", "label,prediction\n1.5,1.4\n2.0,2.2\n3.5,3.0\n4.0,4.1\n");
+        EvaluateResult regression = run(new EvaluateRequest(r, null, null, Task.REGRESSION, "label", List.of(), "prediction",
+                List.of(), 30, null, null, null, 0, 0.95, 42, null, null, EvaluateRequest.DEFAULT_CURVE_POINTS));
+        assertEquals(new java.util.TreeSet<>(Task.REGRESSION.metricNames()), new java.util.TreeSet<>(regression.metrics().keySet()));
+    }
+
     @Test
     public void multiclassRocAucIsMlflowsWeightedAverageAndTheMacroOneHasItsOwnName() throws Exception {
         // per class (one-vs-rest, by hand): class 0 5/6, class 1 3/4, class 2 1; supports 3, 1, 1

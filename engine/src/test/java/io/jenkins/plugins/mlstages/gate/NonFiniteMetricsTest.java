@@ -146,4 +146,27 @@ public class NonFiniteMetricsTest {
         assertTrue(keyMetrics.toString(), keyMetrics.contains("accuracy_score"));
         assertFalse(keyMetrics.toString(), keyMetrics.contains("roc_auc"));
     }
+
+    /** A metric of the task that evaluate could not compute (no scores: no roc_auc) fails its rule, it is not unknown. */
+    @Test
+    public void aTaskMetricThatWasNotComputedFailsItsRuleWithNoValueInsteadOfBeingUnknown() throws Exception {
+        Path file = folder.getRoot().toPath().resolve("labels.csv");
+        Files.writeString(file, "label,predicted\n0,0\n1,1\n1,0\n0,0\n");
+        JsonNode evaluation = written(new EvaluateModel(StageLog.NONE).run(new EvaluateRequest(file, null, null, Task.BINARY,
+                "label", List.of(), "predicted", List.of(), 30, null, null, null, 0, 0.95, 42, null, null,
+                EvaluateRequest.DEFAULT_CURVE_POINTS)));
+        assertTrue(evaluation.path("metrics").has("accuracy_score"));
+        assertFalse(evaluation.path("metrics").has("roc_auc"));
+        ModelGateResult result = gate(evaluation, null, "roc_auc >= 0.8", "warning: precision_recall_auc >= 0.5",
+                "accuracy_score >= 0.5");
+        assertEquals(Status.FAILED, result.status());
+        assertEquals("FAIL roc_auc >= 0.8: cannot evaluate, no value for roc_auc", result.rules().get(0).explanation());
+        assertTrue(result.rules().get(1).explanation(),
+                result.rules().get(1).explanation().endsWith("cannot evaluate, no value for precision_recall_auc"));
+        // A name outside the task's metrics is still an error that lists them.
+        GateException unknown = org.junit.Assert.assertThrows(GateException.class,
+                () -> gate(evaluation, null, "r2_score >= 0.5"));
+        assertTrue(unknown.getMessage(), unknown.getMessage().startsWith("unknown metric 'r2_score' in rule 1;")
+                && unknown.getMessage().contains("roc_auc"));
+    }
 }
