@@ -190,6 +190,7 @@ final class CanaryCommand extends StageCommand {
         checkOutputs(state, report);
         Map<String, String> env = main.environment();
         CanaryStateStore store = new CanaryStateStore(state);
+        store.checkFile();
         CanaryPlan plan = null;
         boolean needsMetrics;
         if (mode.resume || mode.abort) {

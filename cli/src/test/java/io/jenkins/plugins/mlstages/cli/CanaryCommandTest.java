@@ -125,6 +125,19 @@ public class CanaryCommandTest {
         assertFalse(Files.exists(Path.of(state)));
     }
 
+    /** A state file that cannot keep the state (a device, a directory) is refused before anything is touched. */
+    @Test
+    public void aStateFileThatCannotKeepTheStateIsRefused() throws Exception {
+        assertEquals(2, run(valid("/dev/null")));
+        assertEquals("mlstages: /dev/null: is a character device, not a regular file", error());
+        err.getBuffer().setLength(0);
+        assertEquals(2, run(valid(folder.getRoot().toString())));
+        assertEquals("mlstages: " + folder.getRoot() + ": cannot write: is a directory", error());
+        err.getBuffer().setLength(0);
+        assertEquals(2, run("--state", "/dev/null", "--resume"));
+        assertTrue(error(), error().contains("/dev/null"));
+    }
+
     @Test
     public void resumeWithOtherRouterOptionsIsRefusedNamingBothRouters() throws Exception {
         Path state = folder.getRoot().toPath().resolve("state.json");

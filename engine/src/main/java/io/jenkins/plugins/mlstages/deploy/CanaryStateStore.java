@@ -19,6 +19,8 @@ import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 
 import io.jenkins.plugins.mlstages.report.AtomicFile;
 import io.jenkins.plugins.mlstages.report.InputFiles;
+import io.jenkins.plugins.mlstages.report.UnusableFileException;
+import io.jenkins.plugins.mlstages.report.InputFiles;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
 
 /**
@@ -49,7 +51,18 @@ public class CanaryStateStore {
         return MAPPER;
     }
 
+    /**
+     * Fails before the canary acts when its state cannot be kept in the file: a directory or a path under
+     * a file, or an existing device, FIFO or socket (every transition written to {@code /dev/null} would
+     * be lost, and with it resume and rollback).
+     */
+    public void checkFile() throws UnusableFileException {
+        AtomicFile.checkTarget(file);
+        InputFiles.requireRegularOrAbsent(file);
+    }
+
     public void save(CanaryState state) throws IOException {
+        checkFile();
         AtomicFile.writeDurably(file, MAPPER.writeValueAsBytes(state));
     }
 

@@ -46,6 +46,16 @@ public final class InputFiles {
     }
 
     /**
+     * Fails with one line naming {@code file} when it exists but is not a regular file: for a file that
+     * keeps state between runs, which a device such as {@code /dev/null} would silently lose.
+     */
+    public static void requireRegularOrAbsent(Path file) throws UnusableFileException {
+        if (Files.exists(file)) {
+            requireRegular(file, attributes(file));
+        }
+    }
+
+    /**
      * The whole file, after {@link #requireReadable}; {@code what} names it in the message when it is larger
      * than {@code cap} bytes, e.g. "a schema".
      */
