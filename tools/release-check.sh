@@ -108,7 +108,7 @@ echo "== deploy ml-stages-parent and ml-stages-engine $version to target/release
 started=$(date +%s)
 maven "$work/deploy.log" -q -pl engine -am deploy -DskipTests -Dmaven.install.skip=true \
   -DaltDeploymentRepository=release-check::file://"$repo" "$@"
-echo "   $(( $(date +%s) - started )) s"
+echo "   $(( $(date +%s) - started )) s; deployed: $(ls "$repo/io/jenkins/plugins/mlstages" | tr '\n' ' ')"
 
 echo "== resolve the plugin's engine dependencies from an empty local repository (Central + file repository)"
 started=$(date +%s)
