@@ -156,6 +156,21 @@ lacks "maven ran"
 run 2 bash "$tmp/root/tools/test.sh" --check
 has "missing Chromium"
 
+case="test.sh without arguments: mvn -B verify, then the release check; not when Maven fails"
+fresh
+printf 'echo "release check ran"\n' >"$tmp/root/tools/release-check.sh"
+run 0 bash "$tmp/root/tools/test.sh"
+has "maven ran: -B verify -Dmlstages.nginx=$tmp/bin/nginx"
+has "release check ran"
+run 0 bash "$tmp/root/tools/test.sh" -DskipITs
+lacks "release check ran"
+run 0 bash "$tmp/root/tools/test.sh" --check
+has "would run: bash tools/release-check.sh"
+lacks "release check ran"
+stub mvn 'echo "maven ran: $*"; exit 1'
+run 1 bash "$tmp/root/tools/test.sh"
+lacks "release check ran"
+
 case="test.sh stops when setup cannot install, and runs no Maven"
 fresh
 stub id 'echo 1000'

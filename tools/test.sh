@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command: installs what the tests need when it is missing (tools/setup.sh: Debian
 # packages when run as root, else the exact apt-get line and exit 2; the pinned MLflow virtualenv),
-# then runs `mvn -B verify` with any extra arguments.
+# then runs `mvn -B verify` with any extra arguments. Without arguments (all tests) it then rehearses the
+# release packaging too: tools/release-check.sh (about 20 s; README, "Releasing").
 # Usage: tools/test.sh [--check] [MAVEN ARGUMENTS...]   e.g. tools/test.sh -DskipITs
 #   -DskipITs or -DskipTests: the unit tests only, which need no nginx, Prometheus or Chromium.
 #   --check: installs and runs nothing; says what is missing and the Maven command it would run.
@@ -30,8 +31,12 @@ if [ ${#check[@]} -gt 0 ]; then
   code=$?
   set -e
   echo "test: would run: ${maven[*]}" >&2
+  [ $# -gt 0 ] || echo "test: would run: bash tools/release-check.sh" >&2
   exit "$code"
 fi
 bash tools/setup.sh "$purpose"
 echo "== ${maven[*]}" >&2
-exec "${maven[@]}"
+if [ $# -gt 0 ]; then exec "${maven[@]}"; fi
+"${maven[@]}"
+echo "== bash tools/release-check.sh" >&2
+exec bash tools/release-check.sh
