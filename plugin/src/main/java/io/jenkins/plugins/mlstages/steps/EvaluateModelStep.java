@@ -339,7 +339,7 @@ public final class EvaluateModelStep extends RegistryStep {
             }
             RegistryConfig registry = step.runId == null
                     ? null
-                    : RegistryAccess.forRun(run, context.get(EnvVars.class), step.getRegistryUrl(), step.getCredentialsId());
+                    : RegistryAccess.forRun(run, context.get(EnvVars.class), step.getRegistryUrl(), step.getCredentialsId(), listener);
             // Where the metrics go is settled before the evaluation: a bad modelId fails before anything is written.
             EvaluationToRun.Target target = registry == null ? null : target(registry, log);
 

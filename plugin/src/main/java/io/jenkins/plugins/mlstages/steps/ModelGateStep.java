@@ -204,7 +204,7 @@ public final class ModelGateStep extends RegistryStep {
                     result = new ModelGate(log, null).run(request);
                 } else {
                     EnvVars env = context.get(EnvVars.class);
-                    RegistryConfig config = RegistryAccess.forRun(run, env, step.getRegistryUrl(), step.getCredentialsId());
+                    RegistryConfig config = RegistryAccess.forRun(run, env, step.getRegistryUrl(), step.getCredentialsId(), listener);
                     registryUrl = config.getBaseUrl();
                     try (MlflowRegistry registry = new MlflowRegistry(config, log)) {
                         result = new ModelGate(log, registry).run(request);

@@ -268,7 +268,7 @@ public final class RegisterModelStep extends RegistryStep {
                 throw BuildLog.failure("registerModel", e.getMessage());
             }
 
-            RegistryConfig config = RegistryAccess.forRun(run, env, step.getRegistryUrl(), step.getCredentialsId());
+            RegistryConfig config = RegistryAccess.forRun(run, env, step.getRegistryUrl(), step.getCredentialsId(), listener);
             RegisterModelResult result;
             BuildLog log = new BuildLog(listener.getLogger());
             try (MlflowRegistry registry = new MlflowRegistry(config, log)) {
