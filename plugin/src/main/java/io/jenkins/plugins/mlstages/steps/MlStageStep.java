@@ -108,7 +108,7 @@ public abstract class MlStageStep extends Step implements Serializable {
      * What the descriptors of the steps share: their function and display names, the context they
      * need, and the Snippet Generator's text areas that become list arguments.
      */
-    abstract static class MlStageDescriptor extends StepDescriptor {
+    public abstract static class MlStageDescriptor extends StepDescriptor {
         private final String functionName;
         private final String displayName;
         private final boolean needsWorkspace;
@@ -118,7 +118,7 @@ public abstract class MlStageStep extends Step implements Serializable {
          * @param needsWorkspace whether the step only runs inside {@code node {}} (its inputs are workspace files)
          * @param textAreas the list fields the Snippet Generator shows as text areas, one entry per line
          */
-        MlStageDescriptor(String functionName, String displayName, boolean needsWorkspace, String... textAreas) {
+        protected MlStageDescriptor(String functionName, String displayName, boolean needsWorkspace, String... textAreas) {
             this.functionName = functionName;
             this.displayName = displayName;
             this.needsWorkspace = needsWorkspace;

@@ -40,9 +40,12 @@ public abstract class RegistryStep extends MlStageStep {
         this.credentialsId = Util.fixEmptyAndTrim(credentialsId);
     }
 
-    /** The descriptor of a registry step: the {@code credentialsId} drop-down too. */
-    abstract static class RegistryDescriptor extends MlStageDescriptor {
-        RegistryDescriptor(String functionName, String displayName, boolean needsWorkspace, String... textAreas) {
+    /**
+     * The descriptor of a registry step: the {@code credentialsId} drop-down too. Public, as its web
+     * method is found by reflection on the step's public descriptor.
+     */
+    public abstract static class RegistryDescriptor extends MlStageDescriptor {
+        protected RegistryDescriptor(String functionName, String displayName, boolean needsWorkspace, String... textAreas) {
             super(functionName, displayName, needsWorkspace, textAreas);
         }
 
