@@ -20,7 +20,11 @@ import jenkins.model.Jenkins;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 import org.springframework.security.core.Authentication;
 
-/** Secret text credentials of the canary's router and analysis source: a bearer token each. */
+/**
+ * Credentials a step names: the Secret text tokens of the canary's router and analysis source (a bearer
+ * token each), and the drop-downs of every {@code credentialsId} field, which list what the job's builds
+ * can look up.
+ */
 public final class StepCredentials {
     private StepCredentials() {}
 
