@@ -339,21 +339,21 @@ public final class MlReportAction implements RunAction2, SimpleBuildStep.LastBui
      * {@code data-report} attribute of the {@code .ml-stages-report} element), or, when no stage report
      * can be read (deleted or damaged files), the one-line reason the page shows instead of an error.
      */
-    public ReportPage getReportPage() {
+    public ReportView getReportView() {
         try {
-            return new ReportPage(
+            return new ReportView(
                     ReportWriter.newMapper().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(merge()), null);
         } catch (ReportInputException | IOException | RuntimeException e) {
-            return new ReportPage(null, BuildLog.oneLine(e.getMessage()));
+            return new ReportView(null, BuildLog.oneLine(e.getMessage()));
         }
     }
 
     /** What the report page shows: the merged report, or why there is none. */
-    public static final class ReportPage {
+    public static final class ReportView {
         private final String json;
         private final String problem;
 
-        ReportPage(@CheckForNull String json, @CheckForNull String problem) {
+        ReportView(@CheckForNull String json, @CheckForNull String problem) {
             this.json = json;
             this.problem = problem;
         }
