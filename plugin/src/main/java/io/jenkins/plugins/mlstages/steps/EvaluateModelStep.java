@@ -299,8 +299,7 @@ public final class EvaluateModelStep extends RegistryStep {
             // Where the metrics go is settled before the evaluation: a bad modelId fails before anything is written.
             EvaluationToRun.Target target = registry == null ? null : target(step, registry, stage);
 
-            StageOutcome outcome = StageOutcome.runOn(stage.workspace(), new EvaluateModelCallable(step),
-                    stage.listener().getLogger(), "evaluateModel");
+            StageOutcome outcome = stage.runOnAgent(new EvaluateModelCallable(step));
             JsonNode result = ReportWriter.mapper().readTree(outcome.json);
             Status status = Status.valueOf(result.path("status").asText());
             String summary = "evaluateModel " + status + ": " + step.predictions + ", " + outcome.headline
@@ -309,7 +308,7 @@ public final class EvaluateModelStep extends RegistryStep {
             if (registry != null) {
                 logToRun(step, registry, target, outcome.json, stage);
             }
-            stage.verdict(status, summary, step.getFailOn(), step.getUnstableOn());
+            stage.verdict(status, summary, step);
             return toMap(result, step);
         }
 

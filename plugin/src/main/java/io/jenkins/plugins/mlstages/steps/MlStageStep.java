@@ -11,6 +11,7 @@ import io.jenkins.plugins.mlstages.data.DataFormat;
 import io.jenkins.plugins.mlstages.support.FormLists;
 import io.jenkins.plugins.mlstages.support.StepRun;
 import io.jenkins.plugins.mlstages.support.Verdict;
+import io.jenkins.plugins.mlstages.support.VerdictOptions;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Locale;
@@ -31,13 +32,14 @@ import org.kohsuke.stapler.StaplerRequest2;
  * workspace ({@code report}). Serializable because the durable {@code canaryDeploy} keeps its step in
  * the program state.
  */
-public abstract class MlStageStep extends Step implements Serializable {
+public abstract class MlStageStep extends Step implements VerdictOptions, Serializable {
     private static final long serialVersionUID = 1L;
 
     private String failOn = Verdict.DEFAULT_FAIL_ON;
     private String unstableOn = Verdict.DEFAULT_UNSTABLE_ON;
     private String report;
 
+    @Override
     public String getFailOn() {
         return failOn;
     }
@@ -48,6 +50,7 @@ public abstract class MlStageStep extends Step implements Serializable {
         this.failOn = Verdict.threshold(failOn, Verdict.DEFAULT_FAIL_ON, "failOn");
     }
 
+    @Override
     public String getUnstableOn() {
         return unstableOn;
     }

@@ -188,7 +188,7 @@ public final class ModelGateStep extends RegistryStep {
                                     ? "champion from " + step.championMetrics
                                     : "champion " + champion.model() + "/" + champion.version() + " ('"
                                             + champion.alias() + "')");
-            stage.finish(json, result.status(), summary, null, registryUrl, step.getFailOn(), step.getUnstableOn());
+            stage.finish(json, result.status(), summary, null, registryUrl, step);
             return toMap(result);
         }
 

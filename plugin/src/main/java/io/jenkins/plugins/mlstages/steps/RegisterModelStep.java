@@ -249,7 +249,7 @@ public final class RegisterModelStep extends RegistryStep {
             String summary = "registerModel " + result.status() + ": " + result.model() + "/" + result.version()
                     + (result.reused() ? " (reused for build key " + result.buildKey() + ")" : " (new)")
                     + (result.aliases().isEmpty() ? "" : ", aliases " + String.join(", ", result.aliases()));
-            stage.finish(json, result.status(), summary, null, config.getBaseUrl(), step.getFailOn(), step.getUnstableOn());
+            stage.finish(json, result.status(), summary, null, config.getBaseUrl(), step);
             return toMap(result, step.getReport());
         }
 

@@ -187,8 +187,7 @@ public final class ValidateDataStep extends MlStageStep {
 
         @Override
         protected Map<String, Object> run(ValidateDataStep step, StepRun stage) throws Exception {
-            StageOutcome outcome = StageOutcome.runOn(stage.workspace(), new ValidateDataCallable(step),
-                    stage.listener().getLogger(), "validateData");
+            StageOutcome outcome = stage.runOnAgent(new ValidateDataCallable(step));
 
             JsonNode result = ReportWriter.mapper().readTree(outcome.json);
             Status status = Status.valueOf(result.path("status").asText());
@@ -199,7 +198,7 @@ public final class ValidateDataStep extends MlStageStep {
             String summary = "validateData " + status + ": " + step.data + ", " + Plural.of(rows, "row") + ", " + failed + " of "
                     + Plural.of(result.path("findings").size(), "check") + " failed"
                     + (drifted == null ? "" : ", " + Plural.of(drifted.longValue(), "column") + " drifted");
-            stage.finish(outcome.json, status, summary, null, null, step.getFailOn(), step.getUnstableOn());
+            stage.finish(outcome.json, status, summary, null, null, step);
 
             Map<String, Object> values = new LinkedHashMap<>();
             values.put("status", status.name());

@@ -83,6 +83,14 @@ public final class StepRun {
         return RegistryAccess.forRun(run, environment, registryUrl, credentialsId, listener);
     }
 
+    /**
+     * Runs a stage on the node that holds the workspace and replays its log here; fails the step with
+     * the one-line reason when its input could not be used (see {@link StageOutcome#runOn}).
+     */
+    public StageOutcome runOnAgent(FilePath.FileCallable<StageOutcome> stage) throws IOException, InterruptedException {
+        return StageOutcome.runOn(workspace("the data"), stage, listener.getLogger(), step);
+    }
+
     /** A JSON report in the workspace, whole (see {@link WorkspaceReports#read}). */
     public JsonNode readReport(String path) throws IOException, InterruptedException {
         return WorkspaceReports.read(workspace(path), path, step);
@@ -115,16 +123,15 @@ public final class StepRun {
      * Applies the stage's verdict by the step's {@code failOn} and {@code unstableOn} (see
      * {@link Verdict#apply}): fails the step, marks it UNSTABLE, or logs the summary.
      */
-    public void verdict(Status status, String summary, String failOn, String unstableOn)
-            throws IOException, InterruptedException {
-        Verdict.apply(status, failOn, unstableOn, summary, run, context.get(FlowNode.class), listener);
+    public void verdict(Status status, String summary, VerdictOptions options) throws IOException, InterruptedException {
+        Verdict.apply(status, options.getFailOn(), options.getUnstableOn(), summary, run, context.get(FlowNode.class),
+                listener);
     }
 
     /** The end of a stage: {@link #record}, then {@link #verdict}. */
     public void finish(String reportJson, Status status, String summary, @CheckForNull String runId,
-            @CheckForNull String registryUrl, String failOn, String unstableOn)
-            throws IOException, InterruptedException {
+            @CheckForNull String registryUrl, VerdictOptions options) throws IOException, InterruptedException {
         record(reportJson, summary, runId, registryUrl);
-        verdict(status, summary, failOn, unstableOn);
+        verdict(status, summary, options);
     }
 }
