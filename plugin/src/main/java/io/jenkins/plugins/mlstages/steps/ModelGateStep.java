@@ -57,15 +57,11 @@ public final class ModelGateStep extends RegistryStep {
         if (this.metrics == null) {
             throw new IllegalArgumentException("modelGate needs metrics: the candidate's evaluate report in the workspace");
         }
-        this.rule = rules(rule);
+        // one rule per line, blank lines dropped: a rule never spans lines (docs/gate.md)
+        this.rule = lines(rule);
         if (this.rule.isEmpty()) {
             throw new IllegalArgumentException("modelGate needs at least one rule, e.g. rule: ['roc_auc >= 0.85']");
         }
-    }
-
-    /** One rule per line; blank lines are dropped. A rule never spans lines (docs/gate.md). */
-    static List<String> rules(List<String> values) {
-        return FormLists.lines(values);
     }
 
     public String getMetrics() {
