@@ -2,7 +2,6 @@ package io.jenkins.plugins.mlstages.agent;
 
 import io.jenkins.plugins.mlstages.support.StageOutcome;
 import io.jenkins.plugins.mlstages.steps.EvaluateModelStep;
-import hudson.remoting.VirtualChannel;
 import io.jenkins.plugins.mlstages.data.CsvOptions;
 import io.jenkins.plugins.mlstages.data.DataFormat;
 import io.jenkins.plugins.mlstages.data.DataFormatException;
@@ -11,13 +10,10 @@ import io.jenkins.plugins.mlstages.eval.EvaluateRequest;
 import io.jenkins.plugins.mlstages.eval.EvaluateResult;
 import io.jenkins.plugins.mlstages.eval.EvaluateSummary;
 import io.jenkins.plugins.mlstages.eval.Task;
-import io.jenkins.plugins.mlstages.report.ReportWriter;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Locale;
-import jenkins.MasterToSlaveFileCallable;
 
 /**
  * Runs the evaluateModel stage on the agent, where the predictions are. Every field is a plain value;
@@ -25,7 +21,7 @@ import jenkins.MasterToSlaveFileCallable;
  * controller logs the metrics, so credentials never travel to the agent. Bad input comes back as a
  * one-line {@link StageOutcome#error}.
  */
-public final class EvaluateModelCallable extends MasterToSlaveFileCallable<StageOutcome> {
+public final class EvaluateModelCallable extends StageCallable<EvaluateResult> {
     private static final long serialVersionUID = 1L;
 
     private final String predictions;
@@ -45,9 +41,9 @@ public final class EvaluateModelCallable extends MasterToSlaveFileCallable<Stage
     private final String championPredictions;
     private final String sensitive;
     private final String format;
-    private final String report;
 
     public EvaluateModelCallable(EvaluateModelStep step) {
+        super(step.getReport());
         this.predictions = step.getPredictions();
         this.task = step.getTask();
         this.label = step.getLabel();
@@ -65,41 +61,35 @@ public final class EvaluateModelCallable extends MasterToSlaveFileCallable<Stage
         this.championPredictions = step.getChampionPredictions();
         this.sensitive = step.getSensitive();
         this.format = step.getFormat();
-        this.report = step.getReport();
     }
 
     @Override
-    public StageOutcome invoke(File workspace, VirtualChannel channel) throws IOException, InterruptedException {
-        Path base = workspace.toPath();
-        CollectedLog log = new CollectedLog();
-        try {
-            EvaluateRequest request = new EvaluateRequest(
-                    base.resolve(predictions),
-                    DataFormat.parseOption(format, "format"),
-                    CsvOptions.defaults(),
-                    Task.parse(task),
-                    label,
-                    score,
-                    prediction,
-                    slice,
-                    minSliceSize,
-                    threshold,
-                    thresholdMetric == null ? null : thresholdMetric.toLowerCase(Locale.ROOT),
-                    positiveLabel,
-                    resamples,
-                    level,
-                    seed,
-                    championScore,
-                    sensitive,
-                    EvaluateRequest.DEFAULT_CURVE_POINTS,
-                    championPredictions == null ? null : base.resolve(championPredictions));
-            EvaluateResult result = new EvaluateModel(log).run(request);
-            if (report != null) {
-                ReportWriter.write(base.resolve(report), result);
-            }
-            return StageOutcome.ran(result, log, false, EvaluateSummary.line(result));
-        } catch (DataFormatException | IllegalArgumentException e) {
-            return StageOutcome.badInput(e.getMessage(), log);
-        }
+    protected EvaluateResult run(Path base, CollectedLog log) throws IOException, DataFormatException {
+        EvaluateRequest request = new EvaluateRequest(
+                base.resolve(predictions),
+                DataFormat.parseOption(format, "format"),
+                CsvOptions.defaults(),
+                Task.parse(task),
+                label,
+                score,
+                prediction,
+                slice,
+                minSliceSize,
+                threshold,
+                thresholdMetric == null ? null : thresholdMetric.toLowerCase(Locale.ROOT),
+                positiveLabel,
+                resamples,
+                level,
+                seed,
+                championScore,
+                sensitive,
+                EvaluateRequest.DEFAULT_CURVE_POINTS,
+                championPredictions == null ? null : base.resolve(championPredictions));
+        return new EvaluateModel(log).run(request);
+    }
+
+    @Override
+    protected StageOutcome outcome(EvaluateResult result, CollectedLog log) throws IOException {
+        return StageOutcome.ran(result, log, false, EvaluateSummary.line(result));
     }
 }

@@ -2,7 +2,6 @@ package io.jenkins.plugins.mlstages.agent;
 
 import io.jenkins.plugins.mlstages.support.StageOutcome;
 import io.jenkins.plugins.mlstages.steps.ValidateDataStep;
-import hudson.remoting.VirtualChannel;
 import io.jenkins.plugins.mlstages.data.CsvOptions;
 import io.jenkins.plugins.mlstages.data.DataFormat;
 import io.jenkins.plugins.mlstages.data.DataFormatException;
@@ -10,18 +9,15 @@ import io.jenkins.plugins.mlstages.data.SchemaLoader;
 import io.jenkins.plugins.mlstages.data.ValidateData;
 import io.jenkins.plugins.mlstages.data.ValidateDataRequest;
 import io.jenkins.plugins.mlstages.data.ValidateDataResult;
-import io.jenkins.plugins.mlstages.report.ReportWriter;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
-import jenkins.MasterToSlaveFileCallable;
 
 /**
  * Runs the validateData stage on the agent, where the data is. Every field is a plain value; paths
  * are resolved against the workspace on the agent. Bad input (unreadable data or schema, a bad
  * option) comes back as a one-line {@link StageOutcome#error}, not as an exception.
  */
-public final class ValidateDataCallable extends MasterToSlaveFileCallable<StageOutcome> {
+public final class ValidateDataCallable extends StageCallable<ValidateDataResult> {
     private static final long serialVersionUID = 1L;
 
     /** The seed of the drift sample, as the CLI's. */
@@ -32,7 +28,6 @@ public final class ValidateDataCallable extends MasterToSlaveFileCallable<StageO
     private final String schema;
     private final String reference;
     private final String referenceFormat;
-    private final String report;
     private final String delimiter;
     private final String quote;
     private final String encoding;
@@ -43,12 +38,12 @@ public final class ValidateDataCallable extends MasterToSlaveFileCallable<StageO
     private final boolean skipTextDrift;
 
     public ValidateDataCallable(ValidateDataStep step) {
+        super(step.getReport());
         this.data = step.getData();
         this.format = step.getFormat();
         this.schema = step.getSchema();
         this.reference = step.getReference();
         this.referenceFormat = step.getReferenceFormat();
-        this.report = step.getReport();
         this.delimiter = step.getDelimiter();
         this.quote = step.getQuote();
         this.encoding = step.getEncoding();
@@ -60,29 +55,24 @@ public final class ValidateDataCallable extends MasterToSlaveFileCallable<StageO
     }
 
     @Override
-    public StageOutcome invoke(File workspace, VirtualChannel channel) throws IOException, InterruptedException {
-        Path base = workspace.toPath();
-        CollectedLog log = new CollectedLog();
-        try {
-            ValidateDataRequest request = new ValidateDataRequest(
-                    base.resolve(data),
-                    DataFormat.parseOption(format, "format"),
-                    CsvOptions.fromText(delimiter, quote, comment, encoding, ""),
-                    schema == null ? null : SchemaLoader.load(base.resolve(schema)),
-                    reference == null ? null : base.resolve(reference),
-                    DataFormat.parseOption(referenceFormat, "referenceFormat"),
-                    maxErrors,
-                    sampleSize,
-                    SEED,
-                    datasetName,
-                    !skipTextDrift);
-            ValidateDataResult result = new ValidateData(log).run(request);
-            if (report != null) {
-                ReportWriter.write(base.resolve(report), result);
-            }
-            return StageOutcome.ran(result, log, true, null);
-        } catch (DataFormatException | IllegalArgumentException e) {
-            return StageOutcome.badInput(e.getMessage(), log);
-        }
+    protected ValidateDataResult run(Path base, CollectedLog log) throws IOException, DataFormatException {
+        ValidateDataRequest request = new ValidateDataRequest(
+                base.resolve(data),
+                DataFormat.parseOption(format, "format"),
+                CsvOptions.fromText(delimiter, quote, comment, encoding, ""),
+                schema == null ? null : SchemaLoader.load(base.resolve(schema)),
+                reference == null ? null : base.resolve(reference),
+                DataFormat.parseOption(referenceFormat, "referenceFormat"),
+                maxErrors,
+                sampleSize,
+                SEED,
+                datasetName,
+                !skipTextDrift);
+        return new ValidateData(log).run(request);
+    }
+
+    @Override
+    protected StageOutcome outcome(ValidateDataResult result, CollectedLog log) throws IOException {
+        return StageOutcome.ran(result, log, true, null);
     }
 }

@@ -28,10 +28,12 @@ import java.util.ArrayList;
 import java.util.List;
 import jenkins.model.GlobalConfiguration;
 import jenkins.model.Jenkins;
+import net.sf.json.JSONObject;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.StaplerRequest2;
 import org.kohsuke.stapler.verb.POST;
 
 /**
@@ -81,6 +83,21 @@ public class MlStagesConfiguration extends GlobalConfiguration {
         return ExtensionList.lookupSingleton(MlStagesConfiguration.class);
     }
 
+    /**
+     * The form of Manage Jenkins › System: binds every field through its setter, then saves once. The
+     * setters do not save: a submitted form would otherwise write the file once per field, and a
+     * configuration half-applied would be on disk between them. JCasC saves once too: it applies the
+     * setters inside a {@code BulkChange} on this descriptor and commits it, which calls {@link #save()}
+     * ({@code BaseConfigurator.configure} of configuration-as-code). Code that calls a setter and wants
+     * it kept calls {@link #save()} itself.
+     */
+    @Override
+    public boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
+        req.bindJSON(this, json);
+        save();
+        return true;
+    }
+
     /** Which credentials the registry fields offer: Secret text or Username with password, Global scope. */
     public static CredentialsMatcher registryCredentialsMatcher() {
         return REGISTRY_CREDENTIALS;
@@ -100,7 +117,6 @@ public class MlStagesConfiguration extends GlobalConfiguration {
     @DataBoundSetter
     public void setRegistryUrl(String registryUrl) {
         this.registryUrl = Util.fixEmptyAndTrim(registryUrl);
-        save();
     }
 
     @CheckForNull
@@ -111,7 +127,6 @@ public class MlStagesConfiguration extends GlobalConfiguration {
     @DataBoundSetter
     public void setCredentialsId(String credentialsId) {
         this.credentialsId = Util.fixEmptyAndTrim(credentialsId);
-        save();
     }
 
     public int getConnectTimeoutSeconds() {
@@ -121,7 +136,6 @@ public class MlStagesConfiguration extends GlobalConfiguration {
     @DataBoundSetter
     public void setConnectTimeoutSeconds(int connectTimeoutSeconds) {
         this.connectTimeoutSeconds = connectTimeoutSeconds > 0 ? connectTimeoutSeconds : DEFAULT_CONNECT_TIMEOUT_SECONDS;
-        save();
     }
 
     public int getReadTimeoutSeconds() {
@@ -131,7 +145,6 @@ public class MlStagesConfiguration extends GlobalConfiguration {
     @DataBoundSetter
     public void setReadTimeoutSeconds(int readTimeoutSeconds) {
         this.readTimeoutSeconds = readTimeoutSeconds > 0 ? readTimeoutSeconds : DEFAULT_READ_TIMEOUT_SECONDS;
-        save();
     }
 
     /**
@@ -148,7 +161,6 @@ public class MlStagesConfiguration extends GlobalConfiguration {
         this.retryBudgetSeconds = retryBudgetSeconds < 0
                 ? DEFAULT_RETRY_BUDGET_SECONDS
                 : Math.min(retryBudgetSeconds, MAX_RETRY_BUDGET_SECONDS);
-        save();
     }
 
     /** The alias modelGate compares with when a step names a model but no alias. */
@@ -161,7 +173,6 @@ public class MlStagesConfiguration extends GlobalConfiguration {
     public void setChampionAlias(String championAlias) {
         String value = Util.fixEmptyAndTrim(championAlias);
         this.championAlias = value != null ? value : ModelGateRequest.DEFAULT_CHAMPION_ALIAS;
-        save();
     }
 
     /** The MLflow web UI, for links to runs and model versions; null when not set. */
@@ -173,7 +184,6 @@ public class MlStagesConfiguration extends GlobalConfiguration {
     @DataBoundSetter
     public void setMlflowUiUrl(String mlflowUiUrl) {
         this.mlflowUiUrl = Util.fixEmptyAndTrim(mlflowUiUrl);
-        save();
     }
 
     /** The metrics shown on the job-level trend and the build summary, comma separated. */
@@ -186,7 +196,6 @@ public class MlStagesConfiguration extends GlobalConfiguration {
     public void setTrendMetrics(String trendMetrics) {
         String value = Util.fixEmptyAndTrim(trendMetrics);
         this.trendMetrics = value != null ? String.join(", ", names(value)) : DEFAULT_TREND_METRICS;
-        save();
     }
 
     /** {@link #getTrendMetrics()} as a list of metric names, in order. */

@@ -1,24 +1,16 @@
 package io.jenkins.plugins.mlstages.steps;
 
 import io.jenkins.plugins.mlstages.agent.EvaluateModelCallable;
-import io.jenkins.plugins.mlstages.support.Verdict;
-import io.jenkins.plugins.mlstages.support.BuildLog;
-import io.jenkins.plugins.mlstages.support.RegistryAccess;
 import io.jenkins.plugins.mlstages.support.FormLists;
+import io.jenkins.plugins.mlstages.support.PlainValues;
 import io.jenkins.plugins.mlstages.support.StageOutcome;
+import io.jenkins.plugins.mlstages.support.StepRun;
+import io.jenkins.plugins.mlstages.report.ReportNumbers;
 import com.fasterxml.jackson.databind.JsonNode;
 import edu.umd.cs.findbugs.annotations.NonNull;
-import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
 import hudson.AbortException;
-import hudson.EnvVars;
 import hudson.Extension;
-import hudson.FilePath;
 import hudson.Util;
-import hudson.model.Item;
-import hudson.model.Run;
-import hudson.model.TaskListener;
-import hudson.util.ListBoxModel;
-import io.jenkins.plugins.mlstages.data.DataFormat;
 import io.jenkins.plugins.mlstages.eval.Bootstrap;
 import io.jenkins.plugins.mlstages.eval.EvaluateRequest;
 import io.jenkins.plugins.mlstages.eval.EvaluationToRun;
@@ -29,27 +21,15 @@ import io.jenkins.plugins.mlstages.registry.RegistryException;
 import io.jenkins.plugins.mlstages.report.Plural;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
 import io.jenkins.plugins.mlstages.report.Status;
-import io.jenkins.plugins.mlstages.ui.MlReportAction;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import net.sf.json.JSONObject;
-import org.jenkinsci.plugins.workflow.graph.FlowNode;
-import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
-import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
-import org.kohsuke.stapler.QueryParameter;
-import org.kohsuke.stapler.StaplerRequest2;
-import org.kohsuke.stapler.verb.POST;
 
 /**
  * {@code evaluateModel}: a model's metrics from its predictions file in the workspace, with bootstrap
@@ -62,7 +42,6 @@ import org.kohsuke.stapler.verb.POST;
 public final class EvaluateModelStep extends RegistryStep {
     private static final long serialVersionUID = 1L;
 
-    /** Where the report goes in the MLflow run, as the CLI puts it. */
     /** The bootstrap seed, as the CLI's default. */
     static final long DEFAULT_SEED = 42;
 
@@ -83,7 +62,6 @@ public final class EvaluateModelStep extends RegistryStep {
     private String championPredictions;
     private String sensitive;
     private String format;
-    private String report;
     private String runId;
     private String modelId;
 
@@ -128,7 +106,7 @@ public final class EvaluateModelStep extends RegistryStep {
     /** Binary: the positive class's probability; multiclass: one column per class, in class order; regression: the prediction. */
     @DataBoundSetter
     public void setScore(List<String> score) {
-        this.score = List.copyOf(FormLists.lines(score));
+        this.score = lines(score);
     }
 
     /** The score columns one per line, for the Snippet Generator's text area. */
@@ -151,7 +129,7 @@ public final class EvaluateModelStep extends RegistryStep {
 
     @DataBoundSetter
     public void setSlice(List<String> slice) {
-        this.slice = List.copyOf(FormLists.lines(slice));
+        this.slice = lines(slice);
     }
 
     public String getSliceText() {
@@ -276,17 +254,7 @@ public final class EvaluateModelStep extends RegistryStep {
     /** {@code csv}, {@code jsonl} or {@code parquet}; by default from the file name. */
     @DataBoundSetter
     public void setFormat(String format) {
-        String v = Util.fixEmptyAndTrim(format);
-        this.format = v == null ? null : DataFormat.parseOption(v, "format").name().toLowerCase(Locale.ROOT);
-    }
-
-    public String getReport() {
-        return report;
-    }
-
-    @DataBoundSetter
-    public void setReport(String report) {
-        this.report = Util.fixEmptyAndTrim(report);
+        this.format = dataFormat(format, "format");
     }
 
     public String getRunId() {
@@ -314,72 +282,61 @@ public final class EvaluateModelStep extends RegistryStep {
         return new Execution(this, context);
     }
 
-    @SuppressFBWarnings(value = "SE_TRANSIENT_FIELD_NOT_RESTORED", justification = "Only used when starting.")
-    static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
+    static final class Execution extends StageExecution<EvaluateModelStep> {
         private static final long serialVersionUID = 1L;
 
-        private final transient EvaluateModelStep step;
-
         Execution(EvaluateModelStep step, StepContext context) {
-            super(context);
-            this.step = step;
+            super(step, context);
         }
 
         @Override
-        protected Map<String, Object> run() throws Exception {
-            StepContext context = getContext();
-            FilePath workspace = context.get(FilePath.class);
-            TaskListener listener = context.get(TaskListener.class);
-            Run<?, ?> run = context.get(Run.class);
-            PrintStream log = listener.getLogger();
-
+        protected Map<String, Object> run(EvaluateModelStep step, StepRun stage) throws Exception {
             // The registry is resolved before the evaluation, so that a missing URL or credential fails at once.
             if (step.modelId != null && step.runId == null) {
-                throw new AbortException("evaluateModel: modelId goes with runId");
+                throw stage.failure("modelId goes with runId");
             }
-            RegistryConfig registry = step.runId == null
-                    ? null
-                    : RegistryAccess.forRun(run, context.get(EnvVars.class), step.getRegistryUrl(), step.getCredentialsId());
+            RegistryConfig registry = step.runId == null ? null : stage.registry(step.getRegistryUrl(), step.getCredentialsId());
             // Where the metrics go is settled before the evaluation: a bad modelId fails before anything is written.
-            EvaluationToRun.Target target = registry == null ? null : target(registry, log);
+            EvaluationToRun.Target target = registry == null ? null : target(step, registry, stage);
 
-            StageOutcome outcome = StageOutcome.runOn(workspace, new EvaluateModelCallable(step), log, "evaluateModel");
+            StageOutcome outcome = stage.runOnAgent(new EvaluateModelCallable(step));
             JsonNode result = ReportWriter.mapper().readTree(outcome.json);
             Status status = Status.valueOf(result.path("status").asText());
             String summary = "evaluateModel " + status + ": " + step.predictions + ", " + outcome.headline
-                    + (step.report == null ? "" : "; report: " + step.report);
-            MlReportAction.record(run, outcome.json, summary, step.runId, registry == null ? null : registry.getBaseUrl());
+                    + (step.getReport() == null ? "" : "; report: " + step.getReport());
+            stage.record(outcome.json, summary, step.runId, registry == null ? null : registry.getBaseUrl());
             if (registry != null) {
-                logToRun(registry, target, outcome.json, log);
+                logToRun(step, registry, target, outcome.json, stage);
             }
-            Verdict.apply(status, step.getFailOn(), step.getUnstableOn(), summary, run, context.get(FlowNode.class), listener);
+            stage.verdict(status, summary, step);
             return toMap(result, step);
         }
 
         /** As {@code mlstages evaluate --run-id [--model-id]}: the run, and the logged model the metrics also go to. */
-        private EvaluationToRun.Target target(RegistryConfig registry, PrintStream log) throws AbortException {
+        private static EvaluationToRun.Target target(EvaluateModelStep step, RegistryConfig registry, StepRun stage)
+                throws AbortException {
             EvaluationToRun.Target target;
-            try (MlflowRegistry client = new MlflowRegistry(registry, new BuildLog(log))) {
+            try (MlflowRegistry client = new MlflowRegistry(registry, stage.log())) {
                 target = EvaluationToRun.target(client, step.runId, step.modelId);
             } catch (RegistryException | IllegalArgumentException e) {
-                throw BuildLog.failure("evaluateModel", e.getMessage());
+                throw stage.failure(e.getMessage());
             }
             if (target.note() != null) {
-                new BuildLog(log).line("evaluateModel: " + target.note());
+                stage.log().line("evaluateModel: " + target.note());
             }
             return target;
         }
 
         /** As {@code mlstages evaluate --run-id}: the metrics (on the logged model too), then the report as an artifact. */
-        private void logToRun(RegistryConfig registry, EvaluationToRun.Target target, String json, PrintStream log)
-                throws AbortException {
+        private static void logToRun(EvaluateModelStep step, RegistryConfig registry, EvaluationToRun.Target target,
+                String json, StepRun stage) throws AbortException {
             EvaluationToRun.Logged logged;
-            try (MlflowRegistry client = new MlflowRegistry(registry, new BuildLog(log))) {
+            try (MlflowRegistry client = new MlflowRegistry(registry, stage.log())) {
                 logged = EvaluationToRun.log(client, target, json);
             } catch (RegistryException e) {
-                throw BuildLog.failure("evaluateModel", e.getMessage());
+                throw stage.failure(e.getMessage());
             }
-            new BuildLog(log).line("evaluateModel: logged " + Plural.of(logged.metrics(), "metric") + " and " + EvaluationToRun.ARTIFACT_PATH
+            stage.log().line("evaluateModel: logged " + Plural.of(logged.metrics(), "metric") + " and " + EvaluationToRun.ARTIFACT_PATH
                     + " to MLflow run " + step.runId + (logged.modelId() == null ? ""
                             : ", " + logged.onModel() + " of them to logged model " + logged.modelId()));
         }
@@ -391,44 +348,27 @@ public final class EvaluateModelStep extends RegistryStep {
         values.put("status", result.path("status").asText());
         values.put("rows", result.path("rows").asLong());
         values.put("task", result.path("task").asText());
-        values.put("metrics", ValidateDataStep.numbers(result.path("metrics")));
+        values.put("metrics", ReportNumbers.readAll(result.path("metrics")));
         Map<String, Object> intervals = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> field : result.path("intervals").properties()) {
-            Map<String, Object> interval = new LinkedHashMap<>(ValidateDataStep.numbers(field.getValue()));
+            Map<String, Object> interval = new LinkedHashMap<>(ReportNumbers.readAll(field.getValue()));
             intervals.put(field.getKey(), interval);
         }
         values.put("intervals", intervals);
         if (result.path("threshold").isNumber()) {
             values.put("threshold", result.path("threshold").asDouble());
         }
-        if (step.report != null) {
-            values.put("report", step.report);
-        }
-        if (step.runId != null) {
-            values.put("runId", step.runId);
-        }
-        if (step.modelId != null) {
-            values.put("modelId", step.modelId);
-        }
+        PlainValues.putIfNotNull(values, "report", step.getReport());
+        PlainValues.putIfNotNull(values, "runId", step.runId);
+        PlainValues.putIfNotNull(values, "modelId", step.modelId);
         return values;
     }
 
     @Extension
-    public static final class DescriptorImpl extends StepDescriptor {
-        @Override
-        public String getFunctionName() {
-            return "evaluateModel";
-        }
-
-        @NonNull
-        @Override
-        public String getDisplayName() {
-            return "Evaluate a model from its predictions (metrics, intervals, slices, fairness)";
-        }
-
-        @Override
-        public Set<? extends Class<?>> getRequiredContext() {
-            return Set.of(FilePath.class, Run.class, TaskListener.class, FlowNode.class);
+    public static final class DescriptorImpl extends RegistryDescriptor {
+        public DescriptorImpl() {
+            super("evaluateModel", "Evaluate a model from its predictions (metrics, intervals, slices, fairness)", true,
+                    "score", "slice");
         }
 
         @Override
@@ -439,18 +379,6 @@ public final class EvaluateModelStep extends RegistryStep {
                 return null;
             }
             return task == null ? predictions.toString() : predictions + " (" + task + ")";
-        }
-
-        /** The Snippet Generator's text areas hold one column per line; the step takes lists. */
-        @Override
-        public Step newInstance(StaplerRequest2 req, @NonNull JSONObject formData) throws FormException {
-            FormLists.splitTextAreas(formData, "score", "slice");
-            return super.newInstance(req, formData);
-        }
-
-        @POST
-        public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId) {
-            return RegistryAccess.credentialsItems(item, credentialsId);
         }
     }
 }

@@ -1,22 +1,13 @@
 package io.jenkins.plugins.mlstages.steps;
 
-import io.jenkins.plugins.mlstages.support.Verdict;
-import io.jenkins.plugins.mlstages.support.WorkspaceReports;
-import io.jenkins.plugins.mlstages.support.BuildLog;
-import io.jenkins.plugins.mlstages.support.RegistryAccess;
 import io.jenkins.plugins.mlstages.support.FormLists;
+import io.jenkins.plugins.mlstages.support.PlainValues;
+import io.jenkins.plugins.mlstages.support.StepRun;
 import com.fasterxml.jackson.databind.JsonNode;
 import edu.umd.cs.findbugs.annotations.NonNull;
-import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
 import hudson.AbortException;
-import hudson.EnvVars;
 import hudson.Extension;
-import hudson.FilePath;
 import hudson.Util;
-import hudson.model.Item;
-import hudson.model.Run;
-import hudson.model.TaskListener;
-import hudson.util.ListBoxModel;
 import io.jenkins.plugins.mlstages.config.MlStagesConfiguration;
 import io.jenkins.plugins.mlstages.gate.FirstModelPolicy;
 import io.jenkins.plugins.mlstages.gate.GateException;
@@ -31,25 +22,14 @@ import io.jenkins.plugins.mlstages.report.Plural;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
 import io.jenkins.plugins.mlstages.report.RuleStatus;
 import io.jenkins.plugins.mlstages.report.StageLog;
-import io.jenkins.plugins.mlstages.ui.MlReportAction;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import net.sf.json.JSONObject;
-import org.jenkinsci.plugins.workflow.graph.FlowNode;
-import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
-import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
-import org.kohsuke.stapler.QueryParameter;
-import org.kohsuke.stapler.StaplerRequest2;
-import org.kohsuke.stapler.verb.POST;
 
 /**
  * {@code modelGate}: rules over a candidate's evaluate report and the champion's metrics, each
@@ -66,7 +46,6 @@ public final class ModelGateStep extends RegistryStep {
     private String championAlias;
     private String championMetrics;
     private String firstModel;
-    private String report;
 
     /**
      * @param metrics the candidate's evaluate report, a path in the workspace
@@ -78,15 +57,11 @@ public final class ModelGateStep extends RegistryStep {
         if (this.metrics == null) {
             throw new IllegalArgumentException("modelGate needs metrics: the candidate's evaluate report in the workspace");
         }
-        this.rule = rules(rule);
+        // one rule per line, blank lines dropped: a rule never spans lines (docs/gate.md)
+        this.rule = lines(rule);
         if (this.rule.isEmpty()) {
             throw new IllegalArgumentException("modelGate needs at least one rule, e.g. rule: ['roc_auc >= 0.85']");
         }
-    }
-
-    /** One rule per line; blank lines are dropped. A rule never spans lines (docs/gate.md). */
-    static List<String> rules(List<String> values) {
-        return FormLists.lines(values);
     }
 
     public String getMetrics() {
@@ -148,43 +123,25 @@ public final class ModelGateStep extends RegistryStep {
         }
     }
 
-    public String getReport() {
-        return report;
-    }
-
-    @DataBoundSetter
-    public void setReport(String report) {
-        this.report = Util.fixEmptyAndTrim(report);
-    }
-
     @Override
     public StepExecution start(StepContext context) throws Exception {
         return new Execution(this, context);
     }
 
-    @SuppressFBWarnings(value = "SE_TRANSIENT_FIELD_NOT_RESTORED", justification = "Only used when starting.")
-    static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
+    static final class Execution extends StageExecution<ModelGateStep> {
         private static final long serialVersionUID = 1L;
 
-        private final transient ModelGateStep step;
-
         Execution(ModelGateStep step, StepContext context) {
-            super(context);
-            this.step = step;
+            super(step, context);
         }
 
         @Override
-        protected Map<String, Object> run() throws Exception {
-            StepContext context = getContext();
-            FilePath workspace = context.get(FilePath.class);
-            TaskListener listener = context.get(TaskListener.class);
-            Run<?, ?> run = context.get(Run.class);
+        protected Map<String, Object> run(ModelGateStep step, StepRun stage) throws Exception {
             if (step.model != null && step.championMetrics != null) {
-                throw new AbortException(
-                        "modelGate: give model (the champion from the registry) or championMetrics, not both");
+                throw stage.failure("give model (the champion from the registry) or championMetrics, not both");
             }
-            JsonNode candidate = WorkspaceReports.read(workspace, step.metrics, "modelGate");
-            JsonNode championReport = step.championMetrics == null ? null : WorkspaceReports.read(workspace, step.championMetrics, "modelGate");
+            JsonNode candidate = stage.readReport(step.metrics);
+            JsonNode championReport = step.championMetrics == null ? null : stage.readReport(step.championMetrics);
             String alias = step.championAlias != null
                     ? step.championAlias
                     : MlStagesConfiguration.get().getChampionAlias();
@@ -193,28 +150,28 @@ public final class ModelGateStep extends RegistryStep {
                 request = new ModelGateRequest(candidate, step.metrics, step.rule, step.model, alias, championReport,
                         step.firstModel == null ? null : FirstModelPolicy.parse(step.firstModel));
             } catch (IllegalArgumentException e) {
-                throw BuildLog.failure("modelGate", e.getMessage());
+                throw stage.failure(e.getMessage());
             }
 
-            StageLog log = new BuildLog(listener.getLogger());
+            StageLog log = stage.log();
             ModelGateResult result;
             String registryUrl = null;
             try {
                 if (step.model == null) {
                     result = new ModelGate(log, null).run(request);
                 } else {
-                    EnvVars env = context.get(EnvVars.class);
-                    RegistryConfig config = RegistryAccess.forRun(run, env, step.getRegistryUrl(), step.getCredentialsId());
+                    RegistryConfig config = stage.registry(step.getRegistryUrl(), step.getCredentialsId());
                     registryUrl = config.getBaseUrl();
                     try (MlflowRegistry registry = new MlflowRegistry(config, log)) {
                         result = new ModelGate(log, registry).run(request);
                     }
                 }
             } catch (GateException | RegistryException e) {
-                throw oneLine("modelGate: " + e.getMessage(), listener);
+                throw firstLine(e.getMessage(), stage);
             }
-            if (step.report != null) {
-                WorkspaceReports.write(workspace, step.report, ReportWriter.mapper().writeValueAsString(result), "modelGate");
+            String json = ReportWriter.mapper().writeValueAsString(result);
+            if (step.getReport() != null) {
+                stage.writeReport(step.getReport(), json);
             }
 
             long failed = result.rules().stream().filter(o -> o.status() == RuleStatus.FAILED).count();
@@ -227,9 +184,7 @@ public final class ModelGateStep extends RegistryStep {
                                     ? "champion from " + step.championMetrics
                                     : "champion " + champion.model() + "/" + champion.version() + " ('"
                                             + champion.alias() + "')");
-            MlReportAction.record(run, ReportWriter.mapper().writeValueAsString(result), summary, null, registryUrl);
-            Verdict.apply(result.status(), step.getFailOn(), step.getUnstableOn(), summary, run, context.get(FlowNode.class),
-                    listener);
+            stage.finish(json, result.status(), summary, null, registryUrl, step);
             return toMap(result);
         }
 
@@ -237,12 +192,12 @@ public final class ModelGateStep extends RegistryStep {
          * The failure of the step: its first line. A longer message (a rule with a caret under the
          * syntax error) goes to the log whole first.
          */
-        private static AbortException oneLine(String message, TaskListener listener) {
+        private static AbortException firstLine(String message, StepRun stage) {
             String[] lines = message.split("\\R");
             if (lines.length > 1) {
-                new BuildLog(listener.getLogger()).info(message);
+                stage.log().info("modelGate: " + message);
             }
-            return new AbortException(BuildLog.oneLine(lines[0]));
+            return stage.failure(lines[0]);
         }
     }
 
@@ -257,11 +212,11 @@ public final class ModelGateStep extends RegistryStep {
             rule.put("rule", outcome.rule());
             rule.put("severity", outcome.severity().name());
             rule.put("status", outcome.status().name());
-            putIfNotNull(rule, "observed", outcome.observed());
-            putIfNotNull(rule, "required", outcome.required());
-            putIfNotNull(rule, "champion", outcome.champion());
-            putIfNotNull(rule, "margin", outcome.margin());
-            putIfNotNull(rule, "slice", outcome.slice());
+            PlainValues.putIfNotNull(rule, "observed", outcome.observed());
+            PlainValues.putIfNotNull(rule, "required", outcome.required());
+            PlainValues.putIfNotNull(rule, "champion", outcome.champion());
+            PlainValues.putIfNotNull(rule, "margin", outcome.margin());
+            PlainValues.putIfNotNull(rule, "slice", outcome.slice());
             rule.put("explanation", outcome.explanation());
             rules.add(rule);
         }
@@ -270,39 +225,21 @@ public final class ModelGateStep extends RegistryStep {
         ModelGateResult.Champion champion = result.champion();
         if (champion != null) {
             Map<String, Object> c = new LinkedHashMap<>();
-            putIfNotNull(c, "model", champion.model());
-            putIfNotNull(c, "alias", champion.alias());
-            putIfNotNull(c, "version", champion.version());
-            putIfNotNull(c, "runId", champion.runId());
-            putIfNotNull(c, "source", champion.source());
+            PlainValues.putIfNotNull(c, "model", champion.model());
+            PlainValues.putIfNotNull(c, "alias", champion.alias());
+            PlainValues.putIfNotNull(c, "version", champion.version());
+            PlainValues.putIfNotNull(c, "runId", champion.runId());
+            PlainValues.putIfNotNull(c, "source", champion.source());
             c.put("metrics", new LinkedHashMap<>(champion.metrics()));
             values.put("champion", c);
         }
         return values;
     }
 
-    private static void putIfNotNull(Map<String, Object> map, String key, Object value) {
-        if (value != null) {
-            map.put(key, value);
-        }
-    }
-
     @Extension
-    public static final class DescriptorImpl extends StepDescriptor {
-        @Override
-        public String getFunctionName() {
-            return "modelGate";
-        }
-
-        @NonNull
-        @Override
-        public String getDisplayName() {
-            return "Gate a candidate model on its metrics and the champion's";
-        }
-
-        @Override
-        public Set<? extends Class<?>> getRequiredContext() {
-            return Set.of(FilePath.class, Run.class, TaskListener.class, FlowNode.class);
+    public static final class DescriptorImpl extends RegistryDescriptor {
+        public DescriptorImpl() {
+            super("modelGate", "Gate a candidate model on its metrics and the champion's", true, "rule");
         }
 
         @Override
@@ -313,18 +250,6 @@ public final class ModelGateStep extends RegistryStep {
                 return null;
             }
             return model == null ? metrics.toString() : metrics + " vs " + model;
-        }
-
-        /** The Snippet Generator's text area holds one rule per line; the step takes a list. */
-        @Override
-        public Step newInstance(StaplerRequest2 req, @NonNull JSONObject formData) throws FormException {
-            FormLists.splitTextAreas(formData, "rule");
-            return super.newInstance(req, formData);
-        }
-
-        @POST
-        public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId) {
-            return RegistryAccess.credentialsItems(item, credentialsId);
         }
     }
 }

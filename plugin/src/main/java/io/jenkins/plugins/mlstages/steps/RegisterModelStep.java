@@ -1,23 +1,16 @@
 package io.jenkins.plugins.mlstages.steps;
 
-import io.jenkins.plugins.mlstages.support.Verdict;
-import io.jenkins.plugins.mlstages.support.WorkspaceReports;
 import io.jenkins.plugins.mlstages.support.BuildLog;
-import io.jenkins.plugins.mlstages.support.RegistryAccess;
 import io.jenkins.plugins.mlstages.support.FormLists;
+import io.jenkins.plugins.mlstages.support.PlainValues;
+import io.jenkins.plugins.mlstages.support.StepRun;
 import com.fasterxml.jackson.databind.JsonNode;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
-import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
-import hudson.AbortException;
 import hudson.EnvVars;
 import hudson.Extension;
-import hudson.FilePath;
 import hudson.Util;
-import hudson.model.Item;
 import hudson.model.Run;
-import hudson.model.TaskListener;
-import hudson.util.ListBoxModel;
 import io.jenkins.plugins.mlstages.registry.KeyValues;
 import io.jenkins.plugins.mlstages.registry.MlflowRegistry;
 import io.jenkins.plugins.mlstages.registry.RegisterModel;
@@ -34,21 +27,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import jenkins.model.Jenkins;
-import net.sf.json.JSONObject;
-import org.jenkinsci.plugins.workflow.graph.FlowNode;
-import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
-import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
-import org.kohsuke.stapler.QueryParameter;
-import org.kohsuke.stapler.StaplerRequest2;
-import org.kohsuke.stapler.verb.POST;
 
 /**
  * {@code registerModel}: registers a model version with lineage tags, waits for READY and points the
@@ -74,7 +57,6 @@ public final class RegisterModelStep extends RegistryStep {
     private String description;
     private String buildKey;
     private long awaitSeconds = DEFAULT_AWAIT_SECONDS;
-    private String report;
 
     /** @param model the registered model, created when absent */
     @DataBoundConstructor
@@ -144,7 +126,7 @@ public final class RegisterModelStep extends RegistryStep {
 
     @DataBoundSetter
     public void setAlias(List<String> alias) {
-        this.alias = List.copyOf(FormLists.lines(alias));
+        this.alias = lines(alias);
     }
 
     public String getAliasText() {
@@ -158,9 +140,9 @@ public final class RegisterModelStep extends RegistryStep {
     /** Tags on the version, {@code KEY=VALUE} each. */
     @DataBoundSetter
     public void setTag(List<String> tag) {
-        List<String> entries = FormLists.lines(tag);
+        List<String> entries = lines(tag);
         KeyValues.parse(entries, "tag");
-        this.tag = List.copyOf(entries);
+        this.tag = entries;
     }
 
     public String getTagText() {
@@ -174,7 +156,7 @@ public final class RegisterModelStep extends RegistryStep {
     /** Stage reports in the workspace to take the lineage from, instead of this build's recorded stages. */
     @DataBoundSetter
     public void setFromReport(List<String> fromReport) {
-        this.fromReport = List.copyOf(FormLists.lines(fromReport));
+        this.fromReport = lines(fromReport);
     }
 
     public String getFromReportText() {
@@ -212,15 +194,6 @@ public final class RegisterModelStep extends RegistryStep {
         this.awaitSeconds = awaitSeconds;
     }
 
-    public String getReport() {
-        return report;
-    }
-
-    @DataBoundSetter
-    public void setReport(String report) {
-        this.report = Util.fixEmptyAndTrim(report);
-    }
-
     /** The build's own key: {@code <job full name>#<build number>}, the same for every attempt in this build. */
     static String defaultBuildKey(Run<?, ?> run) {
         return run.getExternalizableId();
@@ -231,33 +204,25 @@ public final class RegisterModelStep extends RegistryStep {
         return new Execution(this, context);
     }
 
-    @SuppressFBWarnings(value = "SE_TRANSIENT_FIELD_NOT_RESTORED", justification = "Only used when starting.")
-    static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
+    static final class Execution extends StageExecution<RegisterModelStep> {
         private static final long serialVersionUID = 1L;
 
-        private final transient RegisterModelStep step;
-
         Execution(RegisterModelStep step, StepContext context) {
-            super(context);
-            this.step = step;
+            super(step, context);
         }
 
         @Override
-        protected Map<String, Object> run() throws Exception {
-            StepContext context = getContext();
-            TaskListener listener = context.get(TaskListener.class);
-            Run<?, ?> run = context.get(Run.class);
-            EnvVars env = context.get(EnvVars.class);
-            FilePath workspace = context.get(FilePath.class);
-            if (workspace == null && (!step.fromReport.isEmpty() || step.report != null)) {
-                throw new AbortException("registerModel: fromReport and report are paths in the workspace:"
-                        + " run the step inside node { }");
+        protected Map<String, Object> run(RegisterModelStep step, StepRun stage) throws Exception {
+            if (stage.workspace() == null && (!step.fromReport.isEmpty() || step.getReport() != null)) {
+                // refused before anything is registered
+                throw stage.failure("fromReport and report are paths in the workspace: run the step inside node { }");
             }
-
+            Run<?, ?> run = stage.run();
+            EnvVars env = stage.environment();
             Map<String, String> lineage = new LinkedHashMap<>();
             putIfPresent(lineage, "mlstages.git_commit", env == null ? null : env.get("GIT_COMMIT"));
             putIfPresent(lineage, "mlstages.build_url", buildUrl(run, env));
-            lineage.putAll(ReportLineage.tags(lineageReports(run, workspace)));
+            lineage.putAll(ReportLineage.tags(lineageReports(step, stage)));
             String key = step.buildKey != null ? step.buildKey : defaultBuildKey(run);
             RegisterModelRequest request;
             try {
@@ -265,41 +230,39 @@ public final class RegisterModelStep extends RegistryStep {
                         step.copyFrom, step.description, KeyValues.parse(step.tag, "tag"), lineage, step.alias, key,
                         Duration.ofSeconds(step.awaitSeconds), null);
             } catch (IllegalArgumentException e) {
-                throw BuildLog.failure("registerModel", e.getMessage());
+                throw stage.failure(e.getMessage());
             }
 
-            RegistryConfig config = RegistryAccess.forRun(run, env, step.getRegistryUrl(), step.getCredentialsId());
+            RegistryConfig config = stage.registry(step.getRegistryUrl(), step.getCredentialsId());
             RegisterModelResult result;
-            BuildLog log = new BuildLog(listener.getLogger());
+            BuildLog log = stage.log();
             try (MlflowRegistry registry = new MlflowRegistry(config, log)) {
                 result = new RegisterModel(log, registry).run(request);
             } catch (RegistryException | IllegalArgumentException e) {
                 // IllegalArgumentException: a source that holds no loadable model, refused before anything is written
-                throw BuildLog.failure("registerModel", e.getMessage());
+                throw stage.failure(e.getMessage());
             }
             String json = ReportWriter.mapper().writeValueAsString(result);
-            if (step.report != null) {
-                WorkspaceReports.write(workspace, step.report, json, "registerModel");
+            if (step.getReport() != null) {
+                stage.writeReport(step.getReport(), json);
             }
             String summary = "registerModel " + result.status() + ": " + result.model() + "/" + result.version()
                     + (result.reused() ? " (reused for build key " + result.buildKey() + ")" : " (new)")
                     + (result.aliases().isEmpty() ? "" : ", aliases " + String.join(", ", result.aliases()));
-            MlReportAction.record(run, json, summary, null, config.getBaseUrl());
-            Verdict.apply(result.status(), step.getFailOn(), step.getUnstableOn(), summary, run, context.get(FlowNode.class),
-                    listener);
-            return toMap(result, step.report);
+            stage.finish(json, result.status(), summary, null, config.getBaseUrl(), step);
+            return toMap(result, step.getReport());
         }
 
         /** The reports named by {@code fromReport}, else the stage reports this build recorded so far. */
-        private List<JsonNode> lineageReports(Run<?, ?> run, @CheckForNull FilePath workspace) throws Exception {
+        private static List<JsonNode> lineageReports(RegisterModelStep step, StepRun stage) throws Exception {
             List<JsonNode> reports = new ArrayList<>();
             if (!step.fromReport.isEmpty()) {
                 for (String path : step.fromReport) {
-                    reports.add(readReport(workspace, path));
+                    reports.add(readReport(stage, path));
                 }
                 return reports;
             }
-            MlReportAction recorded = run.getAction(MlReportAction.class);
+            MlReportAction recorded = stage.run().getAction(MlReportAction.class);
             return recorded == null ? reports : recorded.readReports();
         }
     }
@@ -314,11 +277,11 @@ public final class RegisterModelStep extends RegistryStep {
         return env == null ? null : Util.fixEmptyAndTrim(env.get("BUILD_URL"));
     }
 
-    private static JsonNode readReport(FilePath workspace, String path) throws Exception {
-        JsonNode json = WorkspaceReports.read(workspace, path, "registerModel");
+    private static JsonNode readReport(StepRun stage, String path) throws Exception {
+        JsonNode json = stage.readReport(path);
         String schema = json == null ? "" : json.path("schema").asText("");
         if (!StageReport.SCHEMA.equals(schema)) {
-            throw WorkspaceReports.failure("registerModel", path, "not an ml-stages report of a known version (schema '"
+            throw stage.failure(path + ": not an ml-stages report of a known version (schema '"
                     + schema + "'; this release reads " + StageReport.SCHEMA + ")");
         }
         return json;
@@ -338,36 +301,20 @@ public final class RegisterModelStep extends RegistryStep {
         values.put("version", result.version());
         values.put("reused", result.reused());
         values.put("aliases", new ArrayList<>(result.aliases()));
-        putIfNotNull(values, "source", result.source());
-        putIfNotNull(values, "runId", result.runId());
-        putIfNotNull(values, "modelId", result.modelId());
-        putIfNotNull(values, "buildKey", result.buildKey());
-        putIfNotNull(values, "report", report);
+        PlainValues.putIfNotNull(values, "source", result.source());
+        PlainValues.putIfNotNull(values, "runId", result.runId());
+        PlainValues.putIfNotNull(values, "modelId", result.modelId());
+        PlainValues.putIfNotNull(values, "buildKey", result.buildKey());
+        PlainValues.putIfNotNull(values, "report", report);
         return values;
     }
 
-    private static void putIfNotNull(Map<String, Object> map, String key, Object value) {
-        if (value != null) {
-            map.put(key, value);
-        }
-    }
-
     @Extension
-    public static final class DescriptorImpl extends StepDescriptor {
-        @Override
-        public String getFunctionName() {
-            return "registerModel";
-        }
-
-        @NonNull
-        @Override
-        public String getDisplayName() {
-            return "Register a model version with its lineage (once per build)";
-        }
-
-        @Override
-        public Set<? extends Class<?>> getRequiredContext() {
-            return Set.of(Run.class, TaskListener.class, FlowNode.class);
+    public static final class DescriptorImpl extends RegistryDescriptor {
+        public DescriptorImpl() {
+            // on the controller: a workspace only for report and fromReport
+            super("registerModel", "Register a model version with its lineage (once per build)", false,
+                    "alias", "tag", "fromReport");
         }
 
         @Override
@@ -388,18 +335,6 @@ public final class RegisterModelStep extends RegistryStep {
                 values.add(String.valueOf(item));
             }
             return values;
-        }
-
-        /** The Snippet Generator's text areas hold one entry per line; the step takes lists. */
-        @Override
-        public Step newInstance(StaplerRequest2 req, @NonNull JSONObject formData) throws FormException {
-            FormLists.splitTextAreas(formData, "alias", "tag", "fromReport");
-            return super.newInstance(req, formData);
-        }
-
-        @POST
-        public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId) {
-            return RegistryAccess.credentialsItems(item, credentialsId);
         }
     }
 }

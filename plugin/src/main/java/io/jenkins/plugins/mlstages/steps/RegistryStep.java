@@ -1,11 +1,18 @@
 package io.jenkins.plugins.mlstages.steps;
 
 import hudson.Util;
+import hudson.model.Item;
+import hudson.util.ListBoxModel;
+import io.jenkins.plugins.mlstages.support.RegistryAccess;
+import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
 
 /**
- * A step that talks to the registry: the URL and the credentials default to the global configuration
- * ({@code mlStages}) and may be overridden per step.
+ * A step that talks to the registry: the URL defaults to the global configuration ({@code mlStages})
+ * and may be overridden per step; the global credentials go with the global URL only, so a step that
+ * overrides the URL names its own {@code credentialsId} (see {@link RegistryAccess}).
  */
 public abstract class RegistryStep extends MlStageStep {
     private static final long serialVersionUID = 1L;
@@ -31,5 +38,21 @@ public abstract class RegistryStep extends MlStageStep {
     @DataBoundSetter
     public void setCredentialsId(String credentialsId) {
         this.credentialsId = Util.fixEmptyAndTrim(credentialsId);
+    }
+
+    /**
+     * The descriptor of a registry step: the {@code credentialsId} drop-down too. Public, as its web
+     * method is found by reflection on the step's public descriptor.
+     */
+    public abstract static class RegistryDescriptor extends MlStageDescriptor {
+        protected RegistryDescriptor(String functionName, String displayName, boolean needsWorkspace, String... textAreas) {
+            super(functionName, displayName, needsWorkspace, textAreas);
+        }
+
+        /** The registry credentials the job's builds can use (see {@link RegistryAccess#credentialsItems}). */
+        @POST
+        public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId) {
+            return RegistryAccess.credentialsItems(item, credentialsId);
+        }
     }
 }

@@ -1,33 +1,22 @@
 package io.jenkins.plugins.mlstages.steps;
 
 import io.jenkins.plugins.mlstages.agent.ValidateDataCallable;
-import io.jenkins.plugins.mlstages.support.Verdict;
+import io.jenkins.plugins.mlstages.support.PlainValues;
 import io.jenkins.plugins.mlstages.support.StageOutcome;
+import io.jenkins.plugins.mlstages.support.StepRun;
 import com.fasterxml.jackson.databind.JsonNode;
 import edu.umd.cs.findbugs.annotations.NonNull;
-import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
 import hudson.Extension;
-import hudson.FilePath;
 import hudson.Util;
-import hudson.model.Run;
-import hudson.model.TaskListener;
-import io.jenkins.plugins.mlstages.data.DataFormat;
 import io.jenkins.plugins.mlstages.data.ValidateDataRequest;
 import io.jenkins.plugins.mlstages.report.Plural;
 import io.jenkins.plugins.mlstages.report.ReportNumbers;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
 import io.jenkins.plugins.mlstages.report.Status;
-import io.jenkins.plugins.mlstages.ui.MlReportAction;
-import java.io.PrintStream;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
@@ -46,7 +35,6 @@ public final class ValidateDataStep extends MlStageStep {
     private String schema;
     private String reference;
     private String referenceFormat;
-    private String report;
     private String delimiter;
     private String quote;
     private String encoding;
@@ -75,7 +63,7 @@ public final class ValidateDataStep extends MlStageStep {
     /** {@code csv}, {@code jsonl} or {@code parquet}; by default from the file name. */
     @DataBoundSetter
     public void setFormat(String format) {
-        this.format = checkFormat(format, "format");
+        this.format = dataFormat(format, "format");
     }
 
     public String getSchema() {
@@ -102,16 +90,7 @@ public final class ValidateDataStep extends MlStageStep {
 
     @DataBoundSetter
     public void setReferenceFormat(String referenceFormat) {
-        this.referenceFormat = checkFormat(referenceFormat, "referenceFormat");
-    }
-
-    public String getReport() {
-        return report;
-    }
-
-    @DataBoundSetter
-    public void setReport(String report) {
-        this.report = Util.fixEmptyAndTrim(report);
+        this.referenceFormat = dataFormat(referenceFormat, "referenceFormat");
     }
 
     public String getDelimiter() {
@@ -194,51 +173,32 @@ public final class ValidateDataStep extends MlStageStep {
         this.skipTextDrift = skipTextDrift;
     }
 
-    private static String checkFormat(String value, String option) {
-        String v = Util.fixEmptyAndTrim(value);
-        if (v == null) {
-            return null;
-        }
-        return DataFormat.parseOption(v, option).name().toLowerCase(Locale.ROOT);
-    }
-
     @Override
     public StepExecution start(StepContext context) throws Exception {
         return new Execution(this, context);
     }
 
-    @SuppressFBWarnings(value = "SE_TRANSIENT_FIELD_NOT_RESTORED", justification = "Only used when starting.")
-    static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
+    static final class Execution extends StageExecution<ValidateDataStep> {
         private static final long serialVersionUID = 1L;
 
-        private final transient ValidateDataStep step;
-
         Execution(ValidateDataStep step, StepContext context) {
-            super(context);
-            this.step = step;
+            super(step, context);
         }
 
         @Override
-        protected Map<String, Object> run() throws Exception {
-            StepContext context = getContext();
-            FilePath workspace = context.get(FilePath.class);
-            TaskListener listener = context.get(TaskListener.class);
-            PrintStream log = listener.getLogger();
-
-            StageOutcome outcome = StageOutcome.runOn(workspace, new ValidateDataCallable(step), log, "validateData");
+        protected Map<String, Object> run(ValidateDataStep step, StepRun stage) throws Exception {
+            StageOutcome outcome = stage.runOnAgent(new ValidateDataCallable(step));
 
             JsonNode result = ReportWriter.mapper().readTree(outcome.json);
             Status status = Status.valueOf(result.path("status").asText());
-            Map<String, Double> metrics = numbers(result.path("metrics"));
+            Map<String, Double> metrics = ReportNumbers.readAll(result.path("metrics"));
             long rows = metrics.getOrDefault("rows", 0.0).longValue();
             long failed = metrics.getOrDefault("failed_checks", 0.0).longValue();
             Double drifted = metrics.get("drifted_columns");
             String summary = "validateData " + status + ": " + step.data + ", " + Plural.of(rows, "row") + ", " + failed + " of "
                     + Plural.of(result.path("findings").size(), "check") + " failed"
                     + (drifted == null ? "" : ", " + Plural.of(drifted.longValue(), "column") + " drifted");
-            Run<?, ?> run = context.get(Run.class);
-            MlReportAction.record(run, outcome.json, summary, null, null);
-            Verdict.apply(status, step.getFailOn(), step.getUnstableOn(), summary, run, context.get(FlowNode.class), listener);
+            stage.finish(outcome.json, status, summary, null, null, step);
 
             Map<String, Object> values = new LinkedHashMap<>();
             values.put("status", status.name());
@@ -248,34 +208,15 @@ public final class ValidateDataStep extends MlStageStep {
                 values.put("driftedColumns", drifted.longValue());
             }
             values.put("metrics", new LinkedHashMap<>(metrics));
-            if (step.report != null) {
-                values.put("report", step.report);
-            }
+            PlainValues.putIfNotNull(values, "report", step.getReport());
             return values;
         }
     }
 
-    /** The numeric fields of a JSON object, in order, NaN and infinities included (as reports spell them). */
-    static Map<String, Double> numbers(JsonNode object) {
-        return ReportNumbers.readAll(object);
-    }
-
     @Extension
-    public static final class DescriptorImpl extends StepDescriptor {
-        @Override
-        public String getFunctionName() {
-            return "validateData";
-        }
-
-        @NonNull
-        @Override
-        public String getDisplayName() {
-            return "Validate a dataset (schema, quality, drift)";
-        }
-
-        @Override
-        public Set<? extends Class<?>> getRequiredContext() {
-            return Set.of(FilePath.class, Run.class, TaskListener.class, FlowNode.class);
+    public static final class DescriptorImpl extends MlStageDescriptor {
+        public DescriptorImpl() {
+            super("validateData", "Validate a dataset (schema, quality, drift)", true);
         }
 
         @Override

@@ -16,6 +16,7 @@ import io.jenkins.plugins.mlstages.report.ReportWriter;
 import io.jenkins.plugins.mlstages.report.StageInput;
 import io.jenkins.plugins.mlstages.report.StageReportReader;
 import io.jenkins.plugins.mlstages.report.Status;
+import io.jenkins.plugins.mlstages.support.BuildLog;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -334,14 +335,39 @@ public final class MlReportAction implements RunAction2, SimpleBuildStep.LastBui
     }
 
     /**
-     * The build's merged report as JSON, for the report page's script (it reads the {@code data-report}
-     * attribute of the {@code .ml-stages-report} element).
+     * The build's merged report for the report page: its JSON for the page's script (it reads the
+     * {@code data-report} attribute of the {@code .ml-stages-report} element), or, when no stage report
+     * can be read (deleted or damaged files), the one-line reason the page shows instead of an error.
      */
-    public String getReportJson() throws IOException {
+    public ReportView getReportView() {
         try {
-            return ReportWriter.newMapper().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(merge());
-        } catch (ReportInputException e) {
-            throw new IOException(e.getMessage(), e);
+            return new ReportView(
+                    ReportWriter.newMapper().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(merge()), null);
+        } catch (ReportInputException | IOException | RuntimeException e) {
+            return new ReportView(null, BuildLog.oneLine(e.getMessage()));
+        }
+    }
+
+    /** What the report page shows: the merged report, or why there is none. */
+    public static final class ReportView {
+        private final String json;
+        private final String problem;
+
+        ReportView(@CheckForNull String json, @CheckForNull String problem) {
+            this.json = json;
+            this.problem = problem;
+        }
+
+        /** The merged report as JSON; null when {@link #getProblem()} says why not. */
+        @CheckForNull
+        public String getJson() {
+            return json;
+        }
+
+        /** Why the stage reports of the build cannot be shown; null when they can. */
+        @CheckForNull
+        public String getProblem() {
+            return problem;
         }
     }
 }

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import org.kohsuke.stapler.HttpResponse;
+import org.kohsuke.stapler.HttpResponses;
 import org.kohsuke.stapler.bind.JavaScriptMethod;
 
 /**
@@ -49,6 +51,20 @@ public final class MlTrendAction implements Action, AsyncTrendChart {
     @Override
     public String getUrlName() {
         return MlReportAction.URL_NAME;
+    }
+
+    /**
+     * The job's {@code ml-stages/} URL: the newest build's ML report (looking {@link #MAX_BUILDS} back),
+     * or a page that says there is none yet.
+     */
+    public HttpResponse doIndex() {
+        Run<?, ?> run = job.getLastBuild();
+        for (int seen = 0; run != null && seen < MAX_BUILDS; seen++, run = run.getPreviousBuild()) {
+            if (run.getAction(MlReportAction.class) != null) {
+                return HttpResponses.redirectViaContextPath("/" + run.getUrl() + MlReportAction.URL_NAME + "/");
+            }
+        }
+        return HttpResponses.forwardToView(this, "none.jelly");
     }
 
     /** Shown from two builds with metrics on. */

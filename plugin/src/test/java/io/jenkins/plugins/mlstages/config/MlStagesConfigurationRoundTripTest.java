@@ -76,6 +76,8 @@ public class MlStagesConfigurationRoundTripTest {
             config.setReadTimeoutSeconds(61);
             config.setRetryBudgetSeconds(7);
             config.setTrendMetrics("f1_score");
+            // setters do not save (the form and JCasC save once): save, so that the import below must overwrite a file
+            config.save();
 
             File yaml = new File(j.jenkins.getRootDir(), "exported-ml-stages.yaml");
             Files.writeString(yaml.toPath(), exported[0], StandardCharsets.UTF_8);
@@ -83,6 +85,7 @@ public class MlStagesConfigurationRoundTripTest {
             assertConfiguredAsExpected();
             assertEquals("the export of an import of an export is the export", exported[0], export());
         });
+        // JCasC applied the setters and saved once (its BulkChange on the descriptor): the restart loads the import
         sessions.then(j -> assertConfiguredAsExpected());
     }
 }

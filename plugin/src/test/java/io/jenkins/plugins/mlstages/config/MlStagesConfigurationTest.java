@@ -5,10 +5,14 @@ import static org.junit.Assert.assertNull;
 
 import com.cloudbees.plugins.credentials.CredentialsScope;
 import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
+import hudson.XmlFile;
+import hudson.model.Saveable;
+import hudson.model.listeners.SaveableListener;
 import hudson.util.Secret;
 import io.jenkins.plugins.mlstages.registry.RegistryConfig;
 import io.jenkins.plugins.mlstages.registry.RegistryCredentials;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl;
 import org.junit.Rule;
 import org.junit.Test;
@@ -72,6 +76,40 @@ public class MlStagesConfigurationTest {
         RegistryCredentials credentials = MlStagesConfiguration.toRegistryCredentials(token);
         assertEquals(RegistryCredentials.Kind.BEARER, credentials.getKind());
         assertEquals("bearer token", credentials.toString());
+    }
+
+    /**
+     * A setter changes the configuration in memory only; submitting the form binds every field and saves
+     * once (each setter used to save, eight writes per submit).
+     */
+    @Test
+    public void settersDoNotSaveAndTheFormSavesOnce() throws Exception {
+        MlStagesConfiguration config = MlStagesConfiguration.get();
+        config.setRegistryUrl("https://mlflow.example.com");
+        config.setChampionAlias("production");
+        MlStagesConfiguration onDisk = new MlStagesConfiguration();
+        assertNull("a setter alone writes nothing", onDisk.getRegistryUrl());
+        assertEquals("champion", onDisk.getChampionAlias());
+
+        AtomicInteger saves = new AtomicInteger();
+        SaveableListener counter = new SaveableListener() {
+            @Override
+            public void onChange(Saveable o, XmlFile file) {
+                if (o == MlStagesConfiguration.get()) {
+                    saves.incrementAndGet();
+                }
+            }
+        };
+        counter.register();
+        try {
+            j.configRoundtrip();
+        } finally {
+            counter.unregister();
+        }
+        assertEquals("one save per submitted form", 1, saves.get());
+        onDisk = new MlStagesConfiguration();
+        assertEquals("https://mlflow.example.com", onDisk.getRegistryUrl());
+        assertEquals("production", onDisk.getChampionAlias());
     }
 
     private static void assertConfigured(MlStagesConfiguration config) {

@@ -173,6 +173,8 @@ public class CanaryDeployStepTest {
     public void aControllerRestartResumesTheCanary() throws Throwable {
         sessions.then(j -> {
             MlStagesConfiguration.get().setRegistryUrl(MlflowServer.shared().url());
+            // setters do not save (the form and JCasC do): the resumed canary after the restart needs the URL
+            MlStagesConfiguration.get().save();
             WorkflowJob p = j.createProject(WorkflowJob.class, "canary");
             p.setDefinition(new CpsFlowDefinition(canary("3s"), true));
             WorkflowRun b = p.scheduleBuild2(0).waitForStart();

@@ -142,6 +142,21 @@ public class RegisterModelStepTest {
         j.assertLogNotContains("\tat ", b);
     }
 
+    /** report and fromReport are workspace paths: outside node {} the step fails before registering anything. */
+    @Test
+    public void workspacePathsOutsideNodeFailBeforeTheRegistry() throws Exception {
+        configureRegistry();
+        String model = "plugin-no-node-" + UUID.randomUUID().toString().substring(0, 8);
+        WorkflowJob p = j.createProject(WorkflowJob.class);
+        p.setDefinition(new CpsFlowDefinition("registerModel model: '" + model + "', source: 'models:/x/1', report: 'r.json'", true));
+        WorkflowRun b = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
+        j.assertLogContains("registerModel: fromReport and report are paths in the workspace: run the step inside node { }", b);
+        j.assertLogNotContains("\tat ", b);
+        try (MlflowRegistry registry = admin()) {
+            assertTrue("the model was not even created", registry.findRegisteredModel(model).isEmpty());
+        }
+    }
+
     @Test
     public void wrongCredentialsFailWithoutTheSecret() throws Exception {
         SystemCredentialsProvider.getInstance().getCredentials().add(new UsernamePasswordCredentialsImpl(

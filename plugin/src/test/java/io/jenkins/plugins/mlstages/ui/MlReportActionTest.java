@@ -3,6 +3,7 @@ package io.jenkins.plugins.mlstages.ui;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -181,6 +182,56 @@ public class MlReportActionTest {
             wc.setJavaScriptEnabled(false);
             String page = wc.getPage(p).getWebResponse().getContentAsString();
             assertTrue(page.contains("ML metrics"));
+        }
+    }
+
+    /** The report page of a build whose stage files are gone: a message and the stage lines, not HTTP 500. */
+    @Test
+    public void theReportPageSaysWhyWhenNoStageReportCanBeRead() throws Exception {
+        WorkflowJob p = j.createProject(WorkflowJob.class, "deleted");
+        p.setDefinition(new CpsFlowDefinition(EVALUATE_ONLY, true));
+        WorkflowRun b = build(p);
+        File[] files = new File(b.getRootDir(), "ml-stages").listFiles();
+        assertNotNull(files);
+        for (File file : files) {
+            Files.delete(file.toPath());
+        }
+        try (JenkinsRule.WebClient wc = j.createWebClient()) {
+            wc.setJavaScriptEnabled(false);
+            HtmlPage page = wc.getPage(b, "ml-stages/");
+            assertEquals(200, page.getWebResponse().getStatusCode());
+            assertNull(page.querySelector("div.ml-stages-report"));
+            DomElement message = page.querySelector("p.ml-stages-no-report");
+            assertNotNull(page.asXml(), message);
+            assertTrue(message.getTextContent(), message.getTextContent().contains("no stage reports in this build"));
+            DomElement stage = page.querySelector("li.ml-stages-stage");
+            assertNotNull(stage);
+            assertTrue(stage.getTextContent(), stage.getTextContent().contains("evaluateModel PASSED: preds.csv"));
+        }
+    }
+
+    /**
+     * The job's ml-stages/ URL (the trend action's) opens the newest build that has an ML report, even a
+     * failed one, not the last successful build that contributes the action.
+     */
+    @Test
+    public void theJobsMlStagesUrlOpensTheNewestBuildsReport() throws Exception {
+        WorkflowJob p = j.createProject(WorkflowJob.class, "newest");
+        p.setDefinition(new CpsFlowDefinition(EVALUATE_ONLY, true));
+        build(p);
+        p.setDefinition(new CpsFlowDefinition(EVALUATE_ONLY.replaceFirst("}$", "error 'after the stage'\n}"), true));
+        WorkflowRun withReport = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
+        assertNotNull(withReport.getAction(MlReportAction.class));
+        p.setDefinition(new CpsFlowDefinition("error 'before any stage'", true));
+        WorkflowRun without = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
+        assertNull(without.getAction(MlReportAction.class));
+
+        try (JenkinsRule.WebClient wc = j.createWebClient()) {
+            wc.setJavaScriptEnabled(false);
+            HtmlPage page = wc.getPage(p, "ml-stages/");
+            assertEquals(200, page.getWebResponse().getStatusCode());
+            assertEquals(j.getURL() + withReport.getUrl() + "ml-stages/", page.getUrl().toString());
+            assertNotNull(page.querySelector("div.ml-stages-report"));
         }
     }
 }

@@ -3,7 +3,7 @@
  *
  * Contract, shared by the standalone HTML page (ReportPage) and the Jenkins build page, which loads
  * this file and report.css unchanged as the Stapler adjunct io.jenkins.plugins.mlstages.report.page.report
- * with <div class="ml-stages-report" data-report="${it.reportJson}"/> in escaped Jelly:
+ * with <div class="ml-stages-report" data-report="${reportView.json}"/> in escaped Jelly:
  *  - every element with the class "ml-stages-report" is rendered from the report JSON in its
  *    data-report attribute (HTML-attribute-escaped JSON; element.dataset.report decodes it);
  *  - the script renders on DOMContentLoaded, or at once when it loads later;
