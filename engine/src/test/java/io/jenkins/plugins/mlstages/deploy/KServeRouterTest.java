@@ -158,7 +158,7 @@ public class KServeRouterTest {
         } catch (DeployException e) {
             assertEquals("kubernetes API read InferenceService of models/iris failed: GET " + kubernetes.url()
                     + "/apis/serving.kserve.io/v1beta1/namespaces/models/inferenceservices/iris answered HTTP 401"
-                    + " Unauthorized: Unauthorized (the token was refused)", e.getMessage());
+                    + " (application/json, 114 bytes): Unauthorized: Unauthorized (the token was refused)", e.getMessage());
             assertFalse(e.getMessage().contains(TOKEN));
         }
         kubernetes.token(TOKEN);
@@ -169,7 +169,8 @@ public class KServeRouterTest {
             fail();
         } catch (DeployException e) {
             assertTrue(e.getMessage(), e.getMessage().contains(
-                    "answered HTTP 404 NotFound: inferenceservices.serving.kserve.io \"nope\" not found (is KServe installed"));
+                    " NotFound: inferenceservices.serving.kserve.io \"nope\" not found (is KServe installed"));
+            assertTrue(e.getMessage(), e.getMessage().contains("answered HTTP 404 (application/json, "));
         }
         assertEquals(0, kubernetes.patches());
     }
@@ -183,7 +184,8 @@ public class KServeRouterTest {
             router(config(Optional.empty(), Duration.ofSeconds(1))).setCanaryWeight(10);
             fail();
         } catch (DeployException e) {
-            assertTrue(e.getMessage(), e.getMessage().endsWith("answered HTTP 422 Invalid: admission webhook"
+            assertTrue(e.getMessage(), e.getMessage().matches(".*answered HTTP 422 \\(application/json, \\d+ bytes\\): .*"));
+            assertTrue(e.getMessage(), e.getMessage().endsWith(" bytes): Invalid: admission webhook"
                     + " \"inferenceservice.kserve-webhook-server.validator\" denied the request: spec.predictor.canaryTrafficPercent:"
                     + " Invalid value: 10 quota exceeded"));
         }
