@@ -29,6 +29,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.jenkins.plugins.mlstages.report.InputFiles;
+import io.jenkins.plugins.mlstages.report.Printable;
 import io.jenkins.plugins.mlstages.report.UnusableFileException;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -193,8 +194,8 @@ public final class KServeRouter implements TrafficRouter {
                 if (target.path("latestRevision").asBoolean(false)) {
                     share = Math.max(share, 0) + percent;
                 }
-                entries.add(target.path("revisionName").asText("?") + (target.has("tag") ? " (" + target.path("tag").asText() + ")" : "")
-                        + " " + percent + " %");
+                entries.add(shown(target.path("revisionName").asText("?"))
+                        + (target.has("tag") ? " (" + shown(target.path("tag").asText()) + ")" : "") + " " + percent + " %");
             }
             if (share < 0 && predictor.path("traffic").isArray() && !predictor.path("traffic").isEmpty()) {
                 share = 0; // only pinned revisions: none is the latest
@@ -202,14 +203,22 @@ public final class KServeRouter implements TrafficRouter {
             String ready = "unknown";
             for (JsonNode condition : status.path("conditions")) {
                 if ("Ready".equals(condition.path("type").asText())) {
-                    ready = condition.path("status").asText("unknown")
-                            + (condition.hasNonNull("message")
-                                    ? " (" + condition.path("message").asText().strip().replaceAll("\\s+", " ") + ")" : "");
+                    ready = shown(condition.path("status").asText("unknown"))
+                            + (condition.hasNonNull("message") ? " (" + shown(condition.path("message").asText()) + ")" : "");
                 }
             }
             return new Split(status.path("observedGeneration").asLong(-1), share,
-                    predictor.path("latestCreatedRevision").asText(null), predictor.path("latestReadyRevision").asText(null),
+                    shown(predictor.path("latestCreatedRevision").asText(null)), shown(predictor.path("latestReadyRevision").asText(null)),
                     entries.isEmpty() ? "no traffic" : String.join(", ", entries), ready);
+        }
+
+        /** A text of the status, fit for a message: one line, control characters escaped, cut to 300 characters. */
+        private static String shown(String text) {
+            if (text == null) {
+                return null;
+            }
+            String flat = text.strip().replaceAll("\\s+", " ");
+            return Printable.escape(flat.length() > 300 ? flat.substring(0, 300) + "…" : flat);
         }
 
         boolean reports(int percent, long generation) {
