@@ -255,7 +255,7 @@ public final class KServeRouter implements TrafficRouter {
         if (config.caCertificate().isEmpty() && config.caCertificateData().isEmpty()) {
             return null;
         }
-        String source = config.caCertificate().map(Path::toString).orElse("certificate-authority-data");
+        String source = config.caCertificate().map(Path::toString).orElse("certificate (certificate-authority-data)");
         try (InputStream pem = config.caCertificate().isPresent()
                 ? new ByteArrayInputStream(InputFiles.readAll(config.caCertificate().get(), InputFiles.SECRET_CAP, "a CA certificate"))
                 : new ByteArrayInputStream(config.caCertificateData().get().getBytes(StandardCharsets.US_ASCII))) {

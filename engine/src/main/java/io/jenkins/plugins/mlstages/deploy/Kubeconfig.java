@@ -193,8 +193,8 @@ final class Kubeconfig {
         for (String field : references) {
             if (node.has(field) && !(field.equals("insecure-skip-tls-verify") && !node.path(field).asBoolean(false))) {
                 throw new IllegalArgumentException(source + ": " + prefix + field + " is not allowed in a kubeconfig"
-                        + " credential: only an inline token and certificate-authority-data are used, never a file,"
-                        + " a program or the controller's own identity");
+                        + " credential: only the user's inline token and the cluster's inline certificate-authority-data"
+                        + " are used, never a file, a program or an unverified server");
             }
         }
         Iterator<String> names = node.fieldNames();
