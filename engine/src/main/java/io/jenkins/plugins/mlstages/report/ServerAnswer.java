@@ -39,7 +39,7 @@ public final class ServerAnswer {
      * @param code its code ({@code error_code}, {@code errorType}, {@code reason}), or null when it gave none
      * @param message its message, redacted, on one line, escaped and cut short; null when it gave none
      */
-    public record Error(Shape shape, String code, String message) {
+    public record StructuredError(Shape shape, String code, String message) {
         @Override
         public String toString() {
             if (code == null) {
@@ -58,9 +58,9 @@ public final class ServerAnswer {
     private final int status;
     private final String contentType;
     private final long length;
-    private final Error error;
+    private final StructuredError error;
 
-    private ServerAnswer(int status, String contentType, long length, Error error) {
+    private ServerAnswer(int status, String contentType, long length, StructuredError error) {
         this.status = status;
         this.contentType = contentType;
         this.length = length;
@@ -92,13 +92,13 @@ public final class ServerAnswer {
         return length;
     }
 
-    public Optional<Error> error() {
+    public Optional<StructuredError> error() {
         return Optional.ofNullable(error);
     }
 
     /** The error's code when the body is of {@code shape}, e.g. MLflow's {@code error_code}. */
     public Optional<String> code(Shape shape) {
-        return error().filter(e -> e.shape() == shape).map(Error::code);
+        return error().filter(e -> e.shape() == shape).map(StructuredError::code);
     }
 
     /** What came, not what it said: {@code text/html, 1234 bytes}, {@code no body}. */
@@ -125,7 +125,7 @@ public final class ServerAnswer {
         return MEDIA_TYPE.matcher(type).matches() ? type.toLowerCase(Locale.ROOT) : null;
     }
 
-    private static Error structuredError(byte[] bytes, Secrets secrets) {
+    private static StructuredError structuredError(byte[] bytes, Secrets secrets) {
         if (bytes.length == 0 || bytes.length > 1_000_000) {
             return null;
         }
@@ -141,13 +141,13 @@ public final class ServerAnswer {
         Secrets redaction = Objects.requireNonNullElse(secrets, Secrets.none());
         String mlflowCode = code(body.get("error_code"), redaction);
         if (mlflowCode != null) {
-            return new Error(Shape.MLFLOW, mlflowCode, message(body.get("message"), redaction));
+            return new StructuredError(Shape.MLFLOW, mlflowCode, message(body.get("message"), redaction));
         }
         if ("error".equals(textOf(body.get("status"))) && body.has("errorType")) {
-            return new Error(Shape.PROMETHEUS, code(body.get("errorType"), redaction), message(body.get("error"), redaction));
+            return new StructuredError(Shape.PROMETHEUS, code(body.get("errorType"), redaction), message(body.get("error"), redaction));
         }
         if ("Status".equals(textOf(body.get("kind")))) {
-            return new Error(Shape.KUBERNETES, code(body.get("reason"), redaction), message(body.get("message"), redaction));
+            return new StructuredError(Shape.KUBERNETES, code(body.get("reason"), redaction), message(body.get("message"), redaction));
         }
         return null;
     }
