@@ -3,6 +3,7 @@ package io.jenkins.plugins.mlstages.deploy;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
+import java.net.ProtocolException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import javax.net.ssl.X509TrustManager;
 
 import io.jenkins.plugins.mlstages.registry.RetryPolicy;
 import io.jenkins.plugins.mlstages.report.Secrets;
+import io.jenkins.plugins.mlstages.report.ServerAnswer;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -28,21 +30,20 @@ import okhttp3.Response;
  * The wire shared by the HTTP adapters of canaryDeploy (webhook router, Kubernetes API, Prometheus):
  * timeouts, a bearer token, and a few quick retries when the server is unreachable or answers 5xx or
  * 429, since a canary step must not wait minutes on a broken router. Messages name the URL without
- * its query or user info, never the token; an answer's body comes back with the token redacted
- * ({@link Secrets}), so that an error text built from a body that echoes our request does not show it.
+ * its query or user info, never the token. An answer comes back with its body, for parsing only, and
+ * with what may be said of it ({@link ServerAnswer}: status, content type, size, a structured error):
+ * a router or Prometheus URL may point at an internal endpoint whose text must never be shown.
  */
 final class DeployHttp implements AutoCloseable {
     /** A few tries within ten seconds. */
     static final RetryPolicy RETRIES = new RetryPolicy(4, Duration.ofMillis(250), Duration.ofSeconds(2),
             Duration.ofMillis(250), Duration.ofSeconds(10));
 
-    /** Sleeps between attempts; replaced in tests. */
-    interface Sleeper {
-        void sleep(Duration duration) throws InterruptedException;
-    }
-
-    /** A final answer: its status and body (a 2xx, a 4xx, or the last 5xx once retries are spent). */
-    record Answer(int code, String body) {
+    /**
+     * A final answer (a 2xx, a 4xx, or the last 5xx once retries are spent): its status, its body with the
+     * token redacted, to be parsed and never shown, and what messages may say of it.
+     */
+    record Answer(int code, String body, ServerAnswer described) {
         boolean successful() {
             return code >= 200 && code < 300;
         }
@@ -93,7 +94,7 @@ final class DeployHttp implements AutoCloseable {
     }
 
     DeployHttp(String system, Optional<String> bearerToken, Duration timeout) {
-        this(system, bearerToken, timeout, Optional.empty(), RETRIES, d -> Thread.sleep(d.toMillis()));
+        this(system, bearerToken, timeout, Optional.empty(), RETRIES, Sleeper.SYSTEM);
     }
 
     /** Trust for a server whose certificate a private CA signed. */
@@ -106,8 +107,9 @@ final class DeployHttp implements AutoCloseable {
      * @param operation what the request does, for messages, e.g. {@code set canary weight}
      * @return the final answer, successful or not
      * @throws DeployException when no answer came at all
+     * @throws InterruptedException when the wait before another try was interrupted (a Jenkins abort)
      */
-    Answer send(String operation, Request request) {
+    Answer send(String operation, Request request) throws InterruptedException {
         // the token this request carries (a token file may have been rotated since the last one)
         Secrets secrets = Secrets.remember(Secrets.bearer(bearerToken.get().map(String::strip).orElse(null)));
         Instant deadline = Instant.now().plus(retries.getMaxTotalWait());
@@ -116,13 +118,15 @@ final class DeployHttp implements AutoCloseable {
             String failure = null;
             IOException cause = null;
             try (Response response = client.newCall(request).execute()) {
-                String body = response.body() == null ? "" : new String(response.body().bytes(), StandardCharsets.UTF_8);
-                answer = new Answer(response.code(), secrets.redact(body));
+                byte[] bytes = response.body() == null ? new byte[0] : response.body().bytes();
+                answer = new Answer(response.code(), secrets.redact(new String(bytes, StandardCharsets.UTF_8)),
+                        ServerAnswer.of(response.code(), response.header("Content-Type"), bytes, secrets));
                 if (!retryable(response.code())) {
                     return answer;
                 }
             } catch (IOException e) {
-                cause = e;
+                // not a ProtocolException: its message quotes the answer
+                cause = e instanceof ProtocolException ? null : e;
                 failure = why(e);
             }
             Duration wait = retries.backoff(attempt, ThreadLocalRandom.current().nextDouble());
@@ -133,12 +137,17 @@ final class DeployHttp implements AutoCloseable {
                 throw new DeployException(system + " " + operation + " failed: no answer from " + safe(request.url())
                         + " (" + failure + ")" + (attempt > 1 ? " after " + attempt + " attempts" : ""), cause);
             }
-            try {
-                sleeper.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DeployException(system + " " + operation + " was interrupted", e);
-            }
+            sleeper.sleep(wait);
+        }
+    }
+
+    /** {@link #send}, for callers that cannot throw {@link InterruptedException}: the interrupt is kept and reported. */
+    Answer sendOrFail(String operation, Request request) {
+        try {
+            return send(operation, request);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DeployException(system + " " + operation + " was interrupted", e);
         }
     }
 
@@ -156,6 +165,10 @@ final class DeployHttp implements AutoCloseable {
         if (e instanceof InterruptedIOException) {
             return "timed out";
         }
+        if (e instanceof ProtocolException) {
+            // its message quotes what came instead of HTTP
+            return "the answer is not HTTP";
+        }
         if (e instanceof SSLException) {
             return "TLS failed: " + e.getMessage();
         }
@@ -165,12 +178,6 @@ final class DeployHttp implements AutoCloseable {
     /** A URL fit for a message: scheme, host, port and path; no user info, no query. */
     static String safe(HttpUrl url) {
         return url.newBuilder().username("").password("").query(null).fragment(null).build().toString();
-    }
-
-    /** The start of an answer's body, flattened, for a one-line message. */
-    static String abbreviate(String text) {
-        String flat = text == null ? "" : text.strip().replaceAll("\\s+", " ");
-        return flat.length() > 300 ? flat.substring(0, 300) + "…" : flat;
     }
 
     String system() {

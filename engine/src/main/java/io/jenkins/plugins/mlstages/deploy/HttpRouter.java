@@ -43,7 +43,7 @@ public final class HttpRouter implements TrafficRouter {
     }
 
     @Override
-    public void setCanaryWeight(int canaryPercent) {
+    public void setCanaryWeight(int canaryPercent) throws InterruptedException {
         if (canaryPercent < 0 || canaryPercent > 100) {
             throw new IllegalArgumentException("canary weight must be 0 to 100 %, was " + canaryPercent);
         }
@@ -54,8 +54,8 @@ public final class HttpRouter implements TrafficRouter {
         requireSuccess(operation, "PUT", answer);
         // an answer that reports the weight must report the one asked for
         if (!answer.body().isBlank()) {
-            JsonNode node = readJson(operation, answer.body());
-            if (node.has(FIELD) && weightIn(operation, node) != canaryPercent) {
+            JsonNode node = readJson(operation, answer);
+            if (node.has(FIELD) && weightIn(operation, node, answer) != canaryPercent) {
                 throw new DeployException("http router " + operation + ": PUT " + DeployHttp.safe(url)
                         + " answered canary_weight " + node.get(FIELD) + " instead");
             }
@@ -65,9 +65,9 @@ public final class HttpRouter implements TrafficRouter {
     @Override
     public int canaryWeight() {
         String operation = "read canary weight";
-        DeployHttp.Answer answer = http.send(operation, new Request.Builder().url(url).get().build());
+        DeployHttp.Answer answer = http.sendOrFail(operation, new Request.Builder().url(url).get().build());
         requireSuccess(operation, "GET", answer);
-        return weightIn(operation, readJson(operation, answer.body()));
+        return weightIn(operation, readJson(operation, answer), answer);
     }
 
     @Override
@@ -78,14 +78,14 @@ public final class HttpRouter implements TrafficRouter {
     private void requireSuccess(String operation, String method, DeployHttp.Answer answer) {
         if (!answer.successful()) {
             throw new DeployException("http router " + operation + " failed: " + method + " " + DeployHttp.safe(url)
-                    + " answered HTTP " + answer.code()
-                    + (answer.body().isBlank() ? "" : ": " + DeployHttp.abbreviate(answer.body())));
+                    + " answered " + answer.described());
         }
     }
 
-    private JsonNode readJson(String operation, String body) {
+    /** The answer's JSON object; an answer that is not one is described (what came), never repeated. */
+    private JsonNode readJson(String operation, DeployHttp.Answer answer) {
         try {
-            JsonNode node = mapper.readTree(body);
+            JsonNode node = mapper.readTree(answer.body());
             if (node != null && node.isObject()) {
                 return node;
             }
@@ -93,14 +93,17 @@ public final class HttpRouter implements TrafficRouter {
             // reported below
         }
         throw new DeployException("http router " + operation + ": " + DeployHttp.safe(url)
-                + " answered something that is not a JSON object: " + DeployHttp.abbreviate(body));
+                + " answered something that is not a JSON object (" + answer.described().content() + ")");
     }
 
-    private int weightIn(String operation, JsonNode node) {
+    private int weightIn(String operation, JsonNode node, DeployHttp.Answer answer) {
         JsonNode weight = node.get(FIELD);
         if (weight == null || !weight.isIntegralNumber() || weight.asInt() < 0 || weight.asInt() > 100) {
+            // what kind of value came, not the value: the object may be anything an internal endpoint answers
+            String found = weight == null ? "no canary_weight" : "a canary_weight that is "
+                    + (weight.isIntegralNumber() ? "out of range" : "a " + weight.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
             throw new DeployException("http router " + operation + ": " + DeployHttp.safe(url)
-                    + " answered no canary_weight from 0 to 100: " + DeployHttp.abbreviate(node.toString()));
+                    + " answered no canary_weight from 0 to 100: " + found + " (" + answer.described().content() + ")");
         }
         return weight.asInt();
     }

@@ -71,6 +71,43 @@ public record KServeConfig(String apiServer, String namespace, String name, Opti
                 serviceAccount);
     }
 
+    /**
+     * A kubeconfig held in memory, e.g. a Jenkins "Secret file" credential: its current context, with the
+     * user's inline {@code token} and the cluster's inline {@code certificate-authority-data} only. A kubeconfig
+     * that refers to a file ({@code tokenFile}, {@code certificate-authority}, a client certificate or key), runs
+     * a program ({@code exec}, {@code auth-provider}) or skips TLS verification is refused with one line naming
+     * {@code source} and the field. Never reads the environment, the home folder or a service account.
+     *
+     * @param source names the kubeconfig in messages, e.g. {@code credentials 'prod-kube'}
+     * @param namespace the InferenceService's namespace; when null or blank, the context's, else {@code default}
+     * @throws IllegalArgumentException when it cannot be used; the message never quotes the kubeconfig's text
+     */
+    public static KServeConfig fromKubeconfigContent(String yaml, String source, String namespace, String name,
+            Optional<String> canaryStorageUri, Duration readyTimeout) {
+        return Kubeconfig.fromContent(yaml, source, namespace, name, canaryStorageUri, readyTimeout);
+    }
+
+    /**
+     * An API server and a bearer token, e.g. from a Jenkins "Secret text" credential.
+     *
+     * @param apiServer an https:// URL (http:// only to this machine, so that the token never travels in clear)
+     * @param caCertificatePem the PEM text of the CA that signed the API server's certificate; empty for the JVM's trust store
+     * @param namespace the InferenceService's namespace; {@code default} when null or blank
+     * @throws IllegalArgumentException when the URL, the token or the namespace cannot be used
+     */
+    public static KServeConfig withToken(String apiServer, String token, Optional<String> caCertificatePem, String namespace,
+            String name, Optional<String> canaryStorageUri, Duration readyTimeout) {
+        Objects.requireNonNull(apiServer, "apiServer");
+        Kubeconfig.requireHttpsUnlessLoopback(apiServer, "the Kubernetes API server");
+        if (token == null || token.isBlank()) {
+            throw new IllegalArgumentException("the Kubernetes token is empty");
+        }
+        Optional<String> ca = Objects.requireNonNullElse(caCertificatePem, Optional.<String>empty()).filter(pem -> !pem.isBlank());
+        String resolvedNamespace = namespace == null || namespace.isBlank() ? "default" : namespace.strip();
+        return new KServeConfig(apiServer.strip(), resolvedNamespace, name, Optional.of(token.strip()), Optional.empty(), canaryStorageUri,
+                readyTimeout, ca, Optional.empty());
+    }
+
     /** The same InferenceService and credentials with another canary model. */
     public KServeConfig withCanaryStorageUri(Optional<String> storageUri) {
         return new KServeConfig(apiServer, namespace, name, bearerToken, caCertificate, storageUri, readyTimeout,

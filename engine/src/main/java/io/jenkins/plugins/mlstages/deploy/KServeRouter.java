@@ -29,6 +29,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.jenkins.plugins.mlstages.report.InputFiles;
+import io.jenkins.plugins.mlstages.report.Printable;
 import io.jenkins.plugins.mlstages.report.UnusableFileException;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -48,22 +49,37 @@ import okhttp3.RequestBody;
 public final class KServeRouter implements TrafficRouter {
     private static final MediaType MERGE_PATCH = MediaType.get("application/merge-patch+json");
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    private static final String READ = "read InferenceService";
 
     private final KServeConfig config;
     private final DeployHttp http;
     private final Duration pollInterval;
+    private final Sleeper sleeper;
     private final HttpUrl url;
     private final ObjectMapper mapper = new ObjectMapper();
 
     public KServeRouter(KServeConfig config) {
+        this(config, Sleeper.SYSTEM);
+    }
+
+    /**
+     * @param sleeper every wait of this router (the readiness polls, the backoff between tries of a request)
+     *        goes through it, so that a Jenkins abort interrupts them: the step's interruptible sleep
+     */
+    public KServeRouter(KServeConfig config, Sleeper sleeper) {
         this(config, new DeployHttp("kubernetes API", token(config), REQUEST_TIMEOUT, Optional.ofNullable(tls(config)),
-                DeployHttp.RETRIES, d -> Thread.sleep(d.toMillis())), Duration.ofSeconds(1));
+                DeployHttp.RETRIES, sleeper), Duration.ofSeconds(1), sleeper);
     }
 
     KServeRouter(KServeConfig config, DeployHttp http, Duration pollInterval) {
+        this(config, http, pollInterval, Sleeper.SYSTEM);
+    }
+
+    KServeRouter(KServeConfig config, DeployHttp http, Duration pollInterval, Sleeper sleeper) {
         this.config = config;
         this.http = http;
         this.pollInterval = pollInterval;
+        this.sleeper = sleeper;
         HttpUrl server = HttpUrl.parse(config.apiServer());
         if (server == null) {
             throw new IllegalArgumentException("the Kubernetes API server must be an http(s) URL, was '" + config.apiServer() + "'");
@@ -76,12 +92,13 @@ public final class KServeRouter implements TrafficRouter {
                 .build();
     }
 
+    /** @throws InterruptedException when a wait was interrupted (a Jenkins abort): the split is left as it is */
     @Override
-    public void setCanaryWeight(int canaryPercent) {
+    public void setCanaryWeight(int canaryPercent) throws InterruptedException {
         if (canaryPercent < 0 || canaryPercent > 100) {
             throw new IllegalArgumentException("canary weight must be 0 to 100 %, was " + canaryPercent);
         }
-        JsonNode current = read();
+        JsonNode current = requireSuccess(READ, "GET", http.send(READ, readRequest()));
         ObjectNode patch = mapper.createObjectNode();
         ObjectNode predictor = patch.putObject("spec").putObject("predictor");
         predictor.put("canaryTrafficPercent", canaryPercent);
@@ -101,7 +118,7 @@ public final class KServeRouter implements TrafficRouter {
 
         Instant deadline = Instant.now().plus(config.readyTimeout());
         while (true) {
-            Split split = Split.of(read());
+            Split split = Split.of(requireSuccess(READ, "GET", http.send(READ, readRequest())));
             if (split.reports(canaryPercent, generation)) {
                 return;
             }
@@ -109,7 +126,7 @@ public final class KServeRouter implements TrafficRouter {
                 throw new DeployException(describe() + " did not report canary " + canaryPercent + " % within "
                         + Durations.text(config.readyTimeout()) + "; it reports " + split);
             }
-            pause();
+            sleeper.sleep(pollInterval);
         }
     }
 
@@ -129,8 +146,11 @@ public final class KServeRouter implements TrafficRouter {
     }
 
     private JsonNode read() {
-        String operation = "read InferenceService";
-        return requireSuccess(operation, "GET", http.send(operation, new Request.Builder().url(url).get().build()));
+        return requireSuccess(READ, "GET", http.sendOrFail(READ, readRequest()));
+    }
+
+    private Request readRequest() {
+        return new Request.Builder().url(url).get().build();
     }
 
     private JsonNode requireSuccess(String operation, String method, DeployHttp.Answer answer) {
@@ -144,14 +164,10 @@ public final class KServeRouter implements TrafficRouter {
             return body;
         }
         StringBuilder message = new StringBuilder("kubernetes API " + operation + " of " + config.namespace() + "/"
-                + config.name() + " failed: " + method + " " + DeployHttp.safe(url) + " answered HTTP " + answer.code());
-        if (body != null && "Status".equals(body.path("kind").asText())) {
-            // the API server's error: {"kind":"Status","reason":"NotFound","message":"..."}
-            // its message may span lines (an admission webhook's denial often does): one line, as every error here
-            message.append(" ").append(body.path("reason").asText("")).append(": ")
-                    .append(body.path("message").asText("").strip().replaceAll("\\s+", " "));
-        } else if (!answer.body().isBlank()) {
-            message.append(": ").append(DeployHttp.abbreviate(answer.body()));
+                + config.name() + " failed: " + method + " " + DeployHttp.safe(url) + " answered " + answer.described());
+        if (answer.successful()) {
+            // what came, never what it said: the API server URL may point at another endpoint
+            message.append(", not a Kubernetes object");
         }
         if (answer.code() == 401) {
             message.append(" (the token was refused)");
@@ -162,15 +178,6 @@ public final class KServeRouter implements TrafficRouter {
             message.append(" (is KServe installed and the InferenceService created?)");
         }
         throw new DeployException(message.toString());
-    }
-
-    private void pause() {
-        try {
-            Thread.sleep(pollInterval.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DeployException("waiting for " + describe() + " was interrupted", e);
-        }
     }
 
     /** What an InferenceService's status says about the predictor's split. */
@@ -187,8 +194,8 @@ public final class KServeRouter implements TrafficRouter {
                 if (target.path("latestRevision").asBoolean(false)) {
                     share = Math.max(share, 0) + percent;
                 }
-                entries.add(target.path("revisionName").asText("?") + (target.has("tag") ? " (" + target.path("tag").asText() + ")" : "")
-                        + " " + percent + " %");
+                entries.add(shown(target.path("revisionName").asText("?"))
+                        + (target.has("tag") ? " (" + shown(target.path("tag").asText()) + ")" : "") + " " + percent + " %");
             }
             if (share < 0 && predictor.path("traffic").isArray() && !predictor.path("traffic").isEmpty()) {
                 share = 0; // only pinned revisions: none is the latest
@@ -196,14 +203,22 @@ public final class KServeRouter implements TrafficRouter {
             String ready = "unknown";
             for (JsonNode condition : status.path("conditions")) {
                 if ("Ready".equals(condition.path("type").asText())) {
-                    ready = condition.path("status").asText("unknown")
-                            + (condition.hasNonNull("message")
-                                    ? " (" + condition.path("message").asText().strip().replaceAll("\\s+", " ") + ")" : "");
+                    ready = shown(condition.path("status").asText("unknown"))
+                            + (condition.hasNonNull("message") ? " (" + shown(condition.path("message").asText()) + ")" : "");
                 }
             }
             return new Split(status.path("observedGeneration").asLong(-1), share,
-                    predictor.path("latestCreatedRevision").asText(null), predictor.path("latestReadyRevision").asText(null),
+                    shown(predictor.path("latestCreatedRevision").asText(null)), shown(predictor.path("latestReadyRevision").asText(null)),
                     entries.isEmpty() ? "no traffic" : String.join(", ", entries), ready);
+        }
+
+        /** A text of the status, fit for a message: one line, control characters escaped, cut to 300 characters. */
+        private static String shown(String text) {
+            if (text == null) {
+                return null;
+            }
+            String flat = text.strip().replaceAll("\\s+", " ");
+            return Printable.escape(flat.length() > 300 ? flat.substring(0, 300) + "…" : flat);
         }
 
         boolean reports(int percent, long generation) {
@@ -240,7 +255,7 @@ public final class KServeRouter implements TrafficRouter {
         if (config.caCertificate().isEmpty() && config.caCertificateData().isEmpty()) {
             return null;
         }
-        String source = config.caCertificate().map(Path::toString).orElse("certificate-authority-data");
+        String source = config.caCertificate().map(Path::toString).orElse("certificate (certificate-authority-data)");
         try (InputStream pem = config.caCertificate().isPresent()
                 ? new ByteArrayInputStream(InputFiles.readAll(config.caCertificate().get(), InputFiles.SECRET_CAP, "a CA certificate"))
                 : new ByteArrayInputStream(config.caCertificateData().get().getBytes(StandardCharsets.US_ASCII))) {

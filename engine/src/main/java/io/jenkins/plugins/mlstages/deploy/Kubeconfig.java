@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -15,11 +17,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import io.jenkins.plugins.mlstages.report.InputFiles;
+import io.jenkins.plugins.mlstages.report.Printable;
 import io.jenkins.plugins.mlstages.report.UnusableFileException;
+import okhttp3.HttpUrl;
 
 /**
  * Reads what {@link KServeConfig#resolve} needs from a kubeconfig file (current context, its cluster's
- * server and CA, its user's token) or from a pod's service account. Only bearer tokens are supported:
+ * server and CA, its user's token) or from a pod's service account, and what
+ * {@link KServeConfig#fromKubeconfigContent} needs from a kubeconfig held in memory (a Jenkins credential),
+ * which may refer to no file, program or ambient identity at all. Only bearer tokens are supported:
  * a user that authenticates with a client certificate, an exec plugin or an auth provider is refused
  * with a message saying so.
  */
@@ -69,56 +75,150 @@ final class Kubeconfig {
 
     static KServeConfig fromFile(Path file, String namespace, String name, Optional<String> canaryStorageUri,
             Duration readyTimeout) {
-        JsonNode root;
+        byte[] content;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(InputFiles.readAll(file, InputFiles.CONFIG_CAP, "a kubeconfig"));
+            content = InputFiles.readAll(file, InputFiles.CONFIG_CAP, "a kubeconfig");
         } catch (UnusableFileException e) {
             throw new IllegalArgumentException("kubeconfig " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new IllegalArgumentException("kubeconfig " + file + " is not readable YAML: " + InputFiles.parseProblemAndPlace(e));
+            throw new IllegalArgumentException("kubeconfig " + file + " cannot be read: " + InputFiles.parseProblem(e));
+        }
+        return fromTree(parse(content, "kubeconfig " + file), "kubeconfig " + file, Optional.of(file.toAbsolutePath().getParent()),
+                namespace, name, canaryStorageUri, readyTimeout);
+    }
+
+    /**
+     * A kubeconfig held in memory (a Jenkins credential): its current context, with an inline token and
+     * CA only. Nothing is read from a file, the environment, the home folder or a service account.
+     *
+     * @param source names the kubeconfig in messages, e.g. {@code credentials 'prod-kube'}
+     */
+    static KServeConfig fromContent(String yaml, String source, String namespace, String name,
+            Optional<String> canaryStorageUri, Duration readyTimeout) {
+        if (yaml == null || yaml.isBlank()) {
+            throw new IllegalArgumentException(source + ": the kubeconfig is empty");
+        }
+        if (yaml.length() > InputFiles.CONFIG_CAP) {
+            throw new IllegalArgumentException(source + ": the kubeconfig is larger than " + InputFiles.CONFIG_CAP + " characters");
+        }
+        return fromTree(parse(yaml.getBytes(StandardCharsets.UTF_8), source), source, Optional.empty(), namespace, name,
+                canaryStorageUri, readyTimeout);
+    }
+
+    /** The YAML tree; a parse error says what and where, never the text (a kubeconfig holds a token). */
+    private static JsonNode parse(byte[] content, String source) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(content);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(source + " is not readable YAML: " + InputFiles.parseProblemAndPlace(e));
         }
         if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException("kubeconfig " + file + " is empty");
+            throw new IllegalArgumentException(source + " is empty");
         }
+        return root;
+    }
+
+    /** Fields of a cluster or user that make the client read a file or run a program, or trust any server. */
+    private static final List<String> CLUSTER_REFERENCES = List.of("certificate-authority", "insecure-skip-tls-verify");
+    private static final List<String> USER_REFERENCES = List.of("tokenFile", "client-certificate", "client-certificate-data",
+            "client-key", "client-key-data", "exec", "auth-provider", "username", "password");
+    /** The only fields a kubeconfig held in memory may use; any other one may refer to a file. */
+    private static final List<String> CLUSTER_FIELDS = List.of("server", "certificate-authority-data", "extensions");
+    private static final List<String> USER_FIELDS = List.of("token", "extensions");
+
+    /**
+     * @param base the folder relative paths of the kubeconfig resolve against; empty for one held in memory,
+     *        which may then refer to no file at all
+     */
+    private static KServeConfig fromTree(JsonNode root, String source, Optional<Path> base, String namespace, String name,
+            Optional<String> canaryStorageUri, Duration readyTimeout) {
         String contextName = text(root, "current-context")
-                .orElseThrow(() -> new IllegalArgumentException("kubeconfig " + file + " has no current-context"));
+                .orElseThrow(() -> new IllegalArgumentException(source + " has no current-context"));
         JsonNode context = named(root, "contexts", contextName, "context")
-                .orElseThrow(() -> new IllegalArgumentException("kubeconfig " + file + ": current-context '" + contextName
+                .orElseThrow(() -> new IllegalArgumentException(source + ": current-context '" + contextName
                         + "' is not in contexts"));
         String clusterName = text(context, "cluster").orElseThrow(() -> new IllegalArgumentException(
-                "kubeconfig " + file + ": context '" + contextName + "' names no cluster"));
+                source + ": context '" + contextName + "' names no cluster"));
         JsonNode cluster = named(root, "clusters", clusterName, "cluster")
-                .orElseThrow(() -> new IllegalArgumentException("kubeconfig " + file + ": cluster '" + clusterName
+                .orElseThrow(() -> new IllegalArgumentException(source + ": cluster '" + clusterName
                         + "' is not in clusters"));
+        String clusterField = "clusters[" + clusterName + "].cluster.";
         String server = text(cluster, "server").orElseThrow(() -> new IllegalArgumentException(
-                "kubeconfig " + file + ": cluster '" + clusterName + "' has no server"));
+                source + ": cluster '" + clusterName + "' has no server"));
         if (cluster.path("insecure-skip-tls-verify").asBoolean(false)) {
-            throw new IllegalArgumentException("kubeconfig " + file + ": cluster '" + clusterName
-                    + "' sets insecure-skip-tls-verify, which canaryDeploy does not honour; give its certificate-authority");
+            throw new IllegalArgumentException(source + ": " + clusterField + "insecure-skip-tls-verify is set, which"
+                    + " canaryDeploy does not honour; give the cluster's certificate-authority" + (base.isEmpty() ? "-data" : ""));
         }
-        Path base = file.toAbsolutePath().getParent();
-        Optional<Path> ca = text(cluster, "certificate-authority").map(base::resolve);
-        Optional<String> caData = text(cluster, "certificate-authority-data").map(data -> decode(file, clusterName, data));
+        if (base.isEmpty()) {
+            refuse(cluster, CLUSTER_REFERENCES, CLUSTER_FIELDS, source, clusterField);
+            requireHttpsUnlessLoopback(server, source + ": " + clusterField + "server");
+        }
+        Optional<Path> ca = base.flatMap(folder -> text(cluster, "certificate-authority").map(folder::resolve));
+        Optional<String> caData = text(cluster, "certificate-authority-data").map(data -> decode(source, clusterName, data));
 
         Optional<String> token = Optional.empty();
         Optional<Path> tokenFile = Optional.empty();
         Optional<String> userName = text(context, "user");
         if (userName.isPresent()) {
             JsonNode user = named(root, "users", userName.get(), "user")
-                    .orElseThrow(() -> new IllegalArgumentException("kubeconfig " + file + ": user '" + userName.get()
+                    .orElseThrow(() -> new IllegalArgumentException(source + ": user '" + userName.get()
                             + "' is not in users"));
+            if (base.isEmpty()) {
+                refuse(user, USER_REFERENCES, USER_FIELDS, source, "users[" + userName.get() + "].user.");
+            }
             token = text(user, "token");
-            tokenFile = text(user, "tokenFile").map(base::resolve);
+            tokenFile = base.flatMap(folder -> text(user, "tokenFile").map(folder::resolve));
             if (token.isEmpty() && tokenFile.isEmpty()) {
                 String how = user.has("exec") ? "an exec plugin" : user.has("auth-provider") ? "an auth provider"
                         : user.has("client-certificate") || user.has("client-certificate-data") ? "a client certificate"
                         : user.has("username") ? "a user name and password" : "nothing";
-                throw new IllegalArgumentException("kubeconfig " + file + ": user '" + userName.get() + "' authenticates with "
-                        + how + "; canaryDeploy needs a bearer token (users[].user.token or tokenFile), e.g. of a service account");
+                throw new IllegalArgumentException(source + ": user '" + userName.get() + "' authenticates with "
+                        + how + "; canaryDeploy needs a bearer token (users[].user.token"
+                        + (base.isPresent() ? " or tokenFile" : "") + "), e.g. of a service account");
             }
+        } else if (base.isEmpty()) {
+            throw new IllegalArgumentException(source + ": context '" + contextName + "' names no user; canaryDeploy needs"
+                    + " a user with a bearer token (users[].user.token)");
         }
         String resolvedNamespace = present(namespace).or(() -> text(context, "namespace")).orElse("default");
         return new KServeConfig(server, resolvedNamespace, name, token, ca, canaryStorageUri, readyTimeout, caData, tokenFile);
+    }
+
+    /** One line naming the first field of {@code node} that is a reference (a file, a program) or not known. */
+    private static void refuse(JsonNode node, List<String> references, List<String> allowed, String source, String prefix) {
+        if (!node.isObject()) {
+            return;
+        }
+        for (String field : references) {
+            if (node.has(field) && !(field.equals("insecure-skip-tls-verify") && !node.path(field).asBoolean(false))) {
+                throw new IllegalArgumentException(source + ": " + prefix + field + " is not allowed in a kubeconfig"
+                        + " credential: only the user's inline token and the cluster's inline certificate-authority-data"
+                        + " are used, never a file, a program or an unverified server");
+            }
+        }
+        Iterator<String> names = node.fieldNames();
+        while (names.hasNext()) {
+            String field = names.next();
+            if (!allowed.contains(field) && !field.equals("insecure-skip-tls-verify")) {
+                throw new IllegalArgumentException(source + ": " + prefix + Printable.escape(field) + " is not supported in a"
+                        + " kubeconfig credential: only an inline token and certificate-authority-data are used");
+            }
+        }
+    }
+
+    /** A bearer token goes in clear over http: only to this machine. */
+    static void requireHttpsUnlessLoopback(String url, String what) {
+        HttpUrl parsed = HttpUrl.parse(url.strip());
+        if (parsed == null) {
+            throw new IllegalArgumentException(what + " must be an https:// URL");
+        }
+        String host = parsed.host();
+        boolean loopback = host.equals("localhost") || host.equals("::1") || host.matches("127(\\.\\d{1,3}){3}");
+        if (!parsed.isHttps() && !loopback) {
+            throw new IllegalArgumentException(what + " must be an https:// URL (http only to this machine: localhost,"
+                    + " 127.0.0.1, [::1]), so that the token is not sent in clear; was " + parsed.scheme() + "://" + host);
+        }
     }
 
     private static KServeConfig inCluster(String host, String port, Path serviceAccount, String namespace, String name,
@@ -159,11 +259,11 @@ final class Kubeconfig {
         return Optional.empty();
     }
 
-    private static String decode(Path file, String cluster, String base64) {
+    private static String decode(String source, String cluster, String base64) {
         try {
             return new String(Base64.getMimeDecoder().decode(base64), StandardCharsets.US_ASCII);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("kubeconfig " + file + ": cluster '" + cluster
+            throw new IllegalArgumentException(source + ": cluster '" + cluster
                     + "' has a certificate-authority-data that is not base64");
         }
     }

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.jenkins.plugins.mlstages.report.Printable;
+import io.jenkins.plugins.mlstages.report.ServerAnswer;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
 
@@ -51,15 +53,15 @@ public final class PrometheusMetricSource implements MetricSource {
                 .addQueryParameter("query", query)
                 .addQueryParameter("time", unixSeconds(at))
                 .build();
-        DeployHttp.Answer answer = http.send("query", new Request.Builder().url(target).get().build());
+        DeployHttp.Answer answer = http.sendOrFail("query", new Request.Builder().url(target).get().build());
         JsonNode body = readJson(answer);
-        if (body != null && "error".equals(body.path("status").asText())) {
-            throw new DeployException("prometheus refused the query " + quoted(query) + ": "
-                    + body.path("errorType").asText("error") + ": " + body.path("error").asText("(no message)"));
+        if (answer.described().code(ServerAnswer.Shape.PROMETHEUS).isPresent()) {
+            throw new DeployException("prometheus refused the query " + quoted(query) + ": " + answer.described());
         }
         if (!answer.successful() || body == null || !"success".equals(body.path("status").asText())) {
+            // what came, never what it said: the URL may be an internal endpoint
             throw new DeployException("prometheus query " + quoted(query) + " failed: " + DeployHttp.safe(target)
-                    + " answered HTTP " + answer.code() + ": " + DeployHttp.abbreviate(answer.body()));
+                    + " answered " + answer.described() + (answer.successful() ? ", not a Prometheus query result" : ""));
         }
         JsonNode data = body.path("data");
         String type = data.path("resultType").asText();
@@ -74,7 +76,8 @@ public final class PrometheusMetricSource implements MetricSource {
                 }
                 yield result.isEmpty() ? OptionalDouble.empty() : value(query, result.get(0).path("value"));
             }
-            default -> throw new DeployException("prometheus query " + quoted(query) + " returned a " + type
+            default -> throw new DeployException("prometheus query " + quoted(query) + " returned a "
+                    + Printable.escape(type.length() > 40 ? type.substring(0, 40) + "…" : type)
                     + "; it must give a scalar or an instant vector of one series");
         };
     }
@@ -94,7 +97,7 @@ public final class PrometheusMetricSource implements MetricSource {
     private static OptionalDouble value(String query, JsonNode sample) {
         String text = sample.path(1).asText(null);
         if (text == null) {
-            throw new DeployException("prometheus query " + quoted(query) + " returned a sample without a value: " + sample);
+            throw new DeployException("prometheus query " + quoted(query) + " returned a sample without a value");
         }
         double value = switch (text) {
             case "+Inf", "Inf" -> Double.POSITIVE_INFINITY;
@@ -103,7 +106,8 @@ public final class PrometheusMetricSource implements MetricSource {
                 try {
                     yield Double.parseDouble(text);
                 } catch (NumberFormatException e) {
-                    throw new DeployException("prometheus query " + quoted(query) + " returned the value '" + text
+                    String shown = Printable.escape(text.length() > 40 ? text.substring(0, 40) + "…" : text);
+                    throw new DeployException("prometheus query " + quoted(query) + " returned the value '" + shown
                             + "', which is not a number");
                 }
             }

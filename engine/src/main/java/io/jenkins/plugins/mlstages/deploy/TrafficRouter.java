@@ -12,8 +12,9 @@ public interface TrafficRouter {
      *
      * @param canaryPercent 0 (all stable) to 100 (all canary)
      * @throws DeployException when the split could not be applied or confirmed
+     * @throws InterruptedException when a wait for the router was interrupted (a Jenkins abort)
      */
-    void setCanaryWeight(int canaryPercent);
+    void setCanaryWeight(int canaryPercent) throws InterruptedException;
 
     /**
      * The canary's share as the router itself reports it now.

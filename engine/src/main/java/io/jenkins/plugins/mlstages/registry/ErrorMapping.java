@@ -1,23 +1,27 @@
 package io.jenkins.plugins.mlstages.registry;
 
+import java.util.Objects;
 import java.util.Set;
+
+import io.jenkins.plugins.mlstages.report.ServerAnswer;
 
 /**
  * Turns an MLflow error answer into a typed exception: by {@code error_code} first, by HTTP status
  * second (proxies, the basic-auth app and the web framework answer in plain text without a code).
+ * The message says what came ({@link ServerAnswer}): status, code, content type and size, and MLflow's
+ * own message; never the text of an answer that is not MLflow's JSON error.
  */
 final class ErrorMapping {
     /** Statuses worth another try, as the official client retries them. */
     static final Set<Integer> TRANSIENT_STATUSES = Set.of(408, 429, 500, 502, 503, 504);
 
-    private static final int MAX_SERVER_TEXT = 300;
-
     private ErrorMapping() {
     }
 
-    static RegistryException toException(String operation, int status, String errorCode, String serverMessage) {
-        String code = errorCode == null || errorCode.isBlank() ? codeForStatus(status) : errorCode;
-        String message = operation + " failed: " + describe(code, status, serverMessage);
+    static RegistryException toException(String operation, ServerAnswer answer) {
+        int status = answer.status();
+        String code = answer.code(ServerAnswer.Shape.MLFLOW).orElseGet(() -> codeForStatus(status));
+        String message = operation + " failed: " + describe(code, answer);
         switch (code) {
             case "RESOURCE_DOES_NOT_EXIST":
             case "NOT_FOUND":
@@ -85,15 +89,11 @@ final class ErrorMapping {
         }
     }
 
-    private static String describe(String code, int status, String serverMessage) {
-        StringBuilder text = new StringBuilder().append("HTTP ").append(status).append(' ').append(code);
-        String server = serverMessage == null ? "" : serverMessage.strip().replaceAll("\\s+", " ");
-        if (!server.isEmpty()) {
-            if (server.length() > MAX_SERVER_TEXT) {
-                server = server.substring(0, MAX_SERVER_TEXT) + "…";
-            }
-            text.append(": ").append(server);
-        }
-        return text.toString();
+    /** {@code HTTP 404 RESOURCE_DOES_NOT_EXIST (application/json, 80 bytes): the server's message}. */
+    private static String describe(String code, ServerAnswer answer) {
+        String error = answer.error()
+                .map(e -> e.shape() == ServerAnswer.Shape.MLFLOW ? Objects.toString(e.message(), "") : e.toString())
+                .orElse("");
+        return "HTTP " + answer.status() + " " + code + " (" + answer.content() + ")" + (error.isEmpty() ? "" : ": " + error);
     }
 }

@@ -3,6 +3,7 @@ package io.jenkins.plugins.mlstages.registry;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
+import java.net.ProtocolException;
 import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -31,7 +33,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.jenkins.plugins.mlstages.report.Secrets;
+import io.jenkins.plugins.mlstages.report.ServerAnswer;
 import io.jenkins.plugins.mlstages.report.StageLog;
 
 import okhttp3.HttpUrl;
@@ -55,6 +57,16 @@ final class MlflowHttp implements AutoCloseable {
     interface Sleeper {
         void sleep(Duration duration) throws InterruptedException;
     }
+
+    /** A successful answer as received: for reading, never to be shown ({@link ServerAnswer} says what may be). */
+    record Body(byte[] bytes, int status, String contentType) {
+        ServerAnswer described(RegistryConfig config) {
+            return ServerAnswer.of(status, contentType, bytes, config.getCredentials().secrets());
+        }
+    }
+
+    /** What a plain-text answer must look like to be repeated: one short word, e.g. {@code OK} or {@code 3.1.0}. */
+    private static final Pattern WORD = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,63}");
 
     /** A request to send: what it is for (for messages), and how. */
     record Exchange(String operation, String method, HttpUrl url, JsonNode body) {
@@ -180,17 +192,27 @@ final class MlflowHttp implements AutoCloseable {
 
     /** PUTs raw bytes (an artifact upload), retrying per the policy: the same PUT twice stores the same file. */
     void sendBytes(String operation, HttpUrl url, byte[] content) {
-        execute(new Exchange(operation, "PUT", url, null), config.getRetryPolicy(), null, bytes -> bytes, content);
+        execute(new Exchange(operation, "PUT", url, null), config.getRetryPolicy(), null, Body::bytes, content);
     }
 
     /** GETs raw bytes (an artifact download). */
     byte[] readBytes(String operation, HttpUrl url) {
-        return execute(new Exchange(operation, "GET", url, null), config.getRetryPolicy(), null, bytes -> bytes, null);
+        return execute(new Exchange(operation, "GET", url, null), config.getRetryPolicy(), null, Body::bytes, null);
     }
 
-    /** Sends a GET whose answer is plain text (e.g. {@code /version}). */
-    String sendForText(Exchange exchange) {
-        return execute(exchange, config.getRetryPolicy(), null, bytes -> text(bytes).strip(), null);
+    /**
+     * A plain-text answer ({@code /health}'s {@code OK}, {@code /version}'s {@code 3.1.0}): the word it is, or
+     * null when it is anything else, and what came (content type, size) to say so without repeating it.
+     */
+    record TextAnswer(String word, String content) {
+    }
+
+    /** Sends a GET whose answer is one short word of plain text. */
+    TextAnswer sendForText(Exchange exchange) {
+        return execute(exchange, config.getRetryPolicy(), null, body -> {
+            String word = text(body.bytes()).strip();
+            return new TextAnswer(WORD.matcher(word).matches() ? word : null, body.described(config).content());
+        }, null);
     }
 
     Instant now() {
@@ -216,22 +238,24 @@ final class MlflowHttp implements AutoCloseable {
      * is a registry failure naming where it came from, not a bug of ours; its beginning is repeated, as an
      * error answer's is, with our credentials redacted.
      */
-    private JsonNode readJson(Exchange exchange, byte[] bytes) {
-        String text = text(bytes);
+    private JsonNode readJson(Exchange exchange, Body body) {
+        String text = text(body.bytes());
         if (text == null || text.isBlank()) {
             return mapper.createObjectNode();
         }
         try {
             return mapper.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new RegistryException(exchange.operation(), "INVALID_RESPONSE", 200, exchange.operation() + " failed: "
-                    + exchange.url().newBuilder().query(null).build() + " answered with something that is not JSON"
-                    + " (a sign-in page, or not an MLflow server?): " + abbreviate(config.getCredentials().secrets().redact(text)), e);
+            // the cause is not kept: a parser's message quotes the text it choked on
+            throw new RegistryException(exchange.operation(), "INVALID_RESPONSE", body.status(), exchange.operation()
+                    + " failed: " + exchange.url().newBuilder().query(null).build() + " answered HTTP " + body.status()
+                    + " with something that is not JSON (" + body.described(config).content()
+                    + "; a sign-in page, or not an MLflow server?)", null);
         }
     }
 
     private <T> T execute(Exchange exchange, RetryPolicy policy, Supplier<Optional<T>> findExisting,
-            Function<byte[], T> reader, byte[] rawBody) {
+            Function<Body, T> reader, byte[] rawBody) {
         Instant start = clock.instant();
         Instant deadline = start.plus(policy.getMaxTotalWait());
         RegistryException last = null;
@@ -256,9 +280,9 @@ final class MlflowHttp implements AutoCloseable {
                 try (Response response = client.newCall(toRequest(exchange, rawBody)).execute()) {
                     byte[] bytes = response.body() == null ? new byte[0] : response.body().bytes();
                     if (response.isSuccessful()) {
-                        return reader.apply(bytes);
+                        return reader.apply(new Body(bytes, response.code(), response.header("Content-Type")));
                     }
-                    RegistryException error = toError(exchange.operation(), response.code(), text(bytes));
+                    RegistryException error = toError(exchange.operation(), response.code(), response.header("Content-Type"), bytes);
                     if (!ErrorMapping.TRANSIENT_STATUSES.contains(response.code())) {
                         throw error;
                     }
@@ -301,21 +325,9 @@ final class MlflowHttp implements AutoCloseable {
         return builder.method(exchange.method(), RequestBody.create(json, JSON)).build();
     }
 
-    private RegistryException toError(String operation, int status, String text) {
-        String code = null;
-        String message = text;
-        try {
-            JsonNode node = text == null || text.isBlank() ? null : mapper.readTree(text);
-            if (node != null && node.isObject()) {
-                code = node.path("error_code").asText(null);
-                message = node.path("message").asText(text);
-            }
-        } catch (JsonProcessingException notJson) {
-            // plain-text error from a proxy, the auth app or the web framework
-        }
-        // what we repeat of the answer, before it is cut short: a server that echoes our request echoes our credentials
-        Secrets secrets = config.getCredentials().secrets();
-        return ErrorMapping.toException(operation, status, secrets.redact(code), secrets.redact(message));
+    private RegistryException toError(String operation, int status, String contentType, byte[] body) {
+        // the connection's exact credentials, taken out of MLflow's message before it is cut short
+        return ErrorMapping.toException(operation, ServerAnswer.of(status, contentType, body, config.getCredentials().secrets()));
     }
 
     private RegistryException unreachable(String operation, IOException e) {
@@ -326,13 +338,18 @@ final class MlflowHttp implements AutoCloseable {
             why = "unknown host " + e.getMessage();
         } else if (e instanceof InterruptedIOException) {
             why = "timed out";
+        } else if (e instanceof ProtocolException) {
+            // its message quotes what came instead of HTTP
+            why = "the answer is not HTTP";
         } else if (e instanceof SSLException) {
             why = "TLS failed: " + e.getMessage();
         } else {
             why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         }
         return new RegistryUnreachableException(operation, "UNREACHABLE", 0,
-                operation + " failed: no answer from " + config.getBaseUrl() + " (" + why + ")", e);
+                operation + " failed: no answer from " + config.getBaseUrl() + " (" + why + ")",
+                // not a ProtocolException: its message quotes the answer
+                e instanceof ProtocolException ? null : e);
     }
 
     private static RegistryException giveUp(RegistryException last, int attempts, RetryPolicy policy, Duration spent) {
@@ -387,11 +404,6 @@ final class MlflowHttp implements AutoCloseable {
         double value = Math.max(0, duration.toMillis()) / 1000.0;
         return value == Math.rint(value) ? String.format(Locale.ROOT, "%.0f s", value)
                 : String.format(Locale.ROOT, "%.1f s", value);
-    }
-
-    private static String abbreviate(String text) {
-        String flat = text.strip().replaceAll("\\s+", " ");
-        return flat.length() > 200 ? flat.substring(0, 200) + "…" : flat;
     }
 
     @Override

@@ -8,9 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -52,6 +55,9 @@ public final class MlflowRegistry implements ModelRegistry {
     }
 
     /** The JSON mapping of MLflow's wire format: snake_case, unknown fields ignored, nulls left out. */
+    /** What {@code /version} answers, e.g. {@code 3.1.0}, {@code 2.22.0rc0}, {@code 3.0.0.dev0}; anything else is not repeated. */
+    private static final Pattern VERSION = Pattern.compile("[0-9]{1,4}(\\.[0-9A-Za-z]{1,16}){1,4}([+-][A-Za-z0-9.]{1,32})?");
+
     static ObjectMapper newMapper() {
         return new ObjectMapper()
                 .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -68,12 +74,16 @@ public final class MlflowRegistry implements ModelRegistry {
 
     @Override
     public ServerInfo probe() {
-        String health = http.sendForText(exchange("check health of " + config.getBaseUrl(), "GET", http.url("health", Map.of()), null));
-        if (!"OK".equalsIgnoreCase(health)) {
-            throw new ServerErrorException("check health", "UNHEALTHY", 200,
-                    "check health failed: " + config.getBaseUrl() + "/health answered '" + health + "' instead of OK", null);
+        MlflowHttp.TextAnswer health = http.sendForText(exchange("check health of " + config.getBaseUrl(), "GET",
+                http.url("health", Map.of()), null));
+        if (!"OK".equalsIgnoreCase(health.word())) {
+            // what came, not what it said: the URL may be any endpoint
+            throw new ServerErrorException("check health", "UNHEALTHY", 200, "check health failed: " + config.getBaseUrl()
+                    + "/health answered " + health.content() + " instead of OK", null);
         }
-        String version = http.sendForText(exchange("read server version", "GET", http.url("version", Map.of()), null));
+        MlflowHttp.TextAnswer answer = http.sendForText(exchange("read server version", "GET", http.url("version", Map.of()), null));
+        String version = answer.word() != null && VERSION.matcher(answer.word()).matches() ? answer.word()
+                : "(version unknown: /version answered " + answer.content() + ")";
         // An authenticated API call: a proxy or auth app that refuses our credentials says so here.
         get("list experiments", "experiments/search", Map.of("max_results", 1));
         String user = null;
@@ -635,13 +645,26 @@ public final class MlflowRegistry implements ModelRegistry {
             throw new ServerErrorException("read answer", "MALFORMED_RESPONSE", 200,
                     "the server's answer lacks the expected " + type.getSimpleName(), null);
         }
-        return mapper.convertValue(node, type);
+        return convert(node, type);
+    }
+
+    /** A node as {@code type}; one that does not fit names the field, never its value (Jackson's message quotes it). */
+    private <T> T convert(JsonNode node, Class<T> type) {
+        try {
+            return mapper.convertValue(node, type);
+        } catch (IllegalArgumentException e) {
+            String field = e.getCause() instanceof JsonMappingException mapping ? mapping.getPath().stream()
+                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining(".")) : "";
+            throw new ServerErrorException("read answer", "MALFORMED_RESPONSE", 200, "the server's answer has a "
+                    + type.getSimpleName() + " that cannot be read" + (field.isEmpty() ? "" : " (field " + field + ")"), null);
+        }
     }
 
     private <T> List<T> readList(JsonNode node, Class<T> type) {
         List<T> items = new ArrayList<>();
         if (node != null && node.isArray()) {
-            node.forEach(item -> items.add(mapper.convertValue(item, type)));
+            node.forEach(item -> items.add(convert(item, type)));
         }
         return items;
     }

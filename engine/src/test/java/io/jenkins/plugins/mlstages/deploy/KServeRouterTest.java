@@ -2,6 +2,7 @@ package io.jenkins.plugins.mlstages.deploy;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -13,6 +14,8 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -23,6 +26,9 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 import com.fasterxml.jackson.databind.JsonNode;
+
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
 
 /**
  * {@link KServeRouter} against {@link FakeKubernetes}, a stand-in for the Kubernetes API with KServe's
@@ -158,7 +164,7 @@ public class KServeRouterTest {
         } catch (DeployException e) {
             assertEquals("kubernetes API read InferenceService of models/iris failed: GET " + kubernetes.url()
                     + "/apis/serving.kserve.io/v1beta1/namespaces/models/inferenceservices/iris answered HTTP 401"
-                    + " Unauthorized: Unauthorized (the token was refused)", e.getMessage());
+                    + " (application/json, 114 bytes): Unauthorized: Unauthorized (the token was refused)", e.getMessage());
             assertFalse(e.getMessage().contains(TOKEN));
         }
         kubernetes.token(TOKEN);
@@ -169,7 +175,8 @@ public class KServeRouterTest {
             fail();
         } catch (DeployException e) {
             assertTrue(e.getMessage(), e.getMessage().contains(
-                    "answered HTTP 404 NotFound: inferenceservices.serving.kserve.io \"nope\" not found (is KServe installed"));
+                    " NotFound: inferenceservices.serving.kserve.io \"nope\" not found (is KServe installed"));
+            assertTrue(e.getMessage(), e.getMessage().contains("answered HTTP 404 (application/json, "));
         }
         assertEquals(0, kubernetes.patches());
     }
@@ -183,7 +190,8 @@ public class KServeRouterTest {
             router(config(Optional.empty(), Duration.ofSeconds(1))).setCanaryWeight(10);
             fail();
         } catch (DeployException e) {
-            assertTrue(e.getMessage(), e.getMessage().endsWith("answered HTTP 422 Invalid: admission webhook"
+            assertTrue(e.getMessage(), e.getMessage().matches(".*answered HTTP 422 \\(application/json, \\d+ bytes\\): .*"));
+            assertTrue(e.getMessage(), e.getMessage().endsWith(" bytes): Invalid: admission webhook"
                     + " \"inferenceservice.kserve-webhook-server.validator\" denied the request: spec.predictor.canaryTrafficPercent:"
                     + " Invalid value: 10 quota exceeded"));
         }
@@ -242,6 +250,69 @@ public class KServeRouterTest {
             fail();
         } catch (DeployException e) {
             assertTrue(e.getMessage(), e.getMessage().startsWith("cannot read the Kubernetes token file " + tokenFile));
+        }
+    }
+
+    /** Records each wait, waiting a little for real so that the fake controller catches up. */
+    private static final class RecordingSleeper implements Sleeper {
+        final List<Duration> waits = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void sleep(Duration duration) throws InterruptedException {
+            waits.add(duration);
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    public void everyReadinessWaitGoesThroughTheSleeper() throws Exception {
+        kubernetes = FakeKubernetes.start(TOKEN, CONTROLLER_DELAY, "models", "iris", "gs://models/v1");
+        RecordingSleeper sleeper = new RecordingSleeper();
+        KServeRouter router = new KServeRouter(KServeConfig.withToken(kubernetes.url(), TOKEN, Optional.empty(), "models", "iris",
+                Optional.of("gs://models/v2"), Duration.ofSeconds(10)), sleeper);
+        router.setCanaryWeight(10);
+        assertEquals(10, router.canaryWeight());
+        assertFalse("the controller's delay was waited for", sleeper.waits.isEmpty());
+        assertEquals(sleeper.waits.toString(), Set.of(Duration.ofSeconds(1)), Set.copyOf(sleeper.waits));
+    }
+
+    @Test
+    public void theRetriesOfARequestWaitThroughTheSleeperToo() throws Exception {
+        try (MockWebServer server = new MockWebServer()) {
+            server.start();
+            for (int i = 0; i < 4; i++) {
+                server.enqueue(new MockResponse.Builder().code(503).body("").build());
+            }
+            RecordingSleeper sleeper = new RecordingSleeper();
+            KServeRouter router = new KServeRouter(KServeConfig.withToken(server.url("/").toString(), TOKEN, Optional.empty(),
+                    "models", "iris", Optional.empty(), Duration.ofSeconds(10)), sleeper);
+            DeployException e = assertThrows(DeployException.class, () -> router.setCanaryWeight(10));
+            assertTrue(e.getMessage(), e.getMessage().contains("answered HTTP 503"));
+            assertEquals(4, server.getRequestCount());
+            assertEquals(sleeper.waits.toString(), 3, sleeper.waits.size());
+        }
+    }
+
+    @Test
+    public void anInterruptedWaitEndsSetCanaryWeightWithInterruptedException() throws Exception {
+        kubernetes = FakeKubernetes.start(TOKEN, CONTROLLER_DELAY, "models", "iris", "gs://models/v1");
+        Sleeper aborted = d -> {
+            throw new InterruptedException("aborted");
+        };
+        KServeRouter router = new KServeRouter(KServeConfig.withToken(kubernetes.url(), TOKEN, Optional.empty(), "models", "iris",
+                Optional.of("gs://models/v2"), Duration.ofSeconds(10)), aborted);
+        // waiting for readiness
+        InterruptedException e = assertThrows(InterruptedException.class, () -> router.setCanaryWeight(10));
+        assertEquals("aborted", e.getMessage());
+        assertEquals("patched once, then stopped waiting", 1, kubernetes.patches());
+        // waiting before another try of a request
+        try (MockWebServer server = new MockWebServer()) {
+            server.start();
+            server.enqueue(new MockResponse.Builder().code(503).body("").build());
+            KServeRouter failing = new KServeRouter(KServeConfig.withToken(server.url("/").toString(), TOKEN, Optional.empty(),
+                    "models", "iris", Optional.empty(), Duration.ofSeconds(10)), aborted);
+            assertThrows(InterruptedException.class, () -> failing.setCanaryWeight(10));
+            assertEquals(1, server.getRequestCount());
         }
     }
 

@@ -173,8 +173,8 @@ public class PrometheusMetricSourceIT {
             fail();
         } catch (DeployException e) {
             System.out.println("[prometheus] " + e.getMessage());
-            assertTrue(e.getMessage(), e.getMessage().startsWith(
-                    "prometheus refused the query 'rate(http_requests_total[5s]': bad_data: "));
+            assertTrue(e.getMessage(), e.getMessage().matches(
+                    "prometheus refused the query 'rate\\(http_requests_total\\[5s]': HTTP 400 \\(application/json, \\d+ bytes\\): bad_data: .+"));
         }
     }
 

@@ -111,7 +111,8 @@ public class PrometheusMetricSourceTest {
             source.query("a / b", AT);
             fail();
         } catch (DeployException e) {
-            assertEquals("prometheus refused the query 'a / b': execution: many-to-many matching not allowed", e.getMessage());
+            assertEquals("prometheus refused the query 'a / b': HTTP 422 (application/json, 86 bytes): execution:"
+                    + " many-to-many matching not allowed", e.getMessage());
         }
         assertEquals("not retried", 1, server.getRequestCount());
     }
@@ -134,7 +135,7 @@ public class PrometheusMetricSourceTest {
             fail();
         } catch (DeployException e) {
             assertEquals("prometheus query 'secretish{a=\"b\"}' failed: " + server.url("/prom/api/v1/query")
-                    + " answered HTTP 503: Service Unavailable", e.getMessage());
+                    + " answered HTTP 503 (application/json, 19 bytes)", e.getMessage());
         }
         assertEquals(4, server.getRequestCount());
     }
@@ -146,7 +147,8 @@ public class PrometheusMetricSourceTest {
             source.query("q", AT);
             fail();
         } catch (DeployException e) {
-            assertTrue(e.getMessage(), e.getMessage().endsWith("answered HTTP 200: <html>login</html>"));
+            assertTrue(e.getMessage(), e.getMessage().endsWith("answered HTTP 200 (application/json, 18 bytes),"
+                    + " not a Prometheus query result"));
         }
     }
 }

@@ -5,12 +5,31 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+
 import org.junit.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.jenkins.plugins.mlstages.report.Secrets;
+import io.jenkins.plugins.mlstages.report.ServerAnswer;
 
 /** Tests {@link ErrorMapping}: error code before status, message format, and which errors are transient. */
 public class ErrorMappingTest {
+    /** An MLflow JSON error when there is a code, else the text as a proxy would send it. */
     private static RegistryException map(int status, String code, String text) {
-        return ErrorMapping.toException("get model 'm'", status, code, text);
+        ServerAnswer answer;
+        if (code == null || code.isBlank()) {
+            answer = ServerAnswer.of(status, "text/plain", text == null ? null : text.getBytes(StandardCharsets.UTF_8), Secrets.none());
+        } else {
+            ObjectNode body = new ObjectMapper().createObjectNode().put("error_code", code);
+            if (text != null) {
+                body.put("message", text);
+            }
+            answer = ServerAnswer.of(status, "application/json", body.toString().getBytes(StandardCharsets.UTF_8), Secrets.none());
+        }
+        return ErrorMapping.toException("get model 'm'", answer);
     }
 
     private static void assertMapped(Class<?> type, String code, int status, RegistryException e) {
@@ -44,19 +63,20 @@ public class ErrorMappingTest {
 
     @Test
     public void messageFormat() {
-        assertEquals("get model 'm' failed: HTTP 404 RESOURCE_DOES_NOT_EXIST: text",
+        assertEquals("get model 'm' failed: HTTP 404 RESOURCE_DOES_NOT_EXIST (application/json, 57 bytes): text",
                 map(404, "RESOURCE_DOES_NOT_EXIST", "text").getMessage());
-        assertEquals("get model 'm' failed: HTTP 404 ENDPOINT_NOT_FOUND", map(404, null, null).getMessage());
-        assertEquals("get model 'm' failed: HTTP 404 ENDPOINT_NOT_FOUND", map(404, null, " \n ").getMessage());
+        assertEquals("get model 'm' failed: HTTP 404 ENDPOINT_NOT_FOUND (text/plain, no body)", map(404, null, null).getMessage());
+        // plain text is said to have come, never repeated: a proxy's page, or an endpoint that is not MLflow
+        assertEquals("get model 'm' failed: HTTP 404 ENDPOINT_NOT_FOUND (text/plain, 9 bytes)", map(404, null, "Not Found").getMessage());
     }
 
     @Test
-    public void serverTextIsFlattenedAndCut() {
-        assertEquals("get model 'm' failed: HTTP 500 INTERNAL_ERROR: a b c",
-                map(500, null, "  a \n\t b\r\n\nc ").getMessage());
-        String message = map(500, null, "y".repeat(1000)).getMessage();
-        assertEquals("get model 'm' failed: HTTP 500 INTERNAL_ERROR: " + "y".repeat(300) + "…", message);
-        String exact = map(500, null, "y".repeat(300)).getMessage();
+    public void mlflowsMessageIsFlattenedAndCut() {
+        assertEquals("get model 'm' failed: HTTP 500 INTERNAL_ERROR (application/json, 62 bytes): a b c",
+                map(500, "INTERNAL_ERROR", "  a \n\t b\r\n\nc ").getMessage());
+        String message = map(500, "INTERNAL_ERROR", "y".repeat(1000)).getMessage();
+        assertTrue(message, message.endsWith("bytes): " + "y".repeat(300) + "…"));
+        String exact = map(500, "INTERNAL_ERROR", "y".repeat(300)).getMessage();
         assertFalse(exact.endsWith("…"));
     }
 

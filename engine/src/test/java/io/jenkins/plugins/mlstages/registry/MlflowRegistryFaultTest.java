@@ -75,7 +75,7 @@ public class MlflowRegistryFaultTest {
         assertEquals("r1", registry.getRun("r1").runId());
         assertEquals(List.of(Duration.ofSeconds(7)), time.sleeps);
         assertEquals(2, server.count(API + "runs/get"));
-        assertEquals(List.of("get run r1 failed: HTTP 429 REQUEST_LIMIT_EXCEEDED: slow down; retrying in 7 s"
+        assertEquals(List.of("get run r1 failed: HTTP 429 REQUEST_LIMIT_EXCEEDED (9 bytes without a content type); retrying in 7 s"
                 + " (attempt 2; 113 s of the 120 s retry budget left then)"), lines);
     }
 
@@ -87,9 +87,9 @@ public class MlflowRegistryFaultTest {
         // 1 s and 2 s, each plus half of the 1 s jitter
         assertEquals(List.of(Duration.ofMillis(1500), Duration.ofMillis(2500)), time.sleeps);
         assertEquals(List.of(
-                "get run r1 failed: HTTP 503 TEMPORARILY_UNAVAILABLE: busy; retrying in 1.5 s"
+                "get run r1 failed: HTTP 503 TEMPORARILY_UNAVAILABLE (application/json, 57 bytes): busy; retrying in 1.5 s"
                         + " (attempt 2; 118.5 s of the 120 s retry budget left then)",
-                "get run r1 failed: HTTP 503 TEMPORARILY_UNAVAILABLE: {}; retrying in 2.5 s"
+                "get run r1 failed: HTTP 503 TEMPORARILY_UNAVAILABLE (application/json, 2 bytes); retrying in 2.5 s"
                         + " (attempt 3; 116 s of the 120 s retry budget left then)"), lines);
     }
 
@@ -97,7 +97,8 @@ public class MlflowRegistryFaultTest {
     public void givesUpWhenTheBudgetIsSpentAndSaysSo() {
         server.on(API + "runs/get", json(503, "{\"error_code\":\"TEMPORARILY_UNAVAILABLE\",\"message\":\"busy\"}"));
         ServerErrorException e = assertThrows(ServerErrorException.class, () -> registry.getRun("r1"));
-        assertTrue(e.getMessage(), e.getMessage().startsWith("get run r1 failed: HTTP 503 TEMPORARILY_UNAVAILABLE: busy"));
+        assertTrue(e.getMessage(), e.getMessage().startsWith(
+                "get run r1 failed: HTTP 503 TEMPORARILY_UNAVAILABLE (application/json, 57 bytes): busy"));
         // the last wait is cut to end with the budget: the whole budget is used, not more
         assertEquals(RetryPolicy.DEFAULT_BUDGET, time.slept());
         long attempts = server.count(API + "runs/get");
@@ -115,7 +116,7 @@ public class MlflowRegistryFaultTest {
         assertTrue(time.sleeps.isEmpty());
         assertEquals(429, e.getHttpStatus());
         assertEquals(1, server.count(API + "runs/get"));
-        assertEquals("get run r1 failed: HTTP 429 REQUEST_LIMIT_EXCEEDED (the server asked to wait 3600 s"
+        assertEquals("get run r1 failed: HTTP 429 REQUEST_LIMIT_EXCEEDED (no body) (the server asked to wait 3600 s"
                 + " (Retry-After) before trying again, longer than the 120 s left of the 120 s retry budget)",
                 e.getMessage());
         assertTrue(lines.isEmpty());
@@ -154,7 +155,8 @@ public class MlflowRegistryFaultTest {
         assertEquals(1, server.count(API + "runs/get"));
         assertTrue(time.sleeps.isEmpty());
         assertTrue(lines.isEmpty());
-        assertEquals("get run r1 failed: HTTP 503 TEMPORARILY_UNAVAILABLE: {} (not retried: the 0 s retry budget was spent)",
+        assertEquals("get run r1 failed: HTTP 503 TEMPORARILY_UNAVAILABLE (application/json, 2 bytes)"
+                + " (not retried: the 0 s retry budget was spent)",
                 e.getMessage());
     }
 
@@ -218,8 +220,8 @@ public class MlflowRegistryFaultTest {
                 .setHeader("WWW-Authenticate", "Basic realm=\"mlflow\"")
                 .body("You are not authenticated. Please see the documentation for details.").build());
         UnauthorizedException e = assertThrows(UnauthorizedException.class, () -> registry.getRun("r1"));
-        assertEquals("get run r1 failed: HTTP 401 UNAUTHENTICATED: You are not authenticated. Please see the"
-                + " documentation for details.", e.getMessage());
+        // plain text, MLflow's basic-auth app's or a proxy's: said to have come, not repeated
+        assertEquals("get run r1 failed: HTTP 401 UNAUTHENTICATED (68 bytes without a content type)", e.getMessage());
         assertFalse(e.getMessage().contains(SECRET));
         assertEquals(1, server.count(API + "runs/get"));
         assertEquals("Bearer " + SECRET, server.requests.get(0).getHeaders().get("Authorization"));
@@ -231,7 +233,8 @@ public class MlflowRegistryFaultTest {
                 json(400, "{\"error_code\":\"RESOURCE_ALREADY_EXISTS\",\"message\":\"Registered Model (name=m) already exists.\"}"));
         AlreadyExistsException e = assertThrows(AlreadyExistsException.class,
                 () -> registry.createRegisteredModel("m", null, Map.of()));
-        assertEquals("create registered model 'm' failed: HTTP 400 RESOURCE_ALREADY_EXISTS: Registered Model (name=m) already exists.",
+        assertEquals("create registered model 'm' failed: HTTP 400 RESOURCE_ALREADY_EXISTS (application/json, 94 bytes):"
+                + " Registered Model (name=m) already exists.",
                 e.getMessage());
         server.on(API + "registered-models/get", json(403, "Permission denied"));
         assertThrows(PermissionDeniedException.class, () -> registry.getRegisteredModel("m"));
@@ -320,7 +323,9 @@ public class MlflowRegistryFaultTest {
         server.on(API + "runs/get", new MockResponse.Builder().code(200).body("<html>Sign in " + SECRET + "</html>").build());
         RegistryException e = assertThrows(RegistryException.class, () -> registry.getRun("r1"));
         assertTrue(e.getMessage(), e.getMessage().startsWith("get run r1 failed: " + server.url()));
-        assertTrue(e.getMessage(), e.getMessage().contains(API + "runs/get answered with something that is not JSON"));
+        assertTrue(e.getMessage(), e.getMessage().contains(API + "runs/get answered HTTP 200 with something that is not JSON"
+                + " (39 bytes without a content type; a sign-in page, or not an MLflow server?)"));
+        assertFalse(e.getMessage(), e.getMessage().contains("Sign in"));
         assertFalse(e.getMessage(), e.getMessage().contains(SECRET));
     }
 }
