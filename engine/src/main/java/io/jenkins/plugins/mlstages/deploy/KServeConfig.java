@@ -71,6 +71,19 @@ public record KServeConfig(String apiServer, String namespace, String name, Opti
                 serviceAccount);
     }
 
+    /** TEMP stub of engine-deploy's member (dropped at merge): a kubeconfig's text, inline token/CA only. */
+    public static KServeConfig fromKubeconfigContent(String yaml, String source, String namespace, String name,
+            Optional<String> canaryStorageUri, Duration readyTimeout) {
+        throw new UnsupportedOperationException("TEMP stub: engine-deploy provides KServeConfig.fromKubeconfigContent");
+    }
+
+    /** TEMP stub of engine-deploy's member (dropped at merge): a bearer token and an optional CA as PEM text. */
+    public static KServeConfig withToken(String apiServer, String token, Optional<String> caCertificatePem,
+            String namespace, String name, Optional<String> canaryStorageUri, Duration readyTimeout) {
+        return new KServeConfig(apiServer, namespace, name, Optional.of(token), Optional.empty(), canaryStorageUri,
+                readyTimeout, caCertificatePem, Optional.empty());
+    }
+
     /** The same InferenceService and credentials with another canary model. */
     public KServeConfig withCanaryStorageUri(Optional<String> storageUri) {
         return new KServeConfig(apiServer, namespace, name, bearerToken, caCertificate, storageUri, readyTimeout,

@@ -60,6 +60,11 @@ public final class KServeRouter implements TrafficRouter {
                 DeployHttp.RETRIES, d -> Thread.sleep(d.toMillis())), Duration.ofSeconds(1));
     }
 
+    /** TEMP stub of engine-deploy's member (dropped at merge): waits through {@code sleeper}. */
+    public KServeRouter(KServeConfig config, Sleeper sleeper) {
+        this(config);
+    }
+
     KServeRouter(KServeConfig config, DeployHttp http, Duration pollInterval) {
         this.config = config;
         this.http = http;
