@@ -755,7 +755,8 @@ public final class CanaryDeployStep extends RegistryStep {
         public Step newInstance(Map<String, Object> arguments) throws Exception {
             Object router = arguments.get("router");
             if (router != null && !(router instanceof String)) {
-                throw new IllegalArgumentException(ROUTER_BY_NAME);
+                // an AbortException: Pipeline shows its message alone, without a stack trace
+                throw new AbortException(ROUTER_BY_NAME);
             }
             return super.newInstance(arguments);
         }
