@@ -335,8 +335,10 @@ public final class CanaryDeployStep extends RegistryStep {
     }
 
     /**
-     * The durable execution. Its serial form is the step's settings, the canary's ID, the state as JSON
-     * and whether an abort was asked for: plugin classes and strings, no engine class, no secret.
+     * The durable execution. Its serial form is the step's settings (the router by name), the canary's ID,
+     * the state as JSON and whether an abort was asked for, with its cause as Pipeline's own
+     * {@link FlowInterruptedException}: plugin classes, strings and immutable lists (core's class filter allows
+     * them), no engine class, no secret.
      */
     @SuppressFBWarnings(value = "SE_TRANSIENT_FIELD_NOT_RESTORED",
             justification = "acting, interruptible and stopCause describe the current drive only; a resumed canary starts a new one"
