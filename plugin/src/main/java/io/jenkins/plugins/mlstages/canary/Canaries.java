@@ -5,12 +5,13 @@ import hudson.util.ClassLoaderSanityThreadFactory;
 import hudson.util.DaemonThreadFactory;
 import hudson.util.NamingThreadFactory;
 import io.jenkins.plugins.mlstages.deploy.CanaryResult;
+import io.jenkins.plugins.mlstages.deploy.DriveSlots;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
 import io.jenkins.plugins.mlstages.ui.MlReportAction;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -25,7 +26,9 @@ public final class Canaries {
             new ClassLoaderSanityThreadFactory(new DaemonThreadFactory()), "canaryDeploy"));
 
     /** The canaries being driven now, by ID. */
-    private static final Set<String> DRIVING = ConcurrentHashMap.newKeySet();
+    private static final DriveSlots DRIVING = new DriveSlots();
+    /** How long a drive waits for another one of its canary to end (a stop racing the start, a restart within this JVM). */
+    private static final Duration PATIENCE = Duration.ofMinutes(2);
 
     private Canaries() {}
 
@@ -33,17 +36,25 @@ public final class Canaries {
         POOL.execute(drive);
     }
 
-    /** Takes the driving slot of canary {@code id}; false when another drive holds it. */
-    public static boolean startDriving(String id) {
-        return DRIVING.add(id);
+    /**
+     * Takes the driving slot of canary {@code id} for its step, waiting for a drive still ending; false when
+     * the canary was completed (also when that is only seen once the slot is taken) or the slot stays taken.
+     */
+    public static boolean startDriving(String id, BooleanSupplier completed) throws InterruptedException {
+        return DRIVING.acquire(id, completed, PATIENCE);
+    }
+
+    /** Takes the driving slot of canary {@code id} without waiting; false when a drive holds it. */
+    public static boolean tryDriving(String id) {
+        return DRIVING.tryAcquire(id);
     }
 
     public static void stopDriving(String id) {
-        DRIVING.remove(id);
+        DRIVING.release(id);
     }
 
     public static boolean isDriven(String id) {
-        return DRIVING.contains(id);
+        return DRIVING.isHeld(id);
     }
 
     /** The state file of canary {@code id} under the build directory. */

@@ -65,7 +65,7 @@ public final class CanaryCleanup extends RunListener<Run<?, ?>> {
     }
 
     private static void finishAbandoned(Run<?, ?> run, String id, CanarySetup setup, boolean rollBack) {
-        if (!Canaries.startDriving(id)) {
+        if (!Canaries.tryDriving(id)) {
             return;
         }
         StageLog log = new StageLog() {

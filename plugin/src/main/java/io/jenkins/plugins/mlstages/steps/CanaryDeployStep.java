@@ -452,24 +452,15 @@ public final class CanaryDeployStep extends RegistryStep {
         }
 
         private void drive(Mode mode) {
-            // A drive of this canary may still be ending (a stop racing the start, or a restart within this JVM).
-            long deadline = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(2);
-            while (!Canaries.startDriving(id)) {
-                if (completed.get() || System.currentTimeMillis() > deadline) {
-                    LOGGER.log(Level.FINE, "canary {0} is driven elsewhere", id);
+            // A drive of this canary may still be ending (a stop racing the start, or a restart within this JVM);
+            // once it has, the canary may be completed: then a second drive would record it again.
+            try {
+                if (!Canaries.startDriving(id, completed::get)) {
+                    LOGGER.log(Level.FINE, "canary {0} is completed or driven elsewhere", id);
                     return;
                 }
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-            if (completed.get()) {
-                // the drive that held the slot completed the step: a second one would record the canary again
-                Canaries.stopDriving(id);
-                LOGGER.log(Level.FINE, "canary {0} already completed", id);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 return;
             }
             acting = true;
