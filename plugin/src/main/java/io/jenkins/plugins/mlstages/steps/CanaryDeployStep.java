@@ -475,7 +475,7 @@ public final class CanaryDeployStep extends RegistryStep {
                 boolean analyse = mode != Mode.ABORT && !abortRequested;
                 StageLog log = new BuildLog(listener.getLogger());
                 try (CanaryConnections connections = new CanaryConnections(setup, run, context.get(EnvVars.class), analyse,
-                        this::sleep, log)) {
+                        this::routerSleep, log)) {
                     CanaryRun canary = new CanaryRun(store, connections.router(), connections.metrics(),
                             new RegistryAliases(connections.registry()), log,
                             Clock.systemUTC(), this::sleep, Backoff.DEFAULT);
@@ -517,26 +517,44 @@ public final class CanaryDeployStep extends RegistryStep {
             return canary.abort(abortReason == null ? "aborted" : abortReason);
         }
 
-        /** The engine's waits: in slices, so that an abort is noticed within a second. */
+        /**
+         * The router's own waits within a call (KServe's readiness): part of the call, so a restart still waits
+         * for it ({@link #blocksRestart}), but an abort is noticed within a second.
+         */
+        private void routerSleep(Duration duration) throws InterruptedException {
+            pause(duration, false);
+        }
+
+        /**
+         * The engine's waits between steps: nothing is under way, so a restart need not wait for them; an abort
+         * is noticed within a second, a shutdown ends the drive ({@link ShuttingDown}).
+         */
         private void sleep(Duration duration) throws InterruptedException {
             acting = false;
             try {
-                long end = System.currentTimeMillis() + Math.max(0, duration.toMillis());
-                for (long left = end - System.currentTimeMillis(); left > 0; left = end - System.currentTimeMillis()) {
-                    if (abortRequested && interruptible) {
-                        throw new InterruptedException("canary aborted");
-                    }
+                pause(duration, true);
+            } finally {
+                acting = true;
+            }
+        }
+
+        /** Waits in slices of a second, throwing when an abort is asked for (and, when watched, at a shutdown). */
+        private void pause(Duration duration, boolean watchShutdown) throws InterruptedException {
+            long end = System.currentTimeMillis() + Math.max(0, duration.toMillis());
+            for (long left = end - System.currentTimeMillis(); left > 0; left = end - System.currentTimeMillis()) {
+                if (abortRequested && interruptible) {
+                    throw new InterruptedException("canary aborted");
+                }
+                if (watchShutdown) {
                     Jenkins current = Jenkins.getInstanceOrNull();
                     if (current == null || current != jenkins || current.isTerminating()) {
                         throw new ShuttingDown();
                     }
-                    Thread.sleep(Math.min(left, 1000));
                 }
-                if (abortRequested && interruptible) {
-                    throw new InterruptedException("canary aborted");
-                }
-            } finally {
-                acting = true;
+                Thread.sleep(Math.min(left, 1000));
+            }
+            if (abortRequested && interruptible) {
+                throw new InterruptedException("canary aborted");
             }
         }
 
