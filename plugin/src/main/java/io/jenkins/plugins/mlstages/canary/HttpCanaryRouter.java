@@ -58,8 +58,9 @@ public final class HttpCanaryRouter extends CanaryRouter {
         this.credentialsId = Util.fixEmptyAndTrim(credentialsId);
     }
 
+    /** The default also for a definition saved without it (XStream does not run field initializers). */
     public int getTimeoutSeconds() {
-        return timeoutSeconds;
+        return timeoutSeconds > 0 ? timeoutSeconds : DEFAULT_TIMEOUT_SECONDS;
     }
 
     @DataBoundSetter
@@ -92,7 +93,7 @@ public final class HttpCanaryRouter extends CanaryRouter {
             token = Optional.of(secret.getSecret().getPlainText());
         }
         try {
-            return new HttpRouter(url, token, Duration.ofSeconds(timeoutSeconds));
+            return new HttpRouter(url, token, Duration.ofSeconds(getTimeoutSeconds()));
         } catch (IllegalArgumentException e) {
             throw failure(e.getMessage());
         }

@@ -118,8 +118,9 @@ public final class KServeCanaryRouter extends CanaryRouter {
         this.canaryStorageUri = Util.fixEmptyAndTrim(canaryStorageUri);
     }
 
+    /** The default also for a definition saved without it (XStream does not run field initializers). */
     public String getReadyTimeout() {
-        return readyTimeout;
+        return readyTimeout == null ? DEFAULT_READY_TIMEOUT : readyTimeout;
     }
 
     @DataBoundSetter
@@ -149,7 +150,7 @@ public final class KServeCanaryRouter extends CanaryRouter {
                     + "apiServer (the controller's own kubeconfig and service account are never used)";
         }
         try {
-            Durations.parse(readyTimeout);
+            Durations.parse(getReadyTimeout());
             return null;
         } catch (IllegalArgumentException e) {
             return "readyTimeout: " + e.getMessage();
@@ -162,7 +163,7 @@ public final class KServeCanaryRouter extends CanaryRouter {
         StandardCredentials credentials = RouterCredentials.find(credentialsId, run);
         Optional<String> storageUri = stepStorageUri.or(() -> Optional.ofNullable(canaryStorageUri));
         try {
-            Duration ready = Durations.parse(readyTimeout);
+            Duration ready = Durations.parse(getReadyTimeout());
             KServeConfig config;
             if (credentials instanceof FileCredentials kubeconfig) {
                 if (apiServer != null || caCertificate != null) {
