@@ -577,7 +577,7 @@ public final class CanaryDeployStep extends RegistryStep {
                     () -> verdict(run, listener, result),
                     () -> writeReport(json, log),
                     e -> log.line((e instanceof AbortException ? e.getMessage() : "canaryDeploy: " + step.report + ": "
-                            + e) + "; the result is in the build's ML report"));
+                            + e) + "; report not written, the result is in the build's ML report"));
             complete(listener, outcome.line(), outcome.value(), outcome.failure());
         }
 
