@@ -1,6 +1,5 @@
 package io.jenkins.plugins.mlstages.canary;
 
-import io.jenkins.plugins.mlstages.steps.CanaryDeployStep;
 import hudson.model.InvisibleAction;
 import hudson.model.Run;
 import java.io.IOException;
@@ -8,16 +7,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The canaries a build started, by ID, with the settings that open their router and registry again:
- * kept in build.xml so that {@link CanaryDeployStep.Cleanup} can finish a canary whose build ended
- * without its step (terminated, killed, a program that could not be loaded). No secrets: credentials IDs.
+ * The canaries a build started, by ID, with the {@link CanarySetup} that opens their router and registry
+ * again: kept in build.xml so that {@link CanaryCleanup} can finish a canary whose build ended without its
+ * step (terminated, killed, a program that could not be loaded). No secrets: names and credentials IDs.
  */
 public final class CanaryCleanupAction extends InvisibleAction {
     /** Replaced, never changed in place. */
-    private volatile Map<String, CanaryDeployStep> canaries = new LinkedHashMap<>();
+    private volatile Map<String, CanarySetup> canaries = new LinkedHashMap<>();
 
     /** Records canary {@code id} of {@code run} once, saving the build when it is new. */
-    public static void registerOn(Run<?, ?> run, String id, CanaryDeployStep step) throws IOException {
+    public static void registerOn(Run<?, ?> run, String id, CanarySetup setup) throws IOException {
         CanaryCleanupAction action;
         synchronized (CanaryCleanupAction.class) {
             action = run.getAction(CanaryCleanupAction.class);
@@ -26,22 +25,22 @@ public final class CanaryCleanupAction extends InvisibleAction {
                 run.addAction(action);
             }
         }
-        if (action.register(id, step)) {
+        if (action.register(id, setup)) {
             run.save();
         }
     }
 
-    public synchronized boolean register(String id, CanaryDeployStep step) {
+    public synchronized boolean register(String id, CanarySetup setup) {
         if (canaries != null && canaries.containsKey(id)) {
             return false;
         }
-        Map<String, CanaryDeployStep> next = canaries == null ? new LinkedHashMap<>() : new LinkedHashMap<>(canaries);
-        next.put(id, step);
+        Map<String, CanarySetup> next = canaries == null ? new LinkedHashMap<>() : new LinkedHashMap<>(canaries);
+        next.put(id, setup);
         canaries = next;
         return true;
     }
 
-    public Map<String, CanaryDeployStep> canaries() {
+    public Map<String, CanarySetup> canaries() {
         return canaries == null ? Map.of() : canaries;
     }
 }

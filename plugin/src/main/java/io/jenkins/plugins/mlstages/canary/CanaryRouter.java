@@ -1,28 +1,85 @@
 package io.jenkins.plugins.mlstages.canary;
 
+import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.AbortException;
+import hudson.Util;
 import hudson.model.Describable;
 import hudson.model.Descriptor;
 import hudson.model.Run;
+import io.jenkins.plugins.mlstages.deploy.Sleeper;
 import io.jenkins.plugins.mlstages.deploy.TrafficRouter;
-import java.io.Serializable;
+import io.jenkins.plugins.mlstages.support.BuildLog;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
- * What splits the traffic of a {@code canaryDeploy}: {@code nginx(...)}, {@code kserve(...)} or
- * {@code http(...)}. Holds plain settings only (a credentials ID, never a secret): it is kept with the
- * running step and in build.xml, so that the router can be opened again after a controller restart
- * or to roll a canary back when its build ended.
+ * A router definition an administrator made in {@link CanaryRouters} ({@code nginx}, {@code kserve} or
+ * {@code http}), which a {@code canaryDeploy} names: {@code router: 'prod-fraud'}. Everything that reaches a
+ * command, a file or an identity comes from here, never from a Jenkinsfile, so that a Pipeline author cannot
+ * make the controller run a command, touch a file or use a credential (controller isolation).
  */
-public abstract class CanaryRouter implements Describable<CanaryRouter>, Serializable {
-    private static final long serialVersionUID = 1L;
+public abstract class CanaryRouter implements Describable<CanaryRouter> {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+
+    private final String name;
+
+    protected CanaryRouter(String name) {
+        String value = Util.fixEmptyAndTrim(name);
+        if (value == null || !NAME.matcher(value).matches()) {
+            throw new IllegalArgumentException("a canary router needs a name of letters, digits, '.', '_' and '-'"
+                    + " (at most 100), e.g. prod-fraud; was '" + (value == null ? "" : value) + "'");
+        }
+        this.name = value;
+    }
+
+    /** What a {@code canaryDeploy} names with {@code router:}. */
+    public String getName() {
+        return name;
+    }
+
+    /** Throws an {@link IllegalArgumentException} naming the router and the field when the definition cannot be used. */
+    public final void check() {
+        String problem = problem();
+        if (problem != null) {
+            throw new IllegalArgumentException(kind() + " router '" + name + "': " + problem);
+        }
+    }
+
+    /** What makes the definition unusable, naming the field; null when it can be used. */
+    @CheckForNull
+    protected abstract String problem();
+
+    /** {@link #check()} as the step's one-line failure. */
+    protected void requireUsable() throws AbortException {
+        String problem = problem();
+        if (problem != null) {
+            throw failure(problem);
+        }
+    }
 
     /**
-     * The engine's router for this build, credentials resolved for {@code run}.
+     * The engine's router for one drive of a canary of {@code run}.
      *
-     * @throws AbortException with one line when a setting or a credential cannot be used
+     * @param sleeper the step's interruptible waits, for a router that waits for its split to be applied
+     * @param canaryStorageUri the model the step asks a KServe router to serve as the canary
+     * @throws AbortException with one line when the definition or its credential cannot be used
      */
-    public abstract TrafficRouter open(Run<?, ?> run) throws AbortException;
+    public abstract TrafficRouter open(Run<?, ?> run, Sleeper sleeper, Optional<String> canaryStorageUri)
+            throws AbortException;
 
-    /** The kinds of router. */
+    /** Whether the step's {@code canaryStorageUri} means anything to this kind of router. */
+    public boolean takesCanaryStorageUri() {
+        return false;
+    }
+
+    /** The one-line failure about this definition. */
+    protected AbortException failure(String problem) {
+        return BuildLog.failure("canaryDeploy", kind() + " router '" + name + "': " + problem);
+    }
+
+    /** {@code nginx}, {@code kserve} or {@code http}. */
+    protected abstract String kind();
+
+    /** The kinds of router definition. */
     public abstract static class CanaryRouterDescriptor extends Descriptor<CanaryRouter> {}
 }

@@ -1,42 +1,46 @@
 package io.jenkins.plugins.mlstages.canary;
 
-import io.jenkins.plugins.mlstages.support.BuildLog;
-import io.jenkins.plugins.mlstages.support.StepCredentials;
+import com.cloudbees.plugins.credentials.CredentialsMatchers;
+import com.cloudbees.plugins.credentials.common.StandardCredentials;
+import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.Extension;
 import hudson.Util;
-import hudson.model.Item;
 import hudson.model.Run;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.mlstages.deploy.HttpRouter;
+import io.jenkins.plugins.mlstages.deploy.Sleeper;
 import io.jenkins.plugins.mlstages.deploy.TrafficRouter;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.regex.Pattern;
 import org.jenkinsci.Symbol;
-import org.kohsuke.stapler.AncestorInPath;
+import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.verb.POST;
 
 /**
- * {@code http(url: ..., credentialsId: ...)}: a webhook that sets and reports the canary weight
- * ({@code PUT}/{@code GET canary_weight}), with a Secret text credential as bearer token (the CLI's
- * {@code --router http --router-url} and {@code MLSTAGES_ROUTER_TOKEN}).
+ * An HTTP router definition: a webhook that sets and reports the canary weight ({@code PUT}/{@code GET
+ * canary_weight}), with a Global Secret text credential as bearer token, sent only to this definition's
+ * URL (the CLI's {@code --router http --router-url} and {@code MLSTAGES_ROUTER_TOKEN}).
  */
 public final class HttpCanaryRouter extends CanaryRouter {
-    private static final long serialVersionUID = 1L;
     public static final int DEFAULT_TIMEOUT_SECONDS = 60;
+    private static final Pattern HTTP_URL = Pattern.compile("(?i)https?://[^/?#\\s]+([/?#]\\S*)?");
 
     private final String url;
     private String credentialsId;
     private int timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
 
     @DataBoundConstructor
-    public HttpCanaryRouter(String url) {
+    public HttpCanaryRouter(String name, String url) {
+        super(name);
         this.url = Util.fixEmptyAndTrim(url);
         if (this.url == null) {
-            throw new IllegalArgumentException("http(...) needs url: the router webhook");
+            throw new IllegalArgumentException("http router '" + getName() + "' needs url: the router webhook");
         }
     }
 
@@ -44,6 +48,7 @@ public final class HttpCanaryRouter extends CanaryRouter {
         return url;
     }
 
+    @CheckForNull
     public String getCredentialsId() {
         return credentialsId;
     }
@@ -53,8 +58,9 @@ public final class HttpCanaryRouter extends CanaryRouter {
         this.credentialsId = Util.fixEmptyAndTrim(credentialsId);
     }
 
+    /** The default also for a definition saved without it (XStream does not run field initializers). */
     public int getTimeoutSeconds() {
-        return timeoutSeconds;
+        return timeoutSeconds > 0 ? timeoutSeconds : DEFAULT_TIMEOUT_SECONDS;
     }
 
     @DataBoundSetter
@@ -63,12 +69,33 @@ public final class HttpCanaryRouter extends CanaryRouter {
     }
 
     @Override
-    public TrafficRouter open(Run<?, ?> run) throws AbortException {
+    protected String kind() {
+        return "http";
+    }
+
+    @Override
+    @CheckForNull
+    protected String problem() {
+        // the engine's own check, without building a client: http(s) with a host
+        return HTTP_URL.matcher(url).matches() ? null
+                : "url must be an http:// or https:// URL, was '" + url + "'";
+    }
+
+    @Override
+    public TrafficRouter open(Run<?, ?> run, Sleeper sleeper, Optional<String> canaryStorageUri) throws AbortException {
+        requireUsable();
+        Optional<String> token = Optional.empty();
+        if (credentialsId != null) {
+            StandardCredentials credentials = RouterCredentials.find(credentialsId, run);
+            if (!(credentials instanceof StringCredentials secret)) {
+                throw failure("credentialsId '" + credentialsId + "' is not a Global Secret text credential");
+            }
+            token = Optional.of(secret.getSecret().getPlainText());
+        }
         try {
-            return new HttpRouter(url, StepCredentials.token(run, credentialsId, "http router"),
-                    Duration.ofSeconds(timeoutSeconds));
+            return new HttpRouter(url, token, Duration.ofSeconds(getTimeoutSeconds()));
         } catch (IllegalArgumentException e) {
-            throw BuildLog.failure("canaryDeploy", "http router: " + e.getMessage());
+            throw failure(e.getMessage());
         }
     }
 
@@ -82,8 +109,8 @@ public final class HttpCanaryRouter extends CanaryRouter {
         }
 
         @POST
-        public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId) {
-            return StepCredentials.items(item, credentialsId);
+        public ListBoxModel doFillCredentialsIdItems(@QueryParameter String credentialsId) {
+            return RouterCredentials.items(credentialsId, CredentialsMatchers.instanceOf(StringCredentials.class));
         }
     }
 }

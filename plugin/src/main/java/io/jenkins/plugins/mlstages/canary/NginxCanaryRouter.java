@@ -1,44 +1,59 @@
 package io.jenkins.plugins.mlstages.canary;
 
-import io.jenkins.plugins.mlstages.support.BuildLog;
+import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.Extension;
 import hudson.Util;
+import hudson.model.Node;
 import hudson.model.Run;
-import io.jenkins.plugins.mlstages.deploy.NginxRouter;
-import io.jenkins.plugins.mlstages.deploy.NginxRouterConfig;
+import hudson.remoting.VirtualChannel;
+import io.jenkins.plugins.mlstages.agent.NginxRouterCall;
+import io.jenkins.plugins.mlstages.deploy.DeployException;
+import io.jenkins.plugins.mlstages.deploy.Sleeper;
 import io.jenkins.plugins.mlstages.deploy.TrafficRouter;
-import java.nio.file.Path;
-import java.util.Arrays;
+import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import jenkins.model.Jenkins;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
 /**
- * {@code nginx(config: ..., upstream: ..., stableServer: ..., canaryServer: ...)}: weighted servers of an
- * nginx upstream in a file the router owns, on the controller, checked with {@code nginx -t} and
- * applied with {@code nginx -s reload} (the CLI's {@code --router nginx --nginx-*} options).
+ * An nginx router definition: weighted servers of an upstream in a file the router owns, checked with the
+ * test command and applied with the reload command (the engine's {@code NginxRouter}, the CLI's
+ * {@code --router nginx}). The file and the commands are on the node the administrator named with
+ * {@code agent} (the host where nginx runs, reached through that node's channel at each operation), or on
+ * the controller only when the administrator chose {@code onController}.
  */
 public final class NginxCanaryRouter extends CanaryRouter {
-    private static final long serialVersionUID = 1L;
+    private static final Pattern ABSOLUTE = Pattern.compile("/.*|[A-Za-z]:[\\\\/].*");
 
     private final String config;
     private final String upstream;
     private final String stableServer;
     private final String canaryServer;
+    private String agent;
+    private boolean onController;
     private String testCommand;
     private String reloadCommand;
 
     @DataBoundConstructor
-    public NginxCanaryRouter(String config, String upstream, String stableServer, String canaryServer) {
+    public NginxCanaryRouter(String name, String config, String upstream, String stableServer, String canaryServer) {
+        super(name);
         this.config = Util.fixEmptyAndTrim(config);
         this.upstream = Util.fixEmptyAndTrim(upstream);
         this.stableServer = Util.fixEmptyAndTrim(stableServer);
         this.canaryServer = Util.fixEmptyAndTrim(canaryServer);
         if (this.config == null || this.upstream == null || this.stableServer == null || this.canaryServer == null) {
-            throw new IllegalArgumentException("nginx(...) needs config, upstream, stableServer and canaryServer");
+            throw new IllegalArgumentException("nginx router '" + getName()
+                    + "' needs config, upstream, stableServer and canaryServer");
+        }
+        if (!ABSOLUTE.matcher(this.config).matches()) {
+            throw new IllegalArgumentException("nginx router '" + getName() + "': config must be an absolute path on "
+                    + "the nginx host, was '" + this.config + "'");
         }
     }
 
@@ -58,16 +73,39 @@ public final class NginxCanaryRouter extends CanaryRouter {
         return canaryServer;
     }
 
+    @CheckForNull
+    public String getAgent() {
+        return agent;
+    }
+
+    /** The name of the node where nginx runs: the file is written and the commands run there. */
+    @DataBoundSetter
+    public void setAgent(String agent) {
+        this.agent = Util.fixEmptyAndTrim(agent);
+    }
+
+    public boolean isOnController() {
+        return onController;
+    }
+
+    /** The file and the commands on the controller itself: an administrator's explicit choice. */
+    @DataBoundSetter
+    public void setOnController(boolean onController) {
+        this.onController = onController;
+    }
+
+    @CheckForNull
     public String getTestCommand() {
         return testCommand;
     }
 
-    /** Checks the configuration; default {@code nginx -t}. Words separated by spaces. */
+    /** Checks the configuration; default {@code nginx -t}. Words separated by spaces, run without a shell. */
     @DataBoundSetter
     public void setTestCommand(String testCommand) {
         this.testCommand = Util.fixEmptyAndTrim(testCommand);
     }
 
+    @CheckForNull
     public String getReloadCommand() {
         return reloadCommand;
     }
@@ -79,19 +117,97 @@ public final class NginxCanaryRouter extends CanaryRouter {
     }
 
     @Override
-    public TrafficRouter open(Run<?, ?> run) throws AbortException {
+    protected String kind() {
+        return "nginx";
+    }
+
+    @Override
+    @CheckForNull
+    protected String problem() {
+        if ((agent == null) == !onController) {
+            return "needs either agent: the node where nginx runs, or onController: true (not both)";
+        }
         try {
-            NginxRouterConfig defaults = NginxRouterConfig.of(Path.of(config), upstream, stableServer, canaryServer);
-            return new NginxRouter(new NginxRouterConfig(defaults.configFile(), defaults.upstream(),
-                    defaults.stableServer(), defaults.canaryServer(), words(testCommand, defaults.testCommand()),
-                    words(reloadCommand, defaults.reloadCommand()), defaults.commandTimeout()));
+            call().config();
+            return null;
         } catch (IllegalArgumentException e) {
-            throw BuildLog.failure("canaryDeploy", "nginx router: " + e.getMessage());
+            return e.getMessage();
         }
     }
 
-    private static List<String> words(String text, List<String> fallback) {
-        return text == null ? fallback : Arrays.asList(text.split("\\s+"));
+    private NginxRouterCall call() {
+        return new NginxRouterCall(config, upstream, stableServer, canaryServer, words(testCommand),
+                words(reloadCommand));
+    }
+
+    private static List<String> words(@CheckForNull String text) {
+        return text == null ? List.of() : List.of(text.split("\\s+"));
+    }
+
+    @Override
+    public TrafficRouter open(Run<?, ?> run, Sleeper sleeper, Optional<String> canaryStorageUri) throws AbortException {
+        requireUsable();
+        return new OnNode(getName(), agent, call());
+    }
+
+    /**
+     * The engine's router on the named node: each operation is one call through the node's channel as it
+     * is now, so an agent that reconnects between steps is used again, and an offline one is one line.
+     */
+    private static final class OnNode implements TrafficRouter {
+        private final String name;
+        @CheckForNull
+        private final String agent;
+        private final NginxRouterCall call;
+
+        OnNode(String name, @CheckForNull String agent, NginxRouterCall call) {
+            this.name = name;
+            this.agent = agent;
+            this.call = call;
+        }
+
+        @Override
+        public void setCanaryWeight(int canaryPercent) {
+            run(call.setting(canaryPercent));
+        }
+
+        @Override
+        public int canaryWeight() {
+            return run(call);
+        }
+
+        @Override
+        public String describe() {
+            return call.describe(agent == null ? "on the controller" : "on agent '" + agent + "'");
+        }
+
+        private int run(NginxRouterCall operation) {
+            try {
+                if (agent == null) {
+                    return operation.call();
+                }
+                Node node = Jenkins.get().getNode(agent);
+                if (node == null) {
+                    throw new DeployException(where() + ": there is no agent named '" + agent + "'");
+                }
+                VirtualChannel channel = node.getChannel();
+                if (channel == null) {
+                    throw new DeployException(where() + ": agent '" + agent + "' is offline");
+                }
+                return channel.call(operation);
+            } catch (AbortException e) {
+                throw new DeployException(where() + ": " + e.getMessage(), e);
+            } catch (IOException e) {
+                throw new DeployException(where() + ": the connection to agent '" + agent + "' failed: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DeployException(where() + ": interrupted while waiting for agent '" + agent + "'", e);
+            }
+        }
+
+        private String where() {
+            return "nginx router '" + name + "'";
+        }
     }
 
     @Extension
@@ -100,7 +216,7 @@ public final class NginxCanaryRouter extends CanaryRouter {
         @NonNull
         @Override
         public String getDisplayName() {
-            return "nginx weighted upstream (on the controller)";
+            return "nginx weighted upstream (on a named agent)";
         }
     }
 }

@@ -1,8 +1,13 @@
 package io.jenkins.plugins.mlstages.steps;
 
 import io.jenkins.plugins.mlstages.canary.AnalysisSource;
+import io.jenkins.plugins.mlstages.canary.Canaries;
+import io.jenkins.plugins.mlstages.canary.CanaryCleanup;
 import io.jenkins.plugins.mlstages.canary.CanaryCleanupAction;
+import io.jenkins.plugins.mlstages.canary.CanaryConnections;
 import io.jenkins.plugins.mlstages.canary.CanaryRouter;
+import io.jenkins.plugins.mlstages.canary.CanaryRouters;
+import io.jenkins.plugins.mlstages.canary.CanarySetup;
 import io.jenkins.plugins.mlstages.support.Verdict;
 import io.jenkins.plugins.mlstages.support.WorkspaceReports;
 import io.jenkins.plugins.mlstages.support.BuildLog;
@@ -21,13 +26,8 @@ import hudson.model.Item;
 import hudson.model.Result;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import hudson.model.listeners.RunListener;
-import hudson.util.ClassLoaderSanityThreadFactory;
-import hudson.util.DaemonThreadFactory;
 import hudson.util.ListBoxModel;
-import hudson.util.NamingThreadFactory;
 import io.jenkins.plugins.mlstages.deploy.Backoff;
-import io.jenkins.plugins.mlstages.deploy.CanaryPhase;
 import io.jenkins.plugins.mlstages.deploy.CanaryPlan;
 import io.jenkins.plugins.mlstages.deploy.CanaryResult;
 import io.jenkins.plugins.mlstages.deploy.CanaryRun;
@@ -39,17 +39,12 @@ import io.jenkins.plugins.mlstages.deploy.CheckSyntax;
 import io.jenkins.plugins.mlstages.deploy.DeployException;
 import io.jenkins.plugins.mlstages.deploy.Durations;
 import io.jenkins.plugins.mlstages.deploy.InconclusivePolicy;
-import io.jenkins.plugins.mlstages.deploy.MetricSource;
 import io.jenkins.plugins.mlstages.deploy.RegistryAliases;
-import io.jenkins.plugins.mlstages.deploy.TrafficRouter;
-import io.jenkins.plugins.mlstages.registry.MlflowRegistry;
-import io.jenkins.plugins.mlstages.registry.RegistryConfig;
 import io.jenkins.plugins.mlstages.registry.RegistryException;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
+import io.jenkins.plugins.mlstages.report.StageDelivery;
 import io.jenkins.plugins.mlstages.report.StageLog;
-import io.jenkins.plugins.mlstages.ui.MlReportAction;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -58,16 +53,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import jenkins.model.CauseOfInterruption;
 import jenkins.model.Jenkins;
 import net.sf.json.JSONObject;
 import org.jenkinsci.plugins.workflow.graph.FlowNode;
@@ -86,31 +80,31 @@ import org.kohsuke.stapler.verb.POST;
 /**
  * {@code canaryDeploy}: shifts traffic to a model version step by step, analyses metrics at each step,
  * then promotes it (router 100 %, alias {@code champion}) or rolls it back (the CLI's
- * {@code mlstages canary}). A durable step: the engine's {@link CanaryRun} drives the canary on a
- * background thread and saves every intended transition before acting, to a state file under the
- * build directory and, as JSON, in the execution; after a controller restart the canary continues from
- * that state (the interrupted transition is applied again), an abort rolls it back without blocking,
- * and {@link Cleanup} finishes a canary whose build ended without its step.
+ * {@code mlstages canary}). The router is named, never described: {@code router: 'prod-fraud'} is a
+ * definition an administrator made in {@link CanaryRouters}, so that nothing in a Jenkinsfile reaches a
+ * command, a file or an identity on the controller. A durable step: the engine's {@link CanaryRun} drives
+ * the canary on a background thread and saves every intended transition before acting, to a state file
+ * under the build directory and, as JSON, in the execution; after a controller restart the canary
+ * continues from that state (the interrupted transition is applied again), an abort rolls it back without
+ * blocking, and {@link CanaryCleanup} finishes a canary whose build ended without its step. It needs no
+ * agent: inside {@code node { }} it warns, as an agent that goes away aborts the block and so rolls the canary back.
  */
 public final class CanaryDeployStep extends RegistryStep {
     private static final long serialVersionUID = 1L;
     private static final Logger LOGGER = Logger.getLogger(CanaryDeployStep.class.getName());
 
-    /** Runs the canaries: minutes-long, so not on the CPS VM thread nor on Jenkins' shared Timer. */
-    private static final ExecutorService POOL = Executors.newCachedThreadPool(new NamingThreadFactory(
-            new ClassLoaderSanityThreadFactory(new DaemonThreadFactory()), "canaryDeploy"));
-
-    /** The canaries this controller is driving now, by ID, so that {@link Cleanup} leaves them to their step. */
-    private static final Set<String> DRIVING = ConcurrentHashMap.newKeySet();
+    /** The one line for a router described in the Jenkinsfile, as before routers were defined globally. */
+    static final String ROUTER_BY_NAME = "canaryDeploy: router: must name a canary router, e.g. router: 'prod-fraud';"
+            + " nginx(...), kserve(...) and http(...) are no longer accepted in a Pipeline: "
+            + CanaryRouters.WHERE;
 
     private final String model;
     private final String version;
     private final String steps;
     private final String interval;
-    private final CanaryRouter router;
-    // ArrayList, not List.of: this step is also written to build.xml, whose class filter refuses immutable collections.
-    private ArrayList<String> analysis = new ArrayList<>();
-    private ArrayList<String> stableQuery = new ArrayList<>();
+    private final String router;
+    private List<String> analysis = List.of();
+    private List<String> stableQuery = List.of();
     private AnalysisSource analysisSource;
     private int analysesPerStep = 1;
     private int failureLimit = 1;
@@ -119,28 +113,29 @@ public final class CanaryDeployStep extends RegistryStep {
     private String holdTimeout;
     private String championAlias = CanaryPlan.DEFAULT_CHAMPION_ALIAS;
     private String previousAlias = CanaryPlan.DEFAULT_PREVIOUS_ALIAS;
+    private String canaryStorageUri;
     private String report;
 
     /**
      * @param steps canary weights in %, rising, ending at 100, e.g. {@code '10,50,100'}
      * @param interval how long each step lasts, e.g. {@code '5m'}
-     * @param router what splits the traffic: {@code nginx(...)}, {@code kserve(...)} or {@code http(...)}
+     * @param router the name of a canary router an administrator defined, e.g. {@code 'prod-fraud'}
      */
     @DataBoundConstructor
-    public CanaryDeployStep(String model, String version, String steps, String interval, CanaryRouter router) {
+    public CanaryDeployStep(String model, String version, String steps, String interval, String router) {
         this.model = Util.fixEmptyAndTrim(model);
         this.version = Util.fixEmptyAndTrim(version);
         this.steps = Util.fixEmptyAndTrim(steps);
         this.interval = Util.fixEmptyAndTrim(interval);
-        this.router = router;
+        this.router = Util.fixEmptyAndTrim(router);
         if (this.model == null || this.version == null) {
             throw new IllegalArgumentException("canaryDeploy needs model and version: the registered model version to deploy");
         }
         if (this.steps == null || this.interval == null) {
             throw new IllegalArgumentException("canaryDeploy needs steps (e.g. '10,50,100') and interval (e.g. '5m')");
         }
-        if (router == null) {
-            throw new IllegalArgumentException("canaryDeploy needs router: nginx(...), kserve(...) or http(...)");
+        if (this.router == null) {
+            throw new IllegalArgumentException(ROUTER_BY_NAME);
         }
         weights(this.steps);
         Durations.parse(this.interval);
@@ -162,18 +157,18 @@ public final class CanaryDeployStep extends RegistryStep {
         return interval;
     }
 
-    public CanaryRouter getRouter() {
+    public String getRouter() {
         return router;
     }
 
     public List<String> getAnalysis() {
-        return new ArrayList<>(analysis);
+        return analysis;
     }
 
     /** The checks, {@code 'NAME: QUERY <= MAX'}, {@code 'NAME: QUERY >= MIN'} or {@code 'NAME: MIN <= QUERY <= MAX'}. */
     @DataBoundSetter
     public void setAnalysis(List<String> analysis) {
-        this.analysis = new ArrayList<>(FormLists.lines(analysis));
+        this.analysis = List.copyOf(FormLists.lines(analysis));
     }
 
     public String getAnalysisText() {
@@ -181,13 +176,13 @@ public final class CanaryDeployStep extends RegistryStep {
     }
 
     public List<String> getStableQuery() {
-        return new ArrayList<>(stableQuery);
+        return stableQuery;
     }
 
     /** {@code 'NAME: QUERY'}: the stable version's value for check NAME; its bounds then apply to canary - stable. */
     @DataBoundSetter
     public void setStableQuery(List<String> stableQuery) {
-        this.stableQuery = new ArrayList<>(FormLists.lines(stableQuery));
+        this.stableQuery = List.copyOf(FormLists.lines(stableQuery));
     }
 
     public String getStableQueryText() {
@@ -274,6 +269,19 @@ public final class CanaryDeployStep extends RegistryStep {
         this.previousAlias = value == null ? CanaryPlan.DEFAULT_PREVIOUS_ALIAS : value;
     }
 
+    public String getCanaryStorageUri() {
+        return canaryStorageUri;
+    }
+
+    /**
+     * The canary model's storage URI for a KServe router ({@code spec.predictor.model.storageUri}): data the
+     * router patches into the InferenceService its administrator named, with the credential they chose.
+     */
+    @DataBoundSetter
+    public void setCanaryStorageUri(String canaryStorageUri) {
+        this.canaryStorageUri = Util.fixEmptyAndTrim(canaryStorageUri);
+    }
+
     public String getReport() {
         return report;
     }
@@ -316,9 +324,9 @@ public final class CanaryDeployStep extends RegistryStep {
         }
     }
 
-    /** The state file of canary {@code id} under the build directory. */
-    static Path stateFile(Run<?, ?> run, String id) {
-        return run.getRootDir().toPath().resolve("ml-stages").resolve("canary-" + id + ".json");
+    /** What opens this canary's router, analysis source and registry again, after a restart or for the cleanup. */
+    CanarySetup setup() {
+        return new CanarySetup(router, canaryStorageUri, analysisSource, getRegistryUrl(), getCredentialsId());
     }
 
     @Override
@@ -326,33 +334,15 @@ public final class CanaryDeployStep extends RegistryStep {
         return new Execution(this, context);
     }
 
-    /** The router, the analysis source and the registry of one drive of a canary. */
-    private static final class Connections implements AutoCloseable {
-        final TrafficRouter router;
-        final MetricSource metrics;
-        final MlflowRegistry registry;
-
-        /** @param log where registry retries are announced */
-        Connections(CanaryDeployStep step, Run<?, ?> run, EnvVars env, boolean analyse, StageLog log)
-                throws AbortException {
-            this.router = step.router.open(run);
-            this.metrics = analyse && step.analysisSource != null ? step.analysisSource.open(run) : MetricSource.NONE;
-            RegistryConfig config = RegistryAccess.forRun(run, env, step.getRegistryUrl(), step.getCredentialsId());
-            this.registry = new MlflowRegistry(config, log);
-        }
-
-        @Override
-        public void close() {
-            registry.close();
-        }
-    }
-
     /**
-     * The durable execution. Its serial form is the step's settings, the canary's ID, the state as JSON
-     * and whether an abort was asked for: plugin classes and strings, no engine class, no secret.
+     * The durable execution. Its serial form is the step's settings (the router by name), the canary's ID,
+     * the state as JSON and whether an abort was asked for, with its cause as Pipeline's own
+     * {@link FlowInterruptedException}: plugin classes, strings and immutable lists (core's class filter allows
+     * them), no engine class, no secret.
      */
     @SuppressFBWarnings(value = "SE_TRANSIENT_FIELD_NOT_RESTORED",
-            justification = "acting, interruptible and stopCause describe the current drive only; a resumed canary starts a new one")
+            justification = "acting, interruptible and stopCause describe the current drive only; a resumed canary starts a new one"
+                    + " (the abort's cause survives as abortCause)")
     static final class Execution extends StepExecution {
         private static final long serialVersionUID = 1L;
         /** How long a save of the program may take before the canary acts anyway (the state file is saved already). */
@@ -366,6 +356,9 @@ public final class CanaryDeployStep extends RegistryStep {
         /** Set by {@link #stop}; survives a restart so that a resumed canary goes on rolling back. */
         private volatile boolean abortRequested;
         private volatile String abortReason;
+        /** The abort's cause as Pipeline knows it (user, timeout), so that a build resumed after a restart ends with it. */
+        @CheckForNull
+        private volatile FlowInterruptedException abortCause;
 
         private transient volatile boolean acting;
         private transient volatile boolean interruptible;
@@ -386,8 +379,19 @@ public final class CanaryDeployStep extends RegistryStep {
             } catch (IllegalArgumentException e) {
                 throw BuildLog.failure("canaryDeploy", e.getMessage());
             }
+            CanaryRouter router = CanaryRouters.get().require(step.router);
+            if (step.canaryStorageUri != null && !router.takesCanaryStorageUri()) {
+                throw BuildLog.failure("canaryDeploy", "canaryStorageUri is for kserve routers; router '" + step.router
+                        + "' is not one");
+            }
+            if (getContext().get(FilePath.class) != null) {
+                log("canaryDeploy: warning: running inside node { }, which it does not need: if this agent goes away"
+                        + " (an ephemeral agent removed, a lost connection) the block is aborted and the canary rolled back;"
+                        + " call canaryDeploy outside node { }");
+            }
             log("canaryDeploy: " + step.model + " version " + step.version + ", steps " + step.steps + " % every "
-                    + step.interval + "; state ml-stages/canary-" + id + ".json under the build");
+                    + step.interval + " through router '" + step.router + "'; state ml-stages/canary-" + id
+                    + ".json under the build");
             submit(Mode.START);
             return false;
         }
@@ -411,9 +415,10 @@ public final class CanaryDeployStep extends RegistryStep {
                 return;
             }
             stopCause = cause;
+            abortCause = persistable(cause);
             abortReason = "aborted" + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
             abortRequested = true;
-            if (!DRIVING.contains(id) && !completed.get()) {
+            if (!Canaries.isDriven(id) && !completed.get()) {
                 submit(Mode.ABORT);
             }
         }
@@ -443,23 +448,20 @@ public final class CanaryDeployStep extends RegistryStep {
         private enum Mode { START, RESUME, ABORT }
 
         private void submit(Mode mode) {
-            POOL.execute(() -> drive(mode));
+            Canaries.execute(() -> drive(mode));
         }
 
         private void drive(Mode mode) {
-            // A drive of this canary may still be ending (a stop racing the start, or a restart within this JVM).
-            long deadline = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(2);
-            while (!DRIVING.add(id)) {
-                if (completed.get() || System.currentTimeMillis() > deadline) {
-                    LOGGER.log(Level.FINE, "canary {0} is driven elsewhere", id);
+            // A drive of this canary may still be ending (a stop racing the start, or a restart within this JVM);
+            // once it has, the canary may be completed: then a second drive would record it again.
+            try {
+                if (!Canaries.startDriving(id, completed::get)) {
+                    LOGGER.log(Level.FINE, "canary {0} is completed or driven elsewhere", id);
                     return;
                 }
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
             acting = true;
             jenkins = Jenkins.getInstanceOrNull();
@@ -467,13 +469,15 @@ public final class CanaryDeployStep extends RegistryStep {
                 StepContext context = getContext();
                 Run<?, ?> run = context.get(Run.class);
                 TaskListener listener = context.get(TaskListener.class);
-                CanaryCleanupAction.registerOn(run, id, step);
-                StateStore store = new StateStore(stateFile(run, id));
+                CanarySetup setup = step.setup();
+                CanaryCleanupAction.registerOn(run, id, setup);
+                StateStore store = new StateStore(Canaries.stateFile(run, id));
                 boolean analyse = mode != Mode.ABORT && !abortRequested;
                 StageLog log = new BuildLog(listener.getLogger());
-                try (Connections connections = new Connections(step, run, context.get(EnvVars.class), analyse, log)) {
-                    CanaryRun canary = new CanaryRun(store, connections.router, connections.metrics,
-                            new RegistryAliases(connections.registry), log,
+                try (CanaryConnections connections = new CanaryConnections(setup, run, context.get(EnvVars.class), analyse,
+                        this::routerSleep, log, listener)) {
+                    CanaryRun canary = new CanaryRun(store, connections.router(), connections.metrics(),
+                            new RegistryAliases(connections.registry()), log,
                             Clock.systemUTC(), this::sleep, Backoff.DEFAULT);
                     CanaryResult result;
                     try {
@@ -488,7 +492,7 @@ public final class CanaryDeployStep extends RegistryStep {
                     } catch (InterruptedException aborted) {
                         result = rollBack(canary, store);
                     }
-                    finish(run, listener, result, connections.registry.getConfig().getBaseUrl());
+                    finish(run, listener, result, connections.registry().getConfig().getBaseUrl());
                 }
             } catch (ShuttingDown e) {
                 // Saved before every action: the canary continues from its state when the controller is back.
@@ -499,7 +503,7 @@ public final class CanaryDeployStep extends RegistryStep {
                 fail(t);
             } finally {
                 acting = false;
-                DRIVING.remove(id);
+                Canaries.stopDriving(id);
             }
         }
 
@@ -513,29 +517,52 @@ public final class CanaryDeployStep extends RegistryStep {
             return canary.abort(abortReason == null ? "aborted" : abortReason);
         }
 
-        /** The engine's waits: in slices, so that an abort is noticed within a second. */
+        /**
+         * The router's own waits within a call (KServe's readiness): part of the call, so a restart still waits
+         * for it ({@link #blocksRestart}), but an abort is noticed within a second.
+         */
+        private void routerSleep(Duration duration) throws InterruptedException {
+            pause(duration, false);
+        }
+
+        /**
+         * The engine's waits between steps: nothing is under way, so a restart need not wait for them; an abort
+         * is noticed within a second, a shutdown ends the drive ({@link ShuttingDown}).
+         */
         private void sleep(Duration duration) throws InterruptedException {
             acting = false;
             try {
-                long end = System.currentTimeMillis() + Math.max(0, duration.toMillis());
-                for (long left = end - System.currentTimeMillis(); left > 0; left = end - System.currentTimeMillis()) {
-                    if (abortRequested && interruptible) {
-                        throw new InterruptedException("canary aborted");
-                    }
-                    Jenkins current = Jenkins.getInstanceOrNull();
-                    if (current == null || current != jenkins || current.isTerminating()) {
-                        throw new ShuttingDown();
-                    }
-                    Thread.sleep(Math.min(left, 1000));
-                }
-                if (abortRequested && interruptible) {
-                    throw new InterruptedException("canary aborted");
-                }
+                pause(duration, true);
             } finally {
                 acting = true;
             }
         }
 
+        /** Waits in slices of a second, throwing when an abort is asked for (and, when watched, at a shutdown). */
+        private void pause(Duration duration, boolean watchShutdown) throws InterruptedException {
+            long end = System.currentTimeMillis() + Math.max(0, duration.toMillis());
+            for (long left = end - System.currentTimeMillis(); left > 0; left = end - System.currentTimeMillis()) {
+                if (abortRequested && interruptible) {
+                    throw new InterruptedException("canary aborted");
+                }
+                if (watchShutdown) {
+                    Jenkins current = Jenkins.getInstanceOrNull();
+                    if (current == null || current != jenkins || current.isTerminating()) {
+                        throw new ShuttingDown();
+                    }
+                }
+                Thread.sleep(Math.min(left, 1000));
+            }
+            if (abortRequested && interruptible) {
+                throw new InterruptedException("canary aborted");
+            }
+        }
+
+        /**
+         * Records the result in the build's ML report and applies the verdict before the report file is written
+         * in the workspace: an agent that is offline at the end, or a channel that drops during the write, costs
+         * the file (one line in the log), never the result.
+         */
         private void finish(Run<?, ?> run, TaskListener listener, @CheckForNull CanaryResult result, String registryUrl)
                 throws Exception {
             if (result == null) {
@@ -544,34 +571,68 @@ public final class CanaryDeployStep extends RegistryStep {
                 return;
             }
             String json = ReportWriter.mapper().writeValueAsString(result);
-            if (step.report != null) {
-                FilePath workspace = getContext().get(FilePath.class);
-                if (workspace != null) {
-                    WorkspaceReports.write(workspace, step.report, json, "canaryDeploy");
-                } else {
-                    new BuildLog(listener.getLogger()).line("canaryDeploy: no workspace (outside node { }): report not written");
-                }
-            }
-            String summary = summary(result);
-            MlReportAction.record(run, json, summary, null, registryUrl);
+            BuildLog log = new BuildLog(listener.getLogger());
+            Outcome outcome = StageDelivery.deliver(
+                    () -> Canaries.record(run, id, result, registryUrl),
+                    () -> verdict(run, listener, result),
+                    () -> writeReport(json, log),
+                    e -> log.line((e instanceof AbortException ? e.getMessage() : "canaryDeploy: " + step.report + ": "
+                            + e) + "; report not written, the result is in the build's ML report"));
+            complete(listener, outcome.line(), outcome.value(), outcome.failure());
+        }
+
+        /** How the step completes. */
+        private record Outcome(@CheckForNull String line, @CheckForNull Map<String, Object> value,
+                @CheckForNull Throwable failure) {}
+
+        private Outcome verdict(Run<?, ?> run, TaskListener listener, CanaryResult result) throws IOException,
+                InterruptedException {
+            String summary = Canaries.summary(result);
             if (abortRequested || result.verdict() == CanaryVerdict.ABORTED) {
-                complete(listener, summary, null, abortCause());
-                return;
+                return new Outcome(summary, null, abortCause());
             }
             try {
                 Verdict.apply(result.status(), step.getFailOn(), step.getUnstableOn(), summary, run,
                         getContext().get(FlowNode.class), listener);
             } catch (AbortException e) {
-                complete(null, null, null, e);
+                return new Outcome(null, null, e);
+            }
+            return new Outcome(null, toMap(result), null);
+        }
+
+        /** The report file the step was asked for, in the workspace when there is one. */
+        private void writeReport(String json, BuildLog log) throws IOException, InterruptedException {
+            if (step.report == null) {
                 return;
             }
-            complete(null, null, toMap(result), null);
+            FilePath workspace = getContext().get(FilePath.class);
+            if (workspace == null) {
+                log.line("canaryDeploy: no workspace (outside node { }): report not written");
+                return;
+            }
+            WorkspaceReports.write(workspace, step.report, json, "canaryDeploy");
         }
 
         private Throwable abortCause() {
             Throwable cause = stopCause;
+            if (cause == null) {
+                cause = abortCause;
+            }
             // an actual interruption (a user's abort), so that retry and catchError pass it on
             return cause != null ? cause : new FlowInterruptedException(Result.ABORTED, true);
+        }
+
+        /**
+         * The part of an abort's cause that survives a restart: Pipeline's own interruption with its result and
+         * causes (all serializable, and allowed by core's class filter), without whatever else it carries.
+         */
+        @CheckForNull
+        private static FlowInterruptedException persistable(Throwable cause) {
+            if (!(cause instanceof FlowInterruptedException interrupted)) {
+                return null;
+            }
+            return new FlowInterruptedException(interrupted.getResult(), interrupted.isActualInterruption(),
+                    interrupted.getCauses().toArray(new CauseOfInterruption[0]));
         }
 
         private void fail(Throwable t) {
@@ -656,11 +717,6 @@ public final class CanaryDeployStep extends RegistryStep {
         }
     }
 
-    static String summary(CanaryResult result) {
-        return "canaryDeploy " + result.verdict() + ": " + result.model() + "/" + result.version() + " (" + result.reason()
-                + "); aliases " + result.aliases();
-    }
-
     /** The result as plain values, for sandboxed scripts. */
     static Map<String, Object> toMap(CanaryResult result) {
         Map<String, Object> values = new LinkedHashMap<>();
@@ -674,78 +730,6 @@ public final class CanaryDeployStep extends RegistryStep {
         values.put("reason", result.reason());
         values.put("aliases", new LinkedHashMap<>(result.aliases()));
         return values;
-    }
-
-    /**
-     * Finishes any canary whose build ended while it was under way and no step of this controller is
-     * driving it (the build was terminated or killed, or its program could not be loaded): a canary still
-     * progressing is rolled back, a promotion or rollback already decided is completed. Runs in the
-     * background; the outcome goes to the ML report of the build and to the system log.
-     */
-    @Extension
-    public static final class Cleanup extends RunListener<Run<?, ?>> {
-        @Override
-        public void onCompleted(Run<?, ?> run, @NonNull TaskListener listener) {
-            CanaryCleanupAction action = run.getAction(CanaryCleanupAction.class);
-            if (action == null) {
-                return;
-            }
-            for (Map.Entry<String, CanaryDeployStep> canary : action.canaries().entrySet()) {
-                String id = canary.getKey();
-                Path file = stateFile(run, id);
-                if (DRIVING.contains(id) || !Files.exists(file)) {
-                    continue;
-                }
-                CanaryState state;
-                try {
-                    state = new CanaryStateStore(file).load();
-                } catch (IOException | IllegalArgumentException e) {
-                    new BuildLog(listener.getLogger()).line("canaryDeploy: cannot read the state of canary " + id + ": "
-                            + e.getMessage());
-                    continue;
-                }
-                if (state.isDone()) {
-                    continue;
-                }
-                boolean rollBack = state.phase() == CanaryPhase.PROGRESSING;
-                new BuildLog(listener.getLogger()).line("canaryDeploy: the build ended while the canary of " + state.plan().model()
-                        + " version " + state.plan().version() + " was " + state.phase().name().toLowerCase(Locale.ROOT)
-                        + " at " + state.router().weight() + " %: " + (rollBack ? "rolling it back" : "finishing it")
-                        + " in the background");
-                POOL.execute(() -> finishAbandoned(run, id, canary.getValue(), rollBack));
-            }
-        }
-
-        private static void finishAbandoned(Run<?, ?> run, String id, CanaryDeployStep step, boolean rollBack) {
-            if (!DRIVING.add(id)) {
-                return;
-            }
-            StageLog log = new StageLog() {
-                @Override
-                public void info(String message) {
-                    LOGGER.info(run.getExternalizableId() + ": " + message);
-                }
-
-                @Override
-                public void progress(String task, double share, String detail) {
-                    // nobody watches
-                }
-            };
-            try (Connections connections = new Connections(step, run, run.getEnvironment(TaskListener.NULL), false, log)) {
-                CanaryRun canary = new CanaryRun(new CanaryStateStore(stateFile(run, id)), connections.router,
-                        connections.metrics, new RegistryAliases(connections.registry), log);
-                CanaryResult result = rollBack
-                        ? canary.abort("the build ended while the canary was under way")
-                        : canary.resume();
-                MlReportAction.record(run, ReportWriter.mapper().writeValueAsString(result), summary(result), null,
-                        connections.registry.getConfig().getBaseUrl());
-            } catch (Exception e) {
-                LOGGER.log(Level.WARNING, run.getExternalizableId() + ": canary " + id
-                        + " could not be finished; its state file says what is left to do", e);
-            } finally {
-                DRIVING.remove(id);
-            }
-        }
     }
 
     @Extension
@@ -773,6 +757,21 @@ public final class CanaryDeployStep extends RegistryStep {
             return model == null ? null : model + (version == null ? "" : " v" + version);
         }
 
+        /**
+         * Refuses a router described in the Jenkinsfile ({@code router: nginx(config: ...)}, which Pipeline passes
+         * as a describable, not a name) with one line that says where routers are defined.
+         */
+        @Override
+        @SuppressWarnings("deprecation") // the one hook that sees the raw argument before it is bound to a String
+        public Step newInstance(Map<String, Object> arguments) throws Exception {
+            Object router = arguments.get("router");
+            if (router != null && !(router instanceof String)) {
+                // an AbortException: Pipeline shows its message alone, without a stack trace
+                throw new AbortException(ROUTER_BY_NAME);
+            }
+            return super.newInstance(arguments);
+        }
+
         @Override
         public Step newInstance(StaplerRequest2 req, @NonNull JSONObject formData) throws FormException {
             FormLists.splitTextAreas(formData, "analysis", "stableQuery");
@@ -782,6 +781,15 @@ public final class CanaryDeployStep extends RegistryStep {
         @POST
         public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId) {
             return RegistryAccess.credentialsItems(item, credentialsId);
+        }
+
+        /** The names of the routers an administrator defined (names only: the definitions stay theirs). */
+        @POST
+        public ListBoxModel doFillRouterItems(@AncestorInPath Item item, @QueryParameter String router) {
+            if (item == null ? !Jenkins.get().hasPermission(Jenkins.ADMINISTER) : !item.hasPermission(Item.CONFIGURE)) {
+                return new ListBoxModel();
+            }
+            return CanaryRouters.get().routerItems(router);
         }
     }
 }

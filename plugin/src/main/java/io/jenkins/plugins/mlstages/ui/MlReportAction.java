@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,6 +49,8 @@ public final class MlReportAction implements RunAction2, SimpleBuildStep.LastBui
     private transient Run<?, ?> run;
     /** Replaced, never changed in place, so that saving the build never sees a list being changed. */
     private volatile List<StageSummary> stages = new ArrayList<>();
+    /** The stage number of each stage recorded with a key; replaced, never changed in place. Null in older builds. */
+    private volatile Map<String, Integer> keys;
     /** The engine's one-line verdict of the merged report, refreshed with each stage; null before the first. */
     private volatile String headline;
 
@@ -64,6 +67,18 @@ public final class MlReportAction implements RunAction2, SimpleBuildStep.LastBui
      */
     public static StageSummary record(@NonNull Run<?, ?> run, @NonNull String reportJson, @NonNull String summary,
             @CheckForNull String runId, @CheckForNull String registryUrl) throws IOException {
+        return record(run, null, reportJson, summary, runId, registryUrl);
+    }
+
+    /**
+     * {@link #record(Run, String, String, String, String)} once per {@code key}: a stage recorded again under
+     * the same key (a canary finished by a second drive) replaces its earlier record, in the report, in
+     * {@code /api/json} and in the trend, instead of being added twice.
+     *
+     * @param key identifies the stage within the build, e.g. {@code canary-<id>}; null adds a new stage
+     */
+    public static StageSummary record(@NonNull Run<?, ?> run, @CheckForNull String key, @NonNull String reportJson,
+            @NonNull String summary, @CheckForNull String runId, @CheckForNull String registryUrl) throws IOException {
         MlReportAction action;
         synchronized (CREATE_LOCK) {
             action = run.getAction(MlReportAction.class);
@@ -72,22 +87,32 @@ public final class MlReportAction implements RunAction2, SimpleBuildStep.LastBui
                 run.addAction(action);
             }
         }
-        StageSummary added = action.add(reportJson, summary, runId, registryUrl);
+        StageSummary added = action.add(key, reportJson, summary, runId, registryUrl);
         run.save();
         return added;
     }
 
-    private synchronized StageSummary add(String reportJson, String summary, String runId, String registryUrl)
-            throws IOException {
+    private synchronized StageSummary add(@CheckForNull String key, String reportJson, String summary, String runId,
+            String registryUrl) throws IOException {
         JsonNode report = ReportWriter.mapper().readTree(reportJson);
-        int number = stages.size() + 1;
+        Integer earlier = key == null || keys == null ? null : keys.get(key);
+        int number = earlier != null ? earlier : stages.size() + 1;
         String stage = report.path("stage").asText("stage").replaceAll("[^A-Za-z0-9-]", "_");
         String file = DIRECTORY + "/" + String.format(Locale.ROOT, "%02d-%s.json", number, stage);
         Path target = new File(run.getRootDir(), file).toPath();
         AtomicFile.write(target, reportJson.getBytes(StandardCharsets.UTF_8));
         StageSummary added = StageSummary.of(number, file, report, summary, runId, registryUrl);
         List<StageSummary> next = new ArrayList<>(stages);
-        next.add(added);
+        if (earlier != null) {
+            next.set(earlier - 1, added);
+        } else {
+            next.add(added);
+        }
+        if (key != null && earlier == null) {
+            Map<String, Integer> nextKeys = keys == null ? new HashMap<>() : new HashMap<>(keys);
+            nextKeys.put(key, number);
+            keys = nextKeys;
+        }
         stages = next;
         try {
             headline = merge().headline();

@@ -1,0 +1,79 @@
+package io.jenkins.plugins.mlstages.canary;
+
+import hudson.model.Run;
+import hudson.util.ClassLoaderSanityThreadFactory;
+import hudson.util.DaemonThreadFactory;
+import hudson.util.NamingThreadFactory;
+import io.jenkins.plugins.mlstages.deploy.CanaryResult;
+import io.jenkins.plugins.mlstages.deploy.DriveSlots;
+import io.jenkins.plugins.mlstages.report.ReportWriter;
+import io.jenkins.plugins.mlstages.ui.MlReportAction;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * What the canaries of this controller share: the threads that drive them, which ones are driven now (so
+ * that a canary has one driver at a time: its step or {@link CanaryCleanup}), where their state files are
+ * and how a result reaches the build's ML report.
+ */
+public final class Canaries {
+    /** Runs the canaries: minutes-long, so not on the CPS VM thread nor on Jenkins' shared Timer. */
+    private static final ExecutorService POOL = Executors.newCachedThreadPool(new NamingThreadFactory(
+            new ClassLoaderSanityThreadFactory(new DaemonThreadFactory()), "canaryDeploy"));
+
+    /** The canaries being driven now, by ID. */
+    private static final DriveSlots DRIVING = new DriveSlots();
+    /** How long a drive waits for another one of its canary to end (a stop racing the start, a restart within this JVM). */
+    private static final Duration PATIENCE = Duration.ofMinutes(2);
+
+    private Canaries() {}
+
+    public static void execute(Runnable drive) {
+        POOL.execute(drive);
+    }
+
+    /**
+     * Takes the driving slot of canary {@code id} for its step, waiting for a drive still ending; false when
+     * the canary was completed (also when that is only seen once the slot is taken) or the slot stays taken.
+     */
+    public static boolean startDriving(String id, BooleanSupplier completed) throws InterruptedException {
+        return DRIVING.acquire(id, completed, PATIENCE);
+    }
+
+    /** Takes the driving slot of canary {@code id} without waiting; false when a drive holds it. */
+    public static boolean tryDriving(String id) {
+        return DRIVING.tryAcquire(id);
+    }
+
+    public static void stopDriving(String id) {
+        DRIVING.release(id);
+    }
+
+    public static boolean isDriven(String id) {
+        return DRIVING.isHeld(id);
+    }
+
+    /** The state file of canary {@code id} under the build directory. */
+    public static Path stateFile(Run<?, ?> run, String id) {
+        return run.getRootDir().toPath().resolve("ml-stages").resolve("canary-" + id + ".json");
+    }
+
+    /** The line the step logs as the canary's verdict. */
+    public static String summary(CanaryResult result) {
+        return "canaryDeploy " + result.verdict() + ": " + result.model() + "/" + result.version() + " ("
+                + result.reason() + "); aliases " + result.aliases();
+    }
+
+    /**
+     * Adds the canary's result to the build's ML report, once per canary: recording the same canary again
+     * (a drive after a restart, the cleanup after the step) replaces its stage.
+     */
+    public static void record(Run<?, ?> run, String id, CanaryResult result, String registryUrl) throws IOException {
+        MlReportAction.record(run, "canary-" + id, ReportWriter.mapper().writeValueAsString(result), summary(result),
+                null, registryUrl);
+    }
+}

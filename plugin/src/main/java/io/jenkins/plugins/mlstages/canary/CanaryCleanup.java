@@ -1,0 +1,97 @@
+package io.jenkins.plugins.mlstages.canary;
+
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.Extension;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import hudson.model.listeners.RunListener;
+import io.jenkins.plugins.mlstages.deploy.CanaryPhase;
+import io.jenkins.plugins.mlstages.deploy.CanaryResult;
+import io.jenkins.plugins.mlstages.deploy.CanaryRun;
+import io.jenkins.plugins.mlstages.deploy.CanaryState;
+import io.jenkins.plugins.mlstages.deploy.CanaryStateStore;
+import io.jenkins.plugins.mlstages.deploy.RegistryAliases;
+import io.jenkins.plugins.mlstages.deploy.Sleeper;
+import io.jenkins.plugins.mlstages.report.StageLog;
+import io.jenkins.plugins.mlstages.support.BuildLog;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Finishes any canary whose build ended while it was under way and no step of this controller is driving
+ * it (the build was terminated or killed, or its program could not be loaded): a canary still progressing
+ * is rolled back, a promotion or rollback already decided is completed. Runs in the background; the
+ * outcome goes to the ML report of the build and to the system log.
+ */
+@Extension
+public final class CanaryCleanup extends RunListener<Run<?, ?>> {
+    private static final Logger LOGGER = Logger.getLogger(CanaryCleanup.class.getName());
+
+    @Override
+    public void onCompleted(Run<?, ?> run, @NonNull TaskListener listener) {
+        CanaryCleanupAction action = run.getAction(CanaryCleanupAction.class);
+        if (action == null) {
+            return;
+        }
+        for (Map.Entry<String, CanarySetup> canary : action.canaries().entrySet()) {
+            String id = canary.getKey();
+            Path file = Canaries.stateFile(run, id);
+            if (Canaries.isDriven(id) || !Files.exists(file)) {
+                continue;
+            }
+            CanaryState state;
+            try {
+                state = new CanaryStateStore(file).load();
+            } catch (IOException | IllegalArgumentException e) {
+                new BuildLog(listener.getLogger()).line("canaryDeploy: cannot read the state of canary " + id + ": "
+                        + e.getMessage());
+                continue;
+            }
+            if (state.isDone()) {
+                continue;
+            }
+            boolean rollBack = state.phase() == CanaryPhase.PROGRESSING;
+            new BuildLog(listener.getLogger()).line("canaryDeploy: the build ended while the canary of "
+                    + state.plan().model() + " version " + state.plan().version() + " was "
+                    + state.phase().name().toLowerCase(Locale.ROOT) + " at " + state.router().weight() + " %: "
+                    + (rollBack ? "rolling it back" : "finishing it") + " in the background");
+            Canaries.execute(() -> finishAbandoned(run, id, canary.getValue(), rollBack));
+        }
+    }
+
+    private static void finishAbandoned(Run<?, ?> run, String id, CanarySetup setup, boolean rollBack) {
+        if (!Canaries.tryDriving(id)) {
+            return;
+        }
+        StageLog log = new StageLog() {
+            @Override
+            public void info(String message) {
+                LOGGER.info(run.getExternalizableId() + ": " + BuildLog.oneLine(message));
+            }
+
+            @Override
+            public void progress(String task, double share, String detail) {
+                // nobody watches
+            }
+        };
+        try (CanaryConnections connections = new CanaryConnections(setup, run, run.getEnvironment(TaskListener.NULL),
+                false, Sleeper.SYSTEM, log, TaskListener.NULL)) {
+            CanaryRun canary = new CanaryRun(new CanaryStateStore(Canaries.stateFile(run, id)), connections.router(),
+                    connections.metrics(), new RegistryAliases(connections.registry()), log);
+            CanaryResult result = rollBack
+                    ? canary.abort("the build ended while the canary was under way")
+                    : canary.resume();
+            Canaries.record(run, id, result, connections.registry().getConfig().getBaseUrl());
+        } catch (Exception e) {
+            LOGGER.log(Level.WARNING, run.getExternalizableId() + ": canary " + id
+                    + " could not be finished; its state file says what is left to do", e);
+        } finally {
+            Canaries.stopDriving(id);
+        }
+    }
+}
