@@ -11,7 +11,6 @@ import io.jenkins.plugins.mlstages.canary.CanarySetup;
 import io.jenkins.plugins.mlstages.support.Verdict;
 import io.jenkins.plugins.mlstages.support.WorkspaceReports;
 import io.jenkins.plugins.mlstages.support.BuildLog;
-import io.jenkins.plugins.mlstages.support.RegistryAccess;
 import io.jenkins.plugins.mlstages.support.FormLists;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
@@ -53,7 +52,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -63,18 +61,15 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import jenkins.model.CauseOfInterruption;
 import jenkins.model.Jenkins;
-import net.sf.json.JSONObject;
 import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
-import org.kohsuke.stapler.StaplerRequest2;
 import org.kohsuke.stapler.verb.POST;
 
 /**
@@ -114,7 +109,6 @@ public final class CanaryDeployStep extends RegistryStep {
     private String championAlias = CanaryPlan.DEFAULT_CHAMPION_ALIAS;
     private String previousAlias = CanaryPlan.DEFAULT_PREVIOUS_ALIAS;
     private String canaryStorageUri;
-    private String report;
 
     /**
      * @param steps canary weights in %, rising, ending at 100, e.g. {@code '10,50,100'}
@@ -280,15 +274,6 @@ public final class CanaryDeployStep extends RegistryStep {
     @DataBoundSetter
     public void setCanaryStorageUri(String canaryStorageUri) {
         this.canaryStorageUri = Util.fixEmptyAndTrim(canaryStorageUri);
-    }
-
-    public String getReport() {
-        return report;
-    }
-
-    @DataBoundSetter
-    public void setReport(String report) {
-        this.report = Util.fixEmptyAndTrim(report);
     }
 
     private static List<Integer> weights(String text) {
@@ -576,7 +561,7 @@ public final class CanaryDeployStep extends RegistryStep {
                     () -> Canaries.record(run, id, result, registryUrl),
                     () -> verdict(run, listener, result),
                     () -> writeReport(json, log),
-                    e -> log.line((e instanceof AbortException ? e.getMessage() : "canaryDeploy: " + step.report + ": "
+                    e -> log.line((e instanceof AbortException ? e.getMessage() : "canaryDeploy: " + step.getReport() + ": "
                             + e) + "; report not written, the result is in the build's ML report"));
             complete(listener, outcome.line(), outcome.value(), outcome.failure());
         }
@@ -602,7 +587,7 @@ public final class CanaryDeployStep extends RegistryStep {
 
         /** The report file the step was asked for, in the workspace when there is one. */
         private void writeReport(String json, BuildLog log) throws IOException, InterruptedException {
-            if (step.report == null) {
+            if (step.getReport() == null) {
                 return;
             }
             FilePath workspace = getContext().get(FilePath.class);
@@ -610,7 +595,7 @@ public final class CanaryDeployStep extends RegistryStep {
                 log.line("canaryDeploy: no workspace (outside node { }): report not written");
                 return;
             }
-            WorkspaceReports.write(workspace, step.report, json, "canaryDeploy");
+            WorkspaceReports.write(workspace, step.getReport(), json, "canaryDeploy");
         }
 
         private Throwable abortCause() {
@@ -733,21 +718,10 @@ public final class CanaryDeployStep extends RegistryStep {
     }
 
     @Extension
-    public static final class DescriptorImpl extends StepDescriptor {
-        @Override
-        public String getFunctionName() {
-            return "canaryDeploy";
-        }
-
-        @NonNull
-        @Override
-        public String getDisplayName() {
-            return "Deploy a model version as a canary, analyse it, promote or roll back";
-        }
-
-        @Override
-        public Set<? extends Class<?>> getRequiredContext() {
-            return Set.of(Run.class, TaskListener.class, FlowNode.class);
+    public static final class DescriptorImpl extends RegistryDescriptor {
+        public DescriptorImpl() {
+            super("canaryDeploy", "Deploy a model version as a canary, analyse it, promote or roll back", false,
+                    "analysis", "stableQuery");
         }
 
         @Override
@@ -770,17 +744,6 @@ public final class CanaryDeployStep extends RegistryStep {
                 throw new AbortException(ROUTER_BY_NAME);
             }
             return super.newInstance(arguments);
-        }
-
-        @Override
-        public Step newInstance(StaplerRequest2 req, @NonNull JSONObject formData) throws FormException {
-            FormLists.splitTextAreas(formData, "analysis", "stableQuery");
-            return super.newInstance(req, formData);
-        }
-
-        @POST
-        public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId) {
-            return RegistryAccess.credentialsItems(item, credentialsId);
         }
 
         /** The names of the routers an administrator defined (names only: the definitions stay theirs). */
