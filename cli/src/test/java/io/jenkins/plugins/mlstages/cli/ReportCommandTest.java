@@ -103,8 +103,8 @@ public class ReportCommandTest {
         assertEquals(2, run(Map.of(), List.of("report", "--in", path("nope.json").toString(), "--html", path("r.html").toString())));
         assertEquals("mlstages: " + path("nope.json") + ": does not exist", err.toString().strip());
         err.getBuffer().setLength(0);
-        assertEquals(2, run(Map.of(), List.of("report", "--in", path("nope.json").toString())));
-        assertTrue(err.toString(), err.toString().startsWith("mlstages: Missing required option: '--html=OUT.html'"));
+        assertEquals(2, run(Map.of(), List.of("report", "--html", path("r.html").toString())));
+        assertTrue(err.toString(), err.toString().startsWith("mlstages: Missing required option: '--in=REPORT.json'"));
     }
 
     @Test

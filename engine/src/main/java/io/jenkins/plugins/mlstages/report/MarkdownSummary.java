@@ -382,7 +382,7 @@ public final class MarkdownSummary {
     }
 
     /** The base of the links: an http(s) URL without user info, query or fragment, no trailing slash; null when unusable. */
-    static String linkBase(String url) {
+    public static String linkBase(String url) {
         if (url == null || url.isBlank()) {
             return null;
         }
