@@ -6,7 +6,8 @@
 # rows), gate, register (the MLflow 3 logged model, with lineage from the reports), the lineage read
 # back from the registry, a canary of the new version through nginx with Prometheus analysis
 # (examples/canary/run-canary.sh), and the build report as one HTML page
-# (target/example/report.html), also stored in the training run.
+# (target/example/report.html, also stored in the training run), a Markdown summary (summary.md) and
+# JUnit XML of every check (junit.xml).
 # Usage: examples/run-pipeline.sh        (from anywhere; writes only under target/)
 # First it installs what it needs (tools/setup.sh pipeline: Debian packages when run as root, else
 # the exact apt-get line to run and exit 2; the pinned MLflow virtualenv, about 860 MB, once).
@@ -92,10 +93,11 @@ echo "== stage: canary of version $version against the champion (examples/canary
 stable=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["version"])' "$work/register-champion.json")
 bash examples/canary/run-canary.sh fraud-detector "$stable" "$version"
 
-echo "== report: one HTML page of the build (open target/example/report.html), also stored in the run"
-# Exit 0 whenever the page is written: the report only shows the verdicts, the stages above enforce them.
+echo "== report: one HTML page of the build (open target/example/report.html), also stored in the run;"
+echo "   a Markdown summary (summary.md, for a PR comment or \$GITHUB_STEP_SUMMARY) and JUnit XML of every check (junit.xml)"
+# Exit 0 whenever the files are written: the report only shows the verdicts, the stages above enforce them.
 bin/mlstages report --in "$work/validate-data.json" --in "$work/evaluate.json" --in "$work/gate.json" \
   --in "$work/register.json" --in "$work/lineage.json" --in "$work/canary/case1-report.json" --title "fraud-detector: example pipeline" \
-  --html "$work/report.html" --report "$work/report.json" --run-id "$run_id"
+  --html "$work/report.html" --markdown "$work/summary.md" --junit "$work/junit.xml" --report "$work/report.json" --run-id "$run_id"
 
-echo "== pipeline finished; reports in $work, the page: $work/report.html"
+echo "== pipeline finished; reports in $work, the page: $work/report.html, the summary: $work/summary.md, JUnit XML: $work/junit.xml"

@@ -335,7 +335,8 @@ public final class MarkdownSummary {
      * Report text as literal Markdown: known credentials redacted, control characters made visible
      * ({@link Printable}), every character Markdown or HTML could read as syntax backslash-escaped (a
      * pipe would end a table cell, a backtick open code, {@code <} start HTML, {@code [} a link, {@code $}
-     * GitHub's math), and line breaks turned into spaces, so that the text stays in its table cell.
+     * GitHub's math, a URL an autolink), and line breaks turned into spaces, so that the text stays in its
+     * table cell. (An {@code @name} stays a mention on GitHub: mentions are found in the rendered text.)
      */
     public static String text(String value) {
         if (value == null) {
@@ -345,12 +346,23 @@ public final class MarkdownSummary {
         StringBuilder out = new StringBuilder(printable.length() + 16);
         for (int i = 0; i < printable.length(); i++) {
             char c = printable.charAt(i);
-            if ("\\`*_{}[]<>#!|~$&".indexOf(c) >= 0) {
+            if ("\\`*_{}[]<>#!|~$&@".indexOf(c) >= 0 || autolink(printable, i)) {
                 out.append('\\');
             }
             out.append(c);
         }
         return out.toString();
+    }
+
+    /**
+     * Whether the character at {@code i} would let GitHub-flavoured Markdown make a link of plain text (its
+     * autolinks: {@code http://}, {@code https://}, {@code ftp://}, {@code www.}, e-mail addresses): the
+     * {@code :} of {@code ://} and the {@code .} of {@code www.} are escaped, as is every {@code @}.
+     */
+    private static boolean autolink(String text, int i) {
+        char c = text.charAt(i);
+        return c == ':' && text.startsWith("//", i + 1)
+                || c == '.' && i >= 3 && text.substring(i - 3, i).equalsIgnoreCase("www");
     }
 
     /**

@@ -113,7 +113,7 @@ public class MarkdownSummaryTest {
             assertFalse(markup + " in\n" + outsideCode, java.util.regex.Pattern.compile("(?<!\\\\)" + java.util.regex.Pattern.quote(markup))
                     .matcher(outsideCode).find());
         }
-        String escaped = "in\\|come \\`x\\` \\<img src=x onerror=alert(1)\\> \\[link\\](http://evil) \\*b\\* \\$m\\$";
+        String escaped = "in\\|come \\`x\\` \\<img src=x onerror=alert(1)\\> \\[link\\](http\\://evil) \\*b\\* \\$m\\$";
         String drift = row(md, "| " + escaped + " |");
         assertEquals("the drift row keeps its 6 cell borders", 6, unescapedPipes(drift));
         String failed = row(md, "| validate-data | WARNING |");
@@ -148,6 +148,7 @@ public class MarkdownSummaryTest {
     public void textEscapesEveryMarkdownAndHtmlCharacter() {
         assertEquals("a\\|b \\`c\\` \\<d\\> \\[e\\](f) \\*g\\* \\_h\\_ \\&amp; \\# \\! \\~ \\$ \\\\ two lines",
                 MarkdownSummary.text("a|b `c` <d> [e](f) *g* _h_ &amp; # ! ~ $ \\ two\nlines"));
+        assertEquals("no autolink", "http\\://x www\\.y a\\@b.c", MarkdownSummary.text("http://x www.y a@b.c"));
         assertEquals("control characters are made visible", "x\\\\u001b\\[31m", MarkdownSummary.text("x\u001b[31m"));
         assertEquals("–", MarkdownSummary.text(null));
     }
