@@ -67,6 +67,8 @@ detect() { # fills packages (Debian packages to install, each once), missing (wh
   if [ "$purpose" = test ]; then
     binary "${MLSTAGES_CHROMIUM:-/usr/bin/chromium}" chromium Chromium
     binary "${MLSTAGES_CHROMEDRIVER:-/usr/bin/chromedriver}" chromium-driver chromedriver
+    # ReportMarkdownIT renders the Markdown summary with npm's marked (tools/markdown-renderer.sh installs it)
+    command -v npm >/dev/null 2>&1 || need npm "npm"
   fi
   if [ "$purpose" = pipeline ]; then
     command -v curl >/dev/null 2>&1 || need curl "curl"
