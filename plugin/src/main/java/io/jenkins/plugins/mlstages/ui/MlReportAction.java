@@ -343,8 +343,22 @@ public final class MlReportAction implements RunAction2, SimpleBuildStep.LastBui
         return reports;
     }
 
-    /** The stage reports merged by the engine, as the standalone report page merges them. */
-    BuildReport merge() throws IOException, ReportInputException {
+    /**
+     * The MLflow UI the build's links go to: the configured one, else the registry of registerModel, else
+     * of the last stage that used one; null when unknown. (mlStagesReport's Markdown links with it.)
+     */
+    @CheckForNull
+    public String getUiBaseUrl() {
+        StageSummary register = first("register");
+        String registryUrl = register == null ? null : register.getRegistryUrl();
+        for (int i = stages.size() - 1; registryUrl == null && i >= 0; i--) {
+            registryUrl = stages.get(i).getRegistryUrl();
+        }
+        return MlStagesConfiguration.get().uiBaseUrl(registryUrl);
+    }
+
+    /** The stage reports merged by the engine, as the standalone report page merges them (also what mlStagesReport writes). */
+    public BuildReport merge() throws IOException, ReportInputException {
         StageReportReader reader = new StageReportReader();
         List<StageInput> inputs = new ArrayList<>();
         for (StageSummary stage : stages) {
