@@ -37,7 +37,7 @@ public class StepDescriptorsTest {
     @Test
     public void namesAndContexts() {
         Set<Class<?>> onAgent = Set.of(FilePath.class, Run.class, TaskListener.class, FlowNode.class);
-        for (String step : List.of("validateData", "evaluateModel", "modelGate")) {
+        for (String step : List.of("validateData", "evaluateModel", "modelGate", "mlStagesReport")) {
             assertEquals(step, onAgent, StepDescriptor.byFunctionName(step).getRequiredContext());
         }
         // registerModel runs on the controller: outside node {} too
