@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import io.jenkins.plugins.mlstages.registry.MlflowRegistry;
 import io.jenkins.plugins.mlstages.registry.RetryPolicy;
@@ -107,7 +108,12 @@ final class ReportCommand extends StageCommand {
             ReportPage.write(html, page);
         }
         if (markdown != null) {
-            summary.write(markdown);
+            // the file's pictures beside it: OUT-roc.svg, OUT-precision-recall.svg, OUT-drift.svg
+            MarkdownSummary file = summary.withImages(imageStem(markdown));
+            for (Map.Entry<String, String> image : file.images().entrySet()) {
+                AtomicFile.write(markdown.resolveSibling(image.getKey()), image.getValue().getBytes(StandardCharsets.UTF_8));
+            }
+            file.write(markdown);
         }
         if (junit != null) {
             new JUnitReport(merged).write(junit);
@@ -131,6 +137,12 @@ final class ReportCommand extends StageCommand {
                 + (junit == null ? "" : "; junit: " + junit) + (stepSummary == null ? "" : "; appended to $" + STEP_SUMMARY)
                 + (report == null ? "" : "; report: " + report));
         return ExitCode.PASSED;
+    }
+
+    /** {@code summary} for {@code summary.md}: the name the summary's SVG files start with. */
+    static String imageStem(Path markdown) {
+        String name = markdown.getFileName() == null ? "summary" : markdown.getFileName().toString();
+        return name.toLowerCase(java.util.Locale.ROOT).endsWith(".md") ? name.substring(0, name.length() - 3) : name;
     }
 
     /** {@code $GITHUB_STEP_SUMMARY} when set, checked before anything is written: it must be a file (or not yet exist) in a directory. */

@@ -61,6 +61,10 @@ public class ReportFormatsCommandTest {
         String md = Files.readString(path("out/summary.md"), StandardCharsets.UTF_8);
         assertTrue(md, md.startsWith("## ❌ ML build report\n\n**FAILED**: fraud-detector version 2: FAILED"));
         assertFalse("short by default", md.contains("### Validation checks"));
+        for (String kind : List.of("roc", "precision-recall", "drift")) {
+            assertTrue(kind, Files.readString(path("out/summary-" + kind + ".svg")).startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+            assertTrue(kind, md.contains("](summary-" + kind + ".svg)"));
+        }
         byte[] xml = Files.readAllBytes(path("out/junit.xml"));
         ReportFormatsFixtures.validateAgainstSurefireSchema(xml);
         assertTrue(new String(xml, StandardCharsets.UTF_8).contains("failures=\"2\""));
@@ -114,6 +118,7 @@ public class ReportFormatsCommandTest {
         assertEquals(err.toString(), 0, run(env, args("--junit", path("junit.xml").toString(), "--title", "second run")));
         String text = Files.readString(summary, StandardCharsets.UTF_8);
         assertTrue(text, text.startsWith("### Tests\n\nall green\n\n## ❌ ML build report\n"));
+        assertFalse("a job summary cannot reach files: no images", text.contains("!["));
         assertTrue(text, text.contains("\n## ❌ second run\n"));
         assertEquals(2, text.split("\\*\\*FAILED\\*\\*: ", -1).length - 1);
     }

@@ -148,6 +148,19 @@ public class ReportMarkdownIT {
         }
         assertEquals(List.of("http://127.0.0.1:5000/#/runs/" + ExampleReports.json("register").path("run_id").asText(),
                 "http://127.0.0.1:5000/#/models/fraud-detector/versions/2"), hrefs);
+        // the pictures, from the SVG files the CLI wrote beside the summary, load and have a size
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!Boolean.TRUE.equals(browser.script("return Array.from(document.images).every(function (i) { return i.complete; });"))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        List<String> alts = new ArrayList<>();
+        for (WebElement img : md.findElements(By.tagName("img"))) {
+            alts.add(img.getDomAttribute("alt"));
+            assertTrue(img.getDomAttribute("src"), ((Number) browser.script("return arguments[0].complete ? arguments[0].naturalWidth : -1;", img))
+                    .intValue() > 0);
+        }
+        assertEquals(List.of("ROC curve", "Precision-recall curve", "Drift per column"), alts);
         assertEquals(List.of(), browser.severe());
     }
 

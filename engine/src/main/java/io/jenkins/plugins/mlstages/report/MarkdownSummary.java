@@ -8,8 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -55,15 +57,48 @@ public final class MarkdownSummary {
     private final BuildReport report;
     private final Detail detail;
     private final String mlflowUrl;
+    /** The name stem of the SVG files beside the summary; null for a summary without images. */
+    private final String imageStem;
 
     /**
      * @param mlflowUrl the MLflow web UI (an http or https URL, any path prefix) for links to the run and
      *        the model version; null for no links. User info, query and fragment are dropped.
      */
     public MarkdownSummary(BuildReport report, Detail detail, String mlflowUrl) {
+        this(report, detail, linkBase(mlflowUrl), null);
+    }
+
+    private MarkdownSummary(BuildReport report, Detail detail, String linkBase, String imageStem) {
         this.report = report;
         this.detail = detail;
-        this.mlflowUrl = linkBase(mlflowUrl);
+        this.mlflowUrl = linkBase;
+        this.imageStem = imageStem;
+    }
+
+    /**
+     * This summary showing its pictures ({@link SummaryImages}) from files beside it, named
+     * {@code <stem>-roc.svg}, {@code <stem>-precision-recall.svg}, {@code <stem>-drift.svg}: write them
+     * with {@link #images()}. (Not for a CI job summary, which cannot reach files.)
+     */
+    public MarkdownSummary withImages(String stem) {
+        return new MarkdownSummary(report, detail, mlflowUrl, stem);
+    }
+
+    /** The SVG files the summary refers to, by file name; empty without {@link #withImages}. */
+    public Map<String, String> images() {
+        Map<String, String> files = new LinkedHashMap<>();
+        if (imageStem != null) {
+            SummaryImages.of(report.summary()).forEach((kind, svg) -> files.put(imageStem + "-" + kind + ".svg", svg));
+        }
+        return files;
+    }
+
+    /** {@code ![alt](<stem>-kind.svg)} on a line of its own, when the summary has that image. */
+    private void image(StringBuilder md, Map<String, String> images, String kind, String alt) {
+        String file = imageStem + "-" + kind + ".svg";
+        if (images.containsKey(file)) {
+            md.append("![").append(alt).append("](").append(path(file)).append(")\n\n");
+        }
     }
 
     /** The summary, ending with a newline. */
@@ -73,9 +108,13 @@ public final class MarkdownSummary {
         md.append("## ").append(icon(summary.verdict().status())).append(' ').append(text(summary.title())).append("\n\n");
         md.append("**").append(summary.verdict().status()).append("**: ").append(text(summary.verdict().headline())).append("\n\n");
         stages(md, summary.verdict().stages());
+        Map<String, String> images = images();
         metrics(md, summary.metrics());
+        image(md, images, "roc", "ROC curve");
+        image(md, images, "precision-recall", "Precision-recall curve");
         failed(md, summary.findings());
         drift(md, summary.drift());
+        image(md, images, "drift", "Drift per column");
         gate(md, summary.gate());
         registration(md, summary.registration(), summary.aliases());
         canary(md, summary.canary());

@@ -8,11 +8,18 @@ import static org.junit.Assert.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+
+import javax.xml.parsers.DocumentBuilderFactory;
 
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -188,6 +195,45 @@ public class MarkdownSummaryTest {
         String text = Files.readString(summary, StandardCharsets.UTF_8);
         assertTrue(text.startsWith("# Earlier step\n\n## ❌"));
         assertEquals(2, text.split("\n## ❌ ", -1).length - 1);
+    }
+
+    @Test
+    public void imagesBesideTheSummaryAreWellFormedSvgOfTheCurvesAndTheDrift() throws Exception {
+        MarkdownSummary summary = new MarkdownSummary(ReportFormatsFixtures.hostile(), Detail.SHORT, null).withImages("sum mary");
+        Map<String, String> images = summary.images();
+        assertEquals(List.of("sum mary-roc.svg", "sum mary-precision-recall.svg", "sum mary-drift.svg"), List.copyOf(images.keySet()));
+        String md = summary.markdown();
+        assertTrue(md, md.contains("\n![ROC curve](sum%20mary-roc.svg)\n"));
+        assertTrue(md, md.indexOf("![Drift per column](sum%20mary-drift.svg)") > md.indexOf("### Drift"));
+        JsonNode roc = ExampleReports.json("evaluate").path("curves").path("roc");
+        Document rocSvg = svg(images.get("sum mary-roc.svg"));
+        String points = rocSvg.getElementsByTagName("polyline").item(0).getAttributes().getNamedItem("points").getNodeValue();
+        assertEquals(roc.path("xs").size(), points.split(" ").length);
+        Document drift = svg(images.get("sum mary-drift.svg"));
+        int red = 0;
+        NodeList rects = drift.getElementsByTagName("rect");
+        for (int i = 0; i < rects.getLength(); i++) {
+            if ("#d1242f".equals(((Element) rects.item(i)).getAttribute("fill"))) {
+                red++;
+            }
+        }
+        assertEquals("one drifted column", 1, red);
+        StringBuilder labels = new StringBuilder();
+        NodeList texts = drift.getElementsByTagName("text");
+        for (int i = 0; i < texts.getLength(); i++) {
+            labels.append(texts.item(i).getTextContent()).append('\n');
+        }
+        assertTrue("the hostile name is text (shortened): " + labels, labels.toString().contains(ReportFormatsFixtures.HOSTILE.substring(0, 27)));
+        assertEquals("no image without withImages", Map.of(), new MarkdownSummary(ReportFormatsFixtures.hostile(), Detail.SHORT, null).images());
+        assertFalse(new MarkdownSummary(ReportFormatsFixtures.hostile(), Detail.SHORT, null).markdown().contains("!["));
+    }
+
+    private static Document svg(String text) throws Exception {
+        Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new java.io.ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
+        assertEquals("svg", doc.getDocumentElement().getTagName());
+        assertEquals(0, doc.getElementsByTagName("script").getLength());
+        return doc;
     }
 
     @Test
