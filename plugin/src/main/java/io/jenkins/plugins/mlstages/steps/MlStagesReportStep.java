@@ -131,7 +131,16 @@ public final class MlStagesReportStep extends Step implements Serializable {
                         + skipped + " skipped (record them with junit '" + step.junit + "')");
             }
             if (step.markdown != null) {
-                stage.writeReport(step.markdown, new MarkdownSummary(merged, detail, action.getUiBaseUrl()).markdown());
+                // its pictures beside it, as the CLI writes them: ml-summary-roc.svg, ...-precision-recall.svg, ...-drift.svg
+                int slash = step.markdown.lastIndexOf('/');
+                String dir = step.markdown.substring(0, slash + 1);
+                String name = step.markdown.substring(slash + 1);
+                String stem = name.toLowerCase(java.util.Locale.ROOT).endsWith(".md") ? name.substring(0, name.length() - 3) : name;
+                MarkdownSummary summary = new MarkdownSummary(merged, detail, action.getUiBaseUrl()).withImages(stem);
+                for (Map.Entry<String, String> image : summary.images().entrySet()) {
+                    stage.writeReport(dir + image.getKey(), image.getValue());
+                }
+                stage.writeReport(step.markdown, summary.markdown());
                 stage.log().info(FUNCTION + ": " + step.markdown + ": the Markdown summary (" + detail.name().toLowerCase(java.util.Locale.ROOT) + ")");
             }
             return values;

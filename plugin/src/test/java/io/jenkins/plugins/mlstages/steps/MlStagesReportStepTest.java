@@ -42,8 +42,12 @@ public class MlStagesReportStepTest {
     }
 
     @Test
-    public void junitRecordsOneTestPerGateRule() throws Exception {
+    public void junitRecordsOneTestPerCheckAndGateRule() throws Exception {
         WorkflowRun b = run(Result.UNSTABLE, "node {\n" + REPORTS
+                // 6 checks, one WARNING (age above 50 in row 3), drift against itself (none): the drift picture
+                + "writeFile file: 'data.csv', text: 'id,age\\n1,30\\n2,45\\n3,70\\n'\n"
+                + "writeFile file: 'schema.yaml', text: 'columns:\\n  age:\\n    type: integer\\n    max: {value: 50, severity: warning}\\n'\n"
+                + "validateData data: 'data.csv', schema: 'schema.yaml', reference: 'data.csv'\n"
                 // rule 1 passes, rule 2 (a warning) fails: the stage is UNSTABLE
                 + "modelGate metrics: 'candidate.json', championMetrics: 'champion.json',"
                 + " rule: ['roc_auc >= 0.85', 'warning: f1_score >= champion.f1_score']\n"
@@ -54,14 +58,16 @@ public class MlStagesReportStepTest {
                 + "echo \"status=${r.status} tests=${r.tests} failures=${r.failures} skipped=${r.skipped}\"\n"
                 + "junit 'out/ml-checks.xml'\n"
                 + "echo readFile('out/ml-summary.md')\n"
+                + "echo \"drift picture: ${fileExists('out/ml-summary-drift.svg')}\"\n"
                 + "}");
-        j.assertLogContains("status=FAILED tests=4 failures=1 skipped=1", b);
-        j.assertLogContains("mlStagesReport: out/ml-checks.xml: 4 test cases, 1 failed, 1 skipped (record them with junit 'out/ml-checks.xml')", b);
+        j.assertLogContains("status=FAILED tests=10 failures=1 skipped=1", b);
+        j.assertLogContains("mlStagesReport: out/ml-checks.xml: 10 test cases, 1 failed, 1 skipped (record them with junit 'out/ml-checks.xml')", b);
+        j.assertLogContains("drift picture: true", b);
         j.assertLogContains("| 2 | `warning: f1_score >= champion.f1_score` | FAIL (warning) |", b);
         JSONObject report = j.getJSON(b.getUrl() + "testReport/api/json").getJSONObject();
         assertEquals(1, report.getInt("failCount"));
         assertEquals(1, report.getInt("skipCount"));
-        assertEquals(2, report.getInt("passCount"));
+        assertEquals(8, report.getInt("passCount"));
         Map<String, String> statuses = new HashMap<>();
         JSONArray suites = report.getJSONArray("suites");
         for (int s = 0; s < suites.size(); s++) {
@@ -75,6 +81,7 @@ public class MlStagesReportStepTest {
         assertEquals("SKIPPED", statuses.get("ml-stages.gate / rule 2: f1_score >= champion.f1_score"));
         assertEquals("a failed warning rule passes", "PASSED", statuses.get("ml-stages.gate / rule 2: warning: f1_score >= champion.f1_score"));
         assertEquals("PASSED", statuses.get("ml-stages.gate / rule 1: roc_auc >= 0.85"));
+        assertEquals("a failed warning check passes", "PASSED", statuses.get("ml-stages.validate-data / column.max age"));
     }
 
     @Test
