@@ -245,7 +245,7 @@ public final class MarkdownSummary {
             md.append("- Model ").append(text(registration.model())).append(" version ").append(text(registration.version()))
                     .append(Boolean.TRUE.equals(registration.reused()) ? " (already registered for this build, reused)" : "").append('\n');
             if (registration.source() != null) {
-                md.append("- Source: ").append(code(registration.source())).append('\n');
+                md.append("- Source: ").append(code(registration.source(), false)).append('\n');
             }
         }
         if (aliases != null) {
@@ -406,15 +406,22 @@ public final class MarkdownSummary {
 
     /**
      * Report text shown as code (a check, a rule, a URI): in a code span nothing is markup, so it needs
-     * only a fence longer than any run of backticks inside it. A pipe is still escaped: GitHub's tables
-     * split cells on it before reading code spans.
+     * only a fence longer than any run of backticks inside it. In a table a pipe is still escaped:
+     * GitHub's tables split cells on it before reading code spans (and drop the backslash).
      */
     static String code(String value) {
+        return code(value, true);
+    }
+
+    /** As {@link #code(String)}; outside a table a pipe stays as it is (there a backslash would show). */
+    static String code(String value, boolean inTable) {
         if (value == null) {
             return "–";
         }
-        String printable = Printable.escape(Secrets.redactKnown(value).replace("\r\n", " ").replace('\n', ' ').replace('\r', ' '))
-                .replace("|", "\\|");
+        String printable = Printable.escape(Secrets.redactKnown(value).replace("\r\n", " ").replace('\n', ' ').replace('\r', ' '));
+        if (inTable) {
+            printable = printable.replace("|", "\\|");
+        }
         int longest = 0;
         int run = 0;
         for (int i = 0; i < printable.length(); i++) {

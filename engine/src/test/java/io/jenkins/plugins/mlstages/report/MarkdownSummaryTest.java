@@ -166,6 +166,7 @@ public class MarkdownSummaryTest {
         assertEquals("``a ` b``", MarkdownSummary.code("a ` b"));
         assertEquals("``` `` x ```", MarkdownSummary.code("`` x"));
         assertEquals("`a \\| b`", MarkdownSummary.code("a | b"));
+        assertEquals("outside a table a pipe stays", "`a | b`", MarkdownSummary.code("a | b", false));
     }
 
     @Test
