@@ -19,6 +19,8 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.jenkins.plugins.mlstages.dvc.DvcLookup;
+import io.jenkins.plugins.mlstages.dvc.DvcTracking;
 import io.jenkins.plugins.mlstages.report.Finding;
 import io.jenkins.plugins.mlstages.report.InputFiles;
 import io.jenkins.plugins.mlstages.report.LineageNode;
@@ -80,6 +82,10 @@ public final class ValidateData {
 
         String digest = digest(request.data());
         long bytes = Files.size(request.data());
+        DvcTracking dvc = DvcLookup.forStage(request.data(), log).orElse(null);
+        if (dvc != null) {
+            dvc.finding().ifPresent(findings::add);
+        }
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("rows", (double) pass.rows);
         metrics.put("columns", (double) pass.columns.size());
@@ -93,11 +99,14 @@ public final class ValidateData {
         }
         ValidateDataResult.DatasetInfo dataset = new ValidateDataResult.DatasetInfo(request.datasetName(),
                 request.data().toAbsolutePath().toString(), pass.format.name().toLowerCase(Locale.ROOT), bytes,
-                pass.rows, pass.columns.size(), digest);
+                pass.rows, pass.columns.size(), digest, dvc);
         Map<String, String> attributes = new LinkedHashMap<>();
         attributes.put("source", request.data().toAbsolutePath().toUri().toString());
         attributes.put("rows", String.valueOf(pass.rows));
         attributes.put("bytes", String.valueOf(bytes));
+        if (dvc != null) {
+            attributes.putAll(dvc.lineageAttributes());
+        }
         List<LineageNode> lineage = List.of(new LineageNode("dataset", digest, request.datasetName(), attributes));
         Status status = StageReport.verdict(findings);
         log.info("validate-data: " + Plural.of(pass.rows, "row") + ", " + Plural.of(pass.columns.size(), "column") + ", "

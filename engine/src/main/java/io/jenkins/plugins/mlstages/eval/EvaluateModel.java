@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -18,6 +19,8 @@ import io.jenkins.plugins.mlstages.data.DataFormatException;
 import io.jenkins.plugins.mlstages.data.RowSink;
 import io.jenkins.plugins.mlstages.data.TableReaders;
 import io.jenkins.plugins.mlstages.data.ValidateData;
+import io.jenkins.plugins.mlstages.dvc.DvcLookup;
+import io.jenkins.plugins.mlstages.dvc.DvcTracking;
 import io.jenkins.plugins.mlstages.report.Finding;
 import io.jenkins.plugins.mlstages.report.LineageNode;
 import io.jenkins.plugins.mlstages.report.Plural;
@@ -84,6 +87,9 @@ public final class EvaluateModel {
         Map<String, String> attributes = new LinkedHashMap<>();
         attributes.put("source", file.toAbsolutePath().toUri().toString());
         attributes.put("rows", String.valueOf(columns.rows));
+        Optional<DvcTracking> dvc = DvcLookup.forStage(file, log);
+        dvc.flatMap(DvcTracking::finding).ifPresent(findings::add);
+        dvc.ifPresent(d -> attributes.putAll(d.lineageAttributes()));
         List<LineageNode> lineage = List.of(new LineageNode("dataset", digest(file), file.getFileName().toString(),
                 attributes));
         Status status = StageReport.verdict(findings);
