@@ -79,13 +79,13 @@ public final class ValidateData {
         if (drift != null) {
             findings.addAll(DriftCheck.findings(drift, request.schema().drift()));
         }
-
-        String digest = digest(request.data());
-        long bytes = Files.size(request.data());
         DvcTracking dvc = DvcLookup.forStage(request.data(), log).orElse(null);
         if (dvc != null) {
             dvc.finding().ifPresent(findings::add);
         }
+
+        String digest = digest(request.data());
+        long bytes = Files.size(request.data());
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("rows", (double) pass.rows);
         metrics.put("columns", (double) pass.columns.size());
