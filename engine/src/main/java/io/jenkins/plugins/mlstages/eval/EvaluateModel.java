@@ -84,12 +84,12 @@ public final class EvaluateModel {
         } catch (BadInput e) {
             throw e.unwrap();
         }
-        Map<String, String> attributes = new LinkedHashMap<>();
-        attributes.put("source", file.toAbsolutePath().toUri().toString());
-        attributes.put("rows", String.valueOf(columns.rows));
         Optional<DvcTracking> dvc = DvcLookup.forStage(file, log);
         dvc.flatMap(DvcTracking::finding).ifPresent(findings::add);
+        Map<String, String> attributes = new LinkedHashMap<>();
         dvc.ifPresent(d -> attributes.putAll(d.lineageAttributes()));
+        attributes.put("source", file.toAbsolutePath().toUri().toString());
+        attributes.put("rows", String.valueOf(columns.rows));
         List<LineageNode> lineage = List.of(new LineageNode("dataset", digest(file), file.getFileName().toString(),
                 attributes));
         Status status = StageReport.verdict(findings);
