@@ -9,6 +9,7 @@
 #                        unset or empty: an MLflow server is started for the job and stopped after it.
 #   MLSTAGES_MODEL       registered model name (default fraud-detector)
 #   MLSTAGES_MIN_ROC_AUC the gate's floor for the candidate's roc_auc (default 0.65)
+#   MLSTAGES_MLFLOW_UI   the MLflow UI the summary links to (default: MLFLOW_TRACKING_URI when given)
 #   MLSTAGES_PYTHON      Python with MLflow and scikit-learn, for examples/train.py and the local server
 #                        (default: target/mlflow-venv/bin/python when it exists, else python3)
 # The CI's own variables name the build in the registry (BUILD_TAG, BUILD_URL, as Jenkins sets them):
@@ -40,7 +41,8 @@ elif [ -n "${CI_PIPELINE_ID:-}" ]; then
   export BUILD_URL="${CI_PIPELINE_URL:-}"
 fi
 
-if [ -z "${MLFLOW_TRACKING_URI:-}" ]; then
+given_tracking_uri=${MLFLOW_TRACKING_URI:-}
+if [ -z "$given_tracking_uri" ]; then
   mlflow_bin=$(dirname "$python")/mlflow
   [ -x "$mlflow_bin" ] || mlflow_bin=mlflow
   port=$("$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -114,6 +116,10 @@ outputs=(--html "$out/report.html" --report "$out/report.json")
 help=$($mlstages report --help 2>&1 || true)
 if grep -q -- '--markdown' <<<"$help"; then outputs+=(--markdown "$out/summary.md"); fi
 if grep -q -- '--junit' <<<"$help"; then outputs+=(--junit "$out/junit.xml"); fi
+# Links to the MLflow UI in the summary: your registry's (MLSTAGES_MLFLOW_UI, else the tracking URI you
+# gave); none for the job's own MLflow, which is gone when the job ends.
+mlflow_ui=${MLSTAGES_MLFLOW_UI:-${given_tracking_uri:-}}
+if [ -n "$mlflow_ui" ] && grep -q -- '--mlflow-ui' <<<"$help"; then outputs+=(--mlflow-ui "$mlflow_ui"); fi
 stage $mlstages report "${reports[@]}" --title "$model: CI pipeline" "${outputs[@]}" --run-id "$run_id"
 
 echo "== finished (exit $status); reports in $out"
