@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.jenkins.plugins.mlstages.dvc.DvcLookup;
+import io.jenkins.plugins.mlstages.dvc.DvcPolicy;
 import io.jenkins.plugins.mlstages.dvc.DvcTracking;
 import io.jenkins.plugins.mlstages.report.Finding;
 import io.jenkins.plugins.mlstages.report.InputFiles;
@@ -39,9 +40,16 @@ import io.jenkins.plugins.mlstages.report.UnusableFileException;
  */
 public final class ValidateData {
     private final StageLog log;
+    private final DvcPolicy dvcPolicy;
 
     public ValidateData(StageLog log) {
+        this(log, DvcPolicy.WARNING);
+    }
+
+    /** @param dvcPolicy how a DVC-tracked file that is not the one DVC recorded is reported (docs/dvc.md) */
+    public ValidateData(StageLog log, DvcPolicy dvcPolicy) {
         this.log = log;
+        this.dvcPolicy = dvcPolicy;
     }
 
     /**
@@ -79,9 +87,9 @@ public final class ValidateData {
         if (drift != null) {
             findings.addAll(DriftCheck.findings(drift, request.schema().drift()));
         }
-        DvcTracking dvc = DvcLookup.forStage(request.data(), log).orElse(null);
-        if (dvc != null) {
-            dvc.finding().ifPresent(findings::add);
+        DvcTracking dvc = DvcLookup.forStage(request.data(), log, dvcPolicy).orElse(null);
+        if (dvc != null && dvcPolicy != DvcPolicy.OFF) {
+            dvc.finding(dvcPolicy.severity()).ifPresent(findings::add);
         }
 
         String digest = digest(request.data());

@@ -36,11 +36,13 @@ public final class DvcLookup {
 
     /**
      * {@link #find}, for a stage reading {@code file}: logs what DVC records about it, and turns an
-     * unreadable DVC file into a bad input naming it (exit 2).
+     * unreadable DVC file into a bad input naming it (exit 2). With {@link DvcPolicy#OFF} the file is not
+     * compared (not read again).
      */
-    public static Optional<DvcTracking> forStage(Path file, StageLog log) throws DataFormatException, IOException {
+    public static Optional<DvcTracking> forStage(Path file, StageLog log, DvcPolicy policy)
+            throws DataFormatException, IOException {
         try {
-            Optional<DvcTracking> tracking = find(file);
+            Optional<DvcTracking> tracking = find(file, policy != DvcPolicy.OFF);
             tracking.ifPresent(t -> log.info(t.line()));
             return tracking;
         } catch (DvcFileException e) {
@@ -50,6 +52,11 @@ public final class DvcLookup {
 
     /** What DVC records about {@code file}, compared with the file on disk; empty when DVC does not track it. */
     public static Optional<DvcTracking> find(Path file) throws DvcFileException, IOException {
+        return find(file, true);
+    }
+
+    /** As {@link #find(Path)}; {@code compare} false leaves the file unread (no actual md5, no verdict). */
+    public static Optional<DvcTracking> find(Path file, boolean compare) throws DvcFileException, IOException {
         Path absolute = file.toAbsolutePath().normalize();
         Path root = repositoryRoot(absolute).orElse(null);
         if (root == null) {
@@ -84,7 +91,7 @@ public final class DvcLookup {
         }
         String actual = null;
         Boolean matches = null;
-        if (md5 != null) {
+        if (md5 != null && compare) {
             String[] digests = md5(absolute, !output.dvc3());
             boolean legacy = digests[1] != null && md5.equalsIgnoreCase(digests[1]);
             actual = legacy ? digests[1] : digests[0];

@@ -32,10 +32,16 @@ public record DvcTracking(String repository, String path, String md5, String act
     public static final String CHECK = "dvc.modified";
 
     /**
-     * The {@code dvc.modified} check: a WARNING when the file on disk is not the one DVC recorded
-     * (changed without {@code dvc add} / {@code dvc repro} / {@code dvc commit}); none when the digest is unknown.
+     * The {@code dvc.modified} check at the default severity, WARNING: failed when the file on disk is not
+     * the one DVC recorded (changed without {@code dvc add} / {@code dvc repro} / {@code dvc commit});
+     * none when it was not compared (the digest unknown, or {@code --dvc-check off}).
      */
     public Optional<Finding> finding() {
+        return finding(Severity.WARNING);
+    }
+
+    /** The {@code dvc.modified} check at this severity. */
+    public Optional<Finding> finding(Severity severity) {
         if (matches == null) {
             return Optional.empty();
         }
@@ -43,7 +49,7 @@ public record DvcTracking(String repository, String path, String md5, String act
                 ? path + ": matches " + declaredIn + " (md5 " + md5 + ")"
                 : path + ": changed since " + declaredIn + " recorded it: md5 " + actualMd5 + " on disk, " + md5 + " in "
                         + declaredIn + " (run dvc status)";
-        return Optional.of(new Finding(CHECK, path, Severity.WARNING, matches, message, actualMd5, md5));
+        return Optional.of(new Finding(CHECK, path, severity, matches, message, actualMd5, md5));
     }
 
     /** The attributes of the dataset's lineage node ({@code dvc_md5}, {@code dvc_stage}, ...). */

@@ -20,6 +20,7 @@ import io.jenkins.plugins.mlstages.data.RowSink;
 import io.jenkins.plugins.mlstages.data.TableReaders;
 import io.jenkins.plugins.mlstages.data.ValidateData;
 import io.jenkins.plugins.mlstages.dvc.DvcLookup;
+import io.jenkins.plugins.mlstages.dvc.DvcPolicy;
 import io.jenkins.plugins.mlstages.dvc.DvcTracking;
 import io.jenkins.plugins.mlstages.report.Finding;
 import io.jenkins.plugins.mlstages.report.LineageNode;
@@ -43,9 +44,16 @@ public final class EvaluateModel {
     public static final int MAX_CLASSES_FOR_CURVES = 10;
 
     private final StageLog log;
+    private final DvcPolicy dvcPolicy;
 
     public EvaluateModel(StageLog log) {
+        this(log, DvcPolicy.WARNING);
+    }
+
+    /** @param dvcPolicy how a DVC-tracked predictions file that is not the one DVC recorded is reported (docs/dvc.md) */
+    public EvaluateModel(StageLog log, DvcPolicy dvcPolicy) {
         this.log = log;
+        this.dvcPolicy = dvcPolicy;
     }
 
     public EvaluateResult run(EvaluateRequest request) throws DataFormatException, IOException {
@@ -84,8 +92,10 @@ public final class EvaluateModel {
         } catch (BadInput e) {
             throw e.unwrap();
         }
-        Optional<DvcTracking> dvc = DvcLookup.forStage(file, log);
-        dvc.flatMap(DvcTracking::finding).ifPresent(findings::add);
+        Optional<DvcTracking> dvc = DvcLookup.forStage(file, log, dvcPolicy);
+        if (dvcPolicy != DvcPolicy.OFF) {
+            dvc.flatMap(d -> d.finding(dvcPolicy.severity())).ifPresent(findings::add);
+        }
         Map<String, String> attributes = new LinkedHashMap<>();
         dvc.ifPresent(d -> attributes.putAll(d.lineageAttributes()));
         attributes.put("source", file.toAbsolutePath().toUri().toString());

@@ -75,6 +75,34 @@ public class DvcLookupTest {
     }
 
     @Test
+    public void withoutComparingTheFileIsNotJudged() throws Exception {
+        Path data = write("train.csv", "changed\n");
+        write("train.csv.dvc", "outs:\n- md5: " + md5("x\n") + "\n  hash: md5\n  path: train.csv\n");
+
+        DvcTracking t = DvcLookup.find(data, false).orElseThrow();
+
+        assertEquals(md5("x\n"), t.md5());
+        assertNull(t.actualMd5());
+        assertNull(t.matches());
+        assertEquals(Optional.empty(), t.finding());
+        assertEquals(Severity.ERROR, DvcLookup.find(data, true).orElseThrow().finding(Severity.ERROR).orElseThrow().severity());
+    }
+
+    @Test
+    public void thePolicyOptionParses() {
+        assertEquals(DvcPolicy.WARNING, DvcPolicy.parseOption(null, "--dvc-check"));
+        assertEquals(DvcPolicy.ERROR, DvcPolicy.parseOption(" Error ", "--dvc-check"));
+        assertEquals(DvcPolicy.OFF, DvcPolicy.parseOption("off", "--dvc-check"));
+        assertNull(DvcPolicy.OFF.severity());
+        try {
+            DvcPolicy.parseOption("strict", "--dvc-check");
+            fail();
+        } catch (IllegalArgumentException e) {
+            assertEquals("--dvc-check: expected error, warning or off, not 'strict'", e.getMessage());
+        }
+    }
+
+    @Test
     public void aStageOutputOfDvcLockNamesItsStage() throws Exception {
         Path data = write("data/prepared.csv", "a\n1\n");
         write("dvc.lock", "schema: '2.0'\nstages:\n  download:\n    cmd: get\n    outs:\n    - path: data/raw.csv\n"
@@ -222,7 +250,7 @@ public class DvcLookupTest {
         Path data = write("out.csv", "a\n");
         write("dvc.lock", "stages: [unclosed\n");
         try {
-            DvcLookup.forStage(data, StageLog.NONE);
+            DvcLookup.forStage(data, StageLog.NONE, DvcPolicy.WARNING);
             fail();
         } catch (DataFormatException e) {
             assertTrue(e.getMessage(), e.getMessage().startsWith(root.resolve("dvc.lock") + ": "));

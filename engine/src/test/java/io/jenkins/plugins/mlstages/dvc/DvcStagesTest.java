@@ -103,6 +103,19 @@ public class DvcStagesTest {
     }
 
     @Test
+    public void theErrorPolicyFailsTheStageAndOffComparesNothing() throws Exception {
+        Path data = tracked(DATA + "3,c\n", DATA);
+        ValidateDataResult failed = new ValidateData(StageLog.NONE, DvcPolicy.ERROR).run(ValidateDataRequest.of(data));
+        assertEquals(Status.FAILED, failed.status());
+
+        ValidateDataResult off = new ValidateData(StageLog.NONE, DvcPolicy.OFF).run(ValidateDataRequest.of(data));
+        assertEquals(Status.PASSED, off.status());
+        assertTrue(off.findings().stream().noneMatch(x -> x.check().equals(DvcTracking.CHECK)));
+        assertEquals(md5(DATA), off.dataset().dvc().md5());
+        assertNull(off.dataset().dvc().matches());
+    }
+
+    @Test
     public void evaluateRecordsTheDvcDigestAndWarnsOfAChangedFile() throws Exception {
         String predictions = "label,score\n0,0.1\n1,0.9\n0,0.3\n1,0.7\n";
         Path file = tracked(predictions, predictions + "1,0.8\n");
