@@ -43,6 +43,7 @@ public class DvcLineageIT {
     public static TemporaryFolder folder = new TemporaryFolder();
 
     private static Path dvc;
+    private static Path python;
     private static Path repo;
     private static String commit;
 
@@ -52,6 +53,7 @@ public class DvcLineageIT {
         Path venv = root.resolve("target/dvc-venv");
         run(root, 1800, "bash", root.resolve("tools/dvc-venv.sh").toString(), venv.toString());
         dvc = venv.resolve("bin/dvc");
+        python = venv.resolve("bin/python");
         repo = folder.newFolder("repo").toPath();
         git("init", "-q");
         run(repo, 120, dvc.toString(), "init", "-q");
@@ -173,6 +175,36 @@ public class DvcLineageIT {
         assertEquals("WARNING", finding.path("severity").asText());
         assertEquals(dvcHash("data/prepared.csv"), finding.path("expected").asText());
         assertEquals("WARNING", report.path("status").asText());
+    }
+
+    @Test
+    public void aDvc2EntryMatchesTheLegacyMd5OfTheRealDvcData() throws Exception {
+        // DVC 2 wrote entries without `hash: md5`, the md5 of a text file taken after CRLF -> LF per 1 MiB
+        // chunk; DVC 3 still computes it for such entries (dvc_data's "md5-dos2unix"), the oracle here.
+        Path legacy = folder.newFolder("legacy").toPath();
+        Files.createDirectories(legacy.resolve(".dvc"));
+        StringBuilder big = new StringBuilder("id,name\r\n");
+        for (int i = 0; big.length() < (1 << 20) - 100; i++) {
+            big.append(i).append(",row").append(i).append("\r\n");
+        }
+        // a row whose CRLF the 1 MiB chunk boundary splits: DVC 2 left that one unconverted
+        big.append("-1,").append("x".repeat((1 << 20) - 1 - big.length() - 3)).append("\r\n");
+        for (int i = 0; i < 100; i++) {
+            big.append(i).append(",after").append("\r\n");
+        }
+        Map<String, String> files = Map.of("small.csv", "id,name\r\n1,a\r\n2,b\r\n", "big.csv", big.toString(),
+                "unix.csv", "id,name\n1,a\n");
+        for (Map.Entry<String, String> file : files.entrySet()) {
+            Path path = legacy.resolve(file.getKey());
+            Files.writeString(path, file.getValue());
+            String md5 = run(legacy, 60, python.toString(), "-c",
+                    "import sys; from dvc_data.hashfile.hash import file_md5; print(file_md5(sys.argv[1], name='md5-dos2unix'))",
+                    path.toString()).strip();
+            Files.writeString(legacy.resolve(file.getKey() + ".dvc"), "outs:\n- md5: " + md5 + "\n  path: " + file.getKey() + "\n");
+            JsonNode report = validate(path, 0);
+            assertEquals(file.getKey(), md5, report.path("dataset").path("dvc").path("md5").asText());
+            assertTrue(file.getKey() + ": " + report.path("dataset").path("dvc"), report.path("dataset").path("dvc").path("matches").asBoolean());
+        }
     }
 
     private static JsonNode validate(Path data, int exit) throws IOException {

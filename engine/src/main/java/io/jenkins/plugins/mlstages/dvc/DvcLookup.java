@@ -168,39 +168,62 @@ public final class DvcLookup {
         return dotDvc.resolve("cache");
     }
 
+    /** DVC 2 read files in chunks of this size and turned CRLF into LF within each chunk. */
+    private static final int LEGACY_CHUNK = 1 << 20;
+    /** DVC 2 judged a file text or binary by its first 512 bytes. */
+    private static final int TEXT_BLOCK = 512;
+
     /**
-     * The file's MD5 as DVC 3 takes it (of the bytes) and, when {@code legacy}, as DVC 2 took it for a
-     * text file (after CRLF → LF; null otherwise), from one read.
+     * The file's MD5 as DVC 3 takes it (of the bytes) and, when {@code legacy}, as DVC 2 took it (null
+     * otherwise): for a file whose first 512 bytes look like text (no NUL, at most 30 % other than
+     * printable ASCII and \n \r \t \f \b), the MD5 after CRLF → LF within each 1 MiB chunk (a CRLF split
+     * by a chunk boundary stays); for a binary file the plain MD5. One read for both.
      */
     static String[] md5(Path file, boolean legacy) throws IOException {
         MessageDigest plain = newMd5();
         MessageDigest unix = legacy ? newMd5() : null;
-        byte[] buffer = new byte[1 << 16];
-        byte[] converted = new byte[buffer.length + 1];
-        boolean pendingCr = false;
+        byte[] chunk = new byte[LEGACY_CHUNK];
+        byte[] converted = legacy ? new byte[LEGACY_CHUNK] : null;
+        Boolean text = null;
         try (InputStream in = Files.newInputStream(file)) {
-            for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
-                plain.update(buffer, 0, n);
-                if (unix != null) {
-                    int length = 0;
-                    for (int i = 0; i < n; i++) {
-                        byte b = buffer[i];
-                        if (pendingCr && b != '\n') {
-                            converted[length++] = '\r';
-                        }
-                        pendingCr = b == '\r';
-                        if (!pendingCr) {
-                            converted[length++] = b;
-                        }
-                    }
-                    unix.update(converted, 0, length);
+            for (int n = in.readNBytes(chunk, 0, chunk.length); n > 0; n = in.readNBytes(chunk, 0, chunk.length)) {
+                plain.update(chunk, 0, n);
+                if (unix == null) {
+                    continue;
                 }
+                if (text == null) {
+                    text = isText(chunk, Math.min(n, TEXT_BLOCK));
+                }
+                if (!text) {
+                    unix.update(chunk, 0, n);
+                    continue;
+                }
+                int length = 0;
+                for (int i = 0; i < n; i++) {
+                    if (!(chunk[i] == '\r' && i + 1 < n && chunk[i + 1] == '\n')) {
+                        converted[length++] = chunk[i];
+                    }
+                }
+                unix.update(converted, 0, length);
             }
         }
-        if (unix != null && pendingCr) {
-            unix.update((byte) '\r');
-        }
         return new String[] {HexFormat.of().formatHex(plain.digest()), unix == null ? null : HexFormat.of().formatHex(unix.digest())};
+    }
+
+    /** DVC's text heuristic over the first {@code length} bytes. */
+    static boolean isText(byte[] block, int length) {
+        int other = 0;
+        for (int i = 0; i < length; i++) {
+            int b = block[i] & 0xff;
+            if (b == 0) {
+                return false;
+            }
+            boolean textChar = (b >= 32 && b < 127) || b == '\n' || b == '\r' || b == '\t' || b == '\f' || b == '\b';
+            if (!textChar) {
+                other++;
+            }
+        }
+        return length == 0 || (double) other / length <= 0.30;
     }
 
     private static MessageDigest newMd5() {

@@ -215,12 +215,26 @@ public class DvcLookupTest {
     }
 
     @Test
-    public void crlfToLfKeepsALoneCrAndACrAtTheEnd() throws Exception {
+    public void dvc2TurnedCrlfIntoLfOnlyWithinAChunkAndOnlyInText() throws Exception {
         Path file = write("f", "a\rb\r\nc\r");
         String[] digests = DvcLookup.md5(file, true);
         assertEquals(md5("a\rb\r\nc\r"), digests[0]);
         assertEquals(md5("a\rb\nc\r"), digests[1]);
         assertNull(DvcLookup.md5(file, false)[1]);
+
+        // a CRLF split by the 1 MiB chunk boundary stays, as DVC 2 read it
+        String split = "x".repeat((1 << 20) - 1) + "\r\n" + "y\r\n";
+        Path big = write("big", split);
+        assertEquals(md5("x".repeat((1 << 20) - 1) + "\r\n" + "y\n"), DvcLookup.md5(big, true)[1]);
+
+        // binary by its first 512 bytes (a NUL): no conversion anywhere
+        Path binary = write("bin", "\0\r\nrest\r\n");
+        assertEquals(md5("\0\r\nrest\r\n"), DvcLookup.md5(binary, true)[1]);
+        byte[] mostlyHigh = new byte[100];
+        java.util.Arrays.fill(mostlyHigh, (byte) 0xe9);
+        assertFalse(DvcLookup.isText(mostlyHigh, 100));
+        java.util.Arrays.fill(mostlyHigh, 0, 70, (byte) 'a');
+        assertTrue(DvcLookup.isText(mostlyHigh, 100));
     }
 
     @Test
