@@ -77,6 +77,8 @@ public class CiExamplesTest {
         for (String pattern : List.of("target/ci/*.json", "target/ci/*.html", "target/ci/*.md", "target/ci/*.xml")) {
             assertTrue(uploaded, uploaded.contains(pattern));
         }
-        assertTrue(comment, comment.contains("--body-file target/ci/summary.md"));
+        assertTrue(comment, comment.contains("--body-file target/ci/comment.md"));
+        assertTrue(CiExamples.githubRun("Pull-request comment text"),
+                CiExamples.githubRun("Pull-request comment text").contains("target/ci/summary.md > target/ci/comment.md"));
     }
 }

@@ -57,6 +57,16 @@ public class CiPipelineIT {
         assertEquals(result.log, markdown, Files.isRegularFile(out.resolve("summary.md")));
         assertEquals(result.log, markdown, Files.size(summary) > 0);
         assertEquals(result.log, reportHelp().contains("--junit"), Files.isRegularFile(out.resolve("junit.xml")));
+        if (markdown) {
+            // the pull-request comment: the summary without its pictures, by the workflow's own command
+            Result comment = run(CiExamples.githubRun("Pull-request comment text").strip(), Map.of());
+            assertEquals(comment.log, 0, comment.exit);
+            String text = Files.readString(out.resolve("comment.md"));
+            String summaryText = Files.readString(out.resolve("summary.md"));
+            assertTrue(summaryText, summaryText.contains(".svg)"));
+            assertFalse(text, text.contains(".svg"));
+            assertEquals(summaryText.lines().filter(l -> !l.endsWith(".svg)")).toList(), text.lines().toList());
+        }
         // the job's MLflow server is stopped with the job
         String marker = out.resolve("mlflow").toString();
         assertFalse(ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine().orElse("").contains(marker)));
