@@ -7,6 +7,7 @@ import java.util.Locale;
 
 import io.jenkins.plugins.mlstages.data.CsvOptions;
 import io.jenkins.plugins.mlstages.data.DataFormat;
+import io.jenkins.plugins.mlstages.dvc.DvcPolicy;
 import io.jenkins.plugins.mlstages.eval.EvaluateModel;
 import io.jenkins.plugins.mlstages.eval.EvaluateRequest;
 import io.jenkins.plugins.mlstages.eval.EvaluateResult;
@@ -18,13 +19,14 @@ import io.jenkins.plugins.mlstages.registry.RetryPolicy;
 import io.jenkins.plugins.mlstages.report.Finding;
 import io.jenkins.plugins.mlstages.report.Plural;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
+import io.jenkins.plugins.mlstages.report.Status;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code mlstages evaluate}: metrics of a model from its predictions file. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Compute a model's metrics from a predictions file, with bootstrap intervals, slices and fairness.",
-            "Exit 0 done (warnings allowed), 2 bad usage or unreadable input, 3 registry error."})
+            "Exit 0 done (warnings allowed), 1 a DVC-tracked file changed with --dvc-check error, 2 bad usage or unreadable input, 3 registry error."})
 final class EvaluateCommand extends StageCommand {
     @Option(names = "--predictions", required = true, paramLabel = "PATH", description = "predictions file (CSV, JSON lines or Parquet)")
     Path predictions;
@@ -89,6 +91,11 @@ final class EvaluateCommand extends StageCommand {
             description = "with --run-id: the MLflow 3 logged model evaluated, whose page then shows the metrics (default: the run's only logged model)")
     String modelId;
 
+    @Option(names = "--dvc-check", paramLabel = "warning|error|off", defaultValue = "warning",
+            description = "a --predictions file that DVC tracks but that is not the one dvc.lock / *.dvc records: a WARNING finding,"
+            + " an ERROR (FAILED, exit 1), or off (not compared, not read again) (default: ${DEFAULT-VALUE}; docs/dvc.md)")
+    String dvcCheck;
+
     EvaluateCommand(Main main) {
         super(main);
     }
@@ -100,15 +107,16 @@ final class EvaluateCommand extends StageCommand {
             throw new IllegalArgumentException("--model-id goes with --run-id");
         }
         DataFormat dataFormat = DataFormat.parseOption(format, "--format");
+        DvcPolicy dvcPolicy = DvcPolicy.parseOption(dvcCheck, "--dvc-check");
         EvaluateRequest request = new EvaluateRequest(predictions, dataFormat, CsvOptions.defaults(), option("--task", () -> Task.parse(task)), label,
                 scores, prediction, slices, minSliceSize, threshold,
                 thresholdMetric == null ? null : thresholdMetric.toLowerCase(Locale.ROOT), positiveLabel, resamples, level,
                 seed, championScore, sensitive, EvaluateRequest.DEFAULT_CURVE_POINTS, championPredictions);
         if (runId == null) {
-            EvaluateResult result = new EvaluateModel(main.log()).run(request);
+            EvaluateResult result = new EvaluateModel(main.log(), dvcPolicy).run(request);
             writeReport(result);
             summarise(result);
-            return ExitCode.PASSED;
+            return exitCode(result);
         }
         try (MlflowRegistry client = registry.open(main, RetryPolicy.DEFAULT)) {
             // where the metrics go is settled first: a bad --model-id fails before anything is written
@@ -116,7 +124,7 @@ final class EvaluateCommand extends StageCommand {
             if (target.note() != null) {
                 main.log().info("evaluate: " + target.note());
             }
-            EvaluateResult result = new EvaluateModel(main.log()).run(request);
+            EvaluateResult result = new EvaluateModel(main.log(), dvcPolicy).run(request);
             writeReport(result);
             EvaluationToRun.Logged logged = EvaluationToRun.log(client, target, ReportWriter.mapper().writeValueAsString(result));
             if (logged.modelId() != null && logged.onModel() < logged.metrics()) {
@@ -124,8 +132,13 @@ final class EvaluateCommand extends StageCommand {
                         + " logged to the run only (not finite, or already on logged model " + logged.modelId() + " from this run)");
             }
             summarise(result);
-            return ExitCode.PASSED;
+            return exitCode(result);
         }
+    }
+
+    /** 0 done; 1 only when a check is an ERROR, which evaluate has only with {@code --dvc-check error}. */
+    private static int exitCode(EvaluateResult result) {
+        return result.status() == Status.FAILED ? ExitCode.FAILED : ExitCode.PASSED;
     }
 
     private void writeReport(EvaluateResult result) throws java.io.IOException {

@@ -13,6 +13,7 @@ import io.jenkins.plugins.mlstages.data.SchemaLoader;
 import io.jenkins.plugins.mlstages.data.ValidateData;
 import io.jenkins.plugins.mlstages.data.ValidateDataRequest;
 import io.jenkins.plugins.mlstages.data.ValidateDataResult;
+import io.jenkins.plugins.mlstages.dvc.DvcPolicy;
 import io.jenkins.plugins.mlstages.registry.MlflowRegistry;
 import io.jenkins.plugins.mlstages.registry.RetryPolicy;
 import io.jenkins.plugins.mlstages.report.Finding;
@@ -88,6 +89,11 @@ final class ValidateDataCommand extends StageCommand {
             description = "MLflow dataset context with --run-id: training, validation, test, eval (default: ${DEFAULT-VALUE})")
     String context;
 
+    @Option(names = "--dvc-check", paramLabel = "warning|error|off", defaultValue = "warning",
+            description = "a --data file that DVC tracks but that is not the one dvc.lock / *.dvc records: a WARNING finding,"
+            + " an ERROR (FAILED, exit 1), or off (not compared, not read again) (default: ${DEFAULT-VALUE}; docs/dvc.md)")
+    String dvcCheck;
+
     ValidateDataCommand(Main main) {
         super(main);
     }
@@ -95,7 +101,7 @@ final class ValidateDataCommand extends StageCommand {
     @Override
     public Integer call() throws Exception {
         checkOutputs(report, saveProfile, inferSchema);
-        ValidateData stage = new ValidateData(main.log());
+        ValidateData stage = new ValidateData(main.log(), DvcPolicy.parseOption(dvcCheck, "--dvc-check"));
         CsvOptions csv = CsvOptions.fromText(delimiter, quote, comment, encoding, "--");
         if (inferSchema != null) {
             if (schema != null || reference != null) {

@@ -7,13 +7,15 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.jenkins.plugins.mlstages.dvc.DvcTracking;
 import io.jenkins.plugins.mlstages.registry.Dataset;
 import io.jenkins.plugins.mlstages.registry.DatasetInput;
 
 /**
  * The MLflow dataset input for a validated dataset: name, digest, source, an MLflow column-spec
  * schema (what the MLflow UI shows) and a profile summary, tagged with its context
- * ({@code training}, {@code validation}, ...).
+ * ({@code training}, {@code validation}, ...). A DVC-tracked file has source type {@code dvc} and its
+ * source names DVC's path, md5, stage and the repository revision beside the {@code uri}.
  */
 public final class DatasetInputs {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -24,7 +26,14 @@ public final class DatasetInputs {
     public static DatasetInput of(ValidateDataResult result, String context) {
         ValidateDataResult.DatasetInfo info = result.dataset();
         try {
-            String source = JSON.writeValueAsString(Map.of("uri", java.nio.file.Path.of(info.path()).toUri().toString()));
+            Map<String, Object> sourceFields = new LinkedHashMap<>();
+            sourceFields.put("uri", java.nio.file.Path.of(info.path()).toUri().toString());
+            DvcTracking dvc = info.dvc();
+            if (dvc != null) {
+                // DVC's own record of the file, as in the lineage node: path, md5, stage, revision.
+                sourceFields.putAll(dvc.lineageAttributes());
+            }
+            String source = JSON.writeValueAsString(sourceFields);
             List<Map<String, Object>> columns = result.profile().columns().stream().map(c -> {
                 Map<String, Object> spec = new LinkedHashMap<>();
                 spec.put("type", mlflowType(c.type()));
@@ -38,7 +47,8 @@ public final class DatasetInputs {
             profile.put("num_elements", info.rows() * info.columns());
             profile.put("status", result.status().name());
             profile.put("failed_checks", result.metrics().getOrDefault("failed_checks", 0.0).longValue());
-            Dataset dataset = new Dataset(info.name(), info.digest(), "local", source, schema,
+            Dataset dataset = new Dataset(info.name(), info.digest(),
+                    dvc == null ? "local" : DvcTracking.SOURCE_TYPE, source, schema,
                     JSON.writeValueAsString(profile));
             return DatasetInput.of(dataset, context);
         } catch (JsonProcessingException e) {

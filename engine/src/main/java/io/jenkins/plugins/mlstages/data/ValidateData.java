@@ -19,6 +19,9 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.jenkins.plugins.mlstages.dvc.DvcLookup;
+import io.jenkins.plugins.mlstages.dvc.DvcPolicy;
+import io.jenkins.plugins.mlstages.dvc.DvcTracking;
 import io.jenkins.plugins.mlstages.report.Finding;
 import io.jenkins.plugins.mlstages.report.InputFiles;
 import io.jenkins.plugins.mlstages.report.LineageNode;
@@ -37,9 +40,16 @@ import io.jenkins.plugins.mlstages.report.UnusableFileException;
  */
 public final class ValidateData {
     private final StageLog log;
+    private final DvcPolicy dvcPolicy;
 
     public ValidateData(StageLog log) {
+        this(log, DvcPolicy.WARNING);
+    }
+
+    /** @param dvcPolicy how a DVC-tracked file that is not the one DVC recorded is reported (docs/dvc.md) */
+    public ValidateData(StageLog log, DvcPolicy dvcPolicy) {
         this.log = log;
+        this.dvcPolicy = dvcPolicy;
     }
 
     /**
@@ -77,6 +87,10 @@ public final class ValidateData {
         if (drift != null) {
             findings.addAll(DriftCheck.findings(drift, request.schema().drift()));
         }
+        DvcTracking dvc = DvcLookup.forStage(request.data(), log, dvcPolicy).orElse(null);
+        if (dvc != null && dvcPolicy != DvcPolicy.OFF) {
+            dvc.finding(dvcPolicy.severity()).ifPresent(findings::add);
+        }
 
         String digest = digest(request.data());
         long bytes = Files.size(request.data());
@@ -93,11 +107,14 @@ public final class ValidateData {
         }
         ValidateDataResult.DatasetInfo dataset = new ValidateDataResult.DatasetInfo(request.datasetName(),
                 request.data().toAbsolutePath().toString(), pass.format.name().toLowerCase(Locale.ROOT), bytes,
-                pass.rows, pass.columns.size(), digest);
+                pass.rows, pass.columns.size(), digest, dvc);
         Map<String, String> attributes = new LinkedHashMap<>();
         attributes.put("source", request.data().toAbsolutePath().toUri().toString());
         attributes.put("rows", String.valueOf(pass.rows));
         attributes.put("bytes", String.valueOf(bytes));
+        if (dvc != null) {
+            attributes.putAll(dvc.lineageAttributes());
+        }
         List<LineageNode> lineage = List.of(new LineageNode("dataset", digest, request.datasetName(), attributes));
         Status status = StageReport.verdict(findings);
         log.info("validate-data: " + Plural.of(pass.rows, "row") + ", " + Plural.of(pass.columns.size(), "column") + ", "

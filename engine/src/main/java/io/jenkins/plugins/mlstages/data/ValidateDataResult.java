@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
+import io.jenkins.plugins.mlstages.dvc.DvcTracking;
 import io.jenkins.plugins.mlstages.report.Finding;
 import io.jenkins.plugins.mlstages.report.LineageNode;
 import io.jenkins.plugins.mlstages.report.StageReport;
@@ -32,8 +33,13 @@ public record ValidateDataResult(Status status, List<Finding> findings, Map<Stri
 
     /**
      * @param digest the first 32 hex digits of the SHA-256 of the file's bytes (MLflow allows 36)
+     * @param dvc what DVC records about the file, or null when DVC does not track it
      */
-    public record DatasetInfo(String name, String path, String format, long bytes, long rows, int columns, String digest)
-            implements Serializable {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DatasetInfo(String name, String path, String format, long bytes, long rows, int columns, String digest,
+            DvcTracking dvc) implements Serializable {
+        public DatasetInfo(String name, String path, String format, long bytes, long rows, int columns, String digest) {
+            this(name, path, format, bytes, rows, columns, digest, null);
+        }
     }
 }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -18,6 +19,9 @@ import io.jenkins.plugins.mlstages.data.DataFormatException;
 import io.jenkins.plugins.mlstages.data.RowSink;
 import io.jenkins.plugins.mlstages.data.TableReaders;
 import io.jenkins.plugins.mlstages.data.ValidateData;
+import io.jenkins.plugins.mlstages.dvc.DvcLookup;
+import io.jenkins.plugins.mlstages.dvc.DvcPolicy;
+import io.jenkins.plugins.mlstages.dvc.DvcTracking;
 import io.jenkins.plugins.mlstages.report.Finding;
 import io.jenkins.plugins.mlstages.report.LineageNode;
 import io.jenkins.plugins.mlstages.report.Plural;
@@ -40,9 +44,16 @@ public final class EvaluateModel {
     public static final int MAX_CLASSES_FOR_CURVES = 10;
 
     private final StageLog log;
+    private final DvcPolicy dvcPolicy;
 
     public EvaluateModel(StageLog log) {
+        this(log, DvcPolicy.WARNING);
+    }
+
+    /** @param dvcPolicy how a DVC-tracked predictions file that is not the one DVC recorded is reported (docs/dvc.md) */
+    public EvaluateModel(StageLog log, DvcPolicy dvcPolicy) {
         this.log = log;
+        this.dvcPolicy = dvcPolicy;
     }
 
     public EvaluateResult run(EvaluateRequest request) throws DataFormatException, IOException {
@@ -81,7 +92,12 @@ public final class EvaluateModel {
         } catch (BadInput e) {
             throw e.unwrap();
         }
+        Optional<DvcTracking> dvc = DvcLookup.forStage(file, log, dvcPolicy);
+        if (dvcPolicy != DvcPolicy.OFF) {
+            dvc.flatMap(d -> d.finding(dvcPolicy.severity())).ifPresent(findings::add);
+        }
         Map<String, String> attributes = new LinkedHashMap<>();
+        dvc.ifPresent(d -> attributes.putAll(d.lineageAttributes()));
         attributes.put("source", file.toAbsolutePath().toUri().toString());
         attributes.put("rows", String.valueOf(columns.rows));
         List<LineageNode> lineage = List.of(new LineageNode("dataset", digest(file), file.getFileName().toString(),

@@ -4,6 +4,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.jenkins.plugins.mlstages.dvc.DvcTracking;
+import io.jenkins.plugins.mlstages.registry.Dataset;
 import io.jenkins.plugins.mlstages.registry.DatasetInput;
 import io.jenkins.plugins.mlstages.registry.LoggedModel;
 import io.jenkins.plugins.mlstages.registry.ModelRegistry;
@@ -14,10 +19,12 @@ import io.jenkins.plugins.mlstages.report.LineageNode;
 
 /**
  * Rebuilds a model version's lineage from the registry alone: its aliases, the logged model and the
- * run it came from, the datasets that run used, and (from the tags registerModel sets) the build.
+ * run it came from, the datasets that run used (with what DVC records of a DVC-tracked one), and (from
+ * the tags registerModel sets) the build.
  */
 public final class RegistryLineage {
     private static final String MODELS_URI = "models:/";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ModelRegistry registry;
 
@@ -68,12 +75,35 @@ public final class RegistryLineage {
             for (DatasetInput input : run.inputs().datasetInputs()) {
                 Map<String, String> datasetAttributes = new LinkedHashMap<>();
                 datasetAttributes.put("source", input.dataset().source());
+                datasetAttributes.putAll(dvcAttributes(input.dataset()));
                 input.context().ifPresent(context -> datasetAttributes.put("context", context));
                 graph.edge(new LineageNode("dataset", input.dataset().digest(), input.dataset().name(), datasetAttributes),
                         runNode, input.context().orElse("input"));
             }
         }
         return graph.build();
+    }
+
+    /**
+     * A DVC-tracked dataset's {@code dvc_*} fields (md5, stage, revision...), which validate-data writes
+     * into the source of a dataset input of source type {@code dvc}; none for another source or an
+     * unreadable one.
+     */
+    static Map<String, String> dvcAttributes(Dataset dataset) {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        if (!DvcTracking.SOURCE_TYPE.equals(dataset.sourceType())) {
+            return attributes;
+        }
+        try {
+            JSON.readTree(dataset.source()).fields().forEachRemaining(field -> {
+                if (field.getKey().startsWith("dvc_") && field.getValue().isValueNode()) {
+                    attributes.put(field.getKey(), field.getValue().asText());
+                }
+            });
+        } catch (JsonProcessingException notJson) {
+            // another tool's dvc source: the raw source attribute still shows it
+        }
+        return attributes;
     }
 
     private Optional<LoggedModel> loggedModel(ModelVersion mv) {

@@ -5,6 +5,7 @@ import io.jenkins.plugins.mlstages.steps.EvaluateModelStep;
 import io.jenkins.plugins.mlstages.data.CsvOptions;
 import io.jenkins.plugins.mlstages.data.DataFormat;
 import io.jenkins.plugins.mlstages.data.DataFormatException;
+import io.jenkins.plugins.mlstages.dvc.DvcPolicy;
 import io.jenkins.plugins.mlstages.eval.EvaluateModel;
 import io.jenkins.plugins.mlstages.eval.EvaluateRequest;
 import io.jenkins.plugins.mlstages.eval.EvaluateResult;
@@ -41,6 +42,7 @@ public final class EvaluateModelCallable extends StageCallable<EvaluateResult> {
     private final String championPredictions;
     private final String sensitive;
     private final String format;
+    private final DvcPolicy dvcPolicy;
 
     public EvaluateModelCallable(EvaluateModelStep step) {
         super(step.getReport());
@@ -61,6 +63,7 @@ public final class EvaluateModelCallable extends StageCallable<EvaluateResult> {
         this.championPredictions = step.getChampionPredictions();
         this.sensitive = step.getSensitive();
         this.format = step.getFormat();
+        this.dvcPolicy = DvcPolicy.parseOption(step.getDvcCheck(), "dvcCheck");
     }
 
     @Override
@@ -85,7 +88,7 @@ public final class EvaluateModelCallable extends StageCallable<EvaluateResult> {
                 sensitive,
                 EvaluateRequest.DEFAULT_CURVE_POINTS,
                 championPredictions == null ? null : base.resolve(championPredictions));
-        return new EvaluateModel(log).run(request);
+        return new EvaluateModel(log, dvcPolicy).run(request);
     }
 
     @Override

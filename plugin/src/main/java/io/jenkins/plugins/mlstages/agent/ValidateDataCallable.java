@@ -9,6 +9,7 @@ import io.jenkins.plugins.mlstages.data.SchemaLoader;
 import io.jenkins.plugins.mlstages.data.ValidateData;
 import io.jenkins.plugins.mlstages.data.ValidateDataRequest;
 import io.jenkins.plugins.mlstages.data.ValidateDataResult;
+import io.jenkins.plugins.mlstages.dvc.DvcPolicy;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -36,6 +37,7 @@ public final class ValidateDataCallable extends StageCallable<ValidateDataResult
     private final int maxErrors;
     private final int sampleSize;
     private final boolean skipTextDrift;
+    private final DvcPolicy dvcPolicy;
 
     public ValidateDataCallable(ValidateDataStep step) {
         super(step.getReport());
@@ -52,6 +54,7 @@ public final class ValidateDataCallable extends StageCallable<ValidateDataResult
         this.maxErrors = step.getMaxErrors();
         this.sampleSize = step.getSampleSize();
         this.skipTextDrift = step.isSkipTextDrift();
+        this.dvcPolicy = DvcPolicy.parseOption(step.getDvcCheck(), "dvcCheck");
     }
 
     @Override
@@ -68,7 +71,7 @@ public final class ValidateDataCallable extends StageCallable<ValidateDataResult
                 SEED,
                 datasetName,
                 !skipTextDrift);
-        return new ValidateData(log).run(request);
+        return new ValidateData(log, dvcPolicy).run(request);
     }
 
     @Override

@@ -11,6 +11,7 @@ import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.Extension;
 import hudson.Util;
+import io.jenkins.plugins.mlstages.dvc.DvcPolicy;
 import io.jenkins.plugins.mlstages.eval.Bootstrap;
 import io.jenkins.plugins.mlstages.eval.EvaluateRequest;
 import io.jenkins.plugins.mlstages.eval.EvaluationToRun;
@@ -64,6 +65,7 @@ public final class EvaluateModelStep extends RegistryStep {
     private String format;
     private String runId;
     private String modelId;
+    private String dvcCheck;
 
     /**
      * @param predictions the predictions file in the workspace (CSV, JSON lines or Parquet)
@@ -275,6 +277,20 @@ public final class EvaluateModelStep extends RegistryStep {
     @DataBoundSetter
     public void setModelId(String modelId) {
         this.modelId = Util.fixEmptyAndTrim(modelId);
+    }
+
+    public String getDvcCheck() {
+        return dvcCheck;
+    }
+
+    /**
+     * A {@code predictions} file that DVC tracks but that is not the one DVC recorded: {@code warning} (the default), {@code error}
+     * or {@code off} (the CLI's {@code --dvc-check}; docs/dvc.md).
+     */
+    @DataBoundSetter
+    public void setDvcCheck(String dvcCheck) {
+        String value = Util.fixEmptyAndTrim(dvcCheck);
+        this.dvcCheck = value == null ? null : DvcPolicy.parseOption(value, "dvcCheck").toString();
     }
 
     @Override

@@ -9,6 +9,7 @@ import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
 import hudson.Util;
 import io.jenkins.plugins.mlstages.data.ValidateDataRequest;
+import io.jenkins.plugins.mlstages.dvc.DvcPolicy;
 import io.jenkins.plugins.mlstages.report.Plural;
 import io.jenkins.plugins.mlstages.report.ReportNumbers;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
@@ -43,6 +44,7 @@ public final class ValidateDataStep extends MlStageStep {
     private int maxErrors = DEFAULT_MAX_ERRORS;
     private int sampleSize = ValidateDataRequest.DEFAULT_SAMPLE_SIZE;
     private boolean skipTextDrift;
+    private String dvcCheck;
 
     @DataBoundConstructor
     public ValidateDataStep(String data) {
@@ -171,6 +173,20 @@ public final class ValidateDataStep extends MlStageStep {
     @DataBoundSetter
     public void setSkipTextDrift(boolean skipTextDrift) {
         this.skipTextDrift = skipTextDrift;
+    }
+
+    public String getDvcCheck() {
+        return dvcCheck;
+    }
+
+    /**
+     * A {@code data} file that DVC tracks but that is not the one DVC recorded: {@code warning} (the default), {@code error}
+     * or {@code off} (the CLI's {@code --dvc-check}; docs/dvc.md).
+     */
+    @DataBoundSetter
+    public void setDvcCheck(String dvcCheck) {
+        String value = Util.fixEmptyAndTrim(dvcCheck);
+        this.dvcCheck = value == null ? null : DvcPolicy.parseOption(value, "dvcCheck").toString();
     }
 
     @Override

@@ -199,6 +199,21 @@ public class EvaluateModelStepTest {
         j.assertLogNotContains("evaluateModel PASSED", b);
     }
 
+    /** Predictions changed behind DVC's back: a WARNING by default (UNSTABLE), FAILED with dvcCheck: 'error'. */
+    @Test
+    public void predictionsChangedBehindDvcsBack() throws Exception {
+        String repo = "writeFile file: '.dvc/config', text: ''\n"
+                + "writeFile file: 'preds.csv.dvc', text: 'outs:\\n- md5: 0123456789abcdef0123456789abcdef\\n  hash: md5\\n"
+                + "  path: preds.csv\\n'\n" + PREDICTIONS;
+        String evaluate = "evaluateModel predictions: 'preds.csv', task: 'binary', label: 'y', score: ['p'], resamples: 0";
+        WorkflowRun warned = run(Result.UNSTABLE, "node {\n" + repo + evaluate + "\n}");
+        j.assertLogContains("WARNING dvc.modified preds.csv: changed since preds.csv.dvc recorded it", warned);
+        WorkflowRun failed = run(Result.FAILURE, "node {\n" + repo + evaluate + ", dvcCheck: 'error'\n}");
+        j.assertLogContains("ERROR dvc.modified preds.csv", failed);
+        WorkflowRun off = run(Result.SUCCESS, "node {\n" + repo + evaluate + ", dvcCheck: 'off'\n}");
+        j.assertLogNotContains("dvc.modified", off);
+    }
+
     @Test
     public void configRoundTrip() throws Exception {
         EvaluateModelStep step = new EvaluateModelStep("out/preds.csv", "multiclass", "label");
@@ -209,9 +224,11 @@ public class EvaluateModelStepTest {
         step.setReport("out/eval.json");
         step.setRunId("abc123");
         step.setUnstableOn("NEVER");
+        step.setDvcCheck("Off");
         EvaluateModelStep after = new StepConfigTester(j).configRoundTrip(step);
         j.assertEqualDataBoundBeans(step, after);
         assertEquals(List.of("p0", "p1", "p2"), after.getScore());
+        assertEquals("off", after.getDvcCheck());
         EvaluateModelStep minimal = new EvaluateModelStep("preds.csv", "regression", "y");
         minimal.setPrediction("yhat");
         j.assertEqualDataBoundBeans(minimal, new StepConfigTester(j).configRoundTrip(minimal));

@@ -144,10 +144,27 @@ public class ValidateDataStepTest {
         step.setDelimiter(";");
         step.setMaxErrors(10);
         step.setSkipTextDrift(true);
+        step.setDvcCheck("error");
         step.setUnstableOn("NEVER");
         j.assertEqualDataBoundBeans(step, new StepConfigTester(j).configRoundTrip(step));
         ValidateDataStep minimal = new ValidateDataStep("data.csv");
         j.assertEqualDataBoundBeans(minimal, new StepConfigTester(j).configRoundTrip(minimal));
+    }
+
+    /** A data file changed behind DVC's back: a WARNING by default (UNSTABLE), FAILED with dvcCheck: 'error'. */
+    @Test
+    public void aDataFileChangedBehindDvcsBack() throws Exception {
+        String repo = "writeFile file: '.dvc/config', text: ''\n"
+                + "writeFile file: 'data.csv.dvc', text: 'outs:\\n- md5: 0123456789abcdef0123456789abcdef\\n  hash: md5\\n"
+                + "  path: data.csv\\n'\n" + DATA;
+        WorkflowRun warned = run(Result.UNSTABLE, "node {\n" + repo + "def r = validateData data: 'data.csv'\n"
+                + "echo \"status=${r.status}\"\n}");
+        j.assertLogContains("WARNING dvc.modified data.csv: changed since data.csv.dvc recorded it", warned);
+        j.assertLogContains("status=WARNING", warned);
+        WorkflowRun failed = run(Result.FAILURE, "node {\n" + repo + "validateData data: 'data.csv', dvcCheck: 'error'\n}");
+        j.assertLogContains("ERROR dvc.modified data.csv", failed);
+        WorkflowRun bad = run(Result.FAILURE, "node {\n" + repo + "validateData data: 'data.csv', dvcCheck: 'strict'\n}");
+        j.assertLogContains("dvcCheck: expected error, warning or off, not 'strict'", bad);
     }
 
     static FlowNode warningNode(WorkflowRun b) {
