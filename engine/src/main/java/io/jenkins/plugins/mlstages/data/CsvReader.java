@@ -46,6 +46,7 @@ public final class CsvReader implements TableReader {
         try (TextInput text = TextInput.open(file, options.charset());
                 de.siegmar.fastcsv.reader.CsvReader<FieldCollector> csv = parserBuilder().build(fields, text)) {
             new Pass(file, sink, fields, text, size).run(csv.iterator());
+            text.reportDigest(sink);
         }
     }
 

@@ -56,6 +56,7 @@ public final class JsonLinesReader implements TableReader {
         long size = Files.size(file);
         try (TextInput text = TextInput.open(file, StandardCharsets.UTF_8)) {
             new Pass(file, sink, new Lines(file, text, maxLineLength), text, size).run();
+            text.reportDigest(sink);
         }
     }
 

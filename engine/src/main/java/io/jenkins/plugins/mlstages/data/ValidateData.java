@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -78,7 +77,7 @@ public final class ValidateData {
             findings.addAll(DriftCheck.findings(drift, request.schema().drift()));
         }
 
-        String digest = digest(request.data());
+        String digest = pass.sha256 != null ? digestText(pass.sha256) : digest(request.data());
         long bytes = Files.size(request.data());
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("rows", (double) pass.rows);
@@ -228,19 +227,19 @@ public final class ValidateData {
 
     /** The first 32 hex digits of the file's SHA-256 (MLflow's dataset digest allows 36). */
     public static String digest(Path file) throws IOException {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
-        }
+        MessageDigest sha = TableReaders.sha256();
         byte[] buffer = new byte[1 << 16];
         try (InputStream in = Files.newInputStream(file)) {
             for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
                 sha.update(buffer, 0, n);
             }
         }
-        return HexFormat.of().formatHex(sha.digest()).substring(0, 32);
+        return digestText(sha.digest());
+    }
+
+    /** The digest as {@link #digest(Path)} writes it, from the file's SHA-256. */
+    public static String digestText(byte[] sha256) {
+        return HexFormat.of().formatHex(sha256).substring(0, 32);
     }
 
     /** One pass over one file: the row sink that feeds profilers and validators. */
@@ -254,6 +253,8 @@ public final class ValidateData {
         final List<ColumnProfiler> profilers = new ArrayList<>();
         final List<ColumnValidator> validators = new ArrayList<>();
         long rows;
+        /** The file's SHA-256 when the reader computed it in this pass, else null. */
+        byte[] sha256;
         private ColumnWorkers workers;
         private final long started = System.nanoTime();
         private long lastProgress = started;
@@ -295,6 +296,11 @@ public final class ValidateData {
             }
             rows++;
             workers.add(row, values);
+        }
+
+        @Override
+        public void fileSha256(byte[] sha256) {
+            this.sha256 = sha256;
         }
 
         /** Waits for the workers; called once the reader is done. */

@@ -84,7 +84,8 @@ public final class EvaluateModel {
         Map<String, String> attributes = new LinkedHashMap<>();
         attributes.put("source", file.toAbsolutePath().toUri().toString());
         attributes.put("rows", String.valueOf(columns.rows));
-        List<LineageNode> lineage = List.of(new LineageNode("dataset", digest(file), file.getFileName().toString(),
+        List<LineageNode> lineage = List.of(new LineageNode("dataset",
+                columns.sha256 != null ? ValidateData.digestText(columns.sha256) : digest(file), file.getFileName().toString(),
                 attributes));
         Status status = StageReport.verdict(findings);
         log.info("evaluate: " + Plural.of(columns.rows, "row") + ", " + Plural.of(metrics.size(), "metric")
@@ -606,6 +607,8 @@ public final class EvaluateModel {
         private int[] sliceIndex;
         private int sensitiveIndex = -1;
         private long[] lines = new long[1024];
+        /** The file's SHA-256 when the reader computed it in the same read, else null. */
+        byte[] sha256;
 
         private final boolean championInFile;
 
@@ -618,6 +621,11 @@ public final class EvaluateModel {
             this.request = request;
             this.file = file;
             this.championInFile = championInFile;
+        }
+
+        @Override
+        public void fileSha256(byte[] sha256) {
+            this.sha256 = sha256;
         }
 
         @Override
