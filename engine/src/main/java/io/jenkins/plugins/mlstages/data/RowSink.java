@@ -26,6 +26,15 @@ public interface RowSink {
         // most sinks need no digest
     }
 
+    /**
+     * One data row as slices of the reader's buffer, from a reader that makes no String per field (CSV).
+     * The row is owned by the reader and reused for the next one. By default each value becomes a
+     * String and goes to {@link #row(long, long, String[])}; a sink on the hot path reads the slices.
+     */
+    default void row(long row, long line, TextRow values) throws DataFormatException {
+        row(row, line, values.toStrings());
+    }
+
     /** Called with the share of input read so far (0..1), every few thousand rows at most. */
     default void progress(double shareRead) {
         // most sinks ignore progress

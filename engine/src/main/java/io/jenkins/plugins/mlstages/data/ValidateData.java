@@ -282,20 +282,40 @@ public final class ValidateData {
 
         @Override
         public void row(long row, long line, String[] values) {
+            rows++;
+            workers().add(row, values);
+        }
+
+        @Override
+        public void row(long row, long line, TextRow values) {
+            rows++;
+            workers().add(row, values);
+        }
+
+        private ColumnWorkers workers() {
             if (workers == null) {
                 List<ColumnWorkers.ColumnConsumer> consumers = new ArrayList<>();
                 for (int i = 0; i < profilers.size(); i++) {
-                    ColumnProfiler profiler = profilers.get(i);
-                    ColumnValidator validator = validators.get(i);
-                    consumers.add(validator == null ? (r, v) -> profiler.accept(v) : (r, v) -> {
-                        profiler.accept(v);
-                        validator.accept(r, v);
-                    });
+                    consumers.add(consumer(profilers.get(i), validators.get(i)));
                 }
                 workers = new ColumnWorkers(consumers, Runtime.getRuntime().availableProcessors());
             }
-            rows++;
-            workers.add(row, values);
+            return workers;
+        }
+
+        /** One column's work per value: profile it, check it; the value is read in place, parsed once. */
+        private ColumnWorkers.ColumnConsumer consumer(ColumnProfiler profiler, ColumnValidator validator) {
+            TextSlice value = new TextSlice(); // one per column: a column is only ever on one worker thread
+            return (r, chars, start, length) -> {
+                if (length < 0) {
+                    profiler.acceptMissing();
+                    return;
+                }
+                double number = profiler.acceptValue(value.set(chars, start, length));
+                if (validator != null) {
+                    validator.accept(r, value, number);
+                }
+            };
         }
 
         @Override

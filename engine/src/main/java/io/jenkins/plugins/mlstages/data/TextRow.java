@@ -1,0 +1,79 @@
+package io.jenkins.plugins.mlstages.data;
+
+import java.util.Arrays;
+
+/**
+ * One row as slices of a single char buffer, filled by a reader and reused for the next row, so that
+ * a reader hands over its fields without a String per field. A missing value (an empty CSV field) has
+ * length -1.
+ */
+public final class TextRow {
+    private char[] chars = new char[1024];
+    private int used;
+    private final int[] starts;
+    private final int[] lengths;
+    private final String[] strings;
+
+    TextRow(int width) {
+        starts = new int[width];
+        lengths = new int[width];
+        strings = new String[width];
+        Arrays.fill(lengths, -1);
+    }
+
+    public int width() {
+        return lengths.length;
+    }
+
+    /** Starts the next row: every value missing until set. */
+    void clear() {
+        used = 0;
+        Arrays.fill(lengths, -1);
+    }
+
+    /** Copies one field in; an empty field is a missing value. */
+    void set(int index, char[] source, int offset, int length) {
+        if (length == 0) {
+            lengths[index] = -1;
+            return;
+        }
+        if (used + length > chars.length) {
+            chars = Arrays.copyOf(chars, Math.max(chars.length * 2, used + length));
+        }
+        System.arraycopy(source, offset, chars, used, length);
+        starts[index] = used;
+        lengths[index] = length;
+        used += length;
+    }
+
+    char[] chars() {
+        return chars;
+    }
+
+    /** Characters used by this row's values, from the start of {@link #chars()}. */
+    int used() {
+        return used;
+    }
+
+    int start(int index) {
+        return starts[index];
+    }
+
+    /** The value's length, or -1 when it is missing. */
+    int length(int index) {
+        return lengths[index];
+    }
+
+    /** The value as a String, or null when it is missing. */
+    public String value(int index) {
+        return lengths[index] < 0 ? null : new String(chars, starts[index], lengths[index]);
+    }
+
+    /** Every value as a String (null when missing), in an array reused for the next row. */
+    public String[] toStrings() {
+        for (int i = 0; i < strings.length; i++) {
+            strings[i] = value(i);
+        }
+        return strings;
+    }
+}
