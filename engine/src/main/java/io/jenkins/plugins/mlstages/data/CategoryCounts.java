@@ -1,5 +1,6 @@
 package io.jenkins.plugins.mlstages.data;
 
+import java.util.Arrays;
 import java.util.function.ObjLongConsumer;
 
 /**
@@ -15,6 +16,8 @@ final class CategoryCounts {
 
     private final int limit;
     private String[] keys = new String[64];
+    /** The characters of each key, compared with {@link Arrays#equals(char[], int, int, char[], int, int)}. */
+    private char[][] keyChars = new char[64][];
     private int[] hashes = new int[64];
     private long[] counts = new long[64];
     private int size;
@@ -30,7 +33,7 @@ final class CategoryCounts {
         int mask = keys.length - 1;
         int index = spread(hash) & mask;
         for (String key = keys[index]; key != null; key = keys[index]) {
-            if (hashes[index] == hash && value.contentEquals(key)) {
+            if (hashes[index] == hash && value.contentEquals(keyChars[index])) {
                 counts[index]++;
                 return KNOWN;
             }
@@ -41,6 +44,7 @@ final class CategoryCounts {
         }
         lastAdded = value.toString();
         keys[index] = lastAdded;
+        keyChars[index] = lastAdded.toCharArray();
         hashes[index] = hash;
         counts[index] = 1;
         if (++size * 2 > keys.length) {
@@ -65,6 +69,7 @@ final class CategoryCounts {
     /** Forgets every value and frees the table. */
     void clear() {
         keys = new String[64];
+        keyChars = new char[64][];
         hashes = new int[64];
         counts = new long[64];
         size = 0;
@@ -81,9 +86,11 @@ final class CategoryCounts {
 
     private void grow() {
         String[] oldKeys = keys;
+        char[][] oldChars = keyChars;
         int[] oldHashes = hashes;
         long[] oldCounts = counts;
         keys = new String[oldKeys.length * 2];
+        keyChars = new char[keys.length][];
         hashes = new int[keys.length];
         counts = new long[keys.length];
         int mask = keys.length - 1;
@@ -94,6 +101,7 @@ final class CategoryCounts {
                     index = (index + 1) & mask;
                 }
                 keys[index] = oldKeys[i];
+                keyChars[index] = oldChars[i];
                 hashes[index] = oldHashes[i];
                 counts[index] = oldCounts[i];
             }

@@ -69,6 +69,45 @@ public final class TextRow {
         return lengths[index] < 0 ? null : new String(chars, starts[index], lengths[index]);
     }
 
+    /**
+     * The value as a String (null when missing), reusing an equal String from {@code seen} or keeping
+     * the new one in its first free slot: a column of few distinct values (labels) makes no String per row.
+     */
+    public String value(int index, String[] seen) {
+        int length = lengths[index];
+        if (length < 0) {
+            return null;
+        }
+        int start = starts[index];
+        for (int i = 0; i < seen.length; i++) {
+            String candidate = seen[i];
+            if (candidate == null) {
+                return seen[i] = new String(chars, start, length);
+            }
+            if (equals(candidate, start, length)) {
+                return candidate;
+            }
+        }
+        return new String(chars, start, length);
+    }
+
+    private boolean equals(String text, int start, int length) {
+        if (text.length() != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (text.charAt(i) != chars[start + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The value as a finite number read in place, as {@link ColumnType#parseDouble}; NaN when missing or not one. */
+    public double finiteNumberOrNaN(int index) {
+        return lengths[index] < 0 ? Double.NaN : ColumnType.parseDoubleOrNaN(chars, starts[index], lengths[index]);
+    }
+
     /** Every value as a String (null when missing), in an array reused for the next row. */
     public String[] toStrings() {
         for (int i = 0; i < strings.length; i++) {

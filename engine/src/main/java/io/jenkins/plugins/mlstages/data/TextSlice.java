@@ -1,5 +1,6 @@
 package io.jenkins.plugins.mlstages.data;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -66,6 +67,10 @@ final class TextSlice implements CharSequence {
             }
         }
         return true;
+    }
+
+    boolean contentEquals(char[] text) {
+        return Arrays.equals(chars, start, start + length, text, 0, text.length);
     }
 
     @Override
