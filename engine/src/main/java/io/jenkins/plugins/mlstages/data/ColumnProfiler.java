@@ -96,8 +96,12 @@ final class ColumnProfiler {
      * before (a kept category) only counts: the distinct-count sketch and the type checks already saw it.
      */
     double acceptValue(TextSlice value) {
+        return acceptValue(value, ColumnType.parseDoubleOrNaN(value));
+    }
+
+    /** As {@link #acceptValue(TextSlice)}, with the value's number already known (NaN: not one). */
+    double acceptValue(TextSlice value, double number) {
         count++;
-        double number = ColumnType.parseDoubleOrNaN(value);
         int seen = countCategory(value);
         boolean known = seen == CategoryCounts.KNOWN;
         if (Double.isNaN(number) && ColumnType.isNonFiniteNumber(value)) {
@@ -121,6 +125,23 @@ final class ColumnProfiler {
             countDistinct(value, seen);
         }
         return number;
+    }
+
+    /** Whether values are still counted as categories, so that a number must come with its text. */
+    boolean keepsCategories() {
+        return !(categoriesTruncated && categories.isEmpty());
+    }
+
+    /**
+     * A value that a reader handed on as a finite number, once {@link #keepsCategories()} is false: the
+     * same as {@link #acceptValue} on its text, which only the type checks would read, and a number's
+     * text fits NUMBER, INTEGER when it is an integer's, and none of the other types.
+     */
+    void acceptNumber(double number, boolean integer) {
+        count++;
+        fits &= (1 << ColumnType.NUMBER.ordinal()) | (integer ? 1 << ColumnType.INTEGER.ordinal() : 0);
+        distinct.update(number);
+        addNumber(number);
     }
 
     /** The sketch sees a value's UTF-8 bytes, as HllSketch.update(String) would give it. */

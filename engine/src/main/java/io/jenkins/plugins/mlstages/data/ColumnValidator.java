@@ -91,6 +91,32 @@ final class ColumnValidator {
         }
     }
 
+    /**
+     * Whether checking a number needs its text: a rule on the text, or a type the number fails (whose
+     * finding shows the value). Otherwise {@link #acceptNumber} checks it without text.
+     */
+    boolean needsText(boolean integer) {
+        boolean fitsType = type == null || type == ColumnType.NUMBER || type == ColumnType.CATEGORY
+                || type == ColumnType.STRING || type == ColumnType.INTEGER && integer;
+        return !fitsType || rules.allowedValues() != null || regex != null || rules.maxLength() != null || unique != null;
+    }
+
+    /**
+     * A value a reader handed on as a number, when {@link #needsText} is false: only the bounds remain to
+     * check. {@code kind} and {@code bits} make its text for an example.
+     */
+    void acceptNumber(long row, double number, int kind, long bits) {
+        if (minBound != null || maxBound != null) {
+            compared++;
+            if (minBound != null && number < minBound) {
+                belowMin.add(row, TextRow.numberText(kind, bits));
+            }
+            if (maxBound != null && number > maxBound) {
+                aboveMax.add(row, TextRow.numberText(kind, bits));
+            }
+        }
+    }
+
     private boolean isAllowed(TextSlice value) {
         if (allowed == null) {
             return rules.allowedValues().value().contains(value.toString());

@@ -17,8 +17,12 @@ import java.util.concurrent.atomic.AtomicReference;
 final class ColumnWorkers {
     /** Receives the values of one column, row by row, as slices of a buffer it must not keep. */
     interface ColumnConsumer {
-        /** @param length the value's length in {@code chars} from {@code start}; -1 when the value is missing */
-        void accept(long row, char[] chars, int start, int length);
+        /**
+         * @param length the value's length in {@code chars} from {@code start}; {@link TextRow#MISSING} when the
+         *        value is missing, {@link TextRow#DOUBLE} or {@link TextRow#LONG} when it is a number kept as such
+         * @param bits the number, for {@link TextRow#DOUBLE} and {@link TextRow#LONG}
+         */
+        void accept(long row, char[] chars, int start, int length, long bits);
     }
 
     static final int BATCH_ROWS = 4096;
@@ -59,8 +63,12 @@ final class ColumnWorkers {
         System.arraycopy(values.chars(), 0, batch.chars, offset, used);
         int at = batch.size * consumers.size();
         for (int c = 0; c < consumers.size(); c++) {
+            int length = values.length(c);
             batch.starts[at + c] = offset + values.start(c);
-            batch.lengths[at + c] = values.length(c);
+            batch.lengths[at + c] = length;
+            if (length < TextRow.MISSING) {
+                batch.bits[at + c] = values.bits(c);
+            }
         }
         added(batch, row);
     }
@@ -72,7 +80,7 @@ final class ColumnWorkers {
         for (int c = 0; c < consumers.size(); c++) {
             String value = values[c];
             if (value == null) {
-                batch.lengths[at + c] = -1;
+                batch.lengths[at + c] = TextRow.MISSING;
             } else {
                 int offset = batch.reserve(value.length());
                 value.getChars(0, value.length(), batch.chars, offset);
@@ -144,7 +152,7 @@ final class ColumnWorkers {
                     for (int c = first; c < columns; c += stride) {
                         ColumnConsumer consumer = consumers.get(c);
                         for (int r = 0, at = c; r < batch.size; r++, at += columns) {
-                            consumer.accept(batch.rows[r], batch.chars, batch.starts[at], batch.lengths[at]);
+                            consumer.accept(batch.rows[r], batch.chars, batch.starts[at], batch.lengths[at], batch.bits[at]);
                         }
                     }
                 }
@@ -193,6 +201,7 @@ final class ColumnWorkers {
         int used;
         final int[] starts;
         final int[] lengths;
+        final long[] bits;
         final long[] rows = new long[BATCH_ROWS];
         final AtomicInteger pending = new AtomicInteger();
         int size;
@@ -200,6 +209,7 @@ final class ColumnWorkers {
         Batch(int columns) {
             starts = new int[columns * BATCH_ROWS];
             lengths = new int[columns * BATCH_ROWS];
+            bits = new long[columns * BATCH_ROWS];
         }
 
         /** Room for {@code length} more characters; returns where they go. */

@@ -306,14 +306,30 @@ public final class ValidateData {
         /** One column's work per value: profile it, check it; the value is read in place, parsed once. */
         private ColumnWorkers.ColumnConsumer consumer(ColumnProfiler profiler, ColumnValidator validator) {
             TextSlice value = new TextSlice(); // one per column: a column is only ever on one worker thread
-            return (r, chars, start, length) -> {
-                if (length < 0) {
+            return (r, chars, start, length, bits) -> {
+                if (length >= 0) {
+                    double number = profiler.acceptValue(value.set(chars, start, length));
+                    if (validator != null) {
+                        validator.accept(r, value, number);
+                    }
+                } else if (length == TextRow.MISSING) {
                     profiler.acceptMissing();
-                    return;
-                }
-                double number = profiler.acceptValue(value.set(chars, start, length));
-                if (validator != null) {
-                    validator.accept(r, value, number);
+                } else {
+                    // a number from a binary reader: its text is made only if a category count or a rule reads it
+                    double number = TextRow.number(length, bits);
+                    boolean integer = length == TextRow.LONG;
+                    if (profiler.keepsCategories() || validator != null && validator.needsText(integer)) {
+                        value.set(TextRow.numberText(length, bits));
+                        profiler.acceptValue(value, number);
+                        if (validator != null) {
+                            validator.accept(r, value, number);
+                        }
+                    } else {
+                        profiler.acceptNumber(number, integer);
+                        if (validator != null) {
+                            validator.acceptNumber(r, number, length, bits);
+                        }
+                    }
                 }
             };
         }

@@ -16,7 +16,7 @@ public class ColumnWorkersTest {
         for (int c = 0; c < columns; c++) {
             List<String> column = new ArrayList<>();
             seen.add(column);
-            consumers.add((row, chars, start, length) -> column.add(row + ":" + (length < 0 ? null : new String(chars, start, length))));
+            consumers.add((row, chars, start, length, bits) -> column.add(row + ":" + (length < 0 ? null : new String(chars, start, length))));
         }
         ColumnWorkers workers = new ColumnWorkers(consumers, 2);
         List<List<String>> expected = new ArrayList<>(List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
