@@ -26,6 +26,8 @@ final class ColumnWorkers {
     }
 
     static final int BATCH_ROWS = 4096;
+    /** Values per batch at most (16 bytes of bookkeeping each): a wide table gets batches of fewer rows. */
+    static final int BATCH_VALUES = 1 << 17;
     /** A batch is handed over early once its values hold this many characters, which bounds its buffer. */
     static final int BATCH_CHARS = 1 << 20;
     private static final int BATCHES_IN_FLIGHT = 4;
@@ -42,7 +44,7 @@ final class ColumnWorkers {
         int count = Math.max(1, Math.min(workers, consumers.size()));
         this.free = new ArrayBlockingQueue<>(BATCHES_IN_FLIGHT);
         for (int i = 0; i < BATCHES_IN_FLIGHT; i++) {
-            free.add(new Batch(consumers.size()));
+            free.add(new Batch(consumers.size(), batchRows(consumers.size())));
         }
         for (int w = 0; w < count; w++) {
             BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(BATCHES_IN_FLIGHT + 1);
@@ -91,6 +93,11 @@ final class ColumnWorkers {
         added(batch, row);
     }
 
+    /** Rows per batch: {@link #BATCH_ROWS}, fewer for a table so wide that they would exceed {@link #BATCH_VALUES}. */
+    static int batchRows(int columns) {
+        return Math.max(1, Math.min(BATCH_ROWS, BATCH_VALUES / Math.max(1, columns)));
+    }
+
     private Batch filling() {
         if (filling == null) {
             filling = take(free);
@@ -100,7 +107,7 @@ final class ColumnWorkers {
 
     private void added(Batch batch, long row) {
         batch.rows[batch.size++] = row;
-        if (batch.size == BATCH_ROWS || batch.used >= BATCH_CHARS) {
+        if (batch.size == batch.rows.length || batch.used >= BATCH_CHARS) {
             dispatch(batch);
             filling = null;
         }
@@ -195,21 +202,22 @@ final class ColumnWorkers {
     /** Rows of a batch: the value of row r, column c is chars[starts[i]..] of lengths[i], i = r * columns + c. */
     private static final class Batch {
         private static final int INITIAL_CHARS = 1 << 16;
-        static final Batch END = new Batch(0);
+        static final Batch END = new Batch(0, 0);
 
         char[] chars = new char[INITIAL_CHARS];
         int used;
         final int[] starts;
         final int[] lengths;
         final long[] bits;
-        final long[] rows = new long[BATCH_ROWS];
+        final long[] rows;
         final AtomicInteger pending = new AtomicInteger();
         int size;
 
-        Batch(int columns) {
-            starts = new int[columns * BATCH_ROWS];
-            lengths = new int[columns * BATCH_ROWS];
-            bits = new long[columns * BATCH_ROWS];
+        Batch(int columns, int rows) {
+            this.rows = new long[rows];
+            starts = new int[columns * rows];
+            lengths = new int[columns * rows];
+            bits = new long[columns * rows];
         }
 
         /** Room for {@code length} more characters; returns where they go. */

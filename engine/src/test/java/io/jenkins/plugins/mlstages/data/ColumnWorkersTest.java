@@ -9,6 +9,30 @@ import org.junit.Test;
 public class ColumnWorkersTest {
 
     @Test
+    public void aWideTableGetsBatchesOfFewerRowsSoThatABatchStaysSmall() {
+        assertEquals(ColumnWorkers.BATCH_ROWS, ColumnWorkers.batchRows(20));
+        assertEquals(ColumnWorkers.BATCH_VALUES / 5000, ColumnWorkers.batchRows(5000));
+        assertEquals(1, ColumnWorkers.batchRows(10 * ColumnWorkers.BATCH_VALUES));
+        int columns = 5000;
+        long[] sums = new long[columns];
+        List<ColumnWorkers.ColumnConsumer> consumers = new ArrayList<>();
+        for (int c = 0; c < columns; c++) {
+            int column = c;
+            consumers.add((row, chars, start, length, bits) -> sums[column] += row * (chars[start] - '0'));
+        }
+        ColumnWorkers workers = new ColumnWorkers(consumers, 2);
+        String[] values = new String[columns];
+        java.util.Arrays.fill(values, "3");
+        for (int row = 1; row <= 300; row++) {
+            workers.add(row, values);
+        }
+        workers.finish();
+        for (long sum : sums) {
+            assertEquals(3L * 300 * 301 / 2, sum);
+        }
+    }
+
+    @Test
     public void everyValueArrivesIntactInRowOrderFromTextRowsAndStringRows() {
         int columns = 3;
         List<List<String>> seen = new ArrayList<>();
