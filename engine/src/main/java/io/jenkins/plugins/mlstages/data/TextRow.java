@@ -74,7 +74,18 @@ public final class TextRow {
         return lengths[index];
     }
 
-    /** Copies a present value in, an empty one included (a binary format tells missing from empty). */
+    /** Copies a present value in, an empty one included (JSON and binary formats tell missing from empty). */
+    void setPresent(int index, char[] source, int offset, int length) {
+        if (used + length > chars.length) {
+            chars = Arrays.copyOf(chars, Math.max(chars.length * 2, used + length));
+        }
+        System.arraycopy(source, offset, chars, used, length);
+        starts[index] = used;
+        lengths[index] = length;
+        used += length;
+    }
+
+    /** Copies a present value in, an empty one included (JSON and binary formats tell missing from empty). */
     void set(int index, String value) {
         int length = value.length();
         if (used + length > chars.length) {
