@@ -38,6 +38,15 @@ public class JsonLinesReaderTest {
     }
 
     @Test
+    public void anEmptyStringIsAValueAndNullIsMissingOnEveryLine() throws Exception {
+        RecordingSink table = read("{\"a\": \"\", \"b\": null, \"c\": 1}\n{\"a\": null, \"b\": \"\", \"c\": -2.50}\n"
+                + "{\"c\": \"\", \"a\": [1, 2.0], \"b\": true}\n");
+        assertRow(table, 0, "", null, "1");
+        assertRow(table, 1, null, "", "-2.50");
+        assertRow(table, 2, "[1,2.0]", "true", "");
+    }
+
+    @Test
     public void columnsAreTheKeysOfTheFirstObject() throws Exception {
         RecordingSink table = read("{\"id\": 1, \"name\": \"Ann\", \"ok\": true}\n"
                 + "{\"name\": \"Bob\", \"id\": 2, \"ok\": false}\n"
