@@ -1,9 +1,9 @@
 package io.jenkins.plugins.mlstages.data;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +48,10 @@ final class ColumnProfiler {
     private double max = Double.NEGATIVE_INFINITY;
     private final KllDoublesSketch quantiles = KllDoublesSketch.newHeapInstance(KLL_K);
     private final HllSketch distinct = new HllSketch(HLL_LG_K);
-    private final Map<String, long[]> categories = new HashMap<>();
+    private final CategoryCounts categories = new CategoryCounts(MAX_CATEGORIES);
+    /** The UTF-8 bytes of an ASCII value, for the distinct-count sketch without a String per value. */
+    private final ByteBuffer asciiBytes = ByteBuffer.allocate(256);
+    private final TextSlice text = new TextSlice();
     private boolean categoriesTruncated;
     private double[] sample;
     private final SplittableRandom random;
@@ -77,32 +80,98 @@ final class ColumnProfiler {
     /** One value; null when missing. Returns the value as a number when it is one, else null. */
     Double accept(String value) {
         if (value == null) {
-            nulls++;
+            acceptMissing();
             return null;
         }
+        double number = acceptValue(text.set(value));
+        return Double.isNaN(number) ? null : number;
+    }
+
+    void acceptMissing() {
+        nulls++;
+    }
+
+    /**
+     * One present value, read in place; returns it as a number when it is one, else NaN. A value seen
+     * before (a kept category) only counts: the distinct-count sketch and the type checks already saw it.
+     */
+    double acceptValue(TextSlice value) {
+        return acceptValue(value, ColumnType.parseDoubleOrNaN(value));
+    }
+
+    /** As {@link #acceptValue(TextSlice)}, with the value's number already known (NaN: not one). */
+    double acceptValue(TextSlice value, double number) {
         count++;
-        Double number = ColumnType.parseDouble(value);
-        countCategory(value);
-        if (number == null && ColumnType.isNonFiniteNumber(value)) {
+        int seen = countCategory(value);
+        boolean known = seen == CategoryCounts.KNOWN;
+        if (Double.isNaN(number) && ColumnType.isNonFiniteNumber(value)) {
             // NaN or an infinity: keeps a numeric column numeric (pandas reads it as a float), stays out of the numbers
             nonFinite++;
             fits &= ~(1 << ColumnType.BOOLEAN.ordinal() | 1 << ColumnType.DATE.ordinal() | 1 << ColumnType.TIMESTAMP.ordinal());
-            distinct.update(value);
-            return null;
+            if (!known) {
+                countDistinct(value, seen);
+            }
+            return Double.NaN;
         }
-        narrowTypes(value, number);
-        if (number != null) {
-            distinct.update(number);
+        if (!known) {
+            narrowTypes(value, number);
+        }
+        if (!Double.isNaN(number)) {
+            if (!known) {
+                distinct.update(number);
+            }
             addNumber(number);
-        } else {
-            distinct.update(value);
+        } else if (!known) {
+            countDistinct(value, seen);
         }
         return number;
     }
 
-    private void countCategory(String value) {
-        if (categoriesTruncated && categories.isEmpty()) {
+    /** Whether values are still counted as categories, so that a number must come with its text. */
+    boolean keepsCategories() {
+        return !(categoriesTruncated && categories.isEmpty());
+    }
+
+    /**
+     * A value that a reader handed on as a finite number, once {@link #keepsCategories()} is false: the
+     * same as {@link #acceptValue} on its text, which only the type checks would read, and a number's
+     * text fits NUMBER, INTEGER when it is an integer's, and none of the other types.
+     */
+    void acceptNumber(double number, boolean integer) {
+        count++;
+        fits &= (1 << ColumnType.NUMBER.ordinal()) | (integer ? 1 << ColumnType.INTEGER.ordinal() : 0);
+        distinct.update(number);
+        addNumber(number);
+    }
+
+    /** The sketch sees a value's UTF-8 bytes, as HllSketch.update(String) would give it. */
+    private void countDistinct(TextSlice value, int seen) {
+        if (seen == CategoryCounts.ADDED) {
+            distinct.update(categories.lastAdded());
             return;
+        }
+        int length = value.length();
+        if (length <= asciiBytes.capacity()) {
+            asciiBytes.clear();
+            char[] chars = value.buffer();
+            for (int i = value.start(), end = i + length; i < end; i++) {
+                char c = chars[i];
+                if (c >= 0x80) {
+                    distinct.update(value.toString());
+                    return;
+                }
+                asciiBytes.put((byte) c);
+            }
+            distinct.update(asciiBytes.flip());
+            return;
+        }
+        distinct.update(value.toString());
+    }
+
+    /** Counts the value among the categories: {@link CategoryCounts#KNOWN}, ADDED or NOT_KEPT. */
+    private int countCategory(TextSlice value) {
+        if (categoriesTruncated && categories.isEmpty()) {
+            return CategoryCounts.NOT_KEPT;
         }
         // A numeric column with many values keeps no categories (only few-valued ones are compared as
         // such): stop paying a hash look-up per value once that is clear.
@@ -110,21 +179,18 @@ final class ColumnProfiler {
                 && (has(ColumnType.INTEGER) || has(ColumnType.NUMBER))) {
             categoriesTruncated = true;
             categories.clear();
-            return;
+            return CategoryCounts.NOT_KEPT;
         }
-        long[] counter = categories.get(value);
-        if (counter != null) {
-            counter[0]++;
-        } else if (categories.size() < MAX_CATEGORIES) {
-            categories.put(value, new long[] {1});
-        } else {
+        int seen = categories.count(value);
+        if (seen == CategoryCounts.NOT_KEPT) {
             // Past the limit new values are not kept; the kept ones go on being counted exactly.
             categoriesTruncated = true;
         }
+        return seen;
     }
 
-    /** Drops the types this value does not fit; the number is parsed once, by the caller. */
-    private void narrowTypes(String value, Double number) {
+    /** Drops the types this value does not fit; the number is parsed once, by the caller (NaN: not one). */
+    private void narrowTypes(TextSlice value, double number) {
         if (fits == 0) {
             return;
         }
@@ -133,8 +199,8 @@ final class ColumnProfiler {
             if ((fits & bit) == 0) {
                 continue;
             }
-            boolean fitsType = type == ColumnType.NUMBER ? number != null
-                    : type == ColumnType.INTEGER ? number != null && ColumnType.parseLong(value) != null
+            boolean fitsType = type == ColumnType.NUMBER ? !Double.isNaN(number)
+                    : type == ColumnType.INTEGER ? !Double.isNaN(number) && ColumnType.isLong(value)
                     : type.accepts(value);
             if (!fitsType) {
                 fits &= ~bit;
@@ -237,11 +303,17 @@ final class ColumnProfiler {
     /** Category counts, most frequent first. */
     private Map<String, Long> categoryCounts() {
         Map<String, Long> counts = new LinkedHashMap<>();
-        categories.entrySet().stream()
-                .sorted(Map.Entry.<String, long[]>comparingByValue(Comparator.comparingLong(c -> -c[0]))
-                        .thenComparing(Map.Entry.comparingByKey()))
-                .forEach(e -> counts.put(e.getKey(), e.getValue()[0]));
+        sortedCategories().forEach(v -> counts.put(v.value(), v.count()));
         return counts;
+    }
+
+    /** Every kept category, most frequent first, then by value. */
+    private List<ColumnProfile.ValueCount> sortedCategories() {
+        List<ColumnProfile.ValueCount> all = new ArrayList<>(categories.size());
+        categories.forEach((value, count) -> all.add(new ColumnProfile.ValueCount(value, count)));
+        all.sort(Comparator.comparingLong(ColumnProfile.ValueCount::count).reversed()
+                .thenComparing(ColumnProfile.ValueCount::value));
+        return all;
     }
 
     private static long[] countInto(double[] edges, double[] values) {
@@ -278,10 +350,7 @@ final class ColumnProfiler {
     }
 
     private List<ColumnProfile.ValueCount> topValues() {
-        List<ColumnProfile.ValueCount> all = new ArrayList<>(categories.size());
-        categories.forEach((value, counter) -> all.add(new ColumnProfile.ValueCount(value, counter[0])));
-        all.sort(Comparator.comparingLong(ColumnProfile.ValueCount::count).reversed()
-                .thenComparing(ColumnProfile.ValueCount::value));
+        List<ColumnProfile.ValueCount> all = sortedCategories();
         return all.size() > TOP_VALUES ? List.copyOf(all.subList(0, TOP_VALUES)) : all;
     }
 }

@@ -20,12 +20,12 @@ public enum ColumnType {
     }
 
     /** Whether {@code text} (never null) is a valid value of this type. */
-    public boolean accepts(String text) {
+    public boolean accepts(CharSequence text) {
         switch (this) {
             case INTEGER:
-                return parseLong(text) != null;
+                return isLong(text);
             case NUMBER:
-                return parseDouble(text) != null;
+                return !Double.isNaN(parseDoubleOrNaN(text));
             case BOOLEAN:
                 return parseBoolean(text) != null;
             case DATE:
@@ -52,25 +52,34 @@ public enum ColumnType {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    static Long parseLong(String text) {
+    static Long parseLong(CharSequence text) {
+        return isLong(text) ? Long.parseLong(text, 0, text.length(), 10) : null;
+    }
+
+    /** Whether the text is an integer that fits a long (an optional sign and digits only). */
+    static boolean isLong(CharSequence text) {
         int length = text.length();
         if (length == 0 || length > 20) {
-            return null;
+            return false;
         }
         int start = text.charAt(0) == '-' || text.charAt(0) == '+' ? 1 : 0;
         if (start == length) {
-            return null;
+            return false;
         }
         for (int i = start; i < length; i++) {
             char c = text.charAt(i);
             if (c < '0' || c > '9') {
-                return null;
+                return false;
             }
         }
+        if (length - start < 19) {
+            return true; // at most 18 digits always fit
+        }
         try {
-            return Long.parseLong(text);
+            Long.parseLong(text, 0, length, 10);
+            return true;
         } catch (NumberFormatException tooBig) {
-            return null;
+            return false;
         }
     }
 
@@ -88,7 +97,7 @@ public enum ColumnType {
     }
 
     /** A value as a number for min/max: the number itself, days since 1970 for dates, seconds for timestamps. */
-    static Double comparable(ColumnType type, String text) {
+    static Double comparable(ColumnType type, CharSequence text) {
         if (type == ColumnType.DATE) {
             try {
                 return (double) LocalDate.parse(text).toEpochDay();
@@ -97,7 +106,8 @@ public enum ColumnType {
             }
         }
         if (type == ColumnType.TIMESTAMP) {
-            String iso = text.length() > 10 && text.charAt(10) == ' ' ? text.substring(0, 10) + 'T' + text.substring(11) : text;
+            String value = text.toString();
+            String iso = value.length() > 10 && value.charAt(10) == ' ' ? value.substring(0, 10) + 'T' + value.substring(11) : value;
             try {
                 Instant at = LocalDateTime.parse(iso).toInstant(ZoneOffset.UTC);
                 return at.getEpochSecond() + at.getNano() / 1e9;
@@ -114,33 +124,60 @@ public enum ColumnType {
     }
 
     /** A finite number in the usual notations; null for anything else (including NaN and infinities). */
-    public static Double parseDouble(String text) {
+    public static Double parseDouble(CharSequence text) {
+        double value = parseDoubleOrNaN(text);
+        return Double.isNaN(value) ? null : value;
+    }
+
+    /** As {@link #parseDouble}, without boxing: NaN for anything that is not a finite number. */
+    static double parseDoubleOrNaN(CharSequence text) {
+        if (text instanceof TextSlice slice) {
+            return parseDoubleOrNaN(slice.buffer(), slice.start(), slice.length());
+        }
         int length = text.length();
-        if (length == 0) {
-            return null;
+        if (length == 0 || !firstAndLastFit(text.charAt(0), text.charAt(length - 1))) {
+            return Double.NaN;
         }
-        char first = text.charAt(0);
-        // Double.parseDouble accepts "NaN", "Infinity", hex and trailing 'd'/'f': not numbers in a data file.
-        if (!(first >= '0' && first <= '9' || first == '-' || first == '+' || first == '.')) {
-            return null;
-        }
-        char last = text.charAt(length - 1);
-        if (!(last >= '0' && last <= '9' || last == '.')) {
-            return null;
-        }
-        // Only the characters of a decimal number: rules out dates and times cheaply, without an exception.
         for (int i = 1; i < length - 1; i++) {
-            char c = text.charAt(i);
-            if (!(c >= '0' && c <= '9' || c == '.' || c == 'e' || c == 'E' || c == '-' || c == '+')) {
-                return null;
+            if (!isNumberChar(text.charAt(i))) {
+                return Double.NaN;
             }
         }
         try {
             double value = JavaDoubleParser.parseDouble(text);
-            return Double.isFinite(value) ? value : null;
+            return Double.isFinite(value) ? value : Double.NaN;
         } catch (NumberFormatException notANumber) {
-            return null;
+            return Double.NaN;
         }
+    }
+
+    /** As {@link #parseDoubleOrNaN(CharSequence)}, in place on a slice of a char buffer. */
+    static double parseDoubleOrNaN(char[] chars, int start, int length) {
+        if (length <= 0 || !firstAndLastFit(chars[start], chars[start + length - 1])) {
+            return Double.NaN;
+        }
+        for (int i = start + 1, end = start + length - 1; i < end; i++) {
+            if (!isNumberChar(chars[i])) {
+                return Double.NaN;
+            }
+        }
+        try {
+            double value = JavaDoubleParser.parseDouble(chars, start, length);
+            return Double.isFinite(value) ? value : Double.NaN;
+        } catch (NumberFormatException notANumber) {
+            return Double.NaN;
+        }
+    }
+
+    // Double.parseDouble accepts "NaN", "Infinity", hex and trailing 'd'/'f': not numbers in a data file.
+    private static boolean firstAndLastFit(char first, char last) {
+        return (first >= '0' && first <= '9' || first == '-' || first == '+' || first == '.')
+                && (last >= '0' && last <= '9' || last == '.');
+    }
+
+    /** Only the characters of a decimal number: rules out dates and times cheaply, without an exception. */
+    private static boolean isNumberChar(char c) {
+        return c >= '0' && c <= '9' || c == '.' || c == 'e' || c == 'E' || c == '-' || c == '+';
     }
 
     /**
@@ -149,26 +186,45 @@ public enum ColumnType {
      * {@link #NUMBER}, but it does not make a numeric column text either: drift leaves it out, as Evidently
      * drops NaN and infinities before testing.
      */
-    public static boolean isNonFiniteNumber(String text) {
+    public static boolean isNonFiniteNumber(CharSequence text) {
         int length = text.length();
         if (length < 3 || length > 9) {
             return false;
         }
-        String word = text.charAt(0) == '-' || text.charAt(0) == '+' ? text.substring(1) : text;
-        return word.equalsIgnoreCase("nan") || word.equalsIgnoreCase("inf") || word.equalsIgnoreCase("infinity");
+        int from = text.charAt(0) == '-' || text.charAt(0) == '+' ? 1 : 0;
+        return isWord(text, from, "nan") || isWord(text, from, "inf") || isWord(text, from, "infinity");
     }
 
-    static Boolean parseBoolean(String text) {
-        if ("true".equalsIgnoreCase(text)) {
+    /** Whether the text from {@code from} to its end is {@code word}, ignoring case as {@link String#equalsIgnoreCase} does. */
+    private static boolean isWord(CharSequence text, int from, String word) {
+        if (text.length() - from != word.length()) {
+            return false;
+        }
+        for (int i = 0; i < word.length(); i++) {
+            char c = text.charAt(from + i);
+            char w = word.charAt(i);
+            if (c != w) {
+                char cu = Character.toUpperCase(c);
+                char wu = Character.toUpperCase(w);
+                if (cu != wu && Character.toLowerCase(cu) != Character.toLowerCase(wu)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    static Boolean parseBoolean(CharSequence text) {
+        if (isWord(text, 0, "true")) {
             return Boolean.TRUE;
         }
-        if ("false".equalsIgnoreCase(text)) {
+        if (isWord(text, 0, "false")) {
             return Boolean.FALSE;
         }
         return null;
     }
 
-    static boolean isDate(String text) {
+    static boolean isDate(CharSequence text) {
         return text.length() == 10 && dateAt(text, 0);
     }
 
@@ -177,7 +233,7 @@ public enum ColumnType {
      * {@code Z} or {@code ±HH:mm} offset. Checked by hand: java.time's parsers cost a microsecond
      * and an exception per value, which a column of millions of timestamps cannot afford.
      */
-    static boolean isTimestamp(String text) {
+    static boolean isTimestamp(CharSequence text) {
         int length = text.length();
         if (length < 16 || !dateAt(text, 0) || text.charAt(10) != 'T' && text.charAt(10) != ' '
                 || !twoDigits(text, 11, 23) || text.charAt(13) != ':' || !twoDigits(text, 14, 59)) {
@@ -208,10 +264,10 @@ public enum ColumnType {
         }
         return (zone == '+' || zone == '-') && length == i + 6 && twoDigits(text, i + 1, 18)
                 && text.charAt(i + 3) == ':' && twoDigits(text, i + 4, 59)
-                && (text.charAt(i + 1) != '1' || text.charAt(i + 2) != '8' || text.startsWith("00", i + 4));
+                && (text.charAt(i + 1) != '1' || text.charAt(i + 2) != '8' || text.charAt(i + 4) == '0' && text.charAt(i + 5) == '0');
     }
 
-    private static boolean dateAt(String text, int at) {
+    private static boolean dateAt(CharSequence text, int at) {
         for (int i = at; i < at + 10; i++) {
             char c = text.charAt(i);
             boolean dash = i == at + 4 || i == at + 7;
@@ -225,7 +281,7 @@ public enum ColumnType {
         return month >= 1 && month <= 12 && day >= 1 && day <= java.time.YearMonth.of(year, month).lengthOfMonth();
     }
 
-    private static boolean twoDigits(String text, int at, int max) {
+    private static boolean twoDigits(CharSequence text, int at, int max) {
         if (at + 2 > text.length()) {
             return false;
         }

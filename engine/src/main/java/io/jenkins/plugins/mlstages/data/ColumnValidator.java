@@ -3,6 +3,7 @@ package io.jenkins.plugins.mlstages.data;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
 
 import io.jenkins.plugins.mlstages.report.Finding;
 
@@ -12,6 +13,7 @@ import io.jenkins.plugins.mlstages.report.Finding;
  */
 final class ColumnValidator {
     private static final int MAX_SHOWN_VALUE = 40;
+    private static final int MAX_SCANNED_VALUES = 32;
 
     private final ColumnRules rules;
     private final int maxExamples;
@@ -19,6 +21,10 @@ final class ColumnValidator {
     private final Double minBound;
     private final Double maxBound;
     private final UniqueTracker unique;
+    /** The column's regex, reused from value to value (a validator runs on one thread). */
+    private final Matcher regex;
+    /** A short list of allowed values is scanned on the value's characters; a long one is looked up by String. */
+    private final String[] allowed;
 
     private final Violations typeBad = new Violations();
     private final Violations belowMin = new Violations();
@@ -36,19 +42,32 @@ final class ColumnValidator {
         this.minBound = rules.min() == null ? null : ColumnType.comparable(type, rules.min().value());
         this.maxBound = rules.max() == null ? null : ColumnType.comparable(type, rules.max().value());
         this.unique = rules.unique() != null && rules.unique().value() ? new UniqueTracker() : null;
+        this.regex = rules.regex() == null ? null : rules.regex().value().matcher("");
+        this.allowed = rules.allowedValues() == null || rules.allowedValues().value().size() > MAX_SCANNED_VALUES ? null
+                : rules.allowedValues().value().toArray(String[]::new);
     }
 
     void accept(long row, String value) {
-        if (value == null) {
-            return;
+        if (value != null) {
+            TextSlice slice = new TextSlice().set(value);
+            accept(row, slice, ColumnType.parseDoubleOrNaN(slice));
         }
-        boolean fitsType = type == null || type.accepts(value);
+    }
+
+    /**
+     * One present value, read in place.
+     *
+     * @param number the value as {@link ColumnType#parseDoubleOrNaN} reads it, already parsed by the profiler
+     */
+    void accept(long row, TextSlice value, double number) {
+        boolean fitsType = type == null || (type == ColumnType.NUMBER ? !Double.isNaN(number)
+                : type == ColumnType.INTEGER ? !Double.isNaN(number) && ColumnType.isLong(value) : type.accepts(value));
         if (!fitsType) {
             typeBad.add(row, value);
         } else if (minBound != null || maxBound != null) {
             // Without a declared type, only numbers are compared (and counted as checked).
-            Double v = ColumnType.comparable(type, value);
-            if (v != null) {
+            double v = type == ColumnType.DATE || type == ColumnType.TIMESTAMP ? orNaN(ColumnType.comparable(type, value)) : number;
+            if (!Double.isNaN(v)) {
                 compared++;
                 if (minBound != null && v < minBound) {
                     belowMin.add(row, value);
@@ -58,18 +77,60 @@ final class ColumnValidator {
                 }
             }
         }
-        if (rules.allowedValues() != null && !rules.allowedValues().value().contains(value)) {
+        if (rules.allowedValues() != null && !isAllowed(value)) {
             notAllowed.add(row, value);
         }
-        if (rules.regex() != null && !rules.regex().value().matcher(value).matches()) {
+        if (regex != null && !regex.reset(value).matches()) {
             noMatch.add(row, value);
         }
         if (rules.maxLength() != null && value.length() > rules.maxLength().value()) {
             tooLong.add(row, value);
         }
-        if (unique != null && unique.addIsDuplicate(value)) {
+        if (unique != null && unique.addIsDuplicate(value.toString())) {
             duplicate.add(row, value);
         }
+    }
+
+    /**
+     * Whether checking a number needs its text: a rule on the text, or a type the number fails (whose
+     * finding shows the value). Otherwise {@link #acceptNumber} checks it without text.
+     */
+    boolean needsText(boolean integer) {
+        boolean fitsType = type == null || type == ColumnType.NUMBER || type == ColumnType.CATEGORY
+                || type == ColumnType.STRING || type == ColumnType.INTEGER && integer;
+        return !fitsType || rules.allowedValues() != null || regex != null || rules.maxLength() != null || unique != null;
+    }
+
+    /**
+     * A value a reader handed on as a number, when {@link #needsText} is false: only the bounds remain to
+     * check. {@code kind} and {@code bits} make its text for an example.
+     */
+    void acceptNumber(long row, double number, int kind, long bits) {
+        if (minBound != null || maxBound != null) {
+            compared++;
+            if (minBound != null && number < minBound) {
+                belowMin.add(row, TextRow.numberText(kind, bits));
+            }
+            if (maxBound != null && number > maxBound) {
+                aboveMax.add(row, TextRow.numberText(kind, bits));
+            }
+        }
+    }
+
+    private boolean isAllowed(TextSlice value) {
+        if (allowed == null) {
+            return rules.allowedValues().value().contains(value.toString());
+        }
+        for (String candidate : allowed) {
+            if (value.contentEquals(candidate)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static double orNaN(Double value) {
+        return value == null ? Double.NaN : value;
     }
 
     /** One finding per rule of the column, passed or not. */
@@ -158,9 +219,10 @@ final class ColumnValidator {
         long count;
         final List<String> examples = new ArrayList<>();
 
-        void add(long row, String value) {
+        void add(long row, CharSequence text) {
             count++;
             if (examples.size() < maxExamples) {
+                String value = text.toString();
                 String shown = value.length() > MAX_SHOWN_VALUE ? value.substring(0, MAX_SHOWN_VALUE) + "…" : value;
                 examples.add("row " + row + ": '" + shown + "'");
             }

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.mlstages.data;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -9,17 +10,26 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Feeds rows to per-column consumers on worker threads while the reader goes on reading: rows are
- * gathered in batches, and each worker handles a fixed share of the columns of every batch, in row
- * order. A column is only ever touched by one worker, so its consumer needs no locking and sees its
+ * gathered in batches (the characters of every value in one char buffer, no String per value), and
+ * each worker handles a fixed share of the columns of every batch, in row order. A column is only ever touched by one worker, so its consumer needs no locking and sees its
  * values in the same order as a single thread would (which keeps seeded sampling deterministic).
  */
 final class ColumnWorkers {
-    /** Receives the values of one column, row by row. */
+    /** Receives the values of one column, row by row, as slices of a buffer it must not keep. */
     interface ColumnConsumer {
-        void accept(long row, String value);
+        /**
+         * @param length the value's length in {@code chars} from {@code start}; {@link TextRow#MISSING} when the
+         *        value is missing, {@link TextRow#DOUBLE} or {@link TextRow#LONG} when it is a number kept as such
+         * @param bits the number, for {@link TextRow#DOUBLE} and {@link TextRow#LONG}
+         */
+        void accept(long row, char[] chars, int start, int length, long bits);
     }
 
     static final int BATCH_ROWS = 4096;
+    /** Values per batch at most (16 bytes of bookkeeping each): a wide table gets batches of fewer rows. */
+    static final int BATCH_VALUES = 1 << 17;
+    /** A batch is handed over early once its values hold this many characters, which bounds its buffer. */
+    static final int BATCH_CHARS = 1 << 20;
     private static final int BATCHES_IN_FLIGHT = 4;
 
     private final List<ColumnConsumer> consumers;
@@ -34,7 +44,7 @@ final class ColumnWorkers {
         int count = Math.max(1, Math.min(workers, consumers.size()));
         this.free = new ArrayBlockingQueue<>(BATCHES_IN_FLIGHT);
         for (int i = 0; i < BATCHES_IN_FLIGHT; i++) {
-            free.add(new Batch(consumers.size()));
+            free.add(new Batch(consumers.size(), batchRows(consumers.size())));
         }
         for (int w = 0; w < count; w++) {
             BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(BATCHES_IN_FLIGHT + 1);
@@ -48,14 +58,57 @@ final class ColumnWorkers {
     }
 
     /** Adds one row; {@code values} may be reused by the caller afterwards. */
+    void add(long row, TextRow values) {
+        Batch batch = filling();
+        int used = values.used();
+        int offset = batch.reserve(used);
+        System.arraycopy(values.chars(), 0, batch.chars, offset, used);
+        int at = batch.size * consumers.size();
+        for (int c = 0; c < consumers.size(); c++) {
+            int length = values.length(c);
+            batch.starts[at + c] = offset + values.start(c);
+            batch.lengths[at + c] = length;
+            if (length < TextRow.MISSING) {
+                batch.bits[at + c] = values.bits(c);
+            }
+        }
+        added(batch, row);
+    }
+
+    /** Adds one row of Strings (null when missing); {@code values} may be reused by the caller afterwards. */
     void add(long row, String[] values) {
+        Batch batch = filling();
+        int at = batch.size * consumers.size();
+        for (int c = 0; c < consumers.size(); c++) {
+            String value = values[c];
+            if (value == null) {
+                batch.lengths[at + c] = TextRow.MISSING;
+            } else {
+                int offset = batch.reserve(value.length());
+                value.getChars(0, value.length(), batch.chars, offset);
+                batch.starts[at + c] = offset;
+                batch.lengths[at + c] = value.length();
+            }
+        }
+        added(batch, row);
+    }
+
+    /** Rows per batch: {@link #BATCH_ROWS}, fewer for a table so wide that they would exceed {@link #BATCH_VALUES}. */
+    static int batchRows(int columns) {
+        return Math.max(1, Math.min(BATCH_ROWS, BATCH_VALUES / Math.max(1, columns)));
+    }
+
+    private Batch filling() {
         if (filling == null) {
             filling = take(free);
         }
-        System.arraycopy(values, 0, filling.values[filling.size], 0, values.length);
-        filling.rows[filling.size++] = row;
-        if (filling.size == BATCH_ROWS) {
-            dispatch(filling);
+        return filling;
+    }
+
+    private void added(Batch batch, long row) {
+        batch.rows[batch.size++] = row;
+        if (batch.size == batch.rows.length || batch.used >= BATCH_CHARS) {
+            dispatch(batch);
             filling = null;
         }
     }
@@ -102,10 +155,11 @@ final class ColumnWorkers {
             }
             try {
                 if (failure.get() == null) {
-                    for (int c = first; c < consumers.size(); c += stride) {
+                    int columns = consumers.size();
+                    for (int c = first; c < columns; c += stride) {
                         ColumnConsumer consumer = consumers.get(c);
-                        for (int r = 0; r < batch.size; r++) {
-                            consumer.accept(batch.rows[r], batch.values[r][c]);
+                        for (int r = 0, at = c; r < batch.size; r++, at += columns) {
+                            consumer.accept(batch.rows[r], batch.chars, batch.starts[at], batch.lengths[at], batch.bits[at]);
                         }
                     }
                 }
@@ -113,7 +167,7 @@ final class ColumnWorkers {
                 failure.compareAndSet(null, e);
             } finally {
                 if (batch.pending.decrementAndGet() == 0) {
-                    batch.size = 0;
+                    batch.reset();
                     put(free, batch);
                 }
             }
@@ -145,17 +199,43 @@ final class ColumnWorkers {
         }
     }
 
-    /** Rows of a batch: values[row][column]. */
+    /** Rows of a batch: the value of row r, column c is chars[starts[i]..] of lengths[i], i = r * columns + c. */
     private static final class Batch {
-        static final Batch END = new Batch(0);
+        private static final int INITIAL_CHARS = 1 << 16;
+        static final Batch END = new Batch(0, 0);
 
-        final String[][] values;
-        final long[] rows = new long[BATCH_ROWS];
+        char[] chars = new char[INITIAL_CHARS];
+        int used;
+        final int[] starts;
+        final int[] lengths;
+        final long[] bits;
+        final long[] rows;
         final AtomicInteger pending = new AtomicInteger();
         int size;
 
-        Batch(int columns) {
-            values = new String[columns == 0 ? 0 : BATCH_ROWS][columns];
+        Batch(int columns, int rows) {
+            this.rows = new long[rows];
+            starts = new int[columns * rows];
+            lengths = new int[columns * rows];
+            bits = new long[columns * rows];
+        }
+
+        /** Room for {@code length} more characters; returns where they go. */
+        int reserve(int length) {
+            int offset = used;
+            if (offset + length > chars.length) {
+                chars = Arrays.copyOf(chars, Math.max(chars.length * 2, offset + length));
+            }
+            used = offset + length;
+            return offset;
+        }
+
+        void reset() {
+            size = 0;
+            used = 0;
+            if (chars.length > 2 * BATCH_CHARS) {
+                chars = new char[INITIAL_CHARS]; // a row of huge values made it grow: do not keep that
+            }
         }
     }
 }

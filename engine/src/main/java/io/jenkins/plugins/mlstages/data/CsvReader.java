@@ -19,7 +19,8 @@ import java.util.Map;
 
 /**
  * Reads a CSV file whose first record is the header, on FastCSV's callback API: fields arrive as
- * slices of the parser's buffer, so the only allocation per field is the value's String.
+ * slices of the parser's buffer and are copied into a reused {@link TextRow}, so no String is made per
+ * field (a sink that wants Strings gets them from {@link RowSink#row(long, long, TextRow)}'s default).
  *
  * <p>An empty field is a missing value (null). A truly empty line is a row of one empty field (so a
  * ragged row unless the table has one column), except at the end of the file, where it is ignored.
@@ -46,6 +47,7 @@ public final class CsvReader implements TableReader {
         try (TextInput text = TextInput.open(file, options.charset());
                 de.siegmar.fastcsv.reader.CsvReader<FieldCollector> csv = parserBuilder().build(fields, text)) {
             new Pass(file, sink, fields, text, size).run(csv.iterator());
+            text.reportDigest(sink);
         }
     }
 
@@ -78,7 +80,8 @@ public final class CsvReader implements TableReader {
 
     /** One read of one file: header checks, row counting, progress, and the translation of parse errors. */
     private static final class Pass {
-        private static final String[] BLANK_ROW = new String[1];
+        /** The row of an empty line in a one-column table: one missing value. */
+        private final TextRow blankRow = new TextRow(1);
 
         private final Path file;
         private final RowSink sink;
@@ -133,7 +136,7 @@ public final class CsvReader implements TableReader {
             if (count != header.size()) {
                 throw ragged(line, count);
             }
-            row(line, fields.values);
+            row(line, fields.row);
         }
 
         private void acceptBlankLine(long line) throws DataFormatException {
@@ -143,10 +146,10 @@ public final class CsvReader implements TableReader {
             if (header.size() != 1) {
                 throw ragged(line, 1);
             }
-            row(line, BLANK_ROW);
+            row(line, blankRow);
         }
 
-        private void row(long line, String[] values) throws DataFormatException {
+        private void row(long line, TextRow values) throws DataFormatException {
             sink.row(++row, line, values);
             if (row % TableReaders.PROGRESS_EVERY_ROWS == 0) {
                 sink.progress(TableReaders.share(text.bytesRead(), size));
@@ -248,8 +251,10 @@ public final class CsvReader implements TableReader {
      */
     private static final class FieldCollector extends AbstractBaseCsvCallbackHandler<FieldCollector> {
         final int maxFieldSize;
-        /** The header's names while reading it (grows), then the current row's values (header-sized). */
+        /** The header's names while reading it (grows). */
         String[] values = new String[16];
+        /** The current row's values, once the header is read. */
+        TextRow row;
         private boolean readingHeader = true;
         /** Index of the first field over the size limit in the current record, or -1. */
         int oversizedField = -1;
@@ -260,7 +265,7 @@ public final class CsvReader implements TableReader {
 
         void startData(int width) {
             readingHeader = false;
-            values = new String[width];
+            row = new TextRow(width);
         }
 
         long line() {
@@ -278,6 +283,9 @@ public final class CsvReader implements TableReader {
         @Override
         protected void handleBegin(long startingLineNumber) {
             oversizedField = -1;
+            if (row != null) {
+                row.clear();
+            }
         }
 
         @Override
@@ -288,10 +296,13 @@ public final class CsvReader implements TableReader {
                 }
                 return;
             }
-            if (index >= values.length) {
-                if (!readingHeader) {
-                    return; // a ragged row: counted by FastCSV, reported by Pass
+            if (!readingHeader) {
+                if (index < row.width()) { // else a ragged row: counted by FastCSV, reported by Pass
+                    row.set(index, buffer, offset, length);
                 }
+                return;
+            }
+            if (index >= values.length) {
                 values = Arrays.copyOf(values, values.length * 2);
             }
             values[index] = length == 0 ? null : new String(buffer, offset, length);

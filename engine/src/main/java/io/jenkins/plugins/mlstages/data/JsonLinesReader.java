@@ -56,6 +56,7 @@ public final class JsonLinesReader implements TableReader {
         long size = Files.size(file);
         try (TextInput text = TextInput.open(file, StandardCharsets.UTF_8)) {
             new Pass(file, sink, new Lines(file, text, maxLineLength), text, size).run();
+            text.reportDigest(sink);
         }
     }
 
@@ -68,7 +69,8 @@ public final class JsonLinesReader implements TableReader {
         private final long size;
         private String[] columns;
         private Map<String, Integer> index;
-        private String[] values;
+        /** The current row; strings and numbers are copied in from the parser's buffer, no String per value. */
+        private TextRow values;
         /** Per column, the last row that set it: finds duplicate keys without clearing anything per row. */
         private long[] setInRow;
         private long row;
@@ -136,13 +138,19 @@ public final class JsonLinesReader implements TableReader {
             }
             columns = names.toArray(new String[0]);
             index = keys;
-            values = firstValues.toArray(new String[0]);
+            values = new TextRow(columns.length);
+            values.clear();
+            for (int i = 0; i < columns.length; i++) {
+                if (firstValues.get(i) != null) {
+                    values.set(i, firstValues.get(i));
+                }
+            }
             setInRow = new long[columns.length];
             sink.header(List.of(columns));
         }
 
         private void readObject(JsonParser parser) throws IOException, DataFormatException {
-            Arrays.fill(values, null);
+            values.clear();
             long thisRow = row + 1;
             int expected = 0; // lines usually repeat the first line's key order: try that before hashing
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -160,7 +168,17 @@ public final class JsonLinesReader implements TableReader {
                 setInRow[column] = thisRow;
                 expected = column + 1;
                 parser.nextToken();
-                values[column] = valueText(parser);
+                setValue(parser, column);
+            }
+        }
+
+        /** As {@link #valueText}, into the row: a string or a number as written, from the parser's characters. */
+        private void setValue(JsonParser parser, int column) throws IOException {
+            JsonToken token = parser.currentToken();
+            if (token == JsonToken.VALUE_STRING || token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
+                values.setPresent(column, parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+            } else if (token != JsonToken.VALUE_NULL) {
+                values.set(column, valueText(parser));
             }
         }
 

@@ -309,20 +309,19 @@ public final class ParquetReader implements TableReader {
             for (int c = 0; c < width; c++) {
                 maxDefinition[c] = columns.get(c).descriptor.getMaxDefinitionLevel();
             }
-            String[] values = new String[width];
+            TextRow values = new TextRow(width);
             int c = 0;
             try {
                 for (c = 0; c < width; c++) {
                     readers[c] = new ColumnReaderImpl(columns.get(c).descriptor, pages[c], texts[c], writer);
                 }
                 for (long r = 0; r < rows; r++) {
+                    values.clear();
                     for (c = 0; c < width; c++) {
                         ColumnReader reader = readers[c];
                         if (reader.getCurrentDefinitionLevel() == maxDefinition[c]) {
                             reader.writeCurrentValueToConverter();
-                            values[c] = texts[c].value;
-                        } else {
-                            values[c] = null;
+                            texts[c].writeTo(values, c);
                         }
                         reader.consume();
                     }
@@ -793,6 +792,12 @@ public final class ParquetReader implements TableReader {
      */
     abstract static class Text extends PrimitiveConverter {
         String value;
+        /**
+         * {@link TextRow#DOUBLE} or {@link TextRow#LONG} when the last value is a plain number handed on as
+         * such (no text made, none parsed back), {@link #number} holding it; 0 when it is {@link #value}.
+         */
+        int numberKind;
+        long number;
         /** The number of values in the current column chunk, which the dictionary serves. */
         long chunkValues;
         private Dictionary dictionary;
@@ -811,7 +816,23 @@ public final class ParquetReader implements TableReader {
         public final void setDictionary(Dictionary dictionary) {
             this.dictionary = dictionary;
             int entries = dictionary.getMaxId() + 1;
-            this.cache = (long) entries * 4 <= chunkValues ? new String[entries] : null;
+            this.cache = !keepsNumbers() && (long) entries * 4 <= chunkValues ? new String[entries] : null;
+        }
+
+        /** Whether values are handed on as numbers, not text (so there is no text to cache). */
+        boolean keepsNumbers() {
+            return false;
+        }
+
+        /** Puts the last value into the row. */
+        final void writeTo(TextRow row, int index) {
+            if (numberKind == TextRow.DOUBLE) {
+                row.setDouble(index, Double.longBitsToDouble(number));
+            } else if (numberKind == TextRow.LONG) {
+                row.setLong(index, number);
+            } else {
+                row.set(index, value);
+            }
         }
 
         @Override
@@ -1005,8 +1026,16 @@ public final class ParquetReader implements TableReader {
                 case DECIMAL -> value = BigDecimal.valueOf(number, parameter).toPlainString();
                 case DATE -> value = LocalDate.ofEpochDay(number).toString();
                 case TIME_MILLIS -> value = Times.time(number * 1_000_000L);
-                default -> value = Integer.toString(number);
+                default -> {
+                    numberKind = TextRow.LONG;
+                    this.number = number;
+                }
             }
+        }
+
+        @Override
+        boolean keepsNumbers() {
+            return kind == SIGNED;
         }
 
         @Override
@@ -1040,8 +1069,16 @@ public final class ParquetReader implements TableReader {
                 case DECIMAL -> value = BigDecimal.valueOf(number, (int) parameter).toPlainString();
                 case TIMESTAMP -> value = Times.timestamp(number, parameter, utc);
                 case TIME -> value = Times.time(number * parameter);
-                default -> value = Long.toString(number);
+                default -> {
+                    numberKind = TextRow.LONG;
+                    this.number = number;
+                }
             }
+        }
+
+        @Override
+        boolean keepsNumbers() {
+            return kind == SIGNED;
         }
 
         @Override
@@ -1083,7 +1120,18 @@ public final class ParquetReader implements TableReader {
     private static final class DoubleText extends Text {
         @Override
         public void addDouble(double number) {
-            value = Numbers.doubleText(number);
+            if (Double.isFinite(number)) {
+                numberKind = TextRow.DOUBLE;
+                this.number = Double.doubleToRawLongBits(number);
+            } else {
+                numberKind = 0; // NaN and infinities stay text, as the profiler reads them
+                value = Numbers.doubleText(number);
+            }
+        }
+
+        @Override
+        boolean keepsNumbers() {
+            return true;
         }
 
         @Override

@@ -17,6 +17,24 @@ public interface RowSink {
      */
     void row(long row, long line, String[] values) throws DataFormatException;
 
+    /**
+     * The SHA-256 of the file's bytes, computed in the same read as the rows: called once after the
+     * last row by a reader that read every byte of the file in order (the text formats). A sink that
+     * needs the digest and is not given it reads the file again.
+     */
+    default void fileSha256(byte[] sha256) {
+        // most sinks need no digest
+    }
+
+    /**
+     * One data row as slices of the reader's buffer, from a reader that makes no String per field (CSV).
+     * The row is owned by the reader and reused for the next one. By default each value becomes a
+     * String and goes to {@link #row(long, long, String[])}; a sink on the hot path reads the slices.
+     */
+    default void row(long row, long line, TextRow values) throws DataFormatException {
+        row(row, line, values.toStrings());
+    }
+
     /** Called with the share of input read so far (0..1), every few thousand rows at most. */
     default void progress(double shareRead) {
         // most sinks ignore progress

@@ -12,6 +12,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 
 /** Picks the {@link TableReader} for a {@link DataFormat}; also holds the text input the text formats share. */
 public final class TableReaders {
@@ -36,6 +38,14 @@ public final class TableReaders {
     /** The share of a file read so far, for {@link RowSink#progress(double)}. */
     static double share(long bytesRead, long fileSize) {
         return fileSize <= 0 ? 1.0 : Math.min(1.0, (double) bytesRead / fileSize);
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
+        }
     }
 
     /** Text that cannot be data: bytes that are not valid in the charset, or a NUL character. */
@@ -63,6 +73,8 @@ public final class TableReaders {
         private final CharsetDecoder decoder;
         private final String invalidProblem;
         private final ByteBuffer bytes = ByteBuffer.allocate(BYTE_CHUNK).flip();
+        /** The SHA-256 of the bytes read so far: the dataset digest comes from this read, not a second one. */
+        private final MessageDigest sha256 = sha256();
         private boolean maybeBom;
         private boolean endOfBytes;
         private boolean decoderFlushed;
@@ -84,6 +96,19 @@ public final class TableReaders {
 
         long bytesRead() {
             return bytesRead;
+        }
+
+        /** The SHA-256 of the whole file once every byte has been read; null before the end. */
+        byte[] sha256IfComplete() {
+            return endOfBytes ? sha256.digest() : null;
+        }
+
+        /** Reports the file's SHA-256 to the sink when the whole file was read. */
+        void reportDigest(RowSink sink) {
+            byte[] digest = sha256IfComplete();
+            if (digest != null) {
+                sink.fileSha256(digest);
+            }
         }
 
         @Override
@@ -136,6 +161,7 @@ public final class TableReaders {
             if (read < 0) {
                 endOfBytes = true;
             } else {
+                sha256.update(bytes.array(), bytes.position(), read);
                 bytes.position(bytes.position() + read);
                 bytesRead += read;
             }

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -92,7 +91,7 @@ public final class ValidateData {
             dvc.finding(dvcPolicy.severity()).ifPresent(findings::add);
         }
 
-        String digest = digest(request.data());
+        String digest = pass.sha256 != null ? digestText(pass.sha256) : digest(request.data());
         long bytes = Files.size(request.data());
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("rows", (double) pass.rows);
@@ -245,19 +244,19 @@ public final class ValidateData {
 
     /** The first 32 hex digits of the file's SHA-256 (MLflow's dataset digest allows 36). */
     public static String digest(Path file) throws IOException {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
-        }
+        MessageDigest sha = TableReaders.sha256();
         byte[] buffer = new byte[1 << 16];
         try (InputStream in = Files.newInputStream(file)) {
             for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
                 sha.update(buffer, 0, n);
             }
         }
-        return HexFormat.of().formatHex(sha.digest()).substring(0, 32);
+        return digestText(sha.digest());
+    }
+
+    /** The digest as {@link #digest(Path)} writes it, from the file's SHA-256. */
+    public static String digestText(byte[] sha256) {
+        return HexFormat.of().formatHex(sha256).substring(0, 32);
     }
 
     /** One pass over one file: the row sink that feeds profilers and validators. */
@@ -271,6 +270,8 @@ public final class ValidateData {
         final List<ColumnProfiler> profilers = new ArrayList<>();
         final List<ColumnValidator> validators = new ArrayList<>();
         long rows;
+        /** The file's SHA-256 when the reader computed it in this pass, else null. */
+        byte[] sha256;
         private ColumnWorkers workers;
         private final long started = System.nanoTime();
         private long lastProgress = started;
@@ -298,20 +299,61 @@ public final class ValidateData {
 
         @Override
         public void row(long row, long line, String[] values) {
+            rows++;
+            workers().add(row, values);
+        }
+
+        @Override
+        public void row(long row, long line, TextRow values) {
+            rows++;
+            workers().add(row, values);
+        }
+
+        private ColumnWorkers workers() {
             if (workers == null) {
                 List<ColumnWorkers.ColumnConsumer> consumers = new ArrayList<>();
                 for (int i = 0; i < profilers.size(); i++) {
-                    ColumnProfiler profiler = profilers.get(i);
-                    ColumnValidator validator = validators.get(i);
-                    consumers.add(validator == null ? (r, v) -> profiler.accept(v) : (r, v) -> {
-                        profiler.accept(v);
-                        validator.accept(r, v);
-                    });
+                    consumers.add(consumer(profilers.get(i), validators.get(i)));
                 }
                 workers = new ColumnWorkers(consumers, Runtime.getRuntime().availableProcessors());
             }
-            rows++;
-            workers.add(row, values);
+            return workers;
+        }
+
+        /** One column's work per value: profile it, check it; the value is read in place, parsed once. */
+        private ColumnWorkers.ColumnConsumer consumer(ColumnProfiler profiler, ColumnValidator validator) {
+            TextSlice value = new TextSlice(); // one per column: a column is only ever on one worker thread
+            return (r, chars, start, length, bits) -> {
+                if (length >= 0) {
+                    double number = profiler.acceptValue(value.set(chars, start, length));
+                    if (validator != null) {
+                        validator.accept(r, value, number);
+                    }
+                } else if (length == TextRow.MISSING) {
+                    profiler.acceptMissing();
+                } else {
+                    // a number from a binary reader: its text is made only if a category count or a rule reads it
+                    double number = TextRow.number(length, bits);
+                    boolean integer = length == TextRow.LONG;
+                    if (profiler.keepsCategories() || validator != null && validator.needsText(integer)) {
+                        value.set(TextRow.numberText(length, bits));
+                        profiler.acceptValue(value, number);
+                        if (validator != null) {
+                            validator.accept(r, value, number);
+                        }
+                    } else {
+                        profiler.acceptNumber(number, integer);
+                        if (validator != null) {
+                            validator.acceptNumber(r, number, length, bits);
+                        }
+                    }
+                }
+            };
+        }
+
+        @Override
+        public void fileSha256(byte[] sha256) {
+            this.sha256 = sha256;
         }
 
         /** Waits for the workers; called once the reader is done. */

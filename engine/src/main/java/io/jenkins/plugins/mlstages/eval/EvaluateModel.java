@@ -18,6 +18,7 @@ import io.jenkins.plugins.mlstages.data.DataFormat;
 import io.jenkins.plugins.mlstages.data.DataFormatException;
 import io.jenkins.plugins.mlstages.data.RowSink;
 import io.jenkins.plugins.mlstages.data.TableReaders;
+import io.jenkins.plugins.mlstages.data.TextRow;
 import io.jenkins.plugins.mlstages.data.ValidateData;
 import io.jenkins.plugins.mlstages.dvc.DvcLookup;
 import io.jenkins.plugins.mlstages.dvc.DvcPolicy;
@@ -100,7 +101,8 @@ public final class EvaluateModel {
         dvc.ifPresent(d -> attributes.putAll(d.lineageAttributes()));
         attributes.put("source", file.toAbsolutePath().toUri().toString());
         attributes.put("rows", String.valueOf(columns.rows));
-        List<LineageNode> lineage = List.of(new LineageNode("dataset", digest(file), file.getFileName().toString(),
+        List<LineageNode> lineage = List.of(new LineageNode("dataset",
+                columns.sha256 != null ? ValidateData.digestText(columns.sha256) : digest(file), file.getFileName().toString(),
                 attributes));
         Status status = StageReport.verdict(findings);
         log.info("evaluate: " + Plural.of(columns.rows, "row") + ", " + Plural.of(metrics.size(), "metric")
@@ -622,6 +624,17 @@ public final class EvaluateModel {
         private int[] sliceIndex;
         private int sensitiveIndex = -1;
         private long[] lines = new long[1024];
+        /** The row being read: one of the two is set. */
+        private String[] stringRow;
+        private TextRow textRow;
+        /** Up to this many distinct values of a text column share their Strings across rows. */
+        private static final int SHARED_VALUES = 16;
+        private final String[] seenLabels = new String[SHARED_VALUES];
+        private final String[] seenPredictions = new String[SHARED_VALUES];
+        private final String[] seenSensitive = new String[SHARED_VALUES];
+        private String[][] seenSlices;
+        /** The file's SHA-256 when the reader computed it in the same read, else null. */
+        byte[] sha256;
 
         private final boolean championInFile;
 
@@ -634,6 +647,11 @@ public final class EvaluateModel {
             this.request = request;
             this.file = file;
             this.championInFile = championInFile;
+        }
+
+        @Override
+        public void fileSha256(byte[] sha256) {
+            this.sha256 = sha256;
         }
 
         @Override
@@ -653,6 +671,7 @@ public final class EvaluateModel {
                 championScores = new NumberColumn();
             }
             sliceIndex = new int[request.sliceColumns().size()];
+            seenSlices = new String[sliceIndex.length][SHARED_VALUES];
             for (int i = 0; i < sliceIndex.length; i++) {
                 sliceIndex[i] = index(names, request.sliceColumns().get(i), "--slice");
                 sliceValues.add(new TextColumn());
@@ -674,29 +693,47 @@ public final class EvaluateModel {
 
         @Override
         public void row(long row, long line, String[] values) throws DataFormatException {
-            String label = values[labelIndex];
+            stringRow = values;
+            textRow = null;
+            accept(line);
+        }
+
+        /** A CSV row, read in place: scores parsed from the reader's buffer, repeated labels sharing one String. */
+        @Override
+        public void row(long row, long line, TextRow values) throws DataFormatException {
+            textRow = values;
+            stringRow = null;
+            accept(line);
+        }
+
+        private String text(int index, String[] seen) {
+            return textRow == null ? stringRow[index] : textRow.value(index, seen);
+        }
+
+        private void accept(long line) throws DataFormatException {
+            String label = text(labelIndex, seenLabels);
             if (label == null) {
                 throw new DataFormatException(file, line, request.label(), "the label is missing");
             }
             labels.add(label);
             if (predictedLabels != null) {
-                String predicted = values[predictionIndex];
+                String predicted = text(predictionIndex, seenPredictions);
                 if (predicted == null) {
                     throw new DataFormatException(file, line, request.predictionColumn(), "the prediction is missing");
                 }
                 predictedLabels.add(predicted);
             }
             for (int i = 0; i < scoreIndex.length; i++) {
-                scores.get(i).add(number(values[scoreIndex[i]], line, request.scoreColumns().get(i)));
+                scores.get(i).add(number(scoreIndex[i], line, request.scoreColumns().get(i)));
             }
             if (championIndex >= 0) {
-                championScores.add(number(values[championIndex], line, request.championScoreColumn()));
+                championScores.add(number(championIndex, line, request.championScoreColumn()));
             }
             for (int i = 0; i < sliceIndex.length; i++) {
-                sliceValues.get(i).add(values[sliceIndex[i]]);
+                sliceValues.get(i).add(text(sliceIndex[i], seenSlices[i]));
             }
             if (sensitive != null) {
-                sensitive.add(values[sensitiveIndex]);
+                sensitive.add(text(sensitiveIndex, seenSensitive));
             }
             if (rows == lines.length) {
                 lines = Arrays.copyOf(lines, rows * 2);
@@ -704,8 +741,15 @@ public final class EvaluateModel {
             lines[rows++] = line;
         }
 
-        private double number(String text, long line, String column) throws DataFormatException {
-            return finiteNumber(file, text, line, column);
+        private double number(int index, long line, String column) throws DataFormatException {
+            if (textRow != null) {
+                double value = textRow.finiteNumberOrNaN(index);
+                if (!Double.isNaN(value)) {
+                    return value;
+                }
+                return finiteNumber(file, textRow.value(index), line, column); // says what is wrong with it
+            }
+            return finiteNumber(file, stringRow[index], line, column);
         }
 
         double[] scores(int i) {

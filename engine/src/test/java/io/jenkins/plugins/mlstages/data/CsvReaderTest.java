@@ -39,6 +39,19 @@ public class CsvReaderTest {
     }
 
     @Test
+    public void reportsTheSha256OfEveryByteFromTheSameRead() throws Exception {
+        StringBuilder text = new StringBuilder("\uFEFFa,b\n");
+        for (int i = 0; i < 20_000; i++) {
+            text.append(i).append(",\"x\ny\"\n"); // several read chunks, a byte order mark, quoted newlines
+        }
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        RecordingSink table = new RecordingSink();
+        new CsvReader().read(writeBytes(bytes), table);
+        assertEquals(20_000, table.rows.size());
+        assertArrayEquals(java.security.MessageDigest.getInstance("SHA-256").digest(bytes), table.sha256);
+    }
+
+    @Test
     public void unescapesDoubledQuotes() throws Exception {
         RecordingSink table = read("a,b\n\"say \"\"hi\"\"\",\"\"\"\"\n");
         assertRow(table, 0, "say \"hi\"", "\"");

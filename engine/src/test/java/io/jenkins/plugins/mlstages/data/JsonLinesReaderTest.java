@@ -25,6 +25,28 @@ public class JsonLinesReaderTest {
     // --- well-formed input -------------------------------------------------------------------
 
     @Test
+    public void reportsTheSha256OfEveryByteFromTheSameRead() throws Exception {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 10_000; i++) {
+            text.append("{\"id\": ").append(i).append(", \"name\": \"caf\u00e9\"}\n"); // several read chunks
+        }
+        byte[] bytes = bytes(text.toString());
+        RecordingSink table = new RecordingSink();
+        new JsonLinesReader().read(writeBytes(bytes), table);
+        assertEquals(10_000, table.rows.size());
+        assertArrayEquals(java.security.MessageDigest.getInstance("SHA-256").digest(bytes), table.sha256);
+    }
+
+    @Test
+    public void anEmptyStringIsAValueAndNullIsMissingOnEveryLine() throws Exception {
+        RecordingSink table = read("{\"a\": \"\", \"b\": null, \"c\": 1}\n{\"a\": null, \"b\": \"\", \"c\": -2.50}\n"
+                + "{\"c\": \"\", \"a\": [1, 2.0], \"b\": true}\n");
+        assertRow(table, 0, "", null, "1");
+        assertRow(table, 1, null, "", "-2.50");
+        assertRow(table, 2, "[1,2.0]", "true", "");
+    }
+
+    @Test
     public void columnsAreTheKeysOfTheFirstObject() throws Exception {
         RecordingSink table = read("{\"id\": 1, \"name\": \"Ann\", \"ok\": true}\n"
                 + "{\"name\": \"Bob\", \"id\": 2, \"ok\": false}\n"

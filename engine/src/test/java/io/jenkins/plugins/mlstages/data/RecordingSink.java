@@ -14,6 +14,7 @@ final class RecordingSink implements RowSink {
     final List<Long> lines = new ArrayList<>();
     final List<Long> rowNumbers = new ArrayList<>();
     final List<Double> progress = new ArrayList<>();
+    byte[] sha256;
 
     @Override
     public void header(List<String> columns) {
@@ -30,6 +31,12 @@ final class RecordingSink implements RowSink {
     @Override
     public void progress(double shareRead) {
         progress.add(shareRead);
+    }
+
+    @Override
+    public void fileSha256(byte[] sha256) {
+        assertTrue("the digest is reported once", this.sha256 == null);
+        this.sha256 = sha256;
     }
 
     /**

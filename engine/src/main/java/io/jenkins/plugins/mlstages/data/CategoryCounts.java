@@ -1,0 +1,115 @@
+package io.jenkins.plugins.mlstages.data;
+
+import java.util.Arrays;
+import java.util.function.ObjLongConsumer;
+
+/**
+ * Exact counts of a column's distinct values, at most a fixed number of them, looked up by the
+ * characters of a {@link TextSlice}: an open-addressing table on the String hash of the slice, so a
+ * value seen before costs a hash and a comparison, and only a new value becomes a String.
+ */
+final class CategoryCounts {
+    /** What {@link #count} did with a value. */
+    static final int KNOWN = 0;
+    static final int ADDED = 1;
+    static final int NOT_KEPT = 2;
+
+    private final int limit;
+    private String[] keys = new String[64];
+    /** The characters of each key, compared with {@link Arrays#equals(char[], int, int, char[], int, int)}. */
+    private char[][] keyChars = new char[64][];
+    private int[] hashes = new int[64];
+    private long[] counts = new long[64];
+    private int size;
+    private String lastAdded;
+
+    CategoryCounts(int limit) {
+        this.limit = limit;
+    }
+
+    /** Counts one occurrence: {@link #KNOWN}, {@link #ADDED} (see {@link #lastAdded()}) or {@link #NOT_KEPT} when full. */
+    int count(TextSlice value) {
+        int hash = value.stringHash();
+        int mask = keys.length - 1;
+        int index = spread(hash) & mask;
+        for (String key = keys[index]; key != null; key = keys[index]) {
+            if (hashes[index] == hash && value.contentEquals(keyChars[index])) {
+                counts[index]++;
+                return KNOWN;
+            }
+            index = (index + 1) & mask;
+        }
+        if (size >= limit) {
+            return NOT_KEPT;
+        }
+        lastAdded = value.toString();
+        keys[index] = lastAdded;
+        keyChars[index] = lastAdded.toCharArray();
+        hashes[index] = hash;
+        counts[index] = 1;
+        if (++size * 2 > keys.length) {
+            grow();
+        }
+        return ADDED;
+    }
+
+    /** The value the last {@link #ADDED} made into a key. */
+    String lastAdded() {
+        return lastAdded;
+    }
+
+    int size() {
+        return size;
+    }
+
+    boolean isEmpty() {
+        return size == 0;
+    }
+
+    /** Forgets every value and frees the table. */
+    void clear() {
+        keys = new String[64];
+        keyChars = new char[64][];
+        hashes = new int[64];
+        counts = new long[64];
+        size = 0;
+        lastAdded = null;
+    }
+
+    void forEach(ObjLongConsumer<String> action) {
+        for (int i = 0; i < keys.length; i++) {
+            if (keys[i] != null) {
+                action.accept(keys[i], counts[i]);
+            }
+        }
+    }
+
+    private void grow() {
+        String[] oldKeys = keys;
+        char[][] oldChars = keyChars;
+        int[] oldHashes = hashes;
+        long[] oldCounts = counts;
+        keys = new String[oldKeys.length * 2];
+        keyChars = new char[keys.length][];
+        hashes = new int[keys.length];
+        counts = new long[keys.length];
+        int mask = keys.length - 1;
+        for (int i = 0; i < oldKeys.length; i++) {
+            if (oldKeys[i] != null) {
+                int index = spread(oldHashes[i]) & mask;
+                while (keys[index] != null) {
+                    index = (index + 1) & mask;
+                }
+                keys[index] = oldKeys[i];
+                keyChars[index] = oldChars[i];
+                hashes[index] = oldHashes[i];
+                counts[index] = oldCounts[i];
+            }
+        }
+    }
+
+    private static int spread(int hash) {
+        int h = hash * 0x9E3779B9;
+        return h ^ (h >>> 16);
+    }
+}

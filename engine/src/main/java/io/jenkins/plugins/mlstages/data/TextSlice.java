@@ -1,0 +1,80 @@
+package io.jenkins.plugins.mlstages.data;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A value as a slice of a reader's char buffer, reused from value to value: what the profilers and
+ * validators read instead of a String per field. Only what must outlive the value (a new category, an
+ * error example) becomes a String, through {@link #toString()}.
+ */
+final class TextSlice implements CharSequence {
+    private char[] chars = new char[0];
+    private int start;
+    private int length;
+
+    TextSlice set(char[] chars, int start, int length) {
+        this.chars = chars;
+        this.start = start;
+        this.length = length;
+        return this;
+    }
+
+    TextSlice set(String value) {
+        return set(value.toCharArray(), 0, value.length());
+    }
+
+    char[] buffer() {
+        return chars;
+    }
+
+    int start() {
+        return start;
+    }
+
+    @Override
+    public int length() {
+        return length;
+    }
+
+    @Override
+    public char charAt(int index) {
+        return chars[start + Objects.checkIndex(index, length)];
+    }
+
+    @Override
+    public CharSequence subSequence(int from, int to) {
+        Objects.checkFromToIndex(from, to, length);
+        return new String(chars, start + from, to - from);
+    }
+
+    /** The same hash as {@link String#hashCode()} of the same characters. */
+    int stringHash() {
+        int h = 0;
+        for (int i = start, end = start + length; i < end; i++) {
+            h = 31 * h + chars[i];
+        }
+        return h;
+    }
+
+    boolean contentEquals(String text) {
+        if (text.length() != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (text.charAt(i) != chars[start + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    boolean contentEquals(char[] text) {
+        return Arrays.equals(chars, start, start + length, text, 0, text.length);
+    }
+
+    @Override
+    public String toString() {
+        return new String(chars, start, length);
+    }
+}

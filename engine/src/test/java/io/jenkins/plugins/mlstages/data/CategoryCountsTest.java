@@ -1,0 +1,59 @@
+package io.jenkins.plugins.mlstages.data;
+
+import static org.junit.Assert.assertEquals;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.Test;
+
+public class CategoryCountsTest {
+
+    @Test
+    public void countsLikeAMapOfStringsUpToTheLimit() {
+        CategoryCounts counts = new CategoryCounts(1000);
+        Map<String, Long> expected = new HashMap<>();
+        SplittableRandom random = new SplittableRandom(7);
+        char[] buffer = new char[64];
+        TextSlice slice = new TextSlice();
+        for (int i = 0; i < 50_000; i++) {
+            String value = "v" + random.nextInt(800);
+            int at = random.nextInt(32); // the same value at different places of a buffer
+            value.getChars(0, value.length(), buffer, at);
+            int seen = counts.count(slice.set(buffer, at, value.length()));
+            assertEquals(expected.containsKey(value) ? CategoryCounts.KNOWN : CategoryCounts.ADDED, seen);
+            if (seen == CategoryCounts.ADDED) {
+                assertEquals(value, counts.lastAdded());
+            }
+            expected.merge(value, 1L, Long::sum);
+        }
+        assertEquals(expected.size(), counts.size());
+        Map<String, Long> actual = new HashMap<>();
+        counts.forEach(actual::put);
+        assertEquals(expected, actual);
+    }
+
+    @Test
+    public void pastTheLimitNewValuesAreNotKeptAndKeptOnesGoOnCounting() {
+        CategoryCounts counts = new CategoryCounts(2);
+        TextSlice slice = new TextSlice();
+        assertEquals(CategoryCounts.ADDED, counts.count(slice.set("a")));
+        assertEquals(CategoryCounts.ADDED, counts.count(slice.set("b")));
+        assertEquals(CategoryCounts.NOT_KEPT, counts.count(slice.set("c")));
+        assertEquals(CategoryCounts.KNOWN, counts.count(slice.set("a")));
+        Map<String, Long> actual = new HashMap<>();
+        counts.forEach(actual::put);
+        assertEquals(Map.of("a", 2L, "b", 1L), actual);
+    }
+
+    @Test
+    public void valuesWithTheSameStringHashStayApart() {
+        CategoryCounts counts = new CategoryCounts(10);
+        TextSlice slice = new TextSlice();
+        assertEquals("Aa".hashCode(), "BB".hashCode());
+        assertEquals(CategoryCounts.ADDED, counts.count(slice.set("Aa")));
+        assertEquals(CategoryCounts.ADDED, counts.count(slice.set("BB")));
+        assertEquals(CategoryCounts.KNOWN, counts.count(slice.set("BB")));
+        assertEquals(2, counts.size());
+    }
+}
