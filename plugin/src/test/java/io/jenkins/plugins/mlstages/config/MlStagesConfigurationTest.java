@@ -5,6 +5,7 @@ import static org.junit.Assert.assertNull;
 
 import com.cloudbees.plugins.credentials.CredentialsScope;
 import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
+import hudson.ExtensionList;
 import hudson.XmlFile;
 import hudson.model.Saveable;
 import hudson.model.listeners.SaveableListener;
@@ -100,11 +101,12 @@ public class MlStagesConfigurationTest {
                 }
             }
         };
-        counter.register();
+        ExtensionList<SaveableListener> listeners = ExtensionList.lookup(SaveableListener.class);
+        listeners.add(counter);
         try {
             j.configRoundtrip();
         } finally {
-            counter.unregister();
+            listeners.remove(counter);
         }
         assertEquals("one save per submitted form", 1, saves.get());
         onDisk = new MlStagesConfiguration();
