@@ -161,23 +161,11 @@ public final class TextRow {
             if (candidate == null) {
                 return seen[i] = new String(chars, start, length);
             }
-            if (equals(candidate, start, length)) {
+            if (TextSlice.sameChars(candidate, chars, start, length)) {
                 return candidate;
             }
         }
         return new String(chars, start, length);
-    }
-
-    private boolean equals(String text, int start, int length) {
-        if (text.length() != length) {
-            return false;
-        }
-        for (int i = 0; i < length; i++) {
-            if (text.charAt(i) != chars[start + i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The value as a finite number read in place, as {@link ColumnType#parseDouble}; NaN when missing or not one. */

@@ -58,6 +58,11 @@ final class TextSlice implements CharSequence {
     }
 
     boolean contentEquals(String text) {
+        return sameChars(text, chars, start, length);
+    }
+
+    /** Whether {@code text} holds exactly the {@code length} characters of {@code chars} from {@code start}. */
+    static boolean sameChars(String text, char[] chars, int start, int length) {
         if (text.length() != length) {
             return false;
         }

@@ -29,7 +29,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.jenkins.plugins.mlstages.report.InputFiles;
-import io.jenkins.plugins.mlstages.report.Printable;
+import io.jenkins.plugins.mlstages.report.ServerAnswer;
 import io.jenkins.plugins.mlstages.report.UnusableFileException;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -212,13 +212,9 @@ public final class KServeRouter implements TrafficRouter {
                     entries.isEmpty() ? "no traffic" : String.join(", ", entries), ready);
         }
 
-        /** A text of the status, fit for a message: one line, control characters escaped, cut to 300 characters. */
+        /** A text of the status, fit for a message (see {@link ServerAnswer#shown}). */
         private static String shown(String text) {
-            if (text == null) {
-                return null;
-            }
-            String flat = text.strip().replaceAll("\\s+", " ");
-            return Printable.escape(flat.length() > 300 ? flat.substring(0, 300) + "…" : flat);
+            return text == null ? null : ServerAnswer.shown(text);
         }
 
         boolean reports(int percent, long generation) {

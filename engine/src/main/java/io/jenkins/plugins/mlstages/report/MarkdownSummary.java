@@ -381,7 +381,7 @@ public final class MarkdownSummary {
         if (value == null) {
             return "–";
         }
-        String printable = Printable.escape(Secrets.redactKnown(value).replace("\r\n", " ").replace('\n', ' ').replace('\r', ' '));
+        String printable = oneLine(value);
         StringBuilder out = new StringBuilder(printable.length() + 16);
         for (int i = 0; i < printable.length(); i++) {
             char c = printable.charAt(i);
@@ -391,6 +391,11 @@ public final class MarkdownSummary {
             out.append(c);
         }
         return out.toString();
+    }
+
+    /** Known credentials redacted, line breaks as spaces, control characters made visible ({@link Printable}). */
+    private static String oneLine(String value) {
+        return Printable.escape(Secrets.redactKnown(value).replace("\r\n", " ").replace('\n', ' ').replace('\r', ' '));
     }
 
     /**
@@ -418,7 +423,7 @@ public final class MarkdownSummary {
         if (value == null) {
             return "–";
         }
-        String printable = Printable.escape(Secrets.redactKnown(value).replace("\r\n", " ").replace('\n', ' ').replace('\r', ' '));
+        String printable = oneLine(value);
         if (inTable) {
             printable = printable.replace("|", "\\|");
         }

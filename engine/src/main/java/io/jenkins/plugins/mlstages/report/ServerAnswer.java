@@ -169,10 +169,16 @@ public final class ServerAnswer {
         if (text == null) {
             return null;
         }
-        String flat = Secrets.redactKnown(secrets.redact(text)).strip().replaceAll("\\s+", " ");
-        if (flat.isEmpty()) {
-            return null;
-        }
+        String shown = shown(secrets.redact(text));
+        return shown.isEmpty() ? null : shown;
+    }
+
+    /**
+     * A server's text fit for a message (a status field it reports, an error message): every credential the
+     * process knows redacted, on one line, cut to {@link #MAX_MESSAGE} characters, control characters escaped.
+     */
+    public static String shown(String text) {
+        String flat = Secrets.redactKnown(text).strip().replaceAll("\\s+", " ");
         if (flat.length() > MAX_MESSAGE) {
             int end = Character.isHighSurrogate(flat.charAt(MAX_MESSAGE - 1)) ? MAX_MESSAGE - 1 : MAX_MESSAGE;
             flat = flat.substring(0, end) + "…";
