@@ -3,6 +3,7 @@ package io.jenkins.plugins.mlstages.cli;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import io.jenkins.plugins.mlstages.testing.SetupScript;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -47,12 +48,7 @@ public class ReportMarkdownIT {
     public static void setUp() throws Exception {
         Path root = Path.of(System.getProperty("mlstages.root", ".")).toAbsolutePath().normalize();
         Path dir = root.resolve("target/markdown-renderer");
-        Process process = new ProcessBuilder("bash", root.resolve("tools/markdown-renderer.sh").toString(), dir.toString())
-                .inheritIO().start();
-        if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
-            process.destroyForcibly();
-            throw new AssertionError("tools/markdown-renderer.sh failed: this test needs npm and the npm registry; -DskipITs skips it");
-        }
+        SetupScript.run(root, "markdown-renderer.sh", dir, 10, "npm and the npm registry");
         marked = dir.resolve("node_modules/marked/lib/marked.umd.js");
         browser = new HeadlessChromium();
     }

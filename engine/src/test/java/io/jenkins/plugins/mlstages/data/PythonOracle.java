@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.jenkins.plugins.mlstages.registry.MlflowServer;
+import io.jenkins.plugins.mlstages.testing.SetupScript;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -58,23 +59,7 @@ public final class PythonOracle {
     static synchronized Path evidentlyPython() {
         Path root = Path.of(System.getProperty("mlstages.root", ".")).toAbsolutePath().normalize();
         Path venv = root.resolve("target/evidently-venv");
-        Path setup = root.resolve("tools/evidently-venv.sh");
-        if (!Files.isRegularFile(setup)) {
-            throw new IllegalStateException("cannot find " + setup + ": run the tests from the repository (-Dmlstages.root)");
-        }
-        try {
-            Process process = new ProcessBuilder("bash", setup.toString(), venv.toString()).inheritIO().start();
-            if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
-                process.destroyForcibly();
-                throw new IllegalStateException("tools/evidently-venv.sh failed: the integration tests need Python 3 and "
-                        + "PyPI; run with -DskipITs to skip them");
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run bash tools/evidently-venv.sh: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating the Evidently virtualenv", e);
-        }
+        SetupScript.run(root, "evidently-venv.sh", venv, 30, "Python 3 and PyPI");
         return venv.resolve("bin/python");
     }
 

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.mlstages.registry;
 
+import io.jenkins.plugins.mlstages.testing.SetupScript;
 import java.io.File;
 import java.io.IOException;
 import java.net.HttpURLConnection;
@@ -218,22 +219,7 @@ public final class MlflowServer implements AutoCloseable {
     public static synchronized Path venv() {
         Path root = Path.of(System.getProperty("mlstages.root", ".")).toAbsolutePath().normalize();
         Path venv = root.resolve("target/mlflow-venv");
-        Path script = root.resolve("tools/mlflow-venv.sh");
-        if (!Files.exists(script)) {
-            throw new IllegalStateException("cannot find " + script + ": run the tests from the repository (-Dmlstages.root)");
-        }
-        try {
-            Process setup = new ProcessBuilder("bash", script.toString(), venv.toString()).inheritIO().start();
-            if (!setup.waitFor(30, TimeUnit.MINUTES) || setup.exitValue() != 0) {
-                throw new IllegalStateException("tools/mlflow-venv.sh failed (exit " + setup.exitValue()
-                        + "): the integration tests need Python 3 and PyPI; run with -DskipITs to skip them");
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run bash tools/mlflow-venv.sh: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating the MLflow virtualenv", e);
-        }
+        SetupScript.run(root, "mlflow-venv.sh", venv, 30, "Python 3 and PyPI");
         return venv;
     }
 
