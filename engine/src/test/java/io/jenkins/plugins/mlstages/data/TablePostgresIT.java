@@ -191,7 +191,8 @@ public class TablePostgresIT {
         }
         assertTrue("score drifted", td.stream().anyMatch(d -> d.column().equals("score") && d.drifted()));
         assertEquals("postgresql", table.result().dataset().format());
-        assertEquals("reference", table.result().lineage().get(0).attributes().get("table") == null ? null : "reference");
+        assertEquals("current", table.result().lineage().get(0).attributes().get("table"));
+        assertEquals(pg.jdbcUrl(), table.result().lineage().get(0).attributes().get("source"));
     }
 
     @Test
