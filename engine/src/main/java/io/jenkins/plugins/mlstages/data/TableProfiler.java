@@ -125,7 +125,9 @@ final class TableProfiler {
             if (!c.numeric) {
                 continue;
             }
-            String f = sql.finite(sql.identifier(c.name()));
+            // Without NaN or infinities in the column (known from the counts) the column is compared as it is: the
+            // CASE that keeps them out would be evaluated once per row and edge.
+            String f = c.nonFiniteValues == 0 ? sql.identifier(c.name()) : sql.finite(sql.identifier(c.name()));
             long finite = c.values - c.nonFiniteValues;
             int cap = engine.dialect() == SqlDialect.SPARK ? Math.min(sampleSize, SqlText.SPARK_MAX_GRID) : sampleSize;
             c.gridSize = (int) Math.min(finite, cap);

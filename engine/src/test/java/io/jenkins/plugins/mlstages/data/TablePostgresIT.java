@@ -88,7 +88,7 @@ public class TablePostgresIT {
     }
 
     /** Numbers with nulls and a NaN, categories, booleans, timestamps, a drifted column, rule violations. */
-    private static String generate(Random random, boolean drifted) {
+    static String generate(Random random, boolean drifted) {
         StringBuilder csv = new StringBuilder("id,amount,age,city,active,seen,score,code\n");
         String[] cities = {"north", "south", "east", "west"};
         LocalDateTime start = LocalDateTime.of(2024, 1, 1, 0, 0);
