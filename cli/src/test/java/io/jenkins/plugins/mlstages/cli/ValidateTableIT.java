@@ -43,6 +43,8 @@ public class ValidateTableIT {
                         + " FROM generate_series(1, 2000) AS g",
                 "CREATE TABLE cur AS SELECT g AS id, (g % 97) * 1.5 + 40 AS price, CASE WHEN g % 3 = 0 THEN 'a' ELSE 'b' END AS kind"
                         + " FROM generate_series(1, 2000) AS g",
+                "CREATE TABLE texts (n text, d text)",
+                "INSERT INTO texts VALUES ('1', '2024-01-02'), ('22', 'yesterday'), ('x', '2024-02-30x'), (NULL, NULL)",
                 "CREATE TABLE dirty AS SELECT g AS id, CASE WHEN g % 10 = 0 THEN NULL ELSE g - 5 END AS age FROM generate_series(1, 100) AS g");
     }
 
@@ -106,6 +108,32 @@ public class ValidateTableIT {
         assertTrue(out.toString(), out.toString().contains("ERROR column.min age: 4 of 90 values are below 0 ("));
         assertTrue(out.toString(), out.toString().contains("'-4'"));
         assertTrue(out.toString(), out.toString().contains("age: 10 of 100 values are missing"));
+    }
+
+    /** Text columns declared integer and date: the values that are not are counted in the database, by their text. */
+    @Test
+    public void declaredTypesOfTextColumnsAreCheckedInTheDatabase() throws Exception {
+        Path schema = folder.getRoot().toPath().resolve("texts.yaml");
+        Files.writeString(schema, "columns:\n  n: {type: integer}\n  d: {type: date}\n");
+        assertEquals(out.toString() + err, 1, run(env(), "validate-data", "--jdbc-url", pg.jdbcUrl(), "--table", "texts",
+                "--schema", schema.toString()));
+        assertTrue(out.toString(), out.toString().contains("ERROR column.type n: 1 of 3 values are not integer ('x')"));
+        assertTrue(out.toString(), out.toString().contains("ERROR column.type d: 2 of 3 values are not date ("));
+    }
+
+    /** A table's profile saved once serves as the reference of later runs, which then query only the new data. */
+    @Test
+    public void aSavedProfileOfATableIsTheReferenceOfTheNext() throws Exception {
+        Path profile = folder.getRoot().toPath().resolve("ref-profile.json");
+        assertEquals(err.toString(), 0, run(env(), "validate-data", "--jdbc-url", pg.jdbcUrl(), "--table", "ref",
+                "--save-profile", profile.toString()));
+        assertTrue(Files.readString(profile).contains("ml-stages/profile-v1"));
+        Path report = folder.getRoot().toPath().resolve("against-profile.json");
+        assertEquals(err.toString(), 0, run(env(), "validate-data", "--jdbc-url", pg.jdbcUrl(), "--table", "cur",
+                "--reference", profile.toString(), "--report", report.toString()));
+        JsonNode json = new ObjectMapper().readTree(report.toFile());
+        assertEquals(1, json.path("metrics").path("drifted_columns").asInt());
+        assertTrue(err.toString(), err.toString().contains("reference: saved profile " + profile));
     }
 
     @Test

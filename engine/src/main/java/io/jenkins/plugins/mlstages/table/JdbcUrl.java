@@ -13,7 +13,9 @@ import java.util.TreeSet;
  * {@code socketFactory}, {@code sslfactory}, {@code sslhostnameverifier}, {@code sslpasswordcallback} or
  * {@code authenticationPluginClassName} make the driver instantiate a class named in the URL, and {@code loggerFile}
  * writes a file (CVE-2022-21724 and its kin): a URL from a Jenkinsfile or a script must not do that on an agent.
- * Only parameters that change how the connection is made, never what code runs, are allowed (docs/tables.md).
+ * Only parameters that change how the connection is made, never what code runs, are allowed (docs/tables.md);
+ * {@code readOnly} and {@code readOnlyMode} are not, since the queries run in read-only transactions that a URL must
+ * not turn off.
  *
  * @param url the URL as given, passed to the driver
  * @param location the URL without its parameters, for messages and lineage
@@ -26,8 +28,7 @@ public record JdbcUrl(String url, String location, Map<String, String> parameter
     public static final Set<String> ALLOWED = allowed("ApplicationName", "applicationName", "currentSchema", "connectTimeout",
             "socketTimeout", "loginTimeout", "cancelSignalTimeout", "tcpKeepAlive", "tcpNoDelay", "ssl", "sslmode", "sslrootcert",
             "sslcert", "sslkey", "gssEncMode", "gsslib", "kerberosServerName", "jaasApplicationName", "jaasLogin",
-            "sspiServiceClass", "useSpnego", "targetServerType", "loadBalanceHosts", "hostRecheckSeconds", "readOnly",
-            "readOnlyMode", "options", "user", "defaultRowFetchSize", "prepareThreshold", "preferQueryMode",
+            "sspiServiceClass", "useSpnego", "targetServerType", "loadBalanceHosts", "hostRecheckSeconds", "options", "user", "defaultRowFetchSize", "prepareThreshold", "preferQueryMode",
             "assumeMinServerVersion", "channelBinding", "sslNegotiation", "stringtype", "binaryTransfer", "escapeSyntaxCallMode");
 
     public JdbcUrl {

@@ -14,7 +14,7 @@ public class JdbcUrlTest {
     public void parametersThatLoadClassesOrWriteFilesAreRefusedByName() {
         for (String parameter : new String[] {"socketFactory", "socketFactoryArg", "sslfactory", "sslhostnameverifier",
                 "sslpasswordcallback", "authenticationPluginClassName", "loggerFile", "loggerLevel", "SOCKETFACTORY",
-                "socket%46actory", "service", "sslfactoryarg"}) {
+                "socket%46actory", "service", "sslfactoryarg", "readOnlyMode", "readOnly"}) {
             TableSourceException e = assertThrows(parameter, TableSourceException.class,
                     () -> JdbcUrl.parse("jdbc:postgresql://db:5432/x?sslmode=require&" + parameter + "=org.example.Evil"));
             assertFalse(e.isInfrastructure());
