@@ -263,6 +263,20 @@ public class TablePostgresIT {
     }
 
     @Test
+    public void aQueryPastItsTimeoutIsCancelledAsInfrastructure() throws Exception {
+        try (SqlEngine engine = engine()) {
+            long started = System.nanoTime();
+            TableSourceException e = assertThrows(TableSourceException.class,
+                    () -> engine.query("SELECT pg_sleep(30)", Duration.ofSeconds(1)));
+            assertTrue(e.isInfrastructure());
+            assertEquals(pg.jdbcUrl() + ": the query did not finish in 1 s (cancelled)", e.getMessage());
+            assertTrue("cancelled within seconds", System.nanoTime() - started < 15_000_000_000L);
+            // the connection serves the next query
+            assertEquals(1L, engine.query("SELECT 1", Duration.ofSeconds(30)).rows().get(0).get(0));
+        }
+    }
+
+    @Test
     public void theQueriesAreReadOnly() throws Exception {
         try (SqlEngine engine = engine()) {
             TableSourceException e = assertThrows(TableSourceException.class,
