@@ -29,8 +29,10 @@ import picocli.CommandLine.Option;
 
 /** {@code mlstages validate-data}: schema, quality and drift checks of a dataset. */
 @Command(name = "validate-data", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Check a dataset against a schema and a reference, in one streaming pass.",
-            "Exit 0 passed or warnings only, 1 failed, 2 bad usage or unreadable input, 3 registry error."})
+        description = {"Check a dataset against a schema and a reference, in one streaming pass;"
+                + " or a table or query where it lives, pushed down as SQL aggregates (docs/tables.md).",
+            "Exit 0 passed or warnings only, 1 failed, 2 bad usage or unreadable input (a missing table, bad SQL),"
+                + " 3 registry error or unreachable table source."})
 final class ValidateDataCommand extends StageCommand {
     @Option(names = "--data", paramLabel = "PATH", description = "the dataset (CSV, JSON lines or Parquet); or --table / --query")
     Path data;
