@@ -227,6 +227,30 @@ final class TableProfiler {
         return new Profiled(new DatasetProfile(null, rows, profiles), names, new ArrayList<>(validators));
     }
 
+    /**
+     * The version a table's source keeps of it, for lineage: a Delta table's latest version in Spark
+     * ({@code DESCRIBE HISTORY}); null for a query, in PostgreSQL (no versions), and for a Spark table that is not
+     * Delta (the statement fails: the table is profiled all the same).
+     */
+    String tableVersion(TableQuery what) throws InterruptedException {
+        if (what.table() == null || engine.dialect() != SqlDialect.SPARK) {
+            return null;
+        }
+        try {
+            SqlResult history = engine.query("DESCRIBE HISTORY " + sql.source(what, "--table") + sql.limit(1),
+                    Duration.ofSeconds(60));
+            for (int i = 0; i < history.columns().size(); i++) {
+                if (history.columns().get(i).name().equals("version") && !history.rows().isEmpty()) {
+                    Object version = history.rows().get(0).get(i);
+                    return version == null ? null : String.valueOf(version);
+                }
+            }
+            return null;
+        } catch (TableSourceException notDelta) {
+            return null;
+        }
+    }
+
     /** The declared type, else the source's, with text columns of few values read as categories as the file readers do. */
     private static ColumnType type(Col c) {
         if (c.rules != null && c.rules.declaredType() != null) {

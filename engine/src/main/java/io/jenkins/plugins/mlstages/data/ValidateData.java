@@ -161,7 +161,8 @@ public final class ValidateData {
         if (drift != null) {
             findings.addAll(DriftCheck.findings(drift, request.schema().drift()));
         }
-        String digest = tableDigest(engine, request.data(), profile);
+        String version = profiler.tableVersion(request.data());
+        String digest = tableDigest(engine, request.data(), version, profile);
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("rows", (double) profile.rows());
         metrics.put("columns", (double) pass.columns().size());
@@ -179,6 +180,9 @@ public final class ValidateData {
         attributes.put("source", engine.location());
         if (request.data().table() != null) {
             attributes.put("table", request.data().table());
+            if (version != null) {
+                attributes.put("table_version", version);
+            }
         } else {
             attributes.put("query_sha256", sha256Hex(request.data().query()));
         }
@@ -197,13 +201,15 @@ public final class ValidateData {
     }
 
     /**
-     * A table has no file to hash: its digest is of what it is (the location, the table or the query text) and of what
+     * A table has no file to hash: its digest is of what it is (the location, the table or the query text, the table's
+     * version where the source keeps one) and of what
      * it holds as far as the profile tells (rows, and per column values, nulls, mean, min, max and distinct values), so
      * that it changes when the data's profile does.
      */
-    static String tableDigest(SqlEngine engine, TableQuery what, DatasetProfile profile) {
+    static String tableDigest(SqlEngine engine, TableQuery what, String version, DatasetProfile profile) {
         StringBuilder text = new StringBuilder(engine.location()).append('\n')
                 .append(what.table() != null ? "table:" + what.table() : "query:" + what.query()).append('\n')
+                .append(version == null ? "" : "version:" + version + "\n")
                 .append(profile.rows());
         for (ColumnProfile c : profile.columns()) {
             text.append('\n').append(c.name()).append(',').append(c.count()).append(',').append(c.nulls()).append(',')
