@@ -14,7 +14,13 @@ import io.jenkins.plugins.mlstages.table.SqlEngine;
 import io.jenkins.plugins.mlstages.table.SqlEngines;
 import io.jenkins.plugins.mlstages.table.TableQuery;
 import io.jenkins.plugins.mlstages.table.TableSourceException;
+import io.jenkins.plugins.mlstages.report.Printable;
+import io.jenkins.plugins.mlstages.report.Secrets;
+import io.jenkins.plugins.mlstages.report.StageLog;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -49,9 +55,16 @@ public final class ValidateTableCallable extends StageCallable<ValidateDataResul
     private final int maxErrors;
     private final int sampleSize;
     private final boolean skipTextDrift;
+    /** The build log, written from the agent as the stage runs: a query over a large table takes minutes. */
+    private final OutputStream progress;
 
-    public ValidateTableCallable(ValidateDataStep step, TableSecrets source) {
+    /**
+     * @param progress the build log, wrapped for the agent ({@code new RemoteOutputStream(listener.getLogger())}): where
+     *        the progress of a running query goes at once, while the other messages come back with the outcome
+     */
+    public ValidateTableCallable(ValidateDataStep step, TableSecrets source, OutputStream progress) {
         super(step.getReport());
+        this.progress = progress;
         this.location = source.location();
         this.secrets = new HashMap<>(source.secrets());
         this.table = step.getTable();
@@ -76,8 +89,26 @@ public final class ValidateTableCallable extends StageCallable<ValidateDataResul
                 reference == null ? null : base.resolve(reference),
                 schema == null ? null : SchemaLoader.load(base.resolve(schema)),
                 maxErrors, sampleSize, datasetName, !skipTextDrift, QUERY_TIMEOUT);
+        StageLog live = new StageLog() {
+            @Override
+            public void info(String message) {
+                log.info(message);
+            }
+
+            @Override
+            public void progress(String task, double share, String detail) {
+                String line = Printable.escape(Secrets.redactKnown(Double.isNaN(share) ? task + " (" + detail + ")"
+                        : String.format(Locale.ROOT, "%s: %.0f%% (%s)", task, share * 100, detail))) + "\n";
+                try {
+                    progress.write(line.getBytes(StandardCharsets.UTF_8));
+                    progress.flush();
+                } catch (IOException e) {
+                    // the build log is gone (the build was aborted): the stage ends on its own
+                }
+            }
+        };
         try (SqlEngine engine = SqlEngines.openWith(location, secrets)) {
-            return new ValidateData(log, DvcPolicy.OFF).validateTable(engine, request).result();
+            return new ValidateData(live, DvcPolicy.OFF).validateTable(engine, request).result();
         }
     }
 

@@ -13,6 +13,7 @@ import com.cloudbees.plugins.credentials.common.StandardCredentials;
 import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
 import hudson.Extension;
 import hudson.model.Item;
+import hudson.remoting.RemoteOutputStream;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.mlstages.support.StepCredentials;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
@@ -326,7 +327,7 @@ public final class ValidateDataStep extends MlStageStep {
         protected Map<String, Object> run(ValidateDataStep step, StepRun stage) throws Exception {
             StageOutcome outcome = step.readsTable()
                     ? stage.runOnAgentOnly(new ValidateTableCallable(step, TableSecrets.forStep(stage, step.getJdbcUrl(),
-                            step.getSparkRemote(), step.getCredentialsId())))
+                            step.getSparkRemote(), step.getCredentialsId()), new RemoteOutputStream(stage.listener().getLogger())))
                     : stage.runOnAgent(new ValidateDataCallable(step));
 
             JsonNode result = ReportWriter.mapper().readTree(outcome.json);
