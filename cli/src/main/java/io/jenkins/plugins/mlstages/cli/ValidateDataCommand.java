@@ -10,6 +10,7 @@ import io.jenkins.plugins.mlstages.data.DatasetInputs;
 import io.jenkins.plugins.mlstages.data.DatasetProfile;
 import io.jenkins.plugins.mlstages.data.SchemaInference;
 import io.jenkins.plugins.mlstages.data.SchemaLoader;
+import io.jenkins.plugins.mlstages.data.TableValidateRequest;
 import io.jenkins.plugins.mlstages.data.ValidateData;
 import io.jenkins.plugins.mlstages.data.ValidateDataRequest;
 import io.jenkins.plugins.mlstages.data.ValidateDataResult;
@@ -20,16 +21,24 @@ import io.jenkins.plugins.mlstages.report.Finding;
 import io.jenkins.plugins.mlstages.report.Plural;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
 import io.jenkins.plugins.mlstages.report.Status;
+import io.jenkins.plugins.mlstages.table.SqlEngine;
+import io.jenkins.plugins.mlstages.table.SqlEngines;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mlstages validate-data}: schema, quality and drift checks of a dataset. */
 @Command(name = "validate-data", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Check a dataset against a schema and a reference, in one streaming pass.",
-            "Exit 0 passed or warnings only, 1 failed, 2 bad usage or unreadable input, 3 registry error."})
+        description = {"Check a dataset against a schema and a reference, in one streaming pass;"
+                + " or a table or query where it lives, pushed down as SQL aggregates (docs/tables.md).",
+            "Exit 0 passed or warnings only, 1 failed, 2 bad usage or unreadable input (a missing table, bad SQL),"
+                + " 3 registry error or unreachable table source."})
 final class ValidateDataCommand extends StageCommand {
-    @Option(names = "--data", required = true, paramLabel = "PATH", description = "the dataset (CSV, JSON lines or Parquet)")
+    @Option(names = "--data", paramLabel = "PATH", description = "the dataset (CSV, JSON lines or Parquet); or --table / --query")
     Path data;
+
+    @Mixin
+    TableSourceOptions tables;
 
     @Option(names = "--format", paramLabel = "csv|jsonl|parquet", description = "format of --data (default: from the file name)")
     String format;
@@ -101,6 +110,16 @@ final class ValidateDataCommand extends StageCommand {
     @Override
     public Integer call() throws Exception {
         checkOutputs(report, saveProfile, inferSchema);
+        tables.check("--data", data != null, reference != null, main.environment());
+        if (tables.chosen() || tables.referenceChosen()) {
+            if (data != null) {
+                throw new IllegalArgumentException("--reference-table and --reference-query need --table or --query");
+            }
+            if (inferSchema != null) {
+                throw new IllegalArgumentException("--infer-schema reads --data; it cannot be combined with --table or --query");
+            }
+            return validateTable();
+        }
         ValidateData stage = new ValidateData(main.log(), DvcPolicy.parseOption(dvcCheck, "--dvc-check"));
         CsvOptions csv = CsvOptions.fromText(delimiter, quote, comment, encoding, "--");
         if (inferSchema != null) {
@@ -115,7 +134,11 @@ final class ValidateDataCommand extends StageCommand {
         DataSchema parsedSchema = schema == null ? null : SchemaLoader.load(schema);
         ValidateDataRequest request = new ValidateDataRequest(data, DataFormat.parseOption(format, "--format"), csv, parsedSchema,
                 reference, DataFormat.parseOption(referenceFormat, "--reference-format"), maxErrors, sampleSize, 42, datasetName, !skipTextDrift);
-        ValidateData.Validation validation = stage.validate(request);
+        return finish(stage.validate(request));
+    }
+
+    /** What every validation ends with: the saved profile, the MLflow input, the report, the summary and the exit code. */
+    private int finish(ValidateData.Validation validation) throws Exception {
         ValidateDataResult result = validation.result();
         if (saveProfile != null) {
             // The profile of this same pass, typed by the schema: no second read of the data.
@@ -131,6 +154,19 @@ final class ValidateDataCommand extends StageCommand {
         }
         summarise(result);
         return result.status() == Status.FAILED ? ExitCode.FAILED : ExitCode.PASSED;
+    }
+
+    /** The dataset (and reference) from a table source: the work pushed down as SQL aggregates (docs/tables.md). */
+    private int validateTable() throws Exception {
+        DataSchema parsedSchema = schema == null ? null : SchemaLoader.load(schema);
+        TableValidateRequest request = new TableValidateRequest(tables.data(), tables.reference(), reference, parsedSchema,
+                maxErrors, sampleSize, datasetName, !skipTextDrift, tables.queryTimeout());
+        ValidateData.Validation validation;
+        try (SqlEngine engine = SqlEngines.open(tables.location(main.environment()), main.environment())) {
+            main.log().info("validate-data: the work runs in " + engine.location());
+            validation = new ValidateData(main.log(), DvcPolicy.OFF).validateTable(engine, request);
+        }
+        return finish(validation);
     }
 
     private void summarise(ValidateDataResult result) {
