@@ -8,7 +8,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.jenkins.plugins.mlstages.deploy.behaviour.BehaviourCheck;
-import io.jenkins.plugins.mlstages.deploy.behaviour.BehaviourSummary;
 
 /**
  * Analysis checks as written on a command line or in a Jenkinsfile:
@@ -21,7 +20,7 @@ import io.jenkins.plugins.mlstages.deploy.behaviour.BehaviourSummary;
  * only: bounds are inclusive). A stable query ({@code NAME: QUERY}) given for the same name makes
  * the check relative: the bounds then apply to {@code canary − stable}.
  *
- * <p>Behaviour rules have no name and no query: a behaviour metric ({@link BehaviourSummary#METRICS}) and
+ * <p>Behaviour rules have no name and no query: a behaviour metric ({@link BehaviourCheck#METRICS}) and
  * its bounds, judged on the comparison of both versions' answers to the same requests:
  * <pre>
  *   agreement &gt;= 0.97
@@ -49,7 +48,7 @@ public final class CheckSyntax {
     private static final String STABLE_QUERY = "stableQuery";
     private static final String FORM = "write 'NAME: QUERY <= MAX', 'NAME: QUERY >= MIN' or 'NAME: MIN <= QUERY <= MAX'";
     private static final String BEHAVIOUR_FORM = "a behaviour rule is 'METRIC >= MIN', 'METRIC <= MAX' or "
-            + "'MIN <= METRIC <= MAX' with METRIC one of " + String.join(", ", BehaviourSummary.METRICS);
+            + "'MIN <= METRIC <= MAX' with METRIC one of " + String.join(", ", BehaviourCheck.METRICS);
 
     /** Checks as written, split by kind: Prometheus checks and behaviour rules, each in the order given. */
     public record Checks(List<AnalysisCheck> queries, List<BehaviourCheck> behaviour) {
@@ -100,7 +99,7 @@ public final class CheckSyntax {
             return false;
         }
         String subject = subject(text.strip());
-        return subject != null && BehaviourSummary.METRICS.contains(subject);
+        return subject != null && BehaviourCheck.METRICS.contains(subject);
     }
 
     /**

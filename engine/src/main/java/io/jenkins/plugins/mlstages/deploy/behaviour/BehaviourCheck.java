@@ -1,6 +1,8 @@
 package io.jenkins.plugins.mlstages.deploy.behaviour;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -20,12 +22,14 @@ import io.jenkins.plugins.mlstages.deploy.CheckVerdict;
 public record BehaviourCheck(String metric, Double min, Double max) implements Serializable {
     /** What a {@link CheckResult} of a behaviour rule carries in place of a query. */
     public static final String QUERY_PREFIX = "behaviour: ";
+    /** Every metric a rule may name: {@link BehaviourSummary#METRICS}, then {@link LabelledSummary#METRICS} (labelled probes). */
+    public static final List<String> METRICS = metrics();
 
     public BehaviourCheck {
         Objects.requireNonNull(metric, "metric");
-        if (!BehaviourSummary.METRICS.contains(metric)) {
+        if (!METRICS.contains(metric)) {
             throw new IllegalArgumentException("'" + metric + "' is not a behaviour metric: use one of "
-                    + String.join(", ", BehaviourSummary.METRICS));
+                    + String.join(", ", METRICS));
         }
         if (min == null && max == null) {
             throw new IllegalArgumentException("behaviour check '" + metric + "' needs a min or a max bound");
@@ -38,6 +42,12 @@ public record BehaviourCheck(String metric, Double min, Double max) implements S
         }
     }
 
+    private static List<String> metrics() {
+        List<String> names = new ArrayList<>(BehaviourSummary.METRICS);
+        names.addAll(LabelledSummary.METRICS);
+        return List.copyOf(names);
+    }
+
     /** Whether {@code query} of a {@link CheckResult} marks a behaviour rule's result. */
     public static boolean isBehaviourQuery(String query) {
         return query != null && query.startsWith(QUERY_PREFIX);
@@ -45,14 +55,27 @@ public record BehaviourCheck(String metric, Double min, Double max) implements S
 
     /** Judges the summary's metric: PASS within the bounds, FAIL outside, INCONCLUSIVE when it has no value. */
     public CheckResult judge(BehaviourSummary summary) {
-        return judge(summary == null ? Map.of() : summary.metrics(), summary == null ? 0 : summary.comparable());
+        return judge(summary == null ? Map.of() : summary.metrics(), summary == null ? 0 : summary.comparable(), false);
     }
 
-    CheckResult judge(Map<String, Double> metrics, long comparable) {
+    /**
+     * Judges {@code metrics} ({@link ProbeResult#metrics()}, {@link BehaviourSummary#metrics()}).
+     *
+     * @param comparable pairs both versions answered usably, to say why a metric is missing
+     * @param labelled whether labelled metrics could be present
+     */
+    public CheckResult judge(Map<String, Double> metrics, long comparable, boolean labelled) {
         Double value = metrics.get(metric);
         if (value == null) {
-            String why = comparable == 0 ? "no request was answered usably by both versions"
-                    : metric + " is not defined for label outputs";
+            String why;
+            if (comparable == 0) {
+                why = "no request was answered usably by both versions";
+            } else if (LabelledSummary.METRICS.contains(metric)) {
+                why = labelled ? metric + " is not defined here (ROC AUC needs scores and labels 0 and 1)"
+                        : metric + " needs a probe with labels";
+            } else {
+                why = metric + " is not defined for label outputs";
+            }
             return result(null, CheckVerdict.INCONCLUSIVE, why);
         }
         boolean within = (min == null || value >= min) && (max == null || value <= max);
