@@ -351,6 +351,26 @@ public class BehaviourCanaryIT {
                     behaviour.path("agreement").asDouble(), behaviour.path("shadow_latency_p50_ms").asDouble(),
                     behaviour.path("shadow_latency_p99_ms").asDouble());
         }
+        // the report page shows the comparison next to the traffic timeline: a row per analysis, both outputs' bars
+        Path page = FOLDER.getRoot().toPath().resolve("shuffled.html");
+        Outcome written = mlstages("report", "--in", report.toString(), "--html", page.toString());
+        assertEquals(written.err(), 0, written.exit());
+        try (HeadlessChromium browser = new HeadlessChromium()) {
+            browser.open(page);
+            assertEquals(2, browser.all("[data-table='canary-behaviour'] tbody tr").size());
+            for (var psi : browser.all("[data-table='canary-behaviour'] td[data-metric='prediction_psi']")) {
+                assertEquals("FAIL", psi.getDomAttribute("data-verdict"));
+            }
+            int bins = analyses.get(1).path("behaviour").path("behaviour").path("distribution").path("bins").size();
+            assertTrue("bins " + bins, bins > 1);
+            assertEquals(bins, browser.all(".mlr-distribution .mlr-bar[data-version='stable']").size());
+            assertEquals(bins, browser.all(".mlr-distribution .mlr-bar[data-version='canary']").size());
+            assertEquals(List.of(), browser.severe());
+            String screenshot = System.getProperty("mlstages.behaviour.screenshot");
+            if (screenshot != null) {
+                Files.write(Path.of(screenshot), browser.fullPage());
+            }
+        }
     }
 
     @Test
