@@ -128,6 +128,10 @@ public class CanaryBehaviourTest {
         CanarySettingException noUrl = assertThrows(CanarySettingException.class, () -> new BehaviourPlan(parsed.behaviour(),
                 "p.jsonl", "y", "http://a:1", " ", null, 0.5, null));
         assertEquals("probeCanaryUrl", noUrl.setting());
+        CanarySettingException secret = assertThrows(CanarySettingException.class, () -> new BehaviourPlan(parsed.behaviour(),
+                "p.jsonl", "y", "http://user:hunter2@a:1", "http://b:1", null, 0.5, null));
+        assertEquals("probeStableUrl", secret.setting());
+        assertTrue(secret.getMessage(), !secret.getMessage().contains("hunter2"));
         CanarySettingException noLabel = assertThrows(CanarySettingException.class, () -> new BehaviourPlan(parsed.behaviour(),
                 "p.jsonl", null, "http://a:1", "http://b:1", null, 0.5, null));
         assertTrue(noLabel.getMessage(), noLabel.getMessage().contains("needs a probe with labels"));
