@@ -114,6 +114,7 @@ public final class Main implements Runnable {
         commandLine.addSubcommand(new RegisterCommand(main));
         commandLine.addSubcommand(new LineageCommand(main));
         commandLine.addSubcommand(new CanaryCommand(main));
+        commandLine.addSubcommand(new CompareCommand());
         commandLine.addSubcommand(new ReportCommand(main));
         commandLine.addSubcommand(new CommandLine(new RegistryCommand())
                 .addSubcommand(new RegistryCheckCommand(main)));
