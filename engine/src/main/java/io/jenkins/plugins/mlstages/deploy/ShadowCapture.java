@@ -28,7 +28,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
@@ -49,7 +50,8 @@ import com.sun.net.httpserver.HttpServer;
 public final class ShadowCapture implements Closeable {
     /** The status path; never captured. */
     public static final String STATUS = "/_mlstages/capture";
-    private static final ObjectMapper MAPPER = CanaryStateStore.mapper();
+    /** One JSON object per line: the shared mapper indents, this writer does not. */
+    private static final ObjectWriter LINE = CanaryStateStore.mapper().writer().without(SerializationFeature.INDENT_OUTPUT);
 
     private final Settings settings;
     private final HttpServer server;
@@ -139,7 +141,7 @@ public final class ShadowCapture implements Closeable {
         try (exchange) {
             String path = exchange.getRequestURI().getRawPath();
             if (STATUS.equals(path)) {
-                byte[] body = MAPPER.writeValueAsBytes(counters());
+                byte[] body = LINE.writeValueAsBytes(counters());
                 exchange.getResponseHeaders().set("Content-Type", "application/json");
                 exchange.sendResponseHeaders(200, body.length);
                 exchange.getResponseBody().write(body);
@@ -188,7 +190,7 @@ public final class ShadowCapture implements Closeable {
             CapturedPair pair = new CapturedPair(copy.id(), copy.time(), copy.path(), call(settings.live(), copy),
                     call(settings.shadow(), copy));
             try {
-                append((MAPPER.writeValueAsString(pair) + "\n").getBytes(StandardCharsets.UTF_8));
+                append((LINE.writeValueAsString(pair) + "\n").getBytes(StandardCharsets.UTF_8));
                 counters.get("recorded").incrementAndGet();
             } catch (IOException e) {
                 counters.get("write_failures").incrementAndGet();

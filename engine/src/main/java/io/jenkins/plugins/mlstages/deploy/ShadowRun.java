@@ -1,7 +1,6 @@
 package io.jenkins.plugins.mlstages.deploy;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,22 +27,25 @@ public final class ShadowRun {
 
     private final ShadowStateStore store;
     private final ShadowMirror mirror;
+    private final CaptureSource capture;
     private final StageLog log;
     private final Clock clock;
     private final Sleeper sleeper;
     private final Backoff backoff;
 
-    public ShadowRun(ShadowStateStore store, ShadowMirror mirror, StageLog log, Clock clock, Sleeper sleeper, Backoff backoff) {
+    public ShadowRun(ShadowStateStore store, ShadowMirror mirror, CaptureSource capture, StageLog log, Clock clock, Sleeper sleeper,
+            Backoff backoff) {
         this.store = Objects.requireNonNull(store, "store");
         this.mirror = Objects.requireNonNull(mirror, "mirror");
+        this.capture = Objects.requireNonNull(capture, "capture");
         this.log = log == null ? StageLog.NONE : log;
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         this.backoff = Objects.requireNonNull(backoff, "backoff");
     }
 
-    public ShadowRun(ShadowStateStore store, ShadowMirror mirror, StageLog log) {
-        this(store, mirror, log, Clock.systemUTC(), Sleeper.SYSTEM, Backoff.DEFAULT);
+    public ShadowRun(ShadowStateStore store, ShadowMirror mirror, CaptureSource capture, StageLog log) {
+        this(store, mirror, capture, log, Clock.systemUTC(), Sleeper.SYSTEM, Backoff.DEFAULT);
     }
 
     /** Starts a new shadow run; the state file must not exist yet. */
@@ -159,8 +161,7 @@ public final class ShadowRun {
     private ShadowState collect(ShadowState state) throws InterruptedException {
         ShadowPlan plan = state.plan();
         Instant now = clock.instant();
-        CaptureFiles.Read read = CaptureFiles.read(Path.of(plan.captureFolder()), state.mirrorSince(), now, MAX_PAIRS);
-        int captured = read.pairs().size();
+        int captured = capture.count(state.mirrorSince(), now);
         boolean enough = plan.requests() > 0 && captured >= plan.requests();
         if (!enough && now.isBefore(state.collectUntil())) {
             Duration left = Duration.between(now, state.collectUntil());
@@ -168,8 +169,8 @@ public final class ShadowRun {
             sleeper.sleep(left.compareTo(plan.pollInterval()) < 0 ? left : plan.pollInterval());
             return state;
         }
-        List<CapturedPair> pairs = enough ? read.pairs().subList(0, plan.requests()) : read.pairs();
-        Map<String, Double> metrics = ShadowComparison.metrics(pairs);
+        Map<String, Double> metrics = capture.compare(state.mirrorSince(), now, enough ? plan.requests() : MAX_PAIRS);
+        int judged = metrics.getOrDefault("paired_requests", 0.0).intValue();
         List<CheckResult> results = ShadowChecks.judge(plan.checks(), metrics);
         CheckVerdict verdict = CheckVerdict.of(results);
         ShadowState.Builder b = state.edit();
@@ -177,28 +178,28 @@ public final class ShadowRun {
         b.metrics = metrics;
         b.results = results;
         String values = results.stream().map(CheckResult::line).collect(Collectors.joining(", "));
-        b.timeline.add(new TimelineEvent(now.toString(), 1, 0, "analysis", "comparison of " + Plural.of(pairs.size(), "paired request")
+        b.timeline.add(new TimelineEvent(now.toString(), 1, 0, "analysis", "comparison of " + Plural.of(judged, "paired request")
                 + ": " + verdict + " (" + values + ")", verdict, results));
         String reason;
         ShadowVerdict outcome;
-        if (pairs.size() < plan.minRequests()) {
+        if (judged < plan.minRequests()) {
             outcome = ShadowVerdict.REJECTED;
-            reason = "only " + Plural.of(pairs.size(), "paired request") + " captured (min " + plan.minRequests()
+            reason = "only " + Plural.of(judged, "paired request") + " captured (min " + plan.minRequests()
                     + "): no evidence; is the mirror reaching the capture?";
         } else if (verdict == CheckVerdict.PASS) {
             outcome = ShadowVerdict.PROMOTE_READY;
-            reason = "every behaviour check passed on " + Plural.of(pairs.size(), "paired request") + ": " + values;
+            reason = "every behaviour check passed on " + Plural.of(judged, "paired request") + ": " + values;
         } else {
             outcome = ShadowVerdict.REJECTED;
             reason = (verdict == CheckVerdict.FAIL ? "behaviour check failed on " : "behaviour check without a value on ")
-                    + Plural.of(pairs.size(), "paired request") + ": " + results.stream().filter(r -> r.verdict() != CheckVerdict.PASS)
+                    + Plural.of(judged, "paired request") + ": " + results.stream().filter(r -> r.verdict() != CheckVerdict.PASS)
                             .map(CheckResult::line).collect(Collectors.joining(", "));
         }
         b.stop(outcome, reason).event(now, "stopping", reason + "; mirror off");
-        ShadowState judged = b.build();
-        save(judged);
-        log.info("shadow: " + judged.timeline().get(judged.timeline().size() - 2).message());
-        return judged;
+        ShadowState next = b.build();
+        save(next);
+        log.info("shadow: " + next.timeline().get(next.timeline().size() - 2).message());
+        return next;
     }
 
     private ShadowState stopMirror(ShadowState state) throws InterruptedException {
