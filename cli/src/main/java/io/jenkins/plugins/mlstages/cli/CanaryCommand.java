@@ -18,6 +18,9 @@ import io.jenkins.plugins.mlstages.deploy.CanaryStateStore;
 import io.jenkins.plugins.mlstages.deploy.CanaryVerdict;
 import io.jenkins.plugins.mlstages.deploy.CheckSyntax;
 import io.jenkins.plugins.mlstages.deploy.Durations;
+import io.jenkins.plugins.mlstages.deploy.behaviour.BehaviourCheck;
+import io.jenkins.plugins.mlstages.deploy.behaviour.BehaviourPlan;
+import io.jenkins.plugins.mlstages.deploy.behaviour.OutputKind;
 import io.jenkins.plugins.mlstages.deploy.HttpRouter;
 import io.jenkins.plugins.mlstages.deploy.InconclusivePolicy;
 import io.jenkins.plugins.mlstages.deploy.KServeConfig;
@@ -60,7 +63,10 @@ final class CanaryCommand extends StageCommand {
             Map.entry("inconclusiveLimit", "--inconclusive-limit"), Map.entry("onInconclusive", "--on-inconclusive"),
             Map.entry("holdTimeout", "--hold-timeout"), Map.entry("championAlias", "--champion-alias"),
             Map.entry("previousAlias", "--previous-alias"),
-            Map.entry(CanarySettingException.ALIASES, "--champion-alias/--previous-alias"), Map.entry("router", "--router"));
+            Map.entry(CanarySettingException.ALIASES, "--champion-alias/--previous-alias"), Map.entry("router", "--router"),
+            Map.entry("probe", "--probe"), Map.entry("probeStableUrl", "--probe-stable-url"),
+            Map.entry("probeCanaryUrl", "--probe-canary-url"), Map.entry("probeThreshold", "--probe-threshold"),
+            Map.entry("probeTimeout", "--probe-timeout"));
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
@@ -93,8 +99,34 @@ final class CanaryCommand extends StageCommand {
     String interval;
 
     @Option(names = "--analysis", paramLabel = "'NAME: QUERY <= MAX'",
-            description = "a check: 'NAME: QUERY <= MAX', 'NAME: QUERY >= MIN' or 'NAME: MIN <= QUERY <= MAX' (repeatable)")
+            description = {"a check: 'NAME: QUERY <= MAX', 'NAME: QUERY >= MIN' or 'NAME: MIN <= QUERY <= MAX' (repeatable);",
+                "or a behaviour rule without a name, judged on --probe: 'agreement >= 0.97', 'prediction_psi <= 0.1'"})
     List<String> analyses = new ArrayList<>();
+
+    @Option(names = "--probe", paramLabel = "FILE.jsonl",
+            description = "behaviour rules: requests (JSON lines) sent to both versions at each analysis")
+    Path probe;
+
+    @Option(names = "--probe-stable-url", paramLabel = "URL", description = "behaviour rules: the stable version's scoring server")
+    String probeStableUrl;
+
+    @Option(names = "--probe-canary-url", paramLabel = "URL", description = "behaviour rules: the canary version's scoring server")
+    String probeCanaryUrl;
+
+    @Option(names = "--probe-label", paramLabel = "FIELD", description = "behaviour rules: the probe's label field (accuracy rules)")
+    String probeLabel;
+
+    @Option(names = "--probe-output", paramLabel = "auto|score|label", defaultValue = "auto",
+            description = "behaviour rules: compare outputs as scores or labels (default: ${DEFAULT-VALUE})")
+    String probeOutput;
+
+    @Option(names = "--probe-threshold", paramLabel = "T", defaultValue = "0.5",
+            description = "behaviour rules: with scores, the decision is score >= T (default: ${DEFAULT-VALUE})")
+    double probeThreshold;
+
+    @Option(names = "--probe-timeout", paramLabel = "DURATION", defaultValue = "10s",
+            description = "behaviour rules: how long one probe request may take (default: ${DEFAULT-VALUE})")
+    String probeTimeout;
 
     @Option(names = "--stable-query", paramLabel = "'NAME: QUERY'",
             description = "the stable version's value for check NAME: its bounds then apply to canary - stable (repeatable)")
@@ -232,9 +264,30 @@ final class CanaryCommand extends StageCommand {
                     + "'error_rate: sum(rate(errors[1m])) / sum(rate(requests[1m])) <= 0.01'");
         }
         Duration step = duration("--interval", interval);
-        return new CanaryPlan(model, version, steps, step, analysesPerStep, CheckSyntax.parse(analyses, stableQueries),
+        CheckSyntax.Checks checks = CheckSyntax.parseAll(analyses, stableQueries);
+        return new CanaryPlan(model, version, steps, step, analysesPerStep, checks.queries(),
                 failureLimit, inconclusiveLimit, InconclusivePolicy.parse(onInconclusive),
-                holdTimeout == null ? null : duration("--hold-timeout", holdTimeout), championAlias, previousAlias);
+                holdTimeout == null ? null : duration("--hold-timeout", holdTimeout), championAlias, previousAlias,
+                behaviour(checks.behaviour()));
+    }
+
+    /** The behaviour rules with their probe, the probe read once now so that a bad one is refused before any traffic moves. */
+    private BehaviourPlan behaviour(List<BehaviourCheck> rules) {
+        if (rules.isEmpty()) {
+            if (probe != null) {
+                throw new IllegalArgumentException("--probe: no behaviour rule to judge it; add e.g. --analysis 'agreement >= 0.97'");
+            }
+            return null;
+        }
+        if (probe == null) {
+            throw new IllegalArgumentException("--analysis '" + rules.get(0).metric() + " ...' is a behaviour rule: it needs "
+                    + "--probe FILE.jsonl, --probe-stable-url and --probe-canary-url");
+        }
+        OutputKind output = option("--probe-output", () -> CompareCommand.outputKind(probeOutput));
+        BehaviourPlan plan = new BehaviourPlan(rules, probe.toAbsolutePath().toString(), probeLabel, probeStableUrl,
+                probeCanaryUrl, output, probeThreshold, duration("--probe-timeout", probeTimeout));
+        plan.replay();
+        return plan;
     }
 
     /** --resume and --abort take the plan from the state file; a --model or --version given must be the same. */

@@ -108,6 +108,7 @@ public final class Main implements Runnable {
         commandLine.addSubcommand(new CanaryCommand(main));
         commandLine.addSubcommand(new ShadowCommand(main));
         commandLine.addSubcommand(new ShadowCaptureCommand());
+        commandLine.addSubcommand(new CompareCommand());
         commandLine.addSubcommand(new ReportCommand(main));
         commandLine.addSubcommand(new CommandLine(new RegistryCommand())
                 .addSubcommand(new RegistryCheckCommand(main)));

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import io.jenkins.plugins.mlstages.deploy.behaviour.ProbeResult;
+
 /**
  * The canary as a pure state machine: no I/O, no clock. {@link #next} says what to do in a state (and
  * gives the state to persist before doing it); the {@code on…} methods give the state after an
@@ -136,6 +138,14 @@ public final class CanaryController {
 
     /** An analysis ran: record it, then advance, extend the step, hold, promote or roll back. */
     public static CanaryState onAnalysed(CanaryState s, List<CheckResult> results, Instant now) {
+        return onAnalysed(s, results, null, now);
+    }
+
+    /**
+     * As {@link #onAnalysed(CanaryState, List, Instant)}, with the behaviour comparison the behaviour rules
+     * among {@code results} judged, kept in the timeline for the report.
+     */
+    public static CanaryState onAnalysed(CanaryState s, List<CheckResult> results, ProbeResult behaviour, Instant now) {
         if (s.phase() != CanaryPhase.PROGRESSING) {
             throw new IllegalStateException("analysis in phase " + s.phase());
         }
@@ -147,7 +157,7 @@ public final class CanaryController {
         String values = results.isEmpty() ? "no checks" : results.stream().map(CheckResult::line).collect(Collectors.joining(", "));
         b.timeline.add(new TimelineEvent(now.toString(), s.stepIndex() + 1, s.router().weight(), "analysis",
                 "analysis " + b.analysesInStep + " of step " + (s.stepIndex() + 1) + ": " + verdict + " (" + values + ")",
-                verdict, results));
+                verdict, results, behaviour));
         switch (verdict) {
             case PASS:
                 b.consecutiveFailures = 0;

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
+import io.jenkins.plugins.mlstages.deploy.behaviour.BehaviourCheck;
+import io.jenkins.plugins.mlstages.deploy.behaviour.BehaviourPlan;
 import io.jenkins.plugins.mlstages.registry.RegistryException;
 import io.jenkins.plugins.mlstages.registry.RegistryLimits;
 
@@ -35,11 +37,13 @@ import io.jenkins.plugins.mlstages.registry.RegistryLimits;
  * @param holdTimeout with {@link InconclusivePolicy#HOLD}: how long a canary may hold before it rolls back
  * @param championAlias the alias promotion moves to the new version
  * @param previousAlias the alias promotion moves to the former champion
+ * @param behaviour behaviour rules judged at each analysis next to {@code checks}, on a probe sent to both
+ *        versions; null for none
  * @throws CanarySettingException naming the setting that is invalid
  */
 public record CanaryPlan(String model, String version, List<Integer> steps, Duration interval, int analysesPerStep,
         List<AnalysisCheck> checks, int failureLimit, int inconclusiveLimit, InconclusivePolicy onInconclusive,
-        Duration holdTimeout, String championAlias, String previousAlias) implements Serializable {
+        Duration holdTimeout, String championAlias, String previousAlias, BehaviourPlan behaviour) implements Serializable {
     public static final String DEFAULT_CHAMPION_ALIAS = "champion";
     public static final String DEFAULT_PREVIOUS_ALIAS = "previous";
     /** The longest step: a canary is watched by a build, which should end the same day. */
@@ -74,6 +78,14 @@ public record CanaryPlan(String model, String version, List<Integer> steps, Dura
                 throw new CanarySettingException("analysis", "two analysis checks are named '" + check.name() + "'");
             }
         }
+        if (behaviour != null) {
+            for (BehaviourCheck rule : behaviour.checks()) {
+                if (names.contains(rule.metric())) {
+                    throw new CanarySettingException("analysis", "analysis check '" + rule.metric()
+                            + "' has the name of a behaviour rule: name the Prometheus check otherwise");
+                }
+            }
+        }
         if (failureLimit < 1 || failureLimit > MAX_COUNT) {
             throw new CanarySettingException("failureLimit", "the failure limit must be between 1 and " + MAX_COUNT + ", was "
                     + failureLimit);
@@ -102,6 +114,14 @@ public record CanaryPlan(String model, String version, List<Integer> steps, Dura
         }
     }
 
+    /** A plan without behaviour rules. */
+    public CanaryPlan(String model, String version, List<Integer> steps, Duration interval, int analysesPerStep,
+            List<AnalysisCheck> checks, int failureLimit, int inconclusiveLimit, InconclusivePolicy onInconclusive,
+            Duration holdTimeout, String championAlias, String previousAlias) {
+        this(model, version, steps, interval, analysesPerStep, checks, failureLimit, inconclusiveLimit, onInconclusive,
+                holdTimeout, championAlias, previousAlias, null);
+    }
+
     /** A plan with the defaults: one analysis per step, failure limit 1, inconclusive limit 2 then rollback, champion/previous. */
     public static CanaryPlan of(String model, String version, List<Integer> steps, Duration interval, List<AnalysisCheck> checks) {
         return new CanaryPlan(model, version, steps, interval, 1, checks, 1, 2, InconclusivePolicy.ROLLBACK, null,
@@ -110,22 +130,28 @@ public record CanaryPlan(String model, String version, List<Integer> steps, Dura
 
     public CanaryPlan withAnalysesPerStep(int count) {
         return new CanaryPlan(model, version, steps, interval, count, checks, failureLimit, inconclusiveLimit,
-                onInconclusive, holdTimeout, championAlias, previousAlias);
+                onInconclusive, holdTimeout, championAlias, previousAlias, behaviour);
     }
 
     public CanaryPlan withFailureLimit(int limit) {
         return new CanaryPlan(model, version, steps, interval, analysesPerStep, checks, limit, inconclusiveLimit,
-                onInconclusive, holdTimeout, championAlias, previousAlias);
+                onInconclusive, holdTimeout, championAlias, previousAlias, behaviour);
     }
 
     public CanaryPlan withInconclusive(int limit, InconclusivePolicy policy, Duration timeout) {
         return new CanaryPlan(model, version, steps, interval, analysesPerStep, checks, failureLimit, limit, policy,
-                timeout, championAlias, previousAlias);
+                timeout, championAlias, previousAlias, behaviour);
     }
 
     public CanaryPlan withAliases(String champion, String previous) {
         return new CanaryPlan(model, version, steps, interval, analysesPerStep, checks, failureLimit, inconclusiveLimit,
-                onInconclusive, holdTimeout, champion, previous);
+                onInconclusive, holdTimeout, champion, previous, behaviour);
+    }
+
+    /** The same plan with behaviour rules judged on a probe at each analysis (null: none). */
+    public CanaryPlan withBehaviour(BehaviourPlan rules) {
+        return new CanaryPlan(model, version, steps, interval, analysesPerStep, checks, failureLimit, inconclusiveLimit,
+                onInconclusive, holdTimeout, championAlias, previousAlias, rules);
     }
 
     /** The time between two analyses of a step. */

@@ -17,6 +17,9 @@ import io.jenkins.plugins.mlstages.deploy.CanaryAction.PromoteAliases;
 import io.jenkins.plugins.mlstages.deploy.CanaryAction.RestoreAliases;
 import io.jenkins.plugins.mlstages.deploy.CanaryAction.SetWeight;
 import io.jenkins.plugins.mlstages.deploy.CanaryAction.WaitUntil;
+import io.jenkins.plugins.mlstages.deploy.behaviour.BehaviourCheck;
+import io.jenkins.plugins.mlstages.deploy.behaviour.BehaviourPlan;
+import io.jenkins.plugins.mlstages.deploy.behaviour.ProbeResult;
 import io.jenkins.plugins.mlstages.report.Plural;
 import io.jenkins.plugins.mlstages.report.StageLog;
 
@@ -45,9 +48,19 @@ public final class CanaryRun {
     private final Clock clock;
     private final Sleeper sleeper;
     private final Backoff routerBackoff;
+    private final BehaviourSource behaviour;
 
     public CanaryRun(CanaryStateStore store, TrafficRouter router, MetricSource metrics, ModelAliases aliases,
             StageLog log, Clock clock, Sleeper sleeper, Backoff routerBackoff) {
+        this(store, router, metrics, aliases, log, clock, sleeper, routerBackoff, BehaviourSource.PROBE);
+    }
+
+    /**
+     * @param behaviour where behaviour rules get their comparison (plans with a {@link CanaryPlan#behaviour()})
+     */
+    public CanaryRun(CanaryStateStore store, TrafficRouter router, MetricSource metrics, ModelAliases aliases,
+            StageLog log, Clock clock, Sleeper sleeper, Backoff routerBackoff, BehaviourSource behaviour) {
+        this.behaviour = Objects.requireNonNull(behaviour, "behaviour");
         this.store = Objects.requireNonNull(store, "store");
         this.router = Objects.requireNonNull(router, "router");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -91,6 +104,7 @@ public final class CanaryRun {
                 + (champion == null ? "no champion (first deployment)" : plan.championAlias() + " version " + champion)
                 + "; steps " + plan.steps().stream().map(String::valueOf).collect(Collectors.joining(", ")) + " % every "
                 + Durations.format(plan.interval()) + "; router " + router.describe() + "; metrics " + metrics.describe()
+                + (plan.behaviour() == null ? "" : "; behaviour rules on the " + plan.behaviour().describe())
                 + "; state " + store.file());
         return drive(state);
     }
@@ -215,7 +229,7 @@ public final class CanaryRun {
         return failed;
     }
 
-    private CanaryState analyse(CanaryState state) {
+    private CanaryState analyse(CanaryState state) throws InterruptedException {
         Instant at = clock.instant();
         List<CheckResult> results = new ArrayList<>();
         for (AnalysisCheck check : state.plan().checks()) {
@@ -228,7 +242,20 @@ public final class CanaryRun {
                 results.add(check.failed("metric source failed: " + message(e)));
             }
         }
-        CanaryState analysed = CanaryController.onAnalysed(state, results, clock.instant());
+        ProbeResult comparison = null;
+        BehaviourPlan rules = state.plan().behaviour();
+        if (rules != null) {
+            try {
+                comparison = behaviour.compare(rules);
+                results.addAll(comparison.judge(rules.checks()));
+            } catch (RuntimeException e) {
+                // no comparison is no evidence either way: inconclusive, as a failing metric source
+                for (BehaviourCheck rule : rules.checks()) {
+                    results.add(rule.failed("behaviour comparison failed: " + message(e)));
+                }
+            }
+        }
+        CanaryState analysed = CanaryController.onAnalysed(state, results, comparison, clock.instant());
         save(analysed);
         log.info(analysisLine(state, analysed));
         return analysed;

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
+import io.jenkins.plugins.mlstages.deploy.behaviour.ProbeResult;
+
 /**
  * One entry of a canary's timeline, as the state file and the report's canary timeline hold it.
  *
@@ -20,15 +22,23 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param message one line for people
  * @param verdict for {@code analysis}: the analysis' verdict
  * @param analyses for {@code analysis}: one result per check; empty otherwise
+ * @param behaviour for {@code analysis} with behaviour rules: the comparison of both versions they judged
+ *        (null when the comparison failed, or the plan has no behaviour rules)
  */
-@JsonPropertyOrder({"time", "step", "weight", "event", "message", "verdict", "analyses"})
+@JsonPropertyOrder({"time", "step", "weight", "event", "message", "verdict", "analyses", "behaviour"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TimelineEvent(String time, int step, int weight, String event, String message, CheckVerdict verdict,
-        List<CheckResult> analyses) implements Serializable {
+        List<CheckResult> analyses, ProbeResult behaviour) implements Serializable {
     public TimelineEvent {
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(event, "event");
         analyses = analyses == null ? List.of() : List.copyOf(analyses);
+    }
+
+    /** An entry without a behaviour comparison. */
+    public TimelineEvent(String time, int step, int weight, String event, String message, CheckVerdict verdict,
+            List<CheckResult> analyses) {
+        this(time, step, weight, event, message, verdict, analyses, null);
     }
 
     @JsonIgnore
