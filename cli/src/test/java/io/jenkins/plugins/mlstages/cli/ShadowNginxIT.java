@@ -269,7 +269,7 @@ public class ShadowNginxIT {
             assertTrue(metrics.toString(), metrics.get("shadow_agreement") >= 0.95);
             assertTrue(metrics.toString(), metrics.get("shadow_prediction_psi") <= 0.02);
             assertEquals(300.0, metrics.get("shadow_paired_requests"), 0);
-            assertEquals(1200.0, metrics.get("shadow_paired_predictions"), 0);
+            assertEquals(1200.0, metrics.get("shadow_pairs"), 0);
             assertMirrorOff(capture);
             System.out.printf("[shadow nginx] equivalent candidate PROMOTE_READY: %s%n", metrics);
         }
@@ -382,11 +382,14 @@ public class ShadowNginxIT {
             Files.writeString(Path.of(System.getProperty("mlstages.root", "..")).resolve("target/shadow-overhead.txt"), table);
             assertTrue("the capture recorded copies", capture.counters().get("recorded") > 0);
             assertTrue("the slow shadow's queue overflowed and dropped", slowCapture.counters().get("dropped_queue_full") > 0);
-            for (int c = 1; c < names.length; c++) {
-                // generous bounds for a shared 2-core machine: a 2 s shadow would show as seconds
+            // A dead capture or a 2 s shadow must not show on the live path (it would show as 200 ms or seconds);
+            // bounds generous for a shared 2-core machine.
+            for (int c = 2; c < names.length; c++) {
                 assertTrue(names[c] + ": " + table, p50[c] < p50[0] + 10);
-                assertTrue(names[c] + ": " + table, p99[c] < Math.max(200, p99[0] * 4));
+                assertTrue(names[c] + ": " + table, p99[c] < Math.max(150, p99[0] * 4));
             }
+            // A working capture costs CPU (two more model calls per request on the same 2 cores), never a wait on the shadow.
+            assertTrue(names[1] + ": " + table, p99[1] < 1000);
         } finally {
             paused = false;
             slow.stop(0);

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -33,12 +34,22 @@ public final class CaptureFiles {
     /**
      * @param from inclusive
      * @param to exclusive
-     * @param max at most this many pairs, the earliest files first (bounded memory)
+     * @param max at most this many pairs, the earliest files first
      * @throws DeployException when the folder cannot be listed or read
      */
     public static Read read(Path folder, Instant from, Instant to, int max) {
         List<CapturedPair> pairs = new ArrayList<>();
+        int skipped = forEach(folder, from, to, max, pairs::add);
+        return new Read(pairs, skipped);
+    }
+
+    /**
+     * Hands each pair of the window to {@code action} without keeping it (bounded memory whatever the
+     * folder holds); returns how many lines were not pairs.
+     */
+    public static int forEach(Path folder, Instant from, Instant to, int max, Consumer<CapturedPair> action) {
         int skipped = 0;
+        int taken = 0;
         List<Path> files;
         try (Stream<Path> listed = Files.list(folder)) {
             files = listed.filter(p -> p.getFileName().toString().endsWith(".jsonl")).sorted().toList();
@@ -50,7 +61,7 @@ public final class CaptureFiles {
         for (Path file : files) {
             try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 String line;
-                while ((line = in.readLine()) != null && pairs.size() < max) {
+                while (taken < max && (line = in.readLine()) != null) {
                     if (line.isBlank()) {
                         continue;
                     }
@@ -64,7 +75,8 @@ public final class CaptureFiles {
                         continue;
                     }
                     if (!time.isBefore(from) && time.isBefore(to)) {
-                        pairs.add(pair);
+                        action.accept(pair);
+                        taken++;
                     }
                 }
             } catch (NoSuchFileException rotatedAway) {
@@ -73,6 +85,6 @@ public final class CaptureFiles {
                 throw new DeployException("cannot read capture file " + file + ": " + e.getMessage(), e);
             }
         }
-        return new Read(pairs, skipped);
+        return skipped;
     }
 }

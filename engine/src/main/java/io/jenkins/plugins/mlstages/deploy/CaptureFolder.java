@@ -2,11 +2,11 @@ package io.jenkins.plugins.mlstages.deploy;
 
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** The capture's folder on this machine ({@link CaptureFiles}). */
+/** The capture's folder on this machine ({@link CaptureFiles}), compared as it is read: bounded memory. */
 public final class CaptureFolder implements CaptureSource {
     private final Path folder;
 
@@ -16,12 +16,15 @@ public final class CaptureFolder implements CaptureSource {
 
     @Override
     public int count(Instant from, Instant to) {
-        return CaptureFiles.read(folder, from, to, ShadowRun.MAX_PAIRS).pairs().size();
+        AtomicInteger count = new AtomicInteger();
+        CaptureFiles.forEach(folder, from, to, Integer.MAX_VALUE, pair -> count.incrementAndGet());
+        return count.get();
     }
 
     @Override
     public Map<String, Double> compare(Instant from, Instant to, int max) {
-        List<CapturedPair> pairs = CaptureFiles.read(folder, from, to, Math.min(max, ShadowRun.MAX_PAIRS)).pairs();
-        return ShadowComparison.metrics(pairs);
+        ShadowComparison comparison = new ShadowComparison();
+        CaptureFiles.forEach(folder, from, to, max, comparison::add);
+        return comparison.metrics();
     }
 }

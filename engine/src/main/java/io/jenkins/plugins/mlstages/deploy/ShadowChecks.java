@@ -3,56 +3,42 @@ package io.jenkins.plugins.mlstages.deploy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
-import java.util.Set;
+
+import io.jenkins.plugins.mlstages.deploy.behaviour.BehaviourCheck;
 
 /**
- * Behaviour checks: {@code METRIC <= MAX}, {@code METRIC >= MIN} or {@code MIN <= METRIC <= MAX} on a
- * metric of the shadow comparison (no Prometheus query), e.g. {@code agreement >= 0.97},
- * {@code prediction_psi <= 0.1}, {@code shadow_error_rate <= 0.01}. Bounds are inclusive, as for the
- * canary's analysis checks, whose grammar ({@link CheckSyntax}) and judgement ({@link AnalysisCheck})
- * these reuse: the check's name and query are both the metric's name.
+ * The behaviour checks of a shadow run: the behaviour rules of the check grammar
+ * ({@link CheckSyntax#parseBehaviour}), e.g. {@code agreement >= 0.97}, {@code prediction_psi <= 0.1},
+ * {@code shadow_error_rate <= 0.01}, judged on the shadow comparison's metrics.
  */
 public final class ShadowChecks {
-    /** The metrics a check may name. */
-    public static final Set<String> METRICS = Set.of("agreement", "prediction_psi", "prediction_js", "prediction_ks",
-            "mean_abs_diff", "max_abs_diff", "shadow_error_rate", "live_error_rate", "shadow_latency_p50_ms",
-            "shadow_latency_p99_ms", "live_latency_p50_ms", "live_latency_p99_ms", "paired_requests");
-
     private ShadowChecks() {
     }
 
     /** @throws CanarySettingException (setting {@code check}) naming the entry and what is wrong */
-    public static List<AnalysisCheck> parse(List<String> texts) {
-        List<AnalysisCheck> checks = new ArrayList<>();
+    public static List<BehaviourCheck> parse(List<String> texts) {
+        List<BehaviourCheck> checks = new ArrayList<>();
         for (String text : texts) {
-            AnalysisCheck parsed;
+            BehaviourCheck check;
             try {
-                parsed = CheckSyntax.parse("behaviour: " + (text == null ? "" : text));
+                check = CheckSyntax.parseBehaviour(text);
             } catch (CanarySettingException e) {
-                throw new CanarySettingException("check", "behaviour check '" + text
-                        + "': write 'METRIC <= MAX', 'METRIC >= MIN' or 'MIN <= METRIC <= MAX', e.g. 'agreement >= 0.97'", e);
+                throw new CanarySettingException("check", e.getMessage(), e);
             }
-            String metric = parsed.query().strip();
-            if (!METRICS.contains(metric)) {
-                throw new CanarySettingException("check", "behaviour check '" + text + "': unknown metric '" + metric
-                        + "'; known: " + String.join(", ", METRICS.stream().sorted().toList()));
+            if (checks.stream().anyMatch(c -> c.metric().equals(check.metric()))) {
+                throw new CanarySettingException("check", "two behaviour checks on '" + check.metric() + "': write one with both bounds");
             }
-            if (checks.stream().anyMatch(c -> c.name().equals(metric))) {
-                throw new CanarySettingException("check", "two behaviour checks on '" + metric + "': write one with both bounds");
-            }
-            checks.add(AnalysisCheck.absolute(metric, metric, parsed.min(), parsed.max()));
+            checks.add(check);
         }
         return checks;
     }
 
-    /** Each check judged on the comparison's value of its metric; a metric without a value is inconclusive. */
-    public static List<CheckResult> judge(List<AnalysisCheck> checks, Map<String, Double> metrics) {
+    /** Each check judged on the comparison's metrics; a metric without a value is inconclusive. */
+    public static List<CheckResult> judge(List<BehaviourCheck> checks, Map<String, Double> metrics) {
+        long comparable = metrics.containsKey("agreement") ? 1 : 0;
         List<CheckResult> results = new ArrayList<>();
-        for (AnalysisCheck check : checks) {
-            Double value = metrics.get(check.query());
-            results.add(value == null || value.isNaN() ? check.failed("no value: no paired answers to compare")
-                    : check.judge(OptionalDouble.of(value), OptionalDouble.empty()));
+        for (BehaviourCheck check : checks) {
+            results.add(check.judge(metrics, comparable, false));
         }
         return results;
     }

@@ -7,6 +7,8 @@ import java.util.Objects;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
+import io.jenkins.plugins.mlstages.deploy.behaviour.BehaviourCheck;
+
 /**
  * What a shadow run does: mirror live traffic to {@code version} for {@code duration} (or until
  * {@code requests} pairs were captured, whichever comes first), then judge the behaviour checks on the
@@ -22,7 +24,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 @JsonPropertyOrder({"model", "version", "stable_version", "duration", "requests", "min_requests", "checks", "capture_folder",
     "poll_interval"})
 public record ShadowPlan(String model, String version, String stableVersion, Duration duration, int requests, int minRequests,
-        List<AnalysisCheck> checks, String captureFolder, Duration pollInterval) implements Serializable {
+        List<BehaviourCheck> checks, String captureFolder, Duration pollInterval) implements Serializable {
     public ShadowPlan {
         if (model == null || model.isBlank()) {
             throw new CanarySettingException("model", "the model name must not be empty");

@@ -44,8 +44,9 @@ public record ShadowResult(Status status, List<Finding> findings, Map<String, Do
         List<CheckResult> results = state.results() == null ? List.of() : state.results();
         List<Finding> findings = new ArrayList<>();
         for (CheckResult result : results) {
-            AnalysisCheck check = plan.checks().stream().filter(c -> c.name().equals(result.check())).findFirst().orElse(null);
-            String bounds = check == null ? null : check.bounds();
+            String bounds = result.min() != null && result.max() != null ? AnalysisCheck.format(result.min()) + " <= value <= "
+                    + AnalysisCheck.format(result.max()) : result.max() != null ? "<= " + AnalysisCheck.format(result.max())
+                    : ">= " + AnalysisCheck.format(result.min());
             boolean passed = result.verdict() == CheckVerdict.PASS;
             findings.add(new Finding("shadow.behaviour", result.check(), passed ? Severity.INFO : Severity.ERROR, passed,
                     result.line(), AnalysisCheck.format(result.value()), bounds));

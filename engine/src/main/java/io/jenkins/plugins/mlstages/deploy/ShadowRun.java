@@ -58,7 +58,7 @@ public final class ShadowRun {
             ShadowState.Builder b = new ShadowState.Builder(plan, mirror.describe(), now);
             b.event(now, "started", "shadow of " + plan.model() + " version " + plan.version() + " for "
                     + Durations.format(plan.duration()) + (plan.requests() > 0 ? " or " + plan.requests() + " requests" : "")
-                    + "; checks " + plan.checks().stream().map(AnalysisCheck::name).collect(Collectors.joining(", ")));
+                    + "; checks " + plan.checks().stream().map(c -> c.metric()).collect(Collectors.joining(", ")));
             ShadowState state = b.build();
             save(state);
             log.info("shadow: " + plan.model() + " version " + plan.version() + " receives a copy of live traffic for "
