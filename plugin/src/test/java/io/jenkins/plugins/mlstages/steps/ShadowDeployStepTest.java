@@ -115,7 +115,7 @@ public class ShadowDeployStepTest {
         CanaryRouters.get().setRouters(routers);
     }
 
-    private WorkflowJob job(String router) throws IOException {
+    private WorkflowJob job(String router) throws Exception {
         WorkflowJob p = j.createProject(WorkflowJob.class);
         p.setDefinition(new CpsFlowDefinition("def r = shadowDeploy model: 'fraud', version: '2', router: '" + router + "',"
                 + " duration: '3s', minRequests: 20, check: ['agreement >= 0.97', 'shadow_error_rate <= 0.01']\n"
