@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import io.jenkins.plugins.mlstages.deploy.DeployException;
 import io.jenkins.plugins.mlstages.deploy.Durations;
 import io.jenkins.plugins.mlstages.deploy.ShadowCapture;
 import picocli.CommandLine.Command;
@@ -69,7 +70,13 @@ final class ShadowCaptureCommand implements Callable<Integer> {
                 url("--live", live), url("--shadow", shadow), out, queue, workers, StageCommand.option("--call-timeout",
                         () -> Durations.parse(callTimeout)), maxBody, 1 << 16, maxBytes);
         CountDownLatch stopped = new CountDownLatch(1);
-        try (ShadowCapture capture = ShadowCapture.start(settings)) {
+        ShadowCapture started;
+        try {
+            started = ShadowCapture.start(settings);
+        } catch (java.io.IOException e) {
+            throw new DeployException("shadow-capture cannot listen on " + listen + " or write to " + out + ": " + e.getMessage(), e);
+        }
+        try (ShadowCapture capture = started) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 capture.close();
                 stopped.countDown();
