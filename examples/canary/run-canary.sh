@@ -185,7 +185,7 @@ wait_for "http://127.0.0.1:$capture_port/_mlstages/capture" "mlstages shadow-cap
 set +e
 bin/mlstages shadow --state "$work/shadow.json" --report "$work/shadow-report.json" --model "$model" --version "$canary" \
   --stable-version "$stable" --duration 20s --min-requests 100 --poll-interval 2s \
-  --check 'shadow_error_rate <= 0.01' --check 'agreement >= 0.8' \
+  --check 'shadow_error_rate <= 0.01' --check 'agreement >= 0.9' --check 'prediction_psi <= 0.1' \
   --capture-folder "$work/shadow-capture" --router nginx --nginx-mirror-config "$mirror_conf" \
   --capture-server "127.0.0.1:$capture_port" --nginx-test-command "${nginx_cmd[*]} -t -q" --nginx-reload-command "${reload_cmd[*]}"
 code=$?
