@@ -59,6 +59,14 @@ public final class CaptureFiles {
             throw new DeployException("cannot list the capture folder " + folder + ": " + e.getMessage(), e);
         }
         for (Path file : files) {
+            try {
+                // every line of a file last written before the window was received before it: not read at all
+                if (Files.getLastModifiedTime(file).toInstant().isBefore(from)) {
+                    continue;
+                }
+            } catch (IOException rotatedAway) {
+                continue;
+            }
             try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 String line;
                 while (taken < max && (line = in.readLine()) != null) {

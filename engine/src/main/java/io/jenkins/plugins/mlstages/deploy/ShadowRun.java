@@ -161,11 +161,13 @@ public final class ShadowRun {
     private ShadowState collect(ShadowState state) throws InterruptedException {
         ShadowPlan plan = state.plan();
         Instant now = clock.instant();
-        int captured = capture.count(state.mirrorSince(), now);
+        // counted only when a request count can end collection: a count reads the window's capture files
+        int captured = plan.requests() > 0 ? capture.count(state.mirrorSince(), now) : -1;
         boolean enough = plan.requests() > 0 && captured >= plan.requests();
         if (!enough && now.isBefore(state.collectUntil())) {
             Duration left = Duration.between(now, state.collectUntil());
-            log.info("shadow: " + Plural.of(captured, "pair") + " captured so far; " + Durations.format(left) + " left");
+            log.info("shadow: " + (captured < 0 ? "collecting" : Plural.of(captured, "pair") + " of " + plan.requests()
+                    + " captured so far") + "; " + Durations.format(left) + " left");
             sleeper.sleep(left.compareTo(plan.pollInterval()) < 0 ? left : plan.pollInterval());
             return state;
         }
