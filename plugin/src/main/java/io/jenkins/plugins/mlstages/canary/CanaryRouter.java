@@ -10,6 +10,7 @@ import io.jenkins.plugins.mlstages.deploy.Sleeper;
 import io.jenkins.plugins.mlstages.deploy.TrafficRouter;
 import io.jenkins.plugins.mlstages.support.BuildLog;
 import java.util.Optional;
+import org.kohsuke.stapler.DataBoundSetter;
 import java.util.regex.Pattern;
 
 /**
@@ -22,6 +23,8 @@ public abstract class CanaryRouter implements Describable<CanaryRouter> {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
     private final String name;
+    private String probeStableUrl;
+    private String probeCanaryUrl;
 
     protected CanaryRouter(String name) {
         String value = Util.fixEmptyAndTrim(name);
@@ -35,6 +38,40 @@ public abstract class CanaryRouter implements Describable<CanaryRouter> {
     /** What a {@code canaryDeploy} names with {@code router:}. */
     public String getName() {
         return name;
+    }
+
+    /** The stable version's scoring server (MLflow protocol) that behaviour rules send their probe to; null when not set. */
+    @CheckForNull
+    public String getProbeStableUrl() {
+        return probeStableUrl;
+    }
+
+    @DataBoundSetter
+    public void setProbeStableUrl(String probeStableUrl) {
+        this.probeStableUrl = Util.fixEmptyAndTrim(probeStableUrl);
+    }
+
+    /** The canary version's scoring server that behaviour rules send their probe to; null when not set. */
+    @CheckForNull
+    public String getProbeCanaryUrl() {
+        return probeCanaryUrl;
+    }
+
+    @DataBoundSetter
+    public void setProbeCanaryUrl(String probeCanaryUrl) {
+        this.probeCanaryUrl = Util.fixEmptyAndTrim(probeCanaryUrl);
+    }
+
+    /**
+     * The probe URLs, or the step's one-line failure when this definition has none: like every address the
+     * controller calls, they come from the administrator's definition, never from a Jenkinsfile.
+     */
+    public String[] requireProbeUrls() throws AbortException {
+        if (probeStableUrl == null || probeCanaryUrl == null) {
+            throw failure("behaviour rules send a probe to both versions, and this router defines no probeStableUrl and"
+                    + " probeCanaryUrl: " + CanaryRouters.WHERE);
+        }
+        return new String[] {probeStableUrl, probeCanaryUrl};
     }
 
     /** Throws an {@link IllegalArgumentException} naming the router and the field when the definition cannot be used. */

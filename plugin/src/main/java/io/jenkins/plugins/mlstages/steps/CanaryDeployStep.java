@@ -9,6 +9,7 @@ import io.jenkins.plugins.mlstages.canary.CanaryRouter;
 import io.jenkins.plugins.mlstages.canary.CanaryRouters;
 import io.jenkins.plugins.mlstages.canary.CanarySetup;
 import io.jenkins.plugins.mlstages.support.Verdict;
+import io.jenkins.plugins.mlstages.agent.ReadWholeFile;
 import io.jenkins.plugins.mlstages.support.WorkspaceReports;
 import io.jenkins.plugins.mlstages.support.BuildLog;
 import io.jenkins.plugins.mlstages.support.FormLists;
@@ -35,6 +36,11 @@ import io.jenkins.plugins.mlstages.deploy.CanaryState;
 import io.jenkins.plugins.mlstages.deploy.CanaryStateStore;
 import io.jenkins.plugins.mlstages.deploy.CanaryVerdict;
 import io.jenkins.plugins.mlstages.deploy.CheckSyntax;
+import io.jenkins.plugins.mlstages.deploy.behaviour.BehaviourComparison;
+import io.jenkins.plugins.mlstages.deploy.behaviour.BehaviourPlan;
+import io.jenkins.plugins.mlstages.deploy.behaviour.OutputKind;
+import io.jenkins.plugins.mlstages.deploy.behaviour.ProbeException;
+import io.jenkins.plugins.mlstages.deploy.behaviour.ProbeFile;
 import io.jenkins.plugins.mlstages.deploy.DeployException;
 import io.jenkins.plugins.mlstages.deploy.Durations;
 import io.jenkins.plugins.mlstages.deploy.InconclusivePolicy;
@@ -45,6 +51,7 @@ import io.jenkins.plugins.mlstages.report.StageDelivery;
 import io.jenkins.plugins.mlstages.report.StageLog;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -109,6 +116,11 @@ public final class CanaryDeployStep extends RegistryStep {
     private String championAlias = CanaryPlan.DEFAULT_CHAMPION_ALIAS;
     private String previousAlias = CanaryPlan.DEFAULT_PREVIOUS_ALIAS;
     private String canaryStorageUri;
+    private String probe;
+    private String probeLabel;
+    private String probeOutput = "auto";
+    private double probeThreshold = BehaviourComparison.DEFAULT_THRESHOLD;
+    private String probeTimeout = "10s";
 
     /**
      * @param steps canary weights in %, rising, ending at 100, e.g. {@code '10,50,100'}
@@ -276,6 +288,87 @@ public final class CanaryDeployStep extends RegistryStep {
         this.canaryStorageUri = Util.fixEmptyAndTrim(canaryStorageUri);
     }
 
+    public String getProbe() {
+        return probe;
+    }
+
+    /**
+     * A workspace file of requests (JSON lines) that behaviour rules ({@code 'agreement >= 0.97'} in
+     * {@code analysis}) send to both versions at each analysis; read once when the step starts.
+     */
+    @DataBoundSetter
+    public void setProbe(String probe) {
+        this.probe = Util.fixEmptyAndTrim(probe);
+    }
+
+    public String getProbeLabel() {
+        return probeLabel;
+    }
+
+    /** The probe's field with the true label, taken out before a row is sent (accuracy rules). */
+    @DataBoundSetter
+    public void setProbeLabel(String probeLabel) {
+        this.probeLabel = Util.fixEmptyAndTrim(probeLabel);
+    }
+
+    public String getProbeOutput() {
+        return probeOutput;
+    }
+
+    /** {@code auto} (default), {@code score} or {@code label}: how both versions' outputs are compared. */
+    @DataBoundSetter
+    public void setProbeOutput(String probeOutput) {
+        String value = Util.fixEmptyAndTrim(probeOutput);
+        outputKind(value == null ? "auto" : value);
+        this.probeOutput = value == null ? "auto" : value;
+    }
+
+    public double getProbeThreshold() {
+        return probeThreshold;
+    }
+
+    /** With scores, the decision compared by {@code agreement} is {@code score >= probeThreshold} (default 0.5). */
+    @DataBoundSetter
+    public void setProbeThreshold(double probeThreshold) {
+        this.probeThreshold = probeThreshold;
+    }
+
+    public String getProbeTimeout() {
+        return probeTimeout;
+    }
+
+    /** How long one probe request may take (default 10s). */
+    @DataBoundSetter
+    public void setProbeTimeout(String probeTimeout) {
+        String value = Util.fixEmptyAndTrim(probeTimeout);
+        if (value != null) {
+            Durations.parse(value);
+        }
+        this.probeTimeout = value == null ? "10s" : value;
+    }
+
+    /** Whether {@code analysis} holds behaviour rules, which need {@link #getProbe() probe}. */
+    boolean hasBehaviourRules() {
+        return analysis.stream().anyMatch(CheckSyntax::isBehaviour);
+    }
+
+    private static OutputKind outputKind(String text) {
+        switch (text.toLowerCase(Locale.ROOT)) {
+            case "auto":
+                return null;
+            case "score":
+                return OutputKind.SCORE;
+            case "label":
+                return OutputKind.LABEL;
+            default:
+                throw new IllegalArgumentException("probeOutput must be auto, score or label, not '" + text + "'");
+        }
+    }
+
+    /** Where the probe's copy is and where it goes: the copy under the build, the URLs from the router's definition. */
+    record ProbeTarget(String file, String stableUrl, String canaryUrl) implements java.io.Serializable {
+    }
+
     private static List<Integer> weights(String text) {
         List<Integer> weights = new ArrayList<>();
         for (String part : text.split("\\s*,\\s*")) {
@@ -289,20 +382,42 @@ public final class CanaryDeployStep extends RegistryStep {
         return weights;
     }
 
-    /** The engine's plan; the engine checks it (rising weights ending at 100, limits, checks). */
+    /** The engine's plan without its probe target: checks everything the Jenkinsfile says. */
     CanaryPlan plan() {
+        return plan(null);
+    }
+
+    /**
+     * The engine's plan; the engine checks it (rising weights ending at 100, limits, checks).
+     *
+     * @param target where behaviour rules send the probe; null to check the settings only (the plan then has no behaviour rules)
+     */
+    CanaryPlan plan(@CheckForNull ProbeTarget target) {
         if (analysis.isEmpty()) {
             throw new IllegalArgumentException("a canary needs at least one analysis check, e.g. analysis: "
                     + "['error_rate: sum(rate(errors[1m])) / sum(rate(requests[1m])) <= 0.01']");
         }
-        if (analysisSource == null) {
-            throw new IllegalArgumentException("a canary with analysis checks needs analysisSource: prometheus(url: ...)");
-        }
         try {
+            CheckSyntax.Checks checks = CheckSyntax.parseAll(analysis, stableQuery);
+            if (!checks.queries().isEmpty() && analysisSource == null) {
+                throw new IllegalArgumentException("a canary with analysis checks needs analysisSource: prometheus(url: ...)");
+            }
+            BehaviourPlan behaviour = null;
+            if (checks.behaviour().isEmpty()) {
+                if (probe != null) {
+                    throw new IllegalArgumentException("probe: no behaviour rule in analysis to judge it, e.g. 'agreement >= 0.97'");
+                }
+            } else if (probe == null) {
+                throw new IllegalArgumentException("analysis: '" + checks.behaviour().get(0).metric() + "' is a behaviour rule:"
+                        + " it needs probe: 'FILE.jsonl', a workspace file of requests sent to both versions");
+            } else if (target != null) {
+                behaviour = new BehaviourPlan(checks.behaviour(), target.file(), probeLabel, target.stableUrl(),
+                        target.canaryUrl(), outputKind(probeOutput), probeThreshold, Durations.parse(probeTimeout));
+            }
             return new CanaryPlan(model, version, weights(steps), Durations.parse(interval), analysesPerStep,
-                    CheckSyntax.parse(analysis, stableQuery), failureLimit, inconclusiveLimit,
+                    checks.queries(), failureLimit, inconclusiveLimit,
                     InconclusivePolicy.parse(onInconclusive), holdTimeout == null ? null : Durations.parse(holdTimeout),
-                    championAlias, previousAlias);
+                    championAlias, previousAlias, behaviour);
         } catch (CanarySettingException e) {
             // the engine names the setting by its Pipeline parameter: the message points at the argument to fix
             throw new IllegalArgumentException(e.setting() + ": " + e.getMessage(), e);
@@ -335,6 +450,9 @@ public final class CanaryDeployStep extends RegistryStep {
 
         private final CanaryDeployStep step;
         private final String id;
+        /** Set at start when the plan has behaviour rules: the probe copied under the build, and the router's probe URLs. */
+        @CheckForNull
+        private volatile ProbeTarget probeTarget;
         /** The canary's state as the engine writes it, replaced whole at each transition. */
         private volatile String stateJson;
         private final AtomicBoolean completed = new AtomicBoolean();
@@ -369,7 +487,14 @@ public final class CanaryDeployStep extends RegistryStep {
                 throw BuildLog.failure("canaryDeploy", "canaryStorageUri is for kserve routers; router '" + step.router
                         + "' is not one");
             }
-            if (getContext().get(FilePath.class) != null) {
+            if (step.hasBehaviourRules()) {
+                probeTarget = copyProbe(router);
+                try {
+                    step.plan(probeTarget);
+                } catch (IllegalArgumentException e) {
+                    throw BuildLog.failure("canaryDeploy", e.getMessage());
+                }
+            } else if (getContext().get(FilePath.class) != null) {
                 log("canaryDeploy: warning: running inside node { }, which it does not need: if this agent goes away"
                         + " (an ephemeral agent removed, a lost connection) the block is aborted and the canary rolled back;"
                         + " call canaryDeploy outside node { }");
@@ -379,6 +504,35 @@ public final class CanaryDeployStep extends RegistryStep {
                     + ".json under the build");
             submit(Mode.START);
             return false;
+        }
+
+        /**
+         * Copies the probe from the workspace to the build directory, where every analysis reads it on the
+         * controller, and checks it; the URLs come from the router's definition.
+         */
+        private ProbeTarget copyProbe(CanaryRouter router) throws Exception {
+            String[] urls = router.requireProbeUrls();
+            FilePath workspace = getContext().get(FilePath.class);
+            if (workspace == null) {
+                throw BuildLog.failure("canaryDeploy", "probe: '" + step.probe + "' is read from the workspace when the"
+                        + " step starts: call canaryDeploy inside node { } (it reads the probe once, then needs no agent)");
+            }
+            byte[] content;
+            try {
+                content = workspace.child(step.probe).act(new ReadWholeFile(ProbeFile.MAX_BYTES, "a probe"));
+            } catch (AbortException e) {
+                throw WorkspaceReports.failure("canaryDeploy", step.probe, e.getMessage());
+            }
+            Run<?, ?> run = getContext().get(Run.class);
+            Path copy = Canaries.stateFile(run, id).resolveSibling("canary-" + id + "-probe.jsonl");
+            Files.createDirectories(copy.getParent());
+            Files.write(copy, content);
+            try {
+                ProbeFile.read(copy, step.probeLabel);
+            } catch (ProbeException e) {
+                throw BuildLog.failure("canaryDeploy", e.getMessage().replace(copy.toString(), step.probe));
+            }
+            return new ProbeTarget(copy.toString(), urls[0], urls[1]);
         }
 
         @Override
@@ -472,7 +626,7 @@ public final class CanaryDeployStep extends RegistryStep {
                         } else if (mode == Mode.RESUME && store.exists()) {
                             result = canary.resume();
                         } else {
-                            result = canary.start(step.plan());
+                            result = canary.start(step.plan(probeTarget));
                         }
                     } catch (InterruptedException aborted) {
                         result = rollBack(canary, store);

@@ -73,6 +73,9 @@ public class CanaryDeployStepTest {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/router", this::router);
         server.createContext("/api/v1/query", this::prometheus);
+        // two scoring servers of the MLflow protocol for behaviour rules: the stable answers x, the canary 1 - x
+        server.createContext("/stable/invocations", exchange -> score(exchange, false));
+        server.createContext("/canary/invocations", exchange -> score(exchange, true));
         server.start();
         model = "canary-" + UUID.randomUUID().toString().substring(0, 8);
         try (MlflowRegistry registry = new MlflowRegistry(RegistryConfig.builder(MlflowServer.shared().url()).build())) {
@@ -108,6 +111,22 @@ public class CanaryDeployStepTest {
     private void prometheus(HttpExchange exchange) throws IOException {
         answer(exchange, 200, "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},"
                 + "\"value\":[" + System.currentTimeMillis() / 1000 + ",\"" + errorRate + "\"]}]}}");
+    }
+
+    private static void score(HttpExchange exchange, boolean reversed) throws IOException {
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        Matcher x = Pattern.compile("\"x\"\\s*:\\s*([0-9.]+)").matcher(body);
+        double value = x.find() ? Double.parseDouble(x.group(1)) : 0;
+        answer(exchange, 200, "{\"predictions\": [" + (reversed ? 1 - value : value) + "]}");
+    }
+
+    /** A probe of 50 rows with x from 0 to 0.98, as a Pipeline writes it into the workspace. */
+    private static String probeFile() {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 50; i++) {
+            text.append("{\\\"x\\\": ").append(i / 50.0).append("}\\n");
+        }
+        return "writeFile file: 'probe.jsonl', text: \"" + text + "\"\n";
     }
 
     private static void answer(HttpExchange exchange, int code, String body) throws IOException {
@@ -242,6 +261,44 @@ public class CanaryDeployStepTest {
             nginx.setAnalysis(List.of("latency: histogram_quantile(0.99, sum(rate(latency_bucket[1m])) by (le)) <= 0.25"));
             nginx.setAnalysisSource(new PrometheusAnalysisSource("http://prometheus:9090"));
             j.assertEqualDataBoundBeans(nginx, new org.jenkinsci.plugins.workflow.steps.StepConfigTester(j).configRoundTrip(nginx));
+        });
+    }
+
+    @Test
+    public void behaviourRulesOnTheProbeRollBackACanaryWhosePredictionsDifferWhilePrometheusPasses() throws Throwable {
+        sessions.then(j -> {
+            HttpCanaryRouter probed = new HttpCanaryRouter("probed", base() + "/router");
+            probed.setProbeStableUrl(base() + "/stable");
+            probed.setProbeCanaryUrl(base() + "/canary");
+            configure(probed);
+            WorkflowJob p = j.createProject(WorkflowJob.class, "canary");
+            p.setDefinition(new CpsFlowDefinition("node {\n" + probeFile()
+                    + "def r = canaryDeploy model: '" + model + "', version: '2', steps: '50,100', interval: '1s',"
+                    + " router: 'probed', probe: 'probe.jsonl',"
+                    + " analysis: ['error_rate: sum(rate(errors[1m])) <= 0.01', 'agreement >= 0.97'],"
+                    + " analysisSource: prometheus(url: '" + base() + "')\n"
+                    + "echo \"verdict=${r.verdict}\"\n}\n", true));
+            WorkflowRun b = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
+            j.assertLogContains("verdict=ROLLED_BACK", b);
+            j.assertLogContains("error_rate 0.001 [<= 0.01] PASS", b);
+            j.assertLogContains("agreement 0.02 [>= 0.97] FAIL", b);
+            assertEquals("1", alias(model, "champion"));
+        });
+    }
+
+    @Test
+    public void behaviourRulesNeedTheRoutersProbeUrlsAndSayItInOneLine() throws Throwable {
+        sessions.then(j -> {
+            configure();
+            WorkflowJob p = j.createProject(WorkflowJob.class, "canary");
+            p.setDefinition(new CpsFlowDefinition("node {\n" + probeFile()
+                    + "canaryDeploy model: '" + model + "', version: '2', steps: '50,100', interval: '1s',"
+                    + " router: 'webhook', probe: 'probe.jsonl', analysis: ['agreement >= 0.97']\n}\n", true));
+            WorkflowRun b = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
+            j.assertLogContains("canaryDeploy: http router 'webhook': behaviour rules send a probe to both versions, and this"
+                    + " router defines no probeStableUrl and probeCanaryUrl", b);
+            j.assertLogNotContains("\tat ", b);
+            assertTrue("nothing was routed", weights.isEmpty());
         });
     }
 

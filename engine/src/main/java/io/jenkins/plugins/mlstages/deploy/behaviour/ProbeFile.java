@@ -26,6 +26,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public record ProbeFile(Path file, List<String> rows, List<String> labels) {
     /** The most rows a probe may have: each is sent to both versions during an analysis. */
     public static final int MAX_ROWS = 100_000;
+    /** The largest probe file a Jenkins step copies from the workspace. */
+    public static final long MAX_BYTES = 64L * 1024 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public ProbeFile {

@@ -489,7 +489,77 @@
     } else {
       children.push(empty('No timeline.'));
     }
+    var compared = timeline.filter(function (e) { return e.behaviour && e.behaviour.behaviour; });
+    if (compared.length) {
+      children.push(behaviour(compared));
+    }
     return section('canary', 'Canary', children);
+  }
+
+  /**
+   * The behaviour comparisons of a canary's analyses (canary.md, behaviour rules): one row of figures per
+   * analysis, and both versions' outputs over the same bins as of the latest comparison.
+   */
+  function behaviour(compared) {
+    var metrics = ['pairs', 'agreement', 'prediction_psi', 'prediction_ks', 'mean_abs_diff', 'shadow_error_rate',
+      'shadow_latency_p50_ms', 'shadow_latency_p99_ms'];
+    var rows = compared.map(function (e) {
+      var b = e.behaviour.behaviour;
+      var verdicts = {};
+      (e.analyses || []).forEach(function (a) { verdicts[a.check] = a.verdict; });
+      return el('tr', {'data-step': e.step, 'data-weight': e.weight}, [
+        el('td', {'class': 'mlr-num mlr-elapsed', title: e.time}, elapsed(e.elapsed_seconds)), cell(e.weight + ' %', 'mlr-num')
+      ].concat(metrics.map(function (m) {
+        var value = b[m];
+        return el('td', {'class': 'mlr-num', 'data-metric': m, 'data-verdict': verdicts[m] || null},
+          value === undefined ? '\u2014' : m === 'pairs' ? String(value) : fmt(value, m.indexOf('_ms') > 0 ? 1 : 4));
+      })));
+    });
+    var latest = compared[compared.length - 1];
+    var children = [el('h3', null, 'Behaviour: the canary\'s predictions against the stable version\'s'),
+      el('p', {'class': 'mlr-muted'}, 'The probe sent to both versions at each analysis (' + String(latest.behaviour.live || '')
+        + ' and ' + String(latest.behaviour.candidate || '') + '); a rule on a figure marks its cell with the verdict.'),
+      table(['since start', 'weight'].concat(metrics), rows, {'class': 'mlr-table', 'data-table': 'canary-behaviour'})];
+    var dist = latest.behaviour.behaviour.distribution;
+    if (dist && Array.isArray(dist.bins) && dist.bins.length) {
+      children.push(distributionChart(dist));
+    }
+    return el('div', {'class': 'mlr-behaviour', 'data-field': 'behaviour'}, children);
+  }
+
+  /** Grouped bars: the stable (live) and the canary's outputs per bin, as shares of each version's answers. */
+  function distributionChart(dist) {
+    var width = 720;
+    var height = 220;
+    var pad = {l: 48, r: 16, t: 16, b: 44};
+    var total = function (counts) { return counts.reduce(function (a, b) { return a + b; }, 0) || 1; };
+    var live = dist.live.map(function (c) { return c / total(dist.live); });
+    var cand = dist.candidate.map(function (c) { return c / total(dist.candidate); });
+    var top = Math.max.apply(null, live.concat(cand).concat([0.01]));
+    var band = (width - pad.l - pad.r) / dist.bins.length;
+    var y = function (v) { return pad.t + (height - pad.t - pad.b) * (1 - v / top); };
+    var chart = svg('svg', {'class': 'mlr-chart mlr-distribution', viewBox: '0 0 ' + width + ' ' + height, role: 'img',
+      'aria-label': 'outputs of the stable and the canary version'});
+    [0, top / 2, top].forEach(function (v) {
+      chart.appendChild(svg('line', {x1: pad.l, x2: width - pad.r, y1: y(v), y2: y(v), 'class': 'mlr-grid'}));
+      chart.appendChild(svg('text', {x: pad.l - 6, y: y(v) + 4, 'text-anchor': 'end', 'class': 'mlr-tick'}, (100 * v).toFixed(0) + ' %'));
+    });
+    dist.bins.forEach(function (name, i) {
+      var x0 = pad.l + i * band;
+      [['live', live[i], 'stable'], ['candidate', cand[i], 'canary']].forEach(function (bar, k) {
+        var rect = svg('rect', {x: (x0 + band * (0.1 + 0.4 * k)).toFixed(2), y: y(bar[1]).toFixed(2),
+          width: (band * 0.4).toFixed(2), height: Math.max(0, y(0) - y(bar[1])).toFixed(2),
+          'class': 'mlr-bar mlr-bar-' + bar[0], 'data-bin': name, 'data-version': bar[2]});
+        rect.appendChild(svg('title', null, bar[2] + ' ' + name + ': ' + (100 * bar[1]).toFixed(1) + ' %'));
+        chart.appendChild(rect);
+      });
+      chart.appendChild(svg('text', {x: x0 + band / 2, y: y(0) + 16, 'text-anchor': 'middle', 'class': 'mlr-tick'},
+        shorten(name, 10)));
+    });
+    chart.appendChild(svg('text', {x: width / 2, y: height - 6, 'text-anchor': 'middle', 'class': 'mlr-axis-label'},
+      dist.kind === 'LABEL' ? 'label' : 'score (bin from)'));
+    return el('figure', {'class': 'mlr-figure mlr-wide'}, [chart, el('figcaption', null,
+      'Outputs of the latest comparison: stable (dark) and canary (light) as shares of each version\'s answers.')]);
   }
 
   /** A step of about a sixth of the span: 1, 2, 5, 10, 15, 30 s, 1, 2, 5, 10, 15, 30 min, 1, 2, 6, 12 h. */
