@@ -228,7 +228,8 @@ final class CanaryCommand extends StageCommand {
         if (mode.resume || mode.abort) {
             CanaryState saved = store.load();
             checkSameCanary(saved.plan());
-            needsMetrics = mode.resume && saved.phase() == CanaryPhase.PROGRESSING;
+            // behaviour rules alone need no Prometheus
+            needsMetrics = mode.resume && saved.phase() == CanaryPhase.PROGRESSING && !saved.plan().checks().isEmpty();
         } else {
             plan = plan();
             needsMetrics = !plan.checks().isEmpty();

@@ -125,6 +125,36 @@ public class CanaryCommandTest {
         assertFalse(Files.exists(Path.of(state)));
     }
 
+    /** Behaviour rules and their probe: every misuse is one line naming the option, before anything is touched. */
+    @Test
+    public void behaviourRulesAndTheProbeNameTheirOption() throws Exception {
+        String state = folder.getRoot().toPath().resolve("state.json").toString();
+        Path probe = folder.getRoot().toPath().resolve("probe.jsonl");
+        Files.writeString(probe, "{\"x\": 1}\nnot json\n");
+        String[][] cases = {
+            {"mlstages: --analysis 'agreement ...' is a behaviour rule: it needs --probe FILE.jsonl, --probe-stable-url and"
+                + " --probe-canary-url", "--analysis", "agreement >= 0.97"},
+            {"mlstages: --probe: no behaviour rule to judge it; add e.g. --analysis 'agreement >= 0.97'",
+                "--probe", probe.toString()},
+            {"mlstages: --probe-canary-url: behaviour rules need the scoring URL of both versions (probeCanaryUrl)",
+                "--analysis", "agreement >= 0.97", "--probe", probe.toString(), "--probe-stable-url", "http://127.0.0.1:9"},
+            {"mlstages: probe " + probe + " line 2: not JSON", "--analysis", "agreement >= 0.97", "--probe", probe.toString(),
+                "--probe-stable-url", "http://127.0.0.1:9", "--probe-canary-url", "http://127.0.0.1:8"},
+            {"mlstages: --analysis: analysis check 'agreemnt >= 0.97' has no name and is not a behaviour rule", "--analysis",
+                "agreemnt >= 0.97"},
+        };
+        for (String[] c : cases) {
+            err.getBuffer().setLength(0);
+            List<String> args = new ArrayList<>(List.of(valid(state)));
+            for (int i = 1; i < c.length; i += 2) {
+                args.addAll(List.of(c[i], c[i + 1]));
+            }
+            assertEquals(c[0], 2, run(args.toArray(new String[0])));
+            assertTrue(error() + "\nexpected: " + c[0], error().startsWith(c[0]));
+        }
+        assertFalse(Files.exists(Path.of(state)));
+    }
+
     /** A state file that cannot keep the state (a device, a directory) is refused before anything is touched. */
     @Test
     public void aStateFileThatCannotKeepTheStateIsRefused() throws Exception {

@@ -76,7 +76,10 @@ public class CanaryBehaviourTest {
     @Test
     public void aCandidateThatDisagreesIsRolledBackByTheBehaviourRuleAloneAtTheFailureLimit() throws Exception {
         agreements.add(0.5);
-        CanaryResult result = run(this::comparison).start(plan(2, "agreement >= 0.97"));
+        CanaryPlan plan = plan(2, "agreement >= 0.97");
+        CanaryResult result = run(this::comparison).start(plan);
+        // the behaviour rules and their probe survive the state file: a resumed canary judges the same rules
+        assertEquals(plan, store.load().plan());
         assertEquals(CanaryVerdict.ROLLED_BACK, result.verdict());
         assertTrue(result.reason(), result.reason().startsWith("2 failed analyses (failure limit 2): agreement 0.51 [>= 0.97] FAIL"));
         List<TimelineEvent> analyses = store.load().analysisHistory();
@@ -125,6 +128,10 @@ public class CanaryBehaviourTest {
         CanarySettingException noUrl = assertThrows(CanarySettingException.class, () -> new BehaviourPlan(parsed.behaviour(),
                 "p.jsonl", "y", "http://a:1", " ", null, 0.5, null));
         assertEquals("probeCanaryUrl", noUrl.setting());
+        CanarySettingException secret = assertThrows(CanarySettingException.class, () -> new BehaviourPlan(parsed.behaviour(),
+                "p.jsonl", "y", "http://user:hunter2@a:1", "http://b:1", null, 0.5, null));
+        assertEquals("probeStableUrl", secret.setting());
+        assertTrue(secret.getMessage(), !secret.getMessage().contains("hunter2"));
         CanarySettingException noLabel = assertThrows(CanarySettingException.class, () -> new BehaviourPlan(parsed.behaviour(),
                 "p.jsonl", null, "http://a:1", "http://b:1", null, 0.5, null));
         assertTrue(noLabel.getMessage(), noLabel.getMessage().contains("needs a probe with labels"));

@@ -8,6 +8,7 @@ import java.util.Set;
 
 import io.jenkins.plugins.mlstages.deploy.CanarySettingException;
 import io.jenkins.plugins.mlstages.deploy.Durations;
+import okhttp3.HttpUrl;
 
 /**
  * The behaviour checks of a canary and where their comparison comes from: at each analysis the probe's
@@ -66,10 +67,13 @@ public record BehaviourPlan(List<BehaviourCheck> checks, String probe, String la
         if (url == null || url.isBlank()) {
             throw new CanarySettingException(setting, "behaviour rules need the scoring URL of both versions (" + setting + ")");
         }
-        try {
-            new MlflowEndpoint(url, MlflowEndpoint.DEFAULT_TIMEOUT).close();
-        } catch (IllegalArgumentException e) {
-            throw new CanarySettingException(setting, e.getMessage(), e);
+        HttpUrl parsed = HttpUrl.parse(url.strip());
+        if (parsed == null) {
+            throw new CanarySettingException(setting, "'" + url + "' is not an http or https URL");
+        }
+        if (!parsed.username().isEmpty() || !parsed.password().isEmpty()) {
+            // the plan is kept in the state file and the report: no credential may be in it
+            throw new CanarySettingException(setting, "a probe URL must not hold credentials (user:password@)");
         }
     }
 
