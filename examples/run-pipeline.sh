@@ -88,7 +88,8 @@ echo "== lineage of the registered version, from the registry alone"
 bin/mlstages lineage --model fraud-detector --version "$version" --report "$work/lineage.json"
 
 echo "== stage: canary of version $version against the champion (examples/canary/run-canary.sh)"
-# Real parts: mlflow models serve for both versions, nginx, Prometheus, load. Three cases: healthy ->
+# Real parts: mlflow models serve for both versions, nginx, Prometheus, load. First a shadow run (the
+# candidate gets a copy of live traffic, its predictions compared; docs/shadow.md), then three cases: healthy ->
 # promoted, answering errors -> rolled back, killed with SIGKILL mid-step -> resumed and promoted.
 stable=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["version"])' "$work/register-champion.json")
 bash examples/canary/run-canary.sh fraud-detector "$stable" "$version"
@@ -97,7 +98,7 @@ echo "== report: one HTML page of the build (open target/example/report.html), a
 echo "   a Markdown summary (summary.md, for a PR comment or \$GITHUB_STEP_SUMMARY) and JUnit XML of every check (junit.xml)"
 # Exit 0 whenever the files are written: the report only shows the verdicts, the stages above enforce them.
 bin/mlstages report --in "$work/validate-data.json" --in "$work/evaluate.json" --in "$work/gate.json" \
-  --in "$work/register.json" --in "$work/lineage.json" --in "$work/canary/case1-report.json" --title "fraud-detector: example pipeline" \
+  --in "$work/register.json" --in "$work/lineage.json" --in "$work/canary/shadow-report.json" --in "$work/canary/case1-report.json" --title "fraud-detector: example pipeline" \
   --html "$work/report.html" --markdown "$work/summary.md" --junit "$work/junit.xml" --report "$work/report.json" --run-id "$run_id"
 
 echo "== pipeline finished; reports in $work, the page: $work/report.html, the summary: $work/summary.md, JUnit XML: $work/junit.xml"

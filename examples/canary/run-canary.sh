@@ -3,6 +3,8 @@
 # the canary version), each behind metrics_proxy.py (requests and latency for Prometheus), a private
 # nginx whose upstream file `mlstages canary --router nginx` owns, a real Prometheus, and load.py
 # sending the example's rows through nginx. Three cases, as in issue 6:
+#   0. a shadow run first: the canary version gets a copy of live traffic (nginx mirror to
+#      `mlstages shadow-capture`), its predictions are compared with the stable one's (docs/shadow.md);
 #   1. a healthy canary is promoted step by step (exit 0, champion -> canary, previous -> stable);
 #   2. a canary answering errors is rolled back at the failure limit (exit 1, aliases unchanged);
 #   3. the canary process is killed with SIGKILL mid-step and resumed; it is promoted.
@@ -72,7 +74,7 @@ wait_for() { # URL WHAT LOG [PID]
 }
 
 echo "== model servers: $model/$stable (stable) and $model/$canary (canary), each behind a metrics proxy"
-declare -A proxy
+declare -A proxy serve
 for role in stable canary; do
   version=$stable; [ "$role" = canary ] && version=$canary
   port=$(free_port)
@@ -89,6 +91,7 @@ for _ in range(20):
     with urllib.request.urlopen(request, timeout=30) as answer:
         answer.read()
 PY
+  serve[$role]=127.0.0.1:$port
   proxy[$role]=127.0.0.1:$(free_port)
   background "$work/logs/proxy-$role.log" \
     "$py" examples/canary/metrics_proxy.py --listen "${proxy[$role]}" --backend "http://127.0.0.1:$port" --version "$role" \
@@ -99,6 +102,8 @@ done
 echo "== nginx in $work/nginx, upstream file owned by the canary"
 nginx_port=$(free_port)
 upstream="$work/nginx/model-upstream.conf"
+mirror_conf="$work/nginx/shadow-mirror.conf" # owned by mlstages shadow
+echo "# no shadow mirror yet" >"$mirror_conf"
 cat >"$work/nginx/nginx.conf" <<CONF
 worker_processes 1;
 # after a reload, old workers finish what they serve; this bounds it for long-lived connections
@@ -116,6 +121,7 @@ http {
   include $upstream;
   server {
     listen 127.0.0.1:$nginx_port;
+    include $mirror_conf;
     location / { proxy_pass http://model; }
   }
 }
@@ -179,6 +185,22 @@ PY
 expect() { # WHAT WANTED GOT
   if [ "$2" != "$3" ]; then echo "== canary case FAILED: $1: expected exit $2, got $3" >&2; exit 1; fi
 }
+
+echo "== shadow: $model/$canary gets a copy of live traffic (nginx mirror -> shadow-capture), users keep $stable's answers"
+# The capture calls the model servers directly (not through the metrics proxies: its calls are no user traffic).
+capture_port=$(free_port)
+background "$work/logs/shadow-capture.log" bin/mlstages shadow-capture --listen "127.0.0.1:$capture_port" \
+  --live "http://${serve[stable]}" --shadow "http://${serve[canary]}" --out "$work/shadow-capture"
+wait_for "http://127.0.0.1:$capture_port/_mlstages/capture" "mlstages shadow-capture" "$work/logs/shadow-capture.log" "$started"
+set +e
+bin/mlstages shadow --state "$work/shadow.json" --report "$work/shadow-report.json" --model "$model" --version "$canary" \
+  --stable-version "$stable" --duration 20s --min-requests 100 --poll-interval 2s \
+  --check 'shadow_error_rate <= 0.01' --check 'agreement >= 0.9' --check 'prediction_psi <= 0.1' \
+  --capture-folder "$work/shadow-capture" --router nginx --nginx-mirror-config "$mirror_conf" \
+  --capture-server "127.0.0.1:$capture_port" --nginx-test-command "${nginx_cmd[*]} -t -q" --nginx-reload-command "${reload_cmd[*]}"
+code=$?
+set -e
+expect "shadow run" 0 "$code"
 
 echo "== case 1: a healthy canary is promoted step by step"
 reset

@@ -114,6 +114,8 @@ public final class Main implements Runnable {
         commandLine.addSubcommand(new RegisterCommand(main));
         commandLine.addSubcommand(new LineageCommand(main));
         commandLine.addSubcommand(new CanaryCommand(main));
+        commandLine.addSubcommand(new ShadowCommand(main));
+        commandLine.addSubcommand(new ShadowCaptureCommand());
         commandLine.addSubcommand(new CompareCommand());
         commandLine.addSubcommand(new ReportCommand(main));
         commandLine.addSubcommand(new CommandLine(new RegistryCommand())

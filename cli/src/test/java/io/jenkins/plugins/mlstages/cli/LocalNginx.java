@@ -28,6 +28,14 @@ final class LocalNginx implements AutoCloseable {
     private final Process process;
 
     LocalNginx(String stableServer) throws IOException, InterruptedException {
+        this(stableServer, null);
+    }
+
+    /**
+     * @param serverInclude a file included inside the {@code server} block (the shadow mirror's file);
+     *        created empty when absent; null for none
+     */
+    LocalNginx(String stableServer, Path serverInclude) throws IOException, InterruptedException {
         if (!Files.isExecutable(Path.of(BINARY))) {
             fail("nginx is needed for this test and was not found at " + BINARY
                     + " (Debian: apt-get install nginx-light, or set -Dmlstages.nginx=PATH)");
@@ -54,9 +62,13 @@ final class LocalNginx implements AutoCloseable {
                 "  include " + upstreamFile + ";",
                 "  server {",
                 "    listen 127.0.0.1:" + port + ";",
+                serverInclude == null ? "" : "    include " + serverInclude + ";",
                 "    location / { proxy_pass http://model; }",
                 "  }",
                 "}", ""));
+        if (serverInclude != null && !Files.exists(serverInclude)) {
+            Files.writeString(serverInclude, "# no shadow mirror yet\n");
+        }
         // What the operator has before any canary: all traffic on the stable version.
         Files.writeString(upstreamFile, "upstream model {\n    server " + stableServer + ";\n}\n");
         process = new ProcessBuilder(BINARY, "-p", prefix.toString(), "-c", mainConfig.toString())

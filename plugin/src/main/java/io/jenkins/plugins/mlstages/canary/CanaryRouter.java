@@ -104,6 +104,17 @@ public abstract class CanaryRouter implements Describable<CanaryRouter> {
     public abstract TrafficRouter open(Run<?, ?> run, Sleeper sleeper, Optional<String> canaryStorageUri)
             throws AbortException;
 
+    /**
+     * The shadow mirror and capture of this router for {@code shadowDeploy}: only a definition with its
+     * mirror settings has them; the others say so in one line.
+     *
+     * @throws AbortException with one line when the router has no mirror, or cannot be used
+     */
+    public ShadowSetup openShadow(Run<?, ?> run) throws AbortException {
+        throw BuildLog.failure("shadowDeploy", kind() + " router '" + name + "' has no shadow mirror: an administrator adds"
+                + " its mirror settings (docs/shadow.md)");
+    }
+
     /** Whether the step's {@code canaryStorageUri} means anything to this kind of router. */
     public boolean takesCanaryStorageUri() {
         return false;

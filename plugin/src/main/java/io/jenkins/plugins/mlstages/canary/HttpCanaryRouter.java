@@ -9,7 +9,9 @@ import hudson.Extension;
 import hudson.Util;
 import hudson.model.Run;
 import hudson.util.ListBoxModel;
+import io.jenkins.plugins.mlstages.deploy.HttpMirror;
 import io.jenkins.plugins.mlstages.deploy.HttpRouter;
+import io.jenkins.plugins.mlstages.support.BuildLog;
 import io.jenkins.plugins.mlstages.deploy.Sleeper;
 import io.jenkins.plugins.mlstages.deploy.TrafficRouter;
 import java.time.Duration;
@@ -34,6 +36,9 @@ public final class HttpCanaryRouter extends CanaryRouter {
     private final String url;
     private String credentialsId;
     private int timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
+    private String mirrorUrl;
+    private String captureAgent;
+    private String captureFolder;
 
     @DataBoundConstructor
     public HttpCanaryRouter(String name, String url) {
@@ -68,6 +73,54 @@ public final class HttpCanaryRouter extends CanaryRouter {
         this.timeoutSeconds = timeoutSeconds > 0 ? timeoutSeconds : DEFAULT_TIMEOUT_SECONDS;
     }
 
+    @CheckForNull
+    public String getMirrorUrl() {
+        return mirrorUrl;
+    }
+
+    /** Shadow mode: the mirror webhook ({@code PUT}/{@code GET shadow_mirror}), with the same bearer token. */
+    @DataBoundSetter
+    public void setMirrorUrl(String mirrorUrl) {
+        this.mirrorUrl = Util.fixEmptyAndTrim(mirrorUrl);
+    }
+
+    @CheckForNull
+    public String getCaptureAgent() {
+        return captureAgent;
+    }
+
+    /** Shadow mode: the node where {@code mlstages shadow-capture} writes (never the controller). */
+    @DataBoundSetter
+    public void setCaptureAgent(String captureAgent) {
+        this.captureAgent = Util.fixEmptyAndTrim(captureAgent);
+    }
+
+    @CheckForNull
+    public String getCaptureFolder() {
+        return captureFolder;
+    }
+
+    /** Shadow mode: the capture's {@code --out} folder on the capture agent. */
+    @DataBoundSetter
+    public void setCaptureFolder(String captureFolder) {
+        this.captureFolder = Util.fixEmptyAndTrim(captureFolder);
+    }
+
+    @Override
+    public ShadowSetup openShadow(Run<?, ?> run) throws AbortException {
+        requireUsable();
+        if (mirrorUrl == null || captureAgent == null || captureFolder == null) {
+            throw BuildLog.failure("shadowDeploy", "http router '" + getName() + "' has no shadow mirror: it needs mirrorUrl,"
+                    + " captureAgent and captureFolder");
+        }
+        try {
+            return new ShadowSetup(new HttpMirror(mirrorUrl, token(run), Duration.ofSeconds(getTimeoutSeconds())),
+                    ShadowSetup.captureOn(captureAgent, captureFolder, getName()), captureFolder);
+        } catch (IllegalArgumentException e) {
+            throw BuildLog.failure("shadowDeploy", "http router '" + getName() + "': " + e.getMessage());
+        }
+    }
+
     @Override
     protected String kind() {
         return "http";
@@ -84,19 +137,23 @@ public final class HttpCanaryRouter extends CanaryRouter {
     @Override
     public TrafficRouter open(Run<?, ?> run, Sleeper sleeper, Optional<String> canaryStorageUri) throws AbortException {
         requireUsable();
-        Optional<String> token = Optional.empty();
-        if (credentialsId != null) {
-            StandardCredentials credentials = RouterCredentials.find(credentialsId, run);
-            if (!(credentials instanceof StringCredentials secret)) {
-                throw failure("credentialsId '" + credentialsId + "' is not a Global Secret text credential");
-            }
-            token = Optional.of(secret.getSecret().getPlainText());
-        }
+        Optional<String> token = token(run);
         try {
             return new HttpRouter(url, token, Duration.ofSeconds(getTimeoutSeconds()));
         } catch (IllegalArgumentException e) {
             throw failure(e.getMessage());
         }
+    }
+
+    private Optional<String> token(Run<?, ?> run) throws AbortException {
+        if (credentialsId == null) {
+            return Optional.empty();
+        }
+        StandardCredentials credentials = RouterCredentials.find(credentialsId, run);
+        if (!(credentials instanceof StringCredentials secret)) {
+            throw failure("credentialsId '" + credentialsId + "' is not a Global Secret text credential");
+        }
+        return Optional.of(secret.getSecret().getPlainText());
     }
 
     @Extension

@@ -142,6 +142,14 @@ public final class KServeCanaryRouter extends CanaryRouter {
         return "kserve";
     }
 
+    /** KServe has no mirror of its own: shadow mode is not supported for it (docs/shadow.md). */
+    @Override
+    public ShadowSetup openShadow(Run<?, ?> run) throws AbortException {
+        throw io.jenkins.plugins.mlstages.support.BuildLog.failure("shadowDeploy", "kserve router '" + getName() + "': shadow mode"
+                + " is not supported for KServe (an InferenceService has no mirror); mirror with an Istio VirtualService and"
+                + " define an http router with mirrorUrl, or see docs/shadow.md");
+    }
+
     @Override
     @CheckForNull
     protected String problem() {

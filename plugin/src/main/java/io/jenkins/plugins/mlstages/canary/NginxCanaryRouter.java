@@ -8,9 +8,12 @@ import hudson.Util;
 import hudson.model.Node;
 import hudson.model.Run;
 import hudson.remoting.VirtualChannel;
+import io.jenkins.plugins.mlstages.agent.NginxMirrorCall;
 import io.jenkins.plugins.mlstages.agent.NginxRouterCall;
 import io.jenkins.plugins.mlstages.deploy.DeployException;
+import io.jenkins.plugins.mlstages.deploy.ShadowMirror;
 import io.jenkins.plugins.mlstages.deploy.Sleeper;
+import io.jenkins.plugins.mlstages.support.BuildLog;
 import io.jenkins.plugins.mlstages.deploy.TrafficRouter;
 import java.io.IOException;
 import java.util.List;
@@ -39,6 +42,9 @@ public final class NginxCanaryRouter extends CanaryRouter {
     private boolean onController;
     private String testCommand;
     private String reloadCommand;
+    private String mirrorConfig;
+    private String captureServer;
+    private String captureFolder;
 
     @DataBoundConstructor
     public NginxCanaryRouter(String name, String config, String upstream, String stableServer, String canaryServer) {
@@ -114,6 +120,78 @@ public final class NginxCanaryRouter extends CanaryRouter {
     @DataBoundSetter
     public void setReloadCommand(String reloadCommand) {
         this.reloadCommand = Util.fixEmptyAndTrim(reloadCommand);
+    }
+
+    @CheckForNull
+    public String getMirrorConfig() {
+        return mirrorConfig;
+    }
+
+    /** Shadow mode: the mirror file the operator includes inside the {@code server} block (absolute, on the nginx host). */
+    @DataBoundSetter
+    public void setMirrorConfig(String mirrorConfig) {
+        this.mirrorConfig = Util.fixEmptyAndTrim(mirrorConfig);
+    }
+
+    @CheckForNull
+    public String getCaptureServer() {
+        return captureServer;
+    }
+
+    /** Shadow mode: where {@code mlstages shadow-capture} listens, as nginx reaches it (HOST:PORT). */
+    @DataBoundSetter
+    public void setCaptureServer(String captureServer) {
+        this.captureServer = Util.fixEmptyAndTrim(captureServer);
+    }
+
+    @CheckForNull
+    public String getCaptureFolder() {
+        return captureFolder;
+    }
+
+    /** Shadow mode: the capture's {@code --out} folder (absolute, on the nginx host). */
+    @DataBoundSetter
+    public void setCaptureFolder(String captureFolder) {
+        this.captureFolder = Util.fixEmptyAndTrim(captureFolder);
+    }
+
+    @Override
+    public ShadowSetup openShadow(Run<?, ?> run) throws AbortException {
+        requireUsable();
+        if (mirrorConfig == null || captureServer == null || captureFolder == null) {
+            throw BuildLog.failure("shadowDeploy", "nginx router '" + getName() + "' has no shadow mirror: it needs mirrorConfig,"
+                    + " captureServer and captureFolder");
+        }
+        if (!ABSOLUTE.matcher(mirrorConfig).matches() || !ABSOLUTE.matcher(captureFolder).matches()) {
+            throw BuildLog.failure("shadowDeploy", "nginx router '" + getName() + "': mirrorConfig and captureFolder must be"
+                    + " absolute paths on the nginx host");
+        }
+        NginxMirrorCall call = new NginxMirrorCall(mirrorConfig, captureServer, words(testCommand), words(reloadCommand));
+        try {
+            call.mirror();
+        } catch (IllegalArgumentException e) {
+            throw BuildLog.failure("shadowDeploy", "nginx router '" + getName() + "': " + e.getMessage());
+        }
+        String where = "nginx router '" + getName() + "'";
+        String description = call.describe(agent == null ? "on the controller" : "on agent '" + agent + "'");
+        String node = agent;
+        ShadowMirror mirror = new ShadowMirror() {
+            @Override
+            public void setMirroring(boolean on) {
+                NodeCalls.call(node, call.setting(on), where);
+            }
+
+            @Override
+            public boolean mirroring() {
+                return NodeCalls.call(node, call, where);
+            }
+
+            @Override
+            public String describe() {
+                return description;
+            }
+        };
+        return new ShadowSetup(mirror, ShadowSetup.captureOn(agent, captureFolder, getName()), captureFolder);
     }
 
     @Override

@@ -1,0 +1,164 @@
+package io.jenkins.plugins.mlstages.steps;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import hudson.model.Result;
+import hudson.slaves.DumbSlave;
+import io.jenkins.plugins.mlstages.canary.CanaryRouter;
+import io.jenkins.plugins.mlstages.canary.CanaryRouters;
+import io.jenkins.plugins.mlstages.canary.HttpCanaryRouter;
+import io.jenkins.plugins.mlstages.canary.KServeCanaryRouter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
+import org.jenkinsci.plugins.workflow.job.WorkflowJob;
+import org.jenkinsci.plugins.workflow.job.WorkflowRun;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.ClassRule;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.jvnet.hudson.test.BuildWatcher;
+import org.jvnet.hudson.test.JenkinsRule;
+
+/**
+ * shadowDeploy end to end in Jenkins: the engine's HTTP mirror against a webhook this test serves (it
+ * keeps every change), and a capture folder on an agent that a writer thread fills with pairs as the
+ * capture would (the live answer, the shadow's agreeing or not), read and compared on that agent.
+ */
+public class ShadowDeployStepTest {
+    @ClassRule
+    public static BuildWatcher buildWatcher = new BuildWatcher();
+
+    @Rule
+    public JenkinsRule j = new JenkinsRule();
+
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
+
+    private HttpServer server;
+    private final List<Boolean> mirrorChanges = new CopyOnWriteArrayList<>();
+    private volatile boolean mirroring;
+    private volatile boolean agreeing = true;
+    private volatile boolean writing = true;
+    private Thread writer;
+    private Path captured;
+
+    @Before
+    public void startFakes() throws Exception {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/mirror", this::mirror);
+        server.start();
+        captured = tmp.newFolder("captured").toPath();
+        // The capture: while the mirror is on, a pair every 20 ms with the time it was received.
+        writer = new Thread(() -> {
+            int i = 0;
+            while (writing) {
+                try {
+                    if (mirroring) {
+                        String shadow = agreeing ? "[0, 1]" : "[1, 0]";
+                        Files.writeString(captured.resolve("pairs-1.jsonl"), "{\"id\":\"r" + i++ + "\",\"time\":\"" + Instant.now()
+                                + "\",\"path\":\"/invocations\",\"live\":{\"status\":200,\"latency_ms\":2,\"body\":\"{\\\"predictions\\\":"
+                                + " [0, 1]}\"},\"shadow\":{\"status\":200,\"latency_ms\":3,\"body\":\"{\\\"predictions\\\": " + shadow
+                                + "}\"}}\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                    }
+                    Thread.sleep(20);
+                } catch (IOException | InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        writer.start();
+    }
+
+    @After
+    public void stopFakes() throws InterruptedException {
+        writing = false;
+        writer.join(5000);
+        server.stop(0);
+    }
+
+    private void mirror(HttpExchange exchange) throws IOException {
+        if ("PUT".equals(exchange.getRequestMethod())) {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            mirroring = body.contains("true");
+            mirrorChanges.add(mirroring);
+        }
+        byte[] bytes = ("{\"shadow_mirror\":" + mirroring + "}").getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private void configure(CanaryRouter... more) throws Exception {
+        DumbSlave agent = j.createOnlineSlave();
+        HttpCanaryRouter router = new HttpCanaryRouter("webhook", "http://127.0.0.1:" + server.getAddress().getPort() + "/router");
+        router.setMirrorUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/mirror");
+        router.setCaptureAgent(agent.getNodeName());
+        router.setCaptureFolder(captured.toString());
+        List<CanaryRouter> routers = new java.util.ArrayList<>(List.of(router));
+        routers.addAll(List.of(more));
+        CanaryRouters.get().setRouters(routers);
+    }
+
+    private WorkflowJob job(String router) throws Exception {
+        WorkflowJob p = j.createProject(WorkflowJob.class);
+        p.setDefinition(new CpsFlowDefinition("def r = shadowDeploy model: 'fraud', version: '2', router: '" + router + "',"
+                + " duration: '3s', minRequests: 20, check: ['agreement >= 0.97', 'shadow_error_rate <= 0.01']\n"
+                + "echo \"verdict=${r.verdict} agreement=${r.metrics.shadow_agreement}\"\n", true));
+        return p;
+    }
+
+    @Test
+    public void anAgreeingShadowIsPromoteReadyAndTheMirrorEndsOff() throws Exception {
+        configure();
+        WorkflowRun b = j.assertBuildStatus(Result.SUCCESS, job("webhook").scheduleBuild2(0));
+        j.assertLogContains("verdict=PROMOTE_READY agreement=1.0", b);
+        assertEquals(List.of(true, false), mirrorChanges);
+    }
+
+    @Test
+    public void aDisagreeingShadowIsRejectedAndTheMirrorEndsOff() throws Exception {
+        agreeing = false;
+        configure();
+        WorkflowRun b = j.assertBuildStatus(Result.FAILURE, job("webhook").scheduleBuild2(0));
+        j.assertLogContains("shadowDeploy REJECTED: fraud/2 (behaviour check failed on ", b);
+        j.assertLogNotContains("\tat ", b);
+        assertEquals(List.of(true, false), mirrorChanges);
+    }
+
+    @Test
+    public void aKServeRouterSaysShadowModeIsNotSupported() throws Exception {
+        configure(new KServeCanaryRouter("kserve-fraud", "fraud"));
+        WorkflowRun b = j.assertBuildStatus(Result.FAILURE, job("kserve-fraud").scheduleBuild2(0));
+        j.assertLogContains("kserve router 'kserve-fraud': shadow mode is not supported for KServe", b);
+        j.assertLogNotContains("\tat ", b);
+        assertTrue("nothing was mirrored", mirrorChanges.isEmpty());
+    }
+
+    @Test
+    public void anUnknownMetricIsOneLineBeforeAnythingIsMirrored() throws Exception {
+        configure();
+        WorkflowJob p = j.createProject(WorkflowJob.class);
+        p.setDefinition(new CpsFlowDefinition("shadowDeploy model: 'fraud', version: '2', router: 'webhook', duration: '3s',"
+                + " check: ['agrement >= 0.97']\n", true));
+        WorkflowRun b = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
+        j.assertLogContains("shadowDeploy: check: ", b);
+        j.assertLogNotContains("\tat ", b);
+        assertTrue("nothing was mirrored", mirrorChanges.isEmpty());
+    }
+}
