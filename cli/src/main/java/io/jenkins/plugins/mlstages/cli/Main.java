@@ -21,6 +21,8 @@ import io.jenkins.plugins.mlstages.report.Secrets;
 import io.jenkins.plugins.mlstages.report.Spelling;
 import io.jenkins.plugins.mlstages.report.StageLog;
 import io.jenkins.plugins.mlstages.report.UnusableFileException;
+import io.jenkins.plugins.mlstages.table.SqlEngines;
+import io.jenkins.plugins.mlstages.table.TableSourceException;
 import io.jenkins.plugins.mlstages.registry.UnauthorizedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -94,6 +96,12 @@ public final class Main implements Runnable {
         Secrets.remember(Secrets.bearer(env.get(RegistryConfig.TRACKING_TOKEN)));
         Secrets.remember(Secrets.bearer(env.get(CanaryCommand.ROUTER_TOKEN)));
         Secrets.remember(Secrets.bearer(env.get(CanaryCommand.PROMETHEUS_TOKEN)));
+        Secrets.remember(Secrets.basic(env.get(SqlEngines.JDBC_USER), env.get(SqlEngines.JDBC_PASSWORD)));
+        Secrets.remember(Secrets.bearer(env.get(SqlEngines.SPARK_TOKEN)));
+        String sparkRemote = env.get(TableSourceOptions.SPARK_REMOTE_ENV);
+        if (sparkRemote != null) {
+            Secrets.remember(Secrets.bearer(SqlEngines.urlSecret(sparkRemote)));
+        }
     }
 
     private static int execute(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
@@ -165,6 +173,9 @@ public final class Main implements Runnable {
         if (e instanceof RegistryException || e instanceof DeployException) {
             return ExitCode.INFRASTRUCTURE;
         }
+        if (e instanceof TableSourceException t) {
+            return t.isInfrastructure() ? ExitCode.INFRASTRUCTURE : ExitCode.USAGE;
+        }
         return ExitCode.USAGE;
     }
 
@@ -173,7 +184,8 @@ public final class Main implements Runnable {
             return "the registry refused the credentials: " + e.getMessage();
         }
         if (e instanceof RegistryException || e instanceof DeployException || e instanceof IllegalArgumentException
-                || e instanceof DataFormatException || e instanceof GateException || e instanceof ReportInputException) {
+                || e instanceof DataFormatException || e instanceof GateException || e instanceof ReportInputException
+                || e instanceof TableSourceException) {
             return e.getMessage();
         }
         if (e instanceof UnusableFileException) {

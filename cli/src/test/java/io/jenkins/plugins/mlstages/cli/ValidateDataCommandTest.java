@@ -94,7 +94,7 @@ public class ValidateDataCommandTest {
         assertEquals(2, run("validate-data", "--data", "x.csv", "--delimiter", ";;"));
         assertTrue(err.toString(), err.toString().contains("--delimiter must be a single character, was ';;'"));
         assertEquals(2, run("validate-data"));
-        assertTrue(err.toString(), err.toString().contains("Missing required option: '--data=PATH'"));
+        assertTrue(err.toString(), err.toString().contains("give --data PATH, or --table NAME or --query SQL"));
     }
 
     @Test
