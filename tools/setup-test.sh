@@ -31,6 +31,8 @@ fresh() { # a root with tools/ and a ready virtualenv; stand-ins for everything;
   stub python3 "case \"\$*\" in $python_answers esac"
   for binary in nginx prometheus chromium chromedriver; do stub "$binary" ''; done
   stub npm ''
+  stub initdb ''
+  export MLSTAGES_PG_BIN=$tmp/bin
   export MLSTAGES_NGINX=$tmp/bin/nginx MLSTAGES_PROMETHEUS=$tmp/bin/prometheus
   export MLSTAGES_CHROMIUM=$tmp/bin/chromium MLSTAGES_CHROMEDRIVER=$tmp/bin/chromedriver
 }
@@ -65,9 +67,10 @@ run 0 bash "$tmp/root/tools/setup.sh" test
 case="--check on a bare machine names every package"
 fresh
 rm "$tmp/bin/java" "$tmp/bin/javac" "$tmp/bin/mvn" "$tmp/bin/python3" "$tmp/bin/nginx" "$tmp/bin/prometheus" \
-  "$tmp/bin/chromium" "$tmp/bin/chromedriver" "$tmp/bin/npm"
+  "$tmp/bin/chromium" "$tmp/bin/chromedriver" "$tmp/bin/npm" "$tmp/bin/initdb"
 run 2 bash "$tmp/root/tools/setup.sh" --check test
-has "apt-get install -y default-jdk-headless maven python3 python3-venv nginx-light prometheus chromium chromium-driver npm"
+has "apt-get install -y default-jdk-headless maven python3 python3-venv nginx-light prometheus chromium chromium-driver npm postgresql"
+has "the PostgreSQL server ($tmp/bin/initdb)"
 has "nginx ($tmp/bin/nginx)"
 [ -z "$(apt_calls)" ] || fail "--check called apt-get: $(apt_calls)"
 

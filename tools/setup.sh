@@ -3,7 +3,7 @@
 # Used by tools/test.sh (the test command) and examples/run-pipeline.sh (the main command).
 # Usage: tools/setup.sh [--check] test|unit|pipeline
 #   test      for `mvn -B verify`: a JDK 17+, Maven, Python 3.10+ with venv, nginx, Prometheus,
-#             Chromium and chromedriver, then the pinned MLflow virtualenv
+#             Chromium and chromedriver, npm, the PostgreSQL server, then the pinned MLflow virtualenv
 #   unit      for `mvn -B verify -DskipITs`: a JDK 17+, Maven, Python 3.10+ with venv, the virtualenv
 #             (ParquetReaderTest writes its files with the virtualenv's pyarrow)
 #   pipeline  for examples/run-pipeline.sh: a JDK 17+ and Maven (to build the CLI), Python 3.10+
@@ -17,7 +17,8 @@
 # (--check: something is missing), 3 apt-get or the virtualenv failed.
 # The tests and the canary find nginx, Prometheus, Chromium and chromedriver at the Debian paths;
 # MLSTAGES_NGINX, MLSTAGES_PROMETHEUS, MLSTAGES_CHROMIUM and MLSTAGES_CHROMEDRIVER name binaries
-# elsewhere (e.g. without root), and tools/test.sh passes them on to the tests.
+# elsewhere (e.g. without root), and tools/test.sh passes them on to the tests. The PostgreSQL tests start
+# their own cluster with the newest /usr/lib/postgresql/VERSION/bin (Debian's postgresql), or $MLSTAGES_PG_BIN.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 check=
@@ -38,6 +39,12 @@ need() { # PACKAGE WHAT
 }
 binary() { # PATH PACKAGE WHAT: a binary the tests or the canary run at PATH
   [ -x "$1" ] || need "$2" "$3 ($1)"
+}
+pg_bin() { # where the PostgreSQL server's binaries are: $MLSTAGES_PG_BIN, else Debian's newest
+  if [ -n "${MLSTAGES_PG_BIN:-}" ]; then echo "$MLSTAGES_PG_BIN"; return; fi
+  local dir
+  dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  echo "${dir:-/usr/lib/postgresql/VERSION/bin}"
 }
 detect() { # fills packages (Debian packages to install, each once), missing (what, as said) and python_too_old
   packages=()
@@ -69,6 +76,8 @@ detect() { # fills packages (Debian packages to install, each once), missing (wh
     binary "${MLSTAGES_CHROMEDRIVER:-/usr/bin/chromedriver}" chromium-driver chromedriver
     # ReportMarkdownIT renders the Markdown summary with npm's marked (tools/markdown-renderer.sh installs it)
     command -v npm >/dev/null 2>&1 || need npm "npm"
+    # TablePostgresIT and ValidateTableIT start a throwaway PostgreSQL cluster on loopback (docs/tables.md)
+    binary "$(pg_bin)/initdb" postgresql "the PostgreSQL server"
   fi
   if [ "$purpose" = pipeline ]; then
     command -v curl >/dev/null 2>&1 || need curl "curl"

@@ -29,7 +29,8 @@ final class StderrLog implements StageLog {
 
     @Override
     public synchronized void progress(String task, double share, String detail) {
-        String line = String.format(Locale.ROOT, "%s: %3.0f %% (%s)", task, share * 100, detail);
+        String line = Double.isNaN(share) ? String.format(Locale.ROOT, "%s (%s)", task, detail)
+                : String.format(Locale.ROOT, "%s: %3.0f %% (%s)", task, share * 100, detail);
         if (terminal) {
             err.print("\r" + line + "\u001b[K");
             progressShown = true;

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.mlstages.cli;
 
+import java.time.Duration;
 import java.util.Map;
 
 import io.jenkins.plugins.mlstages.table.SqlEngines;
@@ -37,6 +38,18 @@ public final class TableSourceOptions {
 
     @Option(names = "--reference-query", paramLabel = "SQL", description = "the reference for drift as the rows of this SELECT")
     String referenceQuery;
+
+    @Option(names = "--query-timeout", paramLabel = "SECONDS", defaultValue = "3600",
+            description = "the longest one query of a table source may run (default: ${DEFAULT-VALUE})")
+    long queryTimeoutSeconds;
+
+    /** {@code --query-timeout}, checked: 1 s to a day. */
+    public Duration queryTimeout() {
+        if (queryTimeoutSeconds <= 0 || queryTimeoutSeconds > 86_400) {
+            throw new IllegalArgumentException("--query-timeout must be between 1 and 86400 seconds, was " + queryTimeoutSeconds);
+        }
+        return Duration.ofSeconds(queryTimeoutSeconds);
+    }
 
     /** Whether the dataset comes from a table source ({@code --table} or {@code --query}) rather than a file. */
     public boolean chosen() {

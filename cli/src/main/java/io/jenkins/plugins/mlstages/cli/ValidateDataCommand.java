@@ -10,6 +10,7 @@ import io.jenkins.plugins.mlstages.data.DatasetInputs;
 import io.jenkins.plugins.mlstages.data.DatasetProfile;
 import io.jenkins.plugins.mlstages.data.SchemaInference;
 import io.jenkins.plugins.mlstages.data.SchemaLoader;
+import io.jenkins.plugins.mlstages.data.TableValidateRequest;
 import io.jenkins.plugins.mlstages.data.ValidateData;
 import io.jenkins.plugins.mlstages.data.ValidateDataRequest;
 import io.jenkins.plugins.mlstages.data.ValidateDataResult;
@@ -112,6 +113,9 @@ final class ValidateDataCommand extends StageCommand {
             if (data != null) {
                 throw new IllegalArgumentException("--reference-table and --reference-query need --table or --query");
             }
+            if (inferSchema != null) {
+                throw new IllegalArgumentException("--infer-schema reads --data; it cannot be combined with --table or --query");
+            }
             return validateTable();
         }
         ValidateData stage = new ValidateData(main.log(), DvcPolicy.parseOption(dvcCheck, "--dvc-check"));
@@ -128,7 +132,11 @@ final class ValidateDataCommand extends StageCommand {
         DataSchema parsedSchema = schema == null ? null : SchemaLoader.load(schema);
         ValidateDataRequest request = new ValidateDataRequest(data, DataFormat.parseOption(format, "--format"), csv, parsedSchema,
                 reference, DataFormat.parseOption(referenceFormat, "--reference-format"), maxErrors, sampleSize, 42, datasetName, !skipTextDrift);
-        ValidateData.Validation validation = stage.validate(request);
+        return finish(stage.validate(request));
+    }
+
+    /** What every validation ends with: the saved profile, the MLflow input, the report, the summary and the exit code. */
+    private int finish(ValidateData.Validation validation) throws Exception {
         ValidateDataResult result = validation.result();
         if (saveProfile != null) {
             // The profile of this same pass, typed by the schema: no second read of the data.
@@ -148,9 +156,15 @@ final class ValidateDataCommand extends StageCommand {
 
     /** The dataset (and reference) from a table source: the work pushed down as SQL aggregates (docs/tables.md). */
     private int validateTable() throws Exception {
+        DataSchema parsedSchema = schema == null ? null : SchemaLoader.load(schema);
+        TableValidateRequest request = new TableValidateRequest(tables.data(), tables.reference(), reference, parsedSchema,
+                maxErrors, sampleSize, datasetName, !skipTextDrift, tables.queryTimeout());
+        ValidateData.Validation validation;
         try (SqlEngine engine = SqlEngines.open(tables.location(main.environment()), main.environment())) {
-            throw new IllegalArgumentException("--table and --query are not supported yet");
+            main.log().info("validate-data: the work runs in " + engine.location());
+            validation = new ValidateData(main.log(), DvcPolicy.OFF).validateTable(engine, request);
         }
+        return finish(validation);
     }
 
     private void summarise(ValidateDataResult result) {

@@ -117,6 +117,37 @@ final class ColumnValidator {
         }
     }
 
+    /** The rules a validator checks, by the name of their finding's check. */
+    enum Check { TYPE, MIN, MAX, ALLOWED_VALUES, REGEX, MAX_LENGTH, UNIQUE }
+
+    /**
+     * Violations counted elsewhere (by the database a table lives in), with a few of the offending values: the same
+     * findings as from values seen one by one. Tables have no row numbers, so examples name values only.
+     */
+    void addCounted(Check check, long count, List<String> examples) {
+        Violations target = switch (check) {
+            case TYPE -> typeBad;
+            case MIN -> belowMin;
+            case MAX -> aboveMax;
+            case ALLOWED_VALUES -> notAllowed;
+            case REGEX -> noMatch;
+            case MAX_LENGTH -> tooLong;
+            case UNIQUE -> duplicate;
+        };
+        target.count += count;
+        for (String example : examples) {
+            if (target.examples.size() < maxExamples) {
+                String shown = example.length() > MAX_SHOWN_VALUE ? example.substring(0, MAX_SHOWN_VALUE) + "…" : example;
+                target.examples.add("'" + shown + "'");
+            }
+        }
+    }
+
+    /** Values counted elsewhere that the min and max rules compared. */
+    void addCompared(long values) {
+        compared += values;
+    }
+
     private boolean isAllowed(TextSlice value) {
         if (allowed == null) {
             return rules.allowedValues().value().contains(value.toString());

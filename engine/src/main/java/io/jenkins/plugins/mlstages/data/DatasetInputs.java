@@ -27,7 +27,13 @@ public final class DatasetInputs {
         ValidateDataResult.DatasetInfo info = result.dataset();
         try {
             Map<String, Object> sourceFields = new LinkedHashMap<>();
-            sourceFields.put("uri", java.nio.file.Path.of(info.path()).toUri().toString());
+            boolean table = isTable(info);
+            if (table) {
+                // a table where it lives (docs/tables.md): its location and table or "query", no file URI
+                sourceFields.put("location", info.path());
+            } else {
+                sourceFields.put("uri", java.nio.file.Path.of(info.path()).toUri().toString());
+            }
             DvcTracking dvc = info.dvc();
             if (dvc != null) {
                 // DVC's own record of the file, as in the lineage node: path, md5, stage, revision.
@@ -48,12 +54,25 @@ public final class DatasetInputs {
             profile.put("status", result.status().name());
             profile.put("failed_checks", result.metrics().getOrDefault("failed_checks", 0.0).longValue());
             Dataset dataset = new Dataset(info.name(), info.digest(),
-                    dvc == null ? "local" : DvcTracking.SOURCE_TYPE, source, schema,
+                    table ? TABLE_SOURCE_TYPE : dvc == null ? "local" : DvcTracking.SOURCE_TYPE, source, schema,
                     JSON.writeValueAsString(profile));
             return DatasetInput.of(dataset, context);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the dataset input as JSON", e);
         }
+    }
+
+    /** The MLflow source type of a dataset validated where it lives (a database or Spark table). */
+    public static final String TABLE_SOURCE_TYPE = "sql";
+
+    /** Whether the dataset was read from a table source: its format is the SQL dialect's name, not a file format. */
+    static boolean isTable(ValidateDataResult.DatasetInfo info) {
+        for (io.jenkins.plugins.mlstages.table.SqlDialect dialect : io.jenkins.plugins.mlstages.table.SqlDialect.values()) {
+            if (dialect.name().equalsIgnoreCase(info.format())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** MLflow's ColSpec type names. */

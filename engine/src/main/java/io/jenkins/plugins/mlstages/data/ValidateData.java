@@ -31,6 +31,9 @@ import io.jenkins.plugins.mlstages.report.StageLog;
 import io.jenkins.plugins.mlstages.report.StageReport;
 import io.jenkins.plugins.mlstages.report.Status;
 import io.jenkins.plugins.mlstages.report.UnusableFileException;
+import io.jenkins.plugins.mlstages.table.SqlEngine;
+import io.jenkins.plugins.mlstages.table.TableQuery;
+import io.jenkins.plugins.mlstages.table.TableSourceException;
 
 /**
  * The validateData stage: one streaming pass over the data that profiles every column, checks the
@@ -74,7 +77,7 @@ public final class ValidateData {
         }
         DatasetProfile profile = pass.profile();
 
-        List<Finding> findings = new ArrayList<>(datasetFindings(request.schema(), pass));
+        List<Finding> findings = new ArrayList<>(datasetFindings(request.schema(), pass.rows, pass.columns));
         for (int i = 0; i < pass.columns.size(); i++) {
             ColumnValidator validator = pass.validators.get(i);
             if (validator != null) {
@@ -120,6 +123,97 @@ public final class ValidateData {
                 + Plural.of(findings.stream().filter(f -> !f.passed()).count(), "failed check") + ": " + status);
         return new Validation(new ValidateDataResult(status, findings, metrics, lineage, dataset, profile.summary(), drift),
                 profile);
+    }
+
+    /**
+     * Validates a dataset where it lives (a database, a Spark cluster): the work runs there as SQL aggregates and the
+     * same profile, findings, drift and lineage as for a file come back (docs/tables.md).
+     *
+     * @throws TableSourceException the source refused a query or could not be reached (exit 2 or 3)
+     */
+    public Validation validateTable(SqlEngine engine, TableValidateRequest request)
+            throws TableSourceException, InterruptedException, DataFormatException, IOException {
+        TableProfiler profiler = new TableProfiler(engine, log, request.timeout());
+        DatasetProfile reference = null;
+        if (request.reference() != null) {
+            reference = profiler.profile(request.reference(), request.reference().table() != null ? "--reference-table"
+                    : "--reference-query", typesOnly(request.schema()), null, request.sampleSize(), 0, "reference").profile();
+            log.info("reference: " + describe(engine, request.reference()) + " (" + Plural.of(reference.rows(), "row") + ")");
+        } else if (request.referenceFile() != null) {
+            reference = loadReference(new ValidateDataRequest(request.referenceFile(), null, null, request.schema(),
+                    request.referenceFile(), null, 0, request.sampleSize(), 42, null));
+        }
+        TableProfiler.Profiled pass = profiler.profile(request.data(), request.data().table() != null ? "--table" : "--query",
+                request.schema(), reference, request.sampleSize(), request.maxErrors(), "data");
+        DatasetProfile profile = pass.profile();
+        if (profile.rows() == 0) {
+            throw new TableSourceException(describe(engine, request.data()) + ": has no rows", false);
+        }
+        List<Finding> findings = new ArrayList<>(datasetFindings(request.schema(), profile.rows(), pass.columns()));
+        for (int i = 0; i < pass.columns().size(); i++) {
+            ColumnValidator validator = pass.validators().get(i);
+            if (validator != null) {
+                findings.addAll(validator.findings(profile.columns().get(i)));
+            }
+        }
+        List<ColumnDrift> drift = reference == null ? null : DriftCheck.compare(reference, profile, request.schema(),
+                request.textDrift());
+        if (drift != null) {
+            findings.addAll(DriftCheck.findings(drift, request.schema().drift()));
+        }
+        String digest = tableDigest(engine, request.data(), profile);
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("rows", (double) profile.rows());
+        metrics.put("columns", (double) pass.columns().size());
+        metrics.put("missing_values", (double) profile.columns().stream().mapToLong(ColumnProfile::nulls).sum());
+        metrics.put("failed_checks", (double) findings.stream().filter(f -> !f.passed()).count());
+        if (drift != null) {
+            long drifted = drift.stream().filter(ColumnDrift::drifted).count();
+            metrics.put("drifted_columns", (double) drifted);
+            metrics.put("drift_share", drift.isEmpty() ? 0.0 : (double) drifted / drift.size());
+        }
+        String where = describe(engine, request.data());
+        ValidateDataResult.DatasetInfo dataset = new ValidateDataResult.DatasetInfo(request.datasetName(), where,
+                engine.dialect().name().toLowerCase(Locale.ROOT), 0, profile.rows(), pass.columns().size(), digest, null);
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("source", engine.location());
+        if (request.data().table() != null) {
+            attributes.put("table", request.data().table());
+        } else {
+            attributes.put("query_sha256", sha256Hex(request.data().query()));
+        }
+        attributes.put("rows", String.valueOf(profile.rows()));
+        List<LineageNode> lineage = List.of(new LineageNode("dataset", digest, request.datasetName(), attributes));
+        Status status = StageReport.verdict(findings);
+        log.info("validate-data: " + Plural.of(profile.rows(), "row") + ", " + Plural.of(pass.columns().size(), "column") + ", "
+                + Plural.of(findings.stream().filter(f -> !f.passed()).count(), "failed check") + ": " + status);
+        return new Validation(new ValidateDataResult(status, findings, metrics, lineage, dataset, profile.summary(), drift),
+                profile);
+    }
+
+    /** Where a table source's dataset is, for the report: the location and the table, or the location and "query". */
+    private static String describe(SqlEngine engine, TableQuery what) {
+        return engine.location() + (what.table() != null ? " table " + what.table() : " query");
+    }
+
+    /**
+     * A table has no file to hash: its digest is of what it is (the location, the table or the query text) and of what
+     * it holds as far as the profile tells (rows, and per column values, nulls, mean, min, max and distinct values), so
+     * that it changes when the data's profile does.
+     */
+    static String tableDigest(SqlEngine engine, TableQuery what, DatasetProfile profile) {
+        StringBuilder text = new StringBuilder(engine.location()).append('\n')
+                .append(what.table() != null ? "table:" + what.table() : "query:" + what.query()).append('\n')
+                .append(profile.rows());
+        for (ColumnProfile c : profile.columns()) {
+            text.append('\n').append(c.name()).append(',').append(c.count()).append(',').append(c.nulls()).append(',')
+                    .append(c.distinct()).append(',').append(c.mean()).append(',').append(c.min()).append(',').append(c.max());
+        }
+        return digestText(TableReaders.sha256().digest(text.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static String sha256Hex(String text) {
+        return HexFormat.of().formatHex(TableReaders.sha256().digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Profiles a dataset without rules, e.g. to save it as a reference or to infer a schema. */
@@ -203,19 +297,19 @@ public final class ValidateData {
         return pass;
     }
 
-    private static List<Finding> datasetFindings(DataSchema schema, Pass pass) {
+    private static List<Finding> datasetFindings(DataSchema schema, long rowCount, List<String> columnNames) {
         DataSchema.DatasetRules rules = schema.dataset();
         Severity severity = rules.severity();
         List<Finding> findings = new ArrayList<>();
         if (rules.minRows() != null || rules.maxRows() != null) {
-            boolean passed = (rules.minRows() == null || pass.rows >= rules.minRows())
-                    && (rules.maxRows() == null || pass.rows <= rules.maxRows());
+            boolean passed = (rules.minRows() == null || rowCount >= rules.minRows())
+                    && (rules.maxRows() == null || rowCount <= rules.maxRows());
             String range = (rules.minRows() == null ? "" : rules.minRows() + " ≤ ") + "rows"
                     + (rules.maxRows() == null ? "" : " ≤ " + rules.maxRows());
             findings.add(new Finding("dataset.row_count", null, severity, passed,
-                    Plural.of(pass.rows, "row") + (passed ? ", within " : ", outside ") + range, String.valueOf(pass.rows), range));
+                    Plural.of(rowCount, "row") + (passed ? ", within " : ", outside ") + range, String.valueOf(rowCount), range));
         }
-        Set<String> present = new HashSet<>(pass.columns);
+        Set<String> present = new HashSet<>(columnNames);
         List<String> expected = new ArrayList<>(rules.requiredColumns());
         schema.columns().keySet().stream().filter(c -> !expected.contains(c)).forEach(expected::add);
         for (String column : expected) {
@@ -225,7 +319,7 @@ public final class ValidateData {
                     passed ? "present" : "missing", "present"));
         }
         if (!rules.allowUnexpectedColumns()) {
-            List<String> unexpected = pass.columns.stream().filter(c -> !schema.columns().containsKey(c)
+            List<String> unexpected = columnNames.stream().filter(c -> !schema.columns().containsKey(c)
                     && !rules.requiredColumns().contains(c)).toList();
             findings.add(new Finding("dataset.unexpected_columns", null, severity, unexpected.isEmpty(),
                     unexpected.isEmpty() ? "no columns beyond the schema's" : "columns not in the schema: " + unexpected,
@@ -233,7 +327,7 @@ public final class ValidateData {
         }
         if (rules.columnOrder()) {
             List<String> declared = schema.columns().keySet().stream().filter(present::contains).toList();
-            List<String> actual = pass.columns.stream().filter(schema.columns()::containsKey).toList();
+            List<String> actual = columnNames.stream().filter(schema.columns()::containsKey).toList();
             boolean passed = declared.equals(actual);
             findings.add(new Finding("dataset.column_order", null, severity, passed,
                     passed ? "columns in the schema's order" : "columns in order " + actual + ", the schema says " + declared,

@@ -24,7 +24,7 @@ public interface StageLog {
     /**
      * Progress of a long task.
      *
-     * @param share done so far, 0..1
+     * @param share done so far, 0..1; NaN when not known (a query running in a database: only the elapsed time is)
      * @param detail e.g. {@code 1.2 M rows/s, 4 s left}
      */
     void progress(String task, double share, String detail);

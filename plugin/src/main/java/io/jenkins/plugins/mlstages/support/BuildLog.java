@@ -44,6 +44,7 @@ public final class BuildLog implements StageLog {
     @Override
     public void progress(String task, double share, String detail) {
         out.println(Printable.escape(
-                Secrets.redactKnown(String.format(Locale.ROOT, "%s: %.0f%% (%s)", task, share * 100, detail))));
+                Secrets.redactKnown(Double.isNaN(share) ? String.format(Locale.ROOT, "%s (%s)", task, detail)
+                        : String.format(Locale.ROOT, "%s: %.0f%% (%s)", task, share * 100, detail))));
     }
 }
