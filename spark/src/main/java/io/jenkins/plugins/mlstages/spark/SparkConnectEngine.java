@@ -62,6 +62,9 @@ final class SparkConnectEngine implements SqlEngine {
     public SqlResult query(String sql, Duration timeout) throws TableSourceException, InterruptedException {
         String tag = "mlstages-" + QUERIES.incrementAndGet();
         AtomicBoolean timedOut = new AtomicBoolean();
+        // The client finds its resources (log4j2.properties) through the context class loader: its own, not the CLI's.
+        ClassLoader caller = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(SparkConnectEngine.class.getClassLoader());
         spark.addTag(tag);
         ScheduledFuture<?> deadline = timer.schedule(() -> {
             timedOut.set(true);
@@ -95,6 +98,7 @@ final class SparkConnectEngine implements SqlEngine {
         } finally {
             deadline.cancel(false);
             spark.removeTag(tag);
+            Thread.currentThread().setContextClassLoader(caller);
         }
     }
 

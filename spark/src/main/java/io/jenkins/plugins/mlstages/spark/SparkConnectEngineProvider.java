@@ -33,6 +33,8 @@ public final class SparkConnectEngineProvider implements SqlEngineProvider {
         Secrets.remember(Secrets.bearer(token));
         Secrets.remember(Secrets.bearer(remote.token()));
         reachable(remote);
+        // log4j 2 configured now, from this module's log4j2.properties (quiet), before the client logs anything
+        org.apache.logging.log4j.LogManager.getRootLogger();
         try {
             SparkSession spark = SparkSession.builder().remote(remote.withToken(token)).build();
             // java.time values for dates and timestamps: java.sql.Date needs a further --add-opens on Java 17.
