@@ -6,6 +6,7 @@ import io.jenkins.plugins.mlstages.data.DataFormatException;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
 import io.jenkins.plugins.mlstages.report.StageReport;
 import io.jenkins.plugins.mlstages.support.StageOutcome;
+import io.jenkins.plugins.mlstages.table.TableSourceException;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -29,7 +30,8 @@ abstract class StageCallable<R extends StageReport> extends MasterToSlaveFileCal
     }
 
     /** The stage, with paths resolved against the workspace {@code base}. */
-    protected abstract R run(Path base, CollectedLog log) throws IOException, DataFormatException;
+    protected abstract R run(Path base, CollectedLog log) throws IOException, DataFormatException, InterruptedException,
+            TableSourceException;
 
     /** The outcome of the stage that ran: which failed findings to log, and its headline. */
     protected abstract StageOutcome outcome(R result, CollectedLog log) throws IOException;
@@ -44,7 +46,7 @@ abstract class StageCallable<R extends StageReport> extends MasterToSlaveFileCal
                 ReportWriter.write(base.resolve(report), result);
             }
             return outcome(result, log);
-        } catch (DataFormatException | IllegalArgumentException e) {
+        } catch (DataFormatException | TableSourceException | IllegalArgumentException e) {
             return StageOutcome.badInput(e.getMessage(), log);
         }
     }

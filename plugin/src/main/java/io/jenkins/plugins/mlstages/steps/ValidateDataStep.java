@@ -1,12 +1,23 @@
 package io.jenkins.plugins.mlstages.steps;
 
 import io.jenkins.plugins.mlstages.agent.ValidateDataCallable;
+import io.jenkins.plugins.mlstages.agent.ValidateTableCallable;
+import io.jenkins.plugins.mlstages.support.TableSecrets;
 import io.jenkins.plugins.mlstages.support.PlainValues;
 import io.jenkins.plugins.mlstages.support.StageOutcome;
 import io.jenkins.plugins.mlstages.support.StepRun;
 import com.fasterxml.jackson.databind.JsonNode;
 import edu.umd.cs.findbugs.annotations.NonNull;
+import com.cloudbees.plugins.credentials.CredentialsMatchers;
+import com.cloudbees.plugins.credentials.common.StandardCredentials;
+import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
 import hudson.Extension;
+import hudson.model.Item;
+import hudson.util.ListBoxModel;
+import io.jenkins.plugins.mlstages.support.StepCredentials;
+import org.jenkinsci.plugins.plaincredentials.StringCredentials;
+import org.kohsuke.stapler.AncestorInPath;
+import org.kohsuke.stapler.QueryParameter;
 import hudson.Util;
 import io.jenkins.plugins.mlstages.data.ValidateDataRequest;
 import io.jenkins.plugins.mlstages.dvc.DvcPolicy;
@@ -23,7 +34,8 @@ import org.kohsuke.stapler.DataBoundSetter;
 
 /**
  * {@code validateData}: schema, quality and drift checks of a dataset in the workspace, run on the
- * agent (the CLI's {@code mlstages validate-data}). Returns a map of plain values: {@code status},
+ * agent (the CLI's {@code mlstages validate-data}); or of a table or query in a database or Spark, pushed down
+ * from an agent, never from the controller (docs/tables.md). Returns a map of plain values: {@code status},
  * {@code rows}, {@code failedChecks}, {@code driftedColumns} (with a reference), {@code metrics}.
  */
 public final class ValidateDataStep extends MlStageStep {
@@ -45,13 +57,21 @@ public final class ValidateDataStep extends MlStageStep {
     private int sampleSize = ValidateDataRequest.DEFAULT_SAMPLE_SIZE;
     private boolean skipTextDrift;
     private String dvcCheck;
+    private String jdbcUrl;
+    private String sparkRemote;
+    private String table;
+    private String query;
+    private String referenceTable;
+    private String referenceQuery;
+    private String credentialsId;
 
+    /**
+     * @param data the dataset's path in the workspace; null when {@code table} or {@code query} names it in a
+     *        database or Spark (docs/tables.md)
+     */
     @DataBoundConstructor
     public ValidateDataStep(String data) {
         this.data = Util.fixEmptyAndTrim(data);
-        if (this.data == null) {
-            throw new IllegalArgumentException("validateData needs data: the dataset's path in the workspace");
-        }
     }
 
     public String getData() {
@@ -189,8 +209,109 @@ public final class ValidateDataStep extends MlStageStep {
         this.dvcCheck = value == null ? null : DvcPolicy.parseOption(value, "dvcCheck").toString();
     }
 
+    public String getJdbcUrl() {
+        return jdbcUrl;
+    }
+
+    /** A database to validate {@code table} or {@code query} in ({@code jdbc:postgresql://host:port/db}; docs/tables.md). */
+    @DataBoundSetter
+    public void setJdbcUrl(String jdbcUrl) {
+        this.jdbcUrl = Util.fixEmptyAndTrim(jdbcUrl);
+    }
+
+    public String getSparkRemote() {
+        return sparkRemote;
+    }
+
+    /** A Spark Connect server ({@code sc://host:port}); by default the build's {@code SPARK_REMOTE}. */
+    @DataBoundSetter
+    public void setSparkRemote(String sparkRemote) {
+        this.sparkRemote = Util.fixEmptyAndTrim(sparkRemote);
+    }
+
+    public String getTable() {
+        return table;
+    }
+
+    @DataBoundSetter
+    public void setTable(String table) {
+        this.table = Util.fixEmptyAndTrim(table);
+    }
+
+    public String getQuery() {
+        return query;
+    }
+
+    @DataBoundSetter
+    public void setQuery(String query) {
+        this.query = Util.fixEmptyAndTrim(query);
+    }
+
+    public String getReferenceTable() {
+        return referenceTable;
+    }
+
+    @DataBoundSetter
+    public void setReferenceTable(String referenceTable) {
+        this.referenceTable = Util.fixEmptyAndTrim(referenceTable);
+    }
+
+    public String getReferenceQuery() {
+        return referenceQuery;
+    }
+
+    @DataBoundSetter
+    public void setReferenceQuery(String referenceQuery) {
+        this.referenceQuery = Util.fixEmptyAndTrim(referenceQuery);
+    }
+
+    public String getCredentialsId() {
+        return credentialsId;
+    }
+
+    /**
+     * The credential of {@code jdbcUrl} (Username with password) or {@code sparkRemote} (Secret text: a token); without
+     * one, the build's {@code MLSTAGES_JDBC_USER}/{@code MLSTAGES_JDBC_PASSWORD} or {@code MLSTAGES_SPARK_TOKEN}.
+     */
+    @DataBoundSetter
+    public void setCredentialsId(String credentialsId) {
+        this.credentialsId = Util.fixEmptyAndTrim(credentialsId);
+    }
+
+    /** Whether the dataset is a table or query where it lives rather than a file in the workspace. */
+    public boolean readsTable() {
+        return table != null || query != null;
+    }
+
+    /** What names the dataset, for the log: the file, the table, or "query". */
+    String dataName() {
+        return data != null ? data : table != null ? table : "query";
+    }
+
+    /** Exactly one of data, table and query; the reference and the location only with a table source. */
+    void checkSource() {
+        int sources = (data != null ? 1 : 0) + (table != null ? 1 : 0) + (query != null ? 1 : 0);
+        if (sources != 1) {
+            throw new IllegalArgumentException(sources == 0
+                    ? "give data (the dataset's path in the workspace), or table or query with jdbcUrl or sparkRemote"
+                    : "give only one of data, table and query");
+        }
+        if (referenceTable != null && referenceQuery != null || reference != null && (referenceTable != null || referenceQuery != null)) {
+            throw new IllegalArgumentException("give only one of reference, referenceTable and referenceQuery");
+        }
+        if (jdbcUrl != null && sparkRemote != null) {
+            throw new IllegalArgumentException("give only one of jdbcUrl and sparkRemote");
+        }
+        if (!readsTable() && (referenceTable != null || referenceQuery != null || jdbcUrl != null || sparkRemote != null
+                || credentialsId != null)) {
+            throw new IllegalArgumentException("jdbcUrl, sparkRemote, referenceTable, referenceQuery and credentialsId"
+                    + " need table or query instead of data");
+        }
+    }
+
     @Override
     public StepExecution start(StepContext context) throws Exception {
+        checkSource();
         return new Execution(this, context);
     }
 
@@ -203,7 +324,10 @@ public final class ValidateDataStep extends MlStageStep {
 
         @Override
         protected Map<String, Object> run(ValidateDataStep step, StepRun stage) throws Exception {
-            StageOutcome outcome = stage.runOnAgent(new ValidateDataCallable(step));
+            StageOutcome outcome = step.readsTable()
+                    ? stage.runOnAgentOnly(new ValidateTableCallable(step, TableSecrets.forStep(stage, step.getJdbcUrl(),
+                            step.getSparkRemote(), step.getCredentialsId())))
+                    : stage.runOnAgent(new ValidateDataCallable(step));
 
             JsonNode result = ReportWriter.mapper().readTree(outcome.json);
             Status status = Status.valueOf(result.path("status").asText());
@@ -211,7 +335,7 @@ public final class ValidateDataStep extends MlStageStep {
             long rows = metrics.getOrDefault("rows", 0.0).longValue();
             long failed = metrics.getOrDefault("failed_checks", 0.0).longValue();
             Double drifted = metrics.get("drifted_columns");
-            String summary = "validateData " + status + ": " + step.data + ", " + Plural.of(rows, "row") + ", " + failed + " of "
+            String summary = "validateData " + status + ": " + step.dataName() + ", " + Plural.of(rows, "row") + ", " + failed + " of "
                     + Plural.of(result.path("findings").size(), "check") + " failed"
                     + (drifted == null ? "" : ", " + Plural.of(drifted.longValue(), "column") + " drifted");
             stage.finish(outcome.json, status, summary, null, null, step);
@@ -235,9 +359,19 @@ public final class ValidateDataStep extends MlStageStep {
             super("validateData", "Validate a dataset (schema, quality, drift)", true);
         }
 
+        /** Username with password (a database) or Secret text (a Spark token) that the job's builds can use. */
+        public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId) {
+            return StepCredentials.items(item, credentialsId, StandardCredentials.class, CredentialsMatchers.anyOf(
+                    CredentialsMatchers.instanceOf(StandardUsernamePasswordCredentials.class),
+                    CredentialsMatchers.instanceOf(StringCredentials.class)));
+        }
+
         @Override
         public String argumentsToString(@NonNull Map<String, Object> namedArgs) {
             Object data = namedArgs.get("data");
+            if (data == null) {
+                data = namedArgs.get("table");
+            }
             return data == null ? null : data.toString();
         }
     }

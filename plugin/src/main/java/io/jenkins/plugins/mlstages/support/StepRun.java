@@ -91,6 +91,20 @@ public final class StepRun {
         return StageOutcome.runOn(workspace("the data"), stage, listener.getLogger(), step);
     }
 
+    /**
+     * As {@link #runOnAgent}, refusing the built-in node: a stage that opens a URL the step chose (a database, a
+     * Spark server) must not run on the controller, where it would be a request forgery channel into the
+     * controller's network, with the controller's identity.
+     */
+    public StageOutcome runOnAgentOnly(FilePath.FileCallable<StageOutcome> stage) throws IOException, InterruptedException {
+        FilePath where = workspace("the data");
+        if (!where.isRemote()) {
+            throw failure("a table source is read from an agent, not from the built-in node: run the step in node('label') { }"
+                    + " on an agent (docs/tables.md)");
+        }
+        return StageOutcome.runOn(where, stage, listener.getLogger(), step);
+    }
+
     /** A JSON report in the workspace, whole (see {@link WorkspaceReports#read}). */
     public JsonNode readReport(String path) throws IOException, InterruptedException {
         return WorkspaceReports.read(workspace(path), path, step);

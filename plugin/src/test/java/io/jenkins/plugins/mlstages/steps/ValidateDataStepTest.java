@@ -136,6 +136,53 @@ public class ValidateDataStepTest {
         assertFalse(j.jenkins.getWorkspaceFor(p).child("out/data.json").exists());
     }
 
+    /** A table source on the built-in node is refused before any connection: a step-chosen URL from the controller is request forgery. */
+    @Test
+    public void aTableSourceNeverRunsOnTheController() throws Exception {
+        WorkflowRun b = run(Result.FAILURE, "node {\nvalidateData table: 'features', jdbcUrl: 'jdbc:postgresql://127.0.0.1:1/x'\n}");
+        j.assertLogContains("validateData: a table source is read from an agent, not from the built-in node", b);
+        j.assertLogNotContains("\tat ", b);
+    }
+
+    /** On an agent the table source is opened there: an unreachable database is one line naming the URL without parameters. */
+    @Test
+    public void aTableSourceRunsOnTheAgentAndAnUnreachableDatabaseIsOneLine() throws Exception {
+        DumbSlave agent = j.createOnlineSlave();
+        WorkflowJob p = j.createProject(WorkflowJob.class, "table-on-agent");
+        p.setDefinition(new CpsFlowDefinition("node('" + agent.getNodeName() + "') {\n"
+                + "withEnv(['MLSTAGES_JDBC_PASSWORD=pw-from-the-env-123']) {\n"
+                + "validateData table: 'features', jdbcUrl: 'jdbc:postgresql://127.0.0.1:1/x?sslmode=disable'\n"
+                + "}\n}", true));
+        WorkflowRun b = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
+        j.assertLogContains("jdbc:postgresql://127.0.0.1:1/x: ", b);
+        j.assertLogNotContains("pw-from-the-env-123", b);
+        j.assertLogNotContains("\tat ", b);
+    }
+
+    @Test
+    public void aRefusedUrlParameterOrTwoSourcesAreOneLine() throws Exception {
+        DumbSlave agent = j.createOnlineSlave();
+        WorkflowJob p = j.createProject(WorkflowJob.class, "refused");
+        p.setDefinition(new CpsFlowDefinition("node('" + agent.getNodeName() + "') {\n"
+                + "validateData table: 'features', jdbcUrl: 'jdbc:postgresql://127.0.0.1:1/x?socketFactory=a.B'\n}", true));
+        WorkflowRun b = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
+        j.assertLogContains("parameter 'socketFactory' is not allowed", b);
+        WorkflowRun both = run(Result.FAILURE, "node {\nvalidateData data: 'd.csv', table: 'features', jdbcUrl: 'jdbc:postgresql://h/x'\n}");
+        j.assertLogContains("give only one of data, table and query", both);
+        WorkflowRun secret = run(Result.FAILURE, "node {\nvalidateData query: 'SELECT 1', sparkRemote: 'sc://h:443/;token=dapi-in-the-script-9'\n}");
+        j.assertLogNotContains("dapi-in-the-script-9", secret);
+    }
+
+    @Test
+    public void configRoundTripOfATableSource() throws Exception {
+        ValidateDataStep step = new ValidateDataStep(null);
+        step.setJdbcUrl("jdbc:postgresql://db:5432/sales");
+        step.setQuery("SELECT * FROM features WHERE day = CURRENT_DATE");
+        step.setReferenceTable("features_train");
+        step.setCredentialsId("db-reader");
+        j.assertEqualDataBoundBeans(step, new StepConfigTester(j).configRoundTrip(step));
+    }
+
     @Test
     public void configRoundTrip() throws Exception {
         ValidateDataStep step = new ValidateDataStep("data/train.csv");
