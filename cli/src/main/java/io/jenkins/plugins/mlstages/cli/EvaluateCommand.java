@@ -39,9 +39,6 @@ final class EvaluateCommand extends StageCommand {
     @Mixin
     TableSourceOptions tables;
 
-    /** The longest one pushed-down query may run. */
-    static final java.time.Duration QUERY_TIMEOUT = java.time.Duration.ofHours(1);
-
     @Option(names = "--task", required = true, paramLabel = "binary|multiclass|regression", description = "the model's task")
     String task;
 
@@ -120,6 +117,7 @@ final class EvaluateCommand extends StageCommand {
         DataFormat dataFormat = DataFormat.parseOption(format, "--format");
         DvcPolicy dvcPolicy = DvcPolicy.parseOption(dvcCheck, "--dvc-check");
         tables.check("--predictions", predictions != null, false, main.environment());
+        tables.queryTimeout();
         if (tables.referenceChosen()) {
             throw new IllegalArgumentException("--reference-table and --reference-query are for validate-data");
         }
@@ -161,7 +159,7 @@ final class EvaluateCommand extends StageCommand {
             return new EvaluateModel(main.log(), dvcPolicy).run(request);
         }
         try (SqlEngine engine = SqlEngines.open(tables.location(main.environment()), main.environment())) {
-            return new TableEvaluate(engine, main.log(), QUERY_TIMEOUT).run(request, tables.data(),
+            return new TableEvaluate(engine, main.log(), tables.queryTimeout()).run(request, tables.data(),
                     tables.data().table() != null ? "--table" : "--query");
         }
     }

@@ -77,6 +77,7 @@ public final class TableEvaluate {
             throw new IllegalArgumentException("--champion-score and --sensitive need the rows: use --predictions with a file");
         }
         String from = sql.source(source, sourceOption);
+        log.info("evaluate: the work runs in " + engine.location());
         List<Finding> findings = new ArrayList<>();
         Map<String, Double> metrics = new LinkedHashMap<>();
         Part whole = evaluate(request, from, null, request.threshold(), request.thresholdMetric(), metrics, findings);
