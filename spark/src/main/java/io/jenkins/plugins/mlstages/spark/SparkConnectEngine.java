@@ -133,7 +133,7 @@ final class SparkConnectEngine implements SqlEngine {
         return ColumnType.STRING;
     }
 
-    /** A value as the port's Java types: Long, Double, String, Boolean, java.time values, or null. */
+    /** A value as the port's Java types: Long, Double, String, Boolean, java.time values, lists (arrays), or null. */
     static Object value(Object v) {
         if (v == null || v instanceof String || v instanceof Boolean || v instanceof Long || v instanceof Double) {
             return v;
@@ -145,10 +145,29 @@ final class SparkConnectEngine implements SqlEngine {
             return f.doubleValue();
         }
         if (v instanceof BigDecimal d) {
+            // as the JDBC engine gives them: whole decimals (SUM of integers) as Long
+            if (d.scale() <= 0 && d.abs().compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) < 0) {
+                return d.longValueExact();
+            }
             return d.doubleValue();
         }
+        if (v instanceof scala.collection.Iterable<?> seq) { // an ARRAY column: Scala's ArraySeq
+            List<Object> list = new ArrayList<>();
+            seq.foreach(item -> list.add(value(item)));
+            return list;
+        }
+        if (v instanceof java.util.List<?> items) {
+            List<Object> list = new ArrayList<>(items.size());
+            for (Object item : items) {
+                list.add(value(item));
+            }
+            return list;
+        }
+        if (v instanceof java.time.Instant i) { // TIMESTAMP, as a local date-time in UTC (the JDBC engine's type)
+            return java.time.LocalDateTime.ofInstant(i, java.time.ZoneOffset.UTC);
+        }
         if (v instanceof java.sql.Timestamp t) {
-            return t.toInstant();
+            return java.time.LocalDateTime.ofInstant(t.toInstant(), java.time.ZoneOffset.UTC);
         }
         if (v instanceof java.sql.Date d) {
             return d.toLocalDate();
