@@ -24,10 +24,11 @@ dataset() { # rows, shift: numbers with nulls, categories, booleans, timestamps,
 }
 if [ ! -d "$dir/current" ]; then
   echo "== generating $rows + $((rows / 5)) rows into $dir (spark-sql, local)" >&2
-  "$spark_home/bin/spark-sql" "${local_conf[@]}" -e "
+  # from $dir: spark-sql leaves its Derby metastore (metastore_db/) in the working directory
+  (cd "$dir" && "$spark_home/bin/spark-sql" "${local_conf[@]}" -e "
     INSERT OVERWRITE DIRECTORY '$dir/current' USING parquet $(dataset "$rows" 5);
     INSERT OVERWRITE DIRECTORY '$dir/reference' USING parquet $(dataset $((rows / 5)) 0);" \
-    </dev/null >"$dir/generate.log" 2>&1
+    </dev/null >"$dir/generate.log" 2>&1)
 fi
 current=$(ls "$dir"/current/*.parquet | head -1)
 reference=$(ls "$dir"/reference/*.parquet | head -1)
