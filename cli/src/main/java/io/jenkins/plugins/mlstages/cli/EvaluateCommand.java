@@ -20,7 +20,11 @@ import io.jenkins.plugins.mlstages.report.Finding;
 import io.jenkins.plugins.mlstages.report.Plural;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
 import io.jenkins.plugins.mlstages.report.Status;
+import io.jenkins.plugins.mlstages.eval.TableEvaluate;
+import io.jenkins.plugins.mlstages.table.SqlEngine;
+import io.jenkins.plugins.mlstages.table.SqlEngines;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mlstages evaluate}: metrics of a model from its predictions file. */
@@ -28,8 +32,12 @@ import picocli.CommandLine.Option;
         description = {"Compute a model's metrics from a predictions file, with bootstrap intervals, slices and fairness.",
             "Exit 0 done (warnings allowed), 1 a DVC-tracked file changed with --dvc-check error, 2 bad usage or unreadable input, 3 registry error."})
 final class EvaluateCommand extends StageCommand {
-    @Option(names = "--predictions", required = true, paramLabel = "PATH", description = "predictions file (CSV, JSON lines or Parquet)")
+    @Option(names = "--predictions", paramLabel = "PATH",
+            description = "predictions file (CSV, JSON lines or Parquet); or --table/--query with --spark-remote or --jdbc-url")
     Path predictions;
+
+    @Mixin
+    TableSourceOptions tables;
 
     @Option(names = "--task", required = true, paramLabel = "binary|multiclass|regression", description = "the model's task")
     String task;
@@ -108,12 +116,21 @@ final class EvaluateCommand extends StageCommand {
         }
         DataFormat dataFormat = DataFormat.parseOption(format, "--format");
         DvcPolicy dvcPolicy = DvcPolicy.parseOption(dvcCheck, "--dvc-check");
+        tables.check("--predictions", predictions != null, false, main.environment());
+        tables.queryTimeout();
+        if (tables.referenceChosen()) {
+            throw new IllegalArgumentException("--reference-table and --reference-query are for validate-data");
+        }
+        if (tables.chosen() && (championPredictions != null || format != null)) {
+            throw new IllegalArgumentException((format != null ? "--format" : "--champion-predictions")
+                    + " is for a --predictions file, not a table source");
+        }
         EvaluateRequest request = new EvaluateRequest(predictions, dataFormat, CsvOptions.defaults(), option("--task", () -> Task.parse(task)), label,
                 scores, prediction, slices, minSliceSize, threshold,
                 thresholdMetric == null ? null : thresholdMetric.toLowerCase(Locale.ROOT), positiveLabel, resamples, level,
                 seed, championScore, sensitive, EvaluateRequest.DEFAULT_CURVE_POINTS, championPredictions);
         if (runId == null) {
-            EvaluateResult result = new EvaluateModel(main.log(), dvcPolicy).run(request);
+            EvaluateResult result = evaluate(request, dvcPolicy);
             writeReport(result);
             summarise(result);
             return exitCode(result);
@@ -124,7 +141,7 @@ final class EvaluateCommand extends StageCommand {
             if (target.note() != null) {
                 main.log().info("evaluate: " + target.note());
             }
-            EvaluateResult result = new EvaluateModel(main.log(), dvcPolicy).run(request);
+            EvaluateResult result = evaluate(request, dvcPolicy);
             writeReport(result);
             EvaluationToRun.Logged logged = EvaluationToRun.log(client, target, ReportWriter.mapper().writeValueAsString(result));
             if (logged.modelId() != null && logged.onModel() < logged.metrics()) {
@@ -133,6 +150,17 @@ final class EvaluateCommand extends StageCommand {
             }
             summarise(result);
             return exitCode(result);
+        }
+    }
+
+    /** The predictions file read here, or the table's aggregates computed where it lives (docs/tables.md). */
+    private EvaluateResult evaluate(EvaluateRequest request, DvcPolicy dvcPolicy) throws Exception {
+        if (!tables.chosen()) {
+            return new EvaluateModel(main.log(), dvcPolicy).run(request);
+        }
+        try (SqlEngine engine = SqlEngines.open(tables.location(main.environment()), main.environment())) {
+            return new TableEvaluate(engine, main.log(), tables.queryTimeout()).run(request, tables.data(),
+                    tables.data().table() != null ? "--table" : "--query");
         }
     }
 

@@ -338,6 +338,65 @@ public final class BinaryMetrics {
                 bestThreshold(ranking, ThresholdMetric.F1), bestThreshold(ranking, ThresholdMetric.ACCURACY));
     }
 
+    /**
+     * Sums over rows whose scores are probabilities, as a database computes them (TableEvaluate): the log-loss terms
+     * {@code -log(clip(p))} (p of the row's class), the Brier terms {@code ((1 - y) - (1 - p))^2 + (y - p)^2}, and
+     * per calibration bin ({@link #CALIBRATION_BINS} bins, {@link #calibrationEdges}) the rows, scores and labels.
+     */
+    public record ProbabilitySums(double logLossSum, double brierSum, long[] binCounts, double[] binScoreSums,
+            double[] binLabelSums) {
+    }
+
+    /**
+     * Every metric of {@link #evaluate} from aggregates instead of rows: the scores' groups (distinct scores, or a
+     * histogram's bins each named by its lowest score, descending) with the positives and negatives in each, the
+     * confusion counts at {@code threshold}, and, when every score is a probability, {@code sums} (else null). With
+     * distinct scores the result equals {@link #evaluate} on the rows up to the order of the floating-point sums.
+     */
+    public static Result fromAggregates(double[] descending, long[] positivesAt, long[] negativesAt,
+            ConfusionCounts counts, double threshold, ProbabilitySums sums) {
+        ScoreRanking ranking = ScoreRanking.ofGroups(descending, positivesAt, negativesAt);
+        double logLoss = Double.NaN;
+        double brier = Double.NaN;
+        double ece = Double.NaN;
+        CalibrationCurve calibration = null;
+        long n = counts.total();
+        if (sums != null) {
+            logLoss = sums.logLossSum() / n;
+            brier = sums.brierSum() / n * 0.5;
+            int nonEmpty = 0;
+            for (long c : sums.binCounts()) {
+                nonEmpty += c != 0 ? 1 : 0;
+            }
+            double[] probTrue = new double[nonEmpty];
+            double[] probPred = new double[nonEmpty];
+            int[] index = new int[nonEmpty];
+            long[] binCounts = new long[nonEmpty];
+            int k = 0;
+            for (int b = 0; b < sums.binCounts().length; b++) {
+                long c = sums.binCounts()[b];
+                if (c != 0) {
+                    probTrue[k] = sums.binLabelSums()[b] / c;
+                    probPred[k] = sums.binScoreSums()[b] / c;
+                    index[k] = b;
+                    binCounts[k] = c;
+                    k++;
+                }
+            }
+            calibration = new CalibrationCurve(probTrue, probPred, index, binCounts, sums.binCounts().length);
+            ece = expectedCalibrationError(calibration, n);
+        }
+        return new Result(counts, threshold, counts.accuracy(), counts.precision(), counts.recall(), counts.f1(),
+                ranking.rocAuc(), averagePrecision(ranking), precisionRecallTrapezoidAuc(ranking), logLoss, brier, ece,
+                sums != null, rocCurve(ranking), precisionRecallCurve(ranking), calibration,
+                bestThreshold(ranking, ThresholdMetric.F1), bestThreshold(ranking, ThresholdMetric.ACCURACY));
+    }
+
+    /** The edges of the calibration bins, {@code np.linspace(0, 1, bins + 1)}: a database bins scores with them. */
+    public static double[] calibrationBinEdges() {
+        return calibrationEdges(CALIBRATION_BINS);
+    }
+
     // ------------------------------------------------------------------------------------------------
     // Kernels over a ranking
 
@@ -431,7 +490,7 @@ public final class BinaryMetrics {
         double[] thr = new double[m + 1];
         for (int g = 0; g < m; g++) {
             int k = m - 1 - g; // ascending scores
-            int ps = r.tps[g] + r.fps[g];
+            long ps = r.tps[g] + r.fps[g];
             precision[k] = ps != 0 ? (double) r.tps[g] / ps : 0.0;
             recall[k] = r.positives == 0 ? 1.0 : (double) r.tps[g] / r.positives;
             thr[k] = r.thresholds[g];

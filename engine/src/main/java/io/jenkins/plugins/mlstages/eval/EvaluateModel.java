@@ -59,6 +59,9 @@ public final class EvaluateModel {
 
     public EvaluateResult run(EvaluateRequest request) throws DataFormatException, IOException {
         Path file = request.predictions();
+        if (file == null) {
+            throw new IllegalArgumentException("no predictions file: give --predictions");
+        }
         DataFormatException.requireFile(file);
         DataFormat format = request.format() != null ? request.format() : DataFormat.fromFileName(file).orElseThrow(
                 () -> new DataFormatException(file, 0, null, "cannot tell the format from the file name: pass --format"));
@@ -200,13 +203,17 @@ public final class EvaluateModel {
                 putIntervals(paired, comparable, request, differences);
             }
         }
-        int points = request.curvePoints();
+        return new Outcome(threshold, confusion(result.counts()), null, binaryCurves(result, request.curvePoints()));
+    }
+
+    /** The report's ROC, precision-recall and (for probabilities) calibration curves, downsampled to {@code points}. */
+    static EvaluateResult.Curves binaryCurves(BinaryMetrics.Result result, int points) {
         EvaluateResult.CurveView roc = curve("false_positive_rate", "true_positive_rate", result.roc().downsample(points));
         EvaluateResult.CurveView pr = curve("recall", "precision", result.precisionRecall().downsample(points));
         EvaluateResult.CurveView calibration = result.calibration() == null ? null
                 : new EvaluateResult.CurveView("mean_predicted_probability", "fraction_of_positives",
                         result.calibration().probPred(), result.calibration().probTrue(), null);
-        return new Outcome(threshold, confusion(result.counts()), null, new EvaluateResult.Curves(roc, pr, calibration, null));
+        return new EvaluateResult.Curves(roc, pr, calibration, null);
     }
 
     /** The binary kernels at {@code threshold}: ranking, confusion and, for probabilities, log loss, Brier and ECE. */
@@ -229,7 +236,7 @@ public final class EvaluateModel {
         return true;
     }
 
-    private static void putBinary(Map<String, Double> metrics, BinaryMetrics.Result r, List<Finding> findings) {
+    static void putBinary(Map<String, Double> metrics, BinaryMetrics.Result r, List<Finding> findings) {
         putConfusion(metrics, r.counts(), findings);
         put(metrics, findings, "roc_auc", r.rocAuc(), "the labels hold one class only");
         put(metrics, findings, "precision_recall_auc", r.precisionRecallAuc(), "the labels hold one class only");
@@ -239,7 +246,7 @@ public final class EvaluateModel {
         put(metrics, findings, "expected_calibration_error", r.expectedCalibrationError(), notProbabilities);
     }
 
-    private static void putConfusion(Map<String, Double> metrics, ConfusionCounts counts, List<Finding> findings) {
+    static void putConfusion(Map<String, Double> metrics, ConfusionCounts counts, List<Finding> findings) {
         metrics.put("example_count", (double) counts.total());
         metrics.put("accuracy_score", counts.accuracy());
         metrics.put("precision_score", counts.precision());
@@ -259,7 +266,7 @@ public final class EvaluateModel {
         }
     }
 
-    private static long[][] confusion(ConfusionCounts counts) {
+    static long[][] confusion(ConfusionCounts counts) {
         return new long[][] {{counts.tn(), counts.fp()}, {counts.fn(), counts.tp()}};
     }
 
@@ -397,6 +404,15 @@ public final class EvaluateModel {
         double[] truth = c.numericLabels();
         double[] predicted = c.predictedLabels != null ? c.numericPredictions() : c.scores(0);
         RegressionMetrics.Result r = RegressionMetrics.evaluate(truth, predicted);
+        putRegression(metrics, findings, r);
+        if (request.resamples() > 0) {
+            putIntervals(intervals, metrics, request, List.of(MetricKernels.regression(truth, predicted)));
+        }
+        return new Outcome(null, null, null, null);
+    }
+
+    /** The regression metrics under MLflow's names. */
+    static void putRegression(Map<String, Double> metrics, List<Finding> findings, RegressionMetrics.Result r) {
         metrics.put("example_count", (double) r.exampleCount());
         metrics.put("mean_absolute_error", r.meanAbsoluteError());
         metrics.put("mean_squared_error", r.meanSquaredError());
@@ -407,10 +423,6 @@ public final class EvaluateModel {
         put(metrics, findings, "explained_variance_score", r.explainedVariance(), "fewer than two rows");
         metrics.put("sum_on_target", r.sumOnTarget());
         metrics.put("mean_on_target", r.meanOnTarget());
-        if (request.resamples() > 0) {
-            putIntervals(intervals, metrics, request, List.of(MetricKernels.regression(truth, predicted)));
-        }
-        return new Outcome(null, null, null, null);
     }
 
     // ---- slices and fairness ----------------------------------------------------------------------
@@ -513,7 +525,7 @@ public final class EvaluateModel {
     // ---- helpers --------------------------------------------------------------------------------
 
     /** A metric, or a finding saying why it is undefined (NaN is not a number JSON can carry). */
-    private static void put(Map<String, Double> metrics, List<Finding> findings, String name, double value, String why) {
+    static void put(Map<String, Double> metrics, List<Finding> findings, String name, double value, String why) {
         if (Double.isNaN(value)) {
             findings.add(new Finding(ReportNumbers.METRIC_UNDEFINED, name, Severity.WARNING, false,
                     name + " is undefined: " + why, "undefined", "a number"));

@@ -20,6 +20,7 @@ import io.jenkins.plugins.mlstages.data.DataFormat;
  * @param resamples bootstrap resamples for confidence intervals; 0 for none
  * @param championScoreColumn binary: the champion's score on the same rows, for a paired bootstrap of the difference
  * @param sensitiveColumn binary: a column whose groups are compared for fairness
+ * @param predictions the predictions file; null when they are in a table ({@link TableEvaluate})
  * @param championPredictions a second file holding {@code championScoreColumn} for the same rows in the same
  *     order; null when that column is in {@code predictions}
  */
@@ -33,7 +34,6 @@ public record EvaluateRequest(Path predictions, DataFormat format, CsvOptions cs
     public static final int MAX_CURVE_POINTS = 10_000;
 
     public EvaluateRequest {
-        Objects.requireNonNull(predictions, "predictions");
         Objects.requireNonNull(task, "task");
         csv = csv == null ? CsvOptions.defaults() : csv;
         scoreColumns = scoreColumns == null ? List.of() : List.copyOf(scoreColumns);

@@ -45,6 +45,32 @@ public final class RegressionMetrics {
                 mape(yTrue, yPred), maxErr(yTrue, yPred), ev(yTrue, yPred), sum, sum / yTrue.length);
     }
 
+    /**
+     * Every metric of this class from sums over the rows, as a database computes them (TableEvaluate); t is the true
+     * value, p the predicted one, d = t - p. Equal to {@link #evaluate} up to the order of the floating-point sums.
+     *
+     * @param absErrorSum sum of |p - t|
+     * @param squaredErrorSum sum of (t - p)^2
+     * @param absPercentageErrorSum sum of |p - t| / max(|t|, eps)
+     * @param maxError max of |t - p|
+     * @param targetSum sum of t
+     * @param targetSquaredDeviationSum sum of (t - mean(t))^2
+     * @param errorSquaredDeviationSum sum of (d - mean(d))^2
+     */
+    public static Result fromSums(long n, double absErrorSum, double squaredErrorSum, double absPercentageErrorSum,
+            double maxError, double targetSum, double targetSquaredDeviationSum, double errorSquaredDeviationSum) {
+        double mse = squaredErrorSum / n;
+        double r2 = n < 2 ? Double.NaN : fraction(squaredErrorSum, targetSquaredDeviationSum);
+        double ev = fraction(errorSquaredDeviationSum / n, targetSquaredDeviationSum / n);
+        return new Result(n, absErrorSum / n, mse, Math.sqrt(mse), r2, absPercentageErrorSum / n, maxError, ev, targetSum,
+                targetSum / n);
+    }
+
+    /** The floor of |t| in the MAPE denominator, for a database's sum. */
+    public static double percentageErrorFloor() {
+        return EPS;
+    }
+
     /** {@code sklearn.metrics.mean_absolute_error}: {@code mean(|y_pred - y_true|)}. */
     public static double meanAbsoluteError(double[] yTrue, double[] yPred) {
         check(yTrue, yPred);

@@ -17,13 +17,13 @@ final class ScoreRanking {
     /** Distinct scores, descending. */
     final double[] thresholds;
     /** Positives with a score {@code >=} the threshold; increasing, {@code tps[last] == positives}. */
-    final int[] tps;
+    final long[] tps;
     /** Negatives with a score {@code >=} the threshold; increasing, {@code fps[last] == negatives}. */
-    final int[] fps;
-    final int positives;
-    final int negatives;
+    final long[] fps;
+    final long positives;
+    final long negatives;
 
-    private ScoreRanking(double[] thresholds, int[] tps, int[] fps, int positives, int negatives) {
+    private ScoreRanking(double[] thresholds, long[] tps, long[] fps, long positives, long negatives) {
         this.thresholds = thresholds;
         this.tps = tps;
         this.fps = fps;
@@ -54,12 +54,12 @@ final class ScoreRanking {
             distinct++;
         }
         double[] thresholds = new double[distinct];
-        int[] tps = new int[distinct];
-        int[] fps = new int[distinct];
+        long[] tps = new long[distinct];
+        long[] fps = new long[distinct];
         i = pos.length - 1;
         j = neg.length - 1;
-        int tp = 0;
-        int fp = 0;
+        long tp = 0;
+        long fp = 0;
         for (int g = 0; g < distinct; g++) {
             double t = top(pos, i, neg, j);
             while (i >= 0 && pos[i] == t) {
@@ -75,6 +75,29 @@ final class ScoreRanking {
             fps[g] = fp;
         }
         return new ScoreRanking(thresholds, tps, fps, pos.length, neg.length);
+    }
+
+    /**
+     * The ranking from aggregates: the distinct scores (or, for a histogram, each bin's lowest score) in descending
+     * order with the positives and negatives at each (not cumulative), as a GROUP BY over a table gives them
+     * (TableEvaluate). Counts are longs: a table may hold more rows than an array.
+     */
+    static ScoreRanking ofGroups(double[] descending, long[] positivesAt, long[] negativesAt) {
+        int m = descending.length;
+        long[] tps = new long[m];
+        long[] fps = new long[m];
+        long tp = 0;
+        long fp = 0;
+        for (int g = 0; g < m; g++) {
+            if (g > 0 && !(descending[g] < descending[g - 1])) {
+                throw new IllegalArgumentException("scores are not distinct and descending at group " + g);
+            }
+            tp += positivesAt[g];
+            fp += negativesAt[g];
+            tps[g] = tp;
+            fps[g] = fp;
+        }
+        return new ScoreRanking(descending.clone(), tps, fps, tp, fp);
     }
 
     /**

@@ -57,8 +57,9 @@ public final class SqlEngines {
         }
         String scheme = scheme(location);
         if (scheme.equals("sc")) {
-            throw new TableSourceException("sc:// needs the Spark Connect module (ml-stages-spark) on the class path:"
-                    + " run bin/mlstages from a full build, see docs/tables.md", false);
+            throw new TableSourceException("sc:// needs the Spark Connect module (ml-stages-spark): the folder of its jars"
+                    + " named by -D" + IsolatedSparkProvider.LIB_PROPERTY + " or $" + IsolatedSparkProvider.LIB_ENV
+                    + " (bin/mlstages sets it; on a Jenkins agent, the agent's JVM options), see docs/tables.md", false);
         }
         throw new TableSourceException("no table source for '" + scheme + ":' locations: use jdbc:postgresql://… or sc://…"
                 + " (docs/tables.md)", false);

@@ -1,6 +1,15 @@
 package io.jenkins.plugins.mlstages.agent;
 
 import io.jenkins.plugins.mlstages.support.StageOutcome;
+import io.jenkins.plugins.mlstages.support.TableSecrets;
+import io.jenkins.plugins.mlstages.eval.TableEvaluate;
+import io.jenkins.plugins.mlstages.table.SqlEngine;
+import io.jenkins.plugins.mlstages.table.SqlEngines;
+import io.jenkins.plugins.mlstages.table.TableQuery;
+import io.jenkins.plugins.mlstages.table.TableSourceException;
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import java.time.Duration;
+import java.util.HashMap;
 import io.jenkins.plugins.mlstages.steps.EvaluateModelStep;
 import io.jenkins.plugins.mlstages.data.CsvOptions;
 import io.jenkins.plugins.mlstages.data.DataFormat;
@@ -20,7 +29,8 @@ import java.util.Locale;
  * Runs the evaluateModel stage on the agent, where the predictions are. Every field is a plain value;
  * paths are resolved against the workspace on the agent. Nothing here talks to the registry: the
  * controller logs the metrics, so credentials never travel to the agent. Bad input comes back as a
- * one-line {@link StageOutcome#error}.
+ * one-line {@link StageOutcome#error}. With a table source (docs/tables.md) the agent pushes the work down to it
+ * ({@link TableEvaluate}); its secrets travel with this callable only and go to that location only.
  */
 public final class EvaluateModelCallable extends StageCallable<EvaluateResult> {
     private static final long serialVersionUID = 1L;
@@ -43,9 +53,31 @@ public final class EvaluateModelCallable extends StageCallable<EvaluateResult> {
     private final String sensitive;
     private final String format;
     private final DvcPolicy dvcPolicy;
+    /** The table source: where, its secrets, and the table or query; all null for a predictions file. */
+    @CheckForNull
+    private final String location;
+    @CheckForNull
+    private final HashMap<String, String> secrets;
+    @CheckForNull
+    private final String table;
+    @CheckForNull
+    private final String query;
 
+    /** The longest one query may run, as the CLI's default {@code --query-timeout}. */
+    private static final Duration QUERY_TIMEOUT = Duration.ofHours(1);
+
+    /** The predictions from the step's file. */
     public EvaluateModelCallable(EvaluateModelStep step) {
+        this(step, null);
+    }
+
+    /** The predictions from the step's table or query at {@code source}, when not null. */
+    public EvaluateModelCallable(EvaluateModelStep step, @CheckForNull TableSecrets source) {
         super(step.getReport());
+        this.location = source == null ? null : source.location();
+        this.secrets = source == null ? null : new HashMap<>(source.secrets());
+        this.table = source == null ? null : step.getTable();
+        this.query = source == null ? null : step.getQuery();
         this.predictions = step.getPredictions();
         this.task = step.getTask();
         this.label = step.getLabel();
@@ -67,9 +99,10 @@ public final class EvaluateModelCallable extends StageCallable<EvaluateResult> {
     }
 
     @Override
-    protected EvaluateResult run(Path base, CollectedLog log) throws IOException, DataFormatException {
+    protected EvaluateResult run(Path base, CollectedLog log)
+            throws IOException, DataFormatException, InterruptedException, TableSourceException {
         EvaluateRequest request = new EvaluateRequest(
-                base.resolve(predictions),
+                predictions == null ? null : base.resolve(predictions),
                 DataFormat.parseOption(format, "format"),
                 CsvOptions.defaults(),
                 Task.parse(task),
@@ -88,7 +121,18 @@ public final class EvaluateModelCallable extends StageCallable<EvaluateResult> {
                 sensitive,
                 EvaluateRequest.DEFAULT_CURVE_POINTS,
                 championPredictions == null ? null : base.resolve(championPredictions));
-        return new EvaluateModel(log, dvcPolicy).run(request);
+        if (location == null) {
+            return new EvaluateModel(log, dvcPolicy).run(request);
+        }
+        try (SqlEngine engine = SqlEngines.openWith(location, secrets)) {
+            return new TableEvaluate(engine, log, QUERY_TIMEOUT).run(request,
+                    table != null ? TableQuery.table(table) : TableQuery.query(query), table != null ? "table" : "query");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EvaluateModelCallable[" + (location == null ? predictions : SqlEngines.withoutSecrets(location)) + "]";
     }
 
     @Override

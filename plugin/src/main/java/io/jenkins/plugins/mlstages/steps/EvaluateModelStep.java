@@ -5,6 +5,16 @@ import io.jenkins.plugins.mlstages.support.FormLists;
 import io.jenkins.plugins.mlstages.support.PlainValues;
 import io.jenkins.plugins.mlstages.support.StageOutcome;
 import io.jenkins.plugins.mlstages.support.StepRun;
+import io.jenkins.plugins.mlstages.support.StepCredentials;
+import io.jenkins.plugins.mlstages.support.TableSecrets;
+import com.cloudbees.plugins.credentials.CredentialsMatchers;
+import com.cloudbees.plugins.credentials.common.StandardCredentials;
+import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
+import hudson.model.Item;
+import hudson.util.ListBoxModel;
+import org.jenkinsci.plugins.plaincredentials.StringCredentials;
+import org.kohsuke.stapler.AncestorInPath;
+import org.kohsuke.stapler.QueryParameter;
 import io.jenkins.plugins.mlstages.report.ReportNumbers;
 import com.fasterxml.jackson.databind.JsonNode;
 import edu.umd.cs.findbugs.annotations.NonNull;
@@ -38,7 +48,10 @@ import org.kohsuke.stapler.DataBoundSetter;
  * {@code runId}, the controller logs the metrics and the report to that MLflow run, and the metrics to
  * its logged model ({@code modelId}, or the run's only one) too. Returns a map of plain values:
  * {@code status}, {@code rows}, {@code task}, {@code metrics}, {@code intervals}, {@code threshold},
- * {@code report}, {@code runId}, {@code modelId}.
+ * {@code report}, {@code runId}, {@code modelId}. With {@code table} or {@code query} (and {@code sparkRemote} or
+ * {@code jdbcUrl}) instead of {@code predictions}, the metrics are computed where the predictions live, from an
+ * agent, never from the controller (docs/tables.md); {@code tableCredentialsId} is that source's credential, since
+ * {@code credentialsId} is the registry's.
  */
 public final class EvaluateModelStep extends RegistryStep {
     private static final long serialVersionUID = 1L;
@@ -66,18 +79,21 @@ public final class EvaluateModelStep extends RegistryStep {
     private String runId;
     private String modelId;
     private String dvcCheck;
+    private String sparkRemote;
+    private String jdbcUrl;
+    private String table;
+    private String query;
+    private String tableCredentialsId;
 
     /**
-     * @param predictions the predictions file in the workspace (CSV, JSON lines or Parquet)
+     * @param predictions the predictions file in the workspace (CSV, JSON lines or Parquet); empty with {@code table}
+     *        or {@code query}
      * @param task {@code binary}, {@code multiclass} or {@code regression}
      * @param label the column with the true label or value
      */
     @DataBoundConstructor
     public EvaluateModelStep(String predictions, String task, String label) {
         this.predictions = Util.fixEmptyAndTrim(predictions);
-        if (this.predictions == null) {
-            throw new IllegalArgumentException("evaluateModel needs predictions: the predictions file in the workspace");
-        }
         String t = Util.fixEmptyAndTrim(task);
         if (t == null) {
             throw new IllegalArgumentException("evaluateModel needs task: binary, multiclass or regression");
@@ -293,8 +309,92 @@ public final class EvaluateModelStep extends RegistryStep {
         this.dvcCheck = value == null ? null : DvcPolicy.parseOption(value, "dvcCheck").toString();
     }
 
+    public String getSparkRemote() {
+        return sparkRemote;
+    }
+
+    /** A Spark Connect server ({@code sc://host:port}, Databricks too) that holds the predictions; default the build's SPARK_REMOTE. */
+    @DataBoundSetter
+    public void setSparkRemote(String sparkRemote) {
+        this.sparkRemote = Util.fixEmptyAndTrim(sparkRemote);
+    }
+
+    public String getJdbcUrl() {
+        return jdbcUrl;
+    }
+
+    /** A database ({@code jdbc:postgresql://host:port/db}) that holds the predictions. */
+    @DataBoundSetter
+    public void setJdbcUrl(String jdbcUrl) {
+        this.jdbcUrl = Util.fixEmptyAndTrim(jdbcUrl);
+    }
+
+    public String getTable() {
+        return table;
+    }
+
+    /** The predictions are this table, instead of a {@code predictions} file. */
+    @DataBoundSetter
+    public void setTable(String table) {
+        this.table = Util.fixEmptyAndTrim(table);
+    }
+
+    public String getQuery() {
+        return query;
+    }
+
+    /** The predictions are the rows of this SELECT, instead of a {@code predictions} file. */
+    @DataBoundSetter
+    public void setQuery(String query) {
+        this.query = Util.fixEmptyAndTrim(query);
+    }
+
+    public String getTableCredentialsId() {
+        return tableCredentialsId;
+    }
+
+    /**
+     * The table source's credential: Username with password for {@code jdbcUrl}, Secret text (a token) for
+     * {@code sparkRemote}; without it the build's MLSTAGES_JDBC_USER/PASSWORD or MLSTAGES_SPARK_TOKEN.
+     */
+    @DataBoundSetter
+    public void setTableCredentialsId(String tableCredentialsId) {
+        this.tableCredentialsId = Util.fixEmptyAndTrim(tableCredentialsId);
+    }
+
+    /** Whether the predictions are read from a table source rather than a file. */
+    public boolean readsTable() {
+        return table != null || query != null;
+    }
+
+    /** What names the predictions, for the log: the file, the table, or "query". */
+    String dataName() {
+        return predictions != null ? predictions : table != null ? table : "query";
+    }
+
+    /** Exactly one of predictions, table and query; the location and its credential only with a table source. */
+    void checkSource() {
+        int sources = (predictions != null ? 1 : 0) + (table != null ? 1 : 0) + (query != null ? 1 : 0);
+        if (sources != 1) {
+            throw new IllegalArgumentException(sources == 0
+                    ? "evaluateModel needs predictions (the predictions file in the workspace), or table or query with"
+                            + " sparkRemote or jdbcUrl"
+                    : "give only one of predictions, table and query");
+        }
+        if (jdbcUrl != null && sparkRemote != null) {
+            throw new IllegalArgumentException("give only one of jdbcUrl and sparkRemote");
+        }
+        if (!readsTable() && (jdbcUrl != null || sparkRemote != null || tableCredentialsId != null)) {
+            throw new IllegalArgumentException("jdbcUrl, sparkRemote and tableCredentialsId need table or query instead of predictions");
+        }
+        if (readsTable() && (championPredictions != null || format != null)) {
+            throw new IllegalArgumentException("championPredictions and format are for a predictions file, not a table source");
+        }
+    }
+
     @Override
     public StepExecution start(StepContext context) throws Exception {
+        checkSource();
         return new Execution(this, context);
     }
 
@@ -315,10 +415,13 @@ public final class EvaluateModelStep extends RegistryStep {
             // Where the metrics go is settled before the evaluation: a bad modelId fails before anything is written.
             EvaluationToRun.Target target = registry == null ? null : target(step, registry, stage);
 
-            StageOutcome outcome = stage.runOnAgent(new EvaluateModelCallable(step));
+            StageOutcome outcome = step.readsTable()
+                    ? stage.runOnAgentOnly(new EvaluateModelCallable(step, TableSecrets.forStep(stage, step.jdbcUrl,
+                            step.sparkRemote, step.tableCredentialsId)))
+                    : stage.runOnAgent(new EvaluateModelCallable(step));
             JsonNode result = ReportWriter.mapper().readTree(outcome.json);
             Status status = Status.valueOf(result.path("status").asText());
-            String summary = "evaluateModel " + status + ": " + step.predictions + ", " + outcome.headline
+            String summary = "evaluateModel " + status + ": " + step.dataName() + ", " + outcome.headline
                     + (step.getReport() == null ? "" : "; report: " + step.getReport());
             stage.record(outcome.json, summary, step.runId, registry == null ? null : registry.getBaseUrl());
             if (registry != null) {
@@ -387,9 +490,19 @@ public final class EvaluateModelStep extends RegistryStep {
                     "score", "slice");
         }
 
+        /** Username with password (a database) or Secret text (a Spark token) that the job's builds can use. */
+        public ListBoxModel doFillTableCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String tableCredentialsId) {
+            return StepCredentials.items(item, tableCredentialsId, StandardCredentials.class, CredentialsMatchers.anyOf(
+                    CredentialsMatchers.instanceOf(StandardUsernamePasswordCredentials.class),
+                    CredentialsMatchers.instanceOf(StringCredentials.class)));
+        }
+
         @Override
         public String argumentsToString(@NonNull Map<String, Object> namedArgs) {
             Object predictions = namedArgs.get("predictions");
+            if (predictions == null || predictions.toString().isBlank()) {
+                predictions = namedArgs.get("table");
+            }
             Object task = namedArgs.get("task");
             if (predictions == null) {
                 return null;

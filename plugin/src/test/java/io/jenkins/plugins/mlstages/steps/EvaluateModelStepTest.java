@@ -239,4 +239,59 @@ public class EvaluateModelStepTest {
         EvaluateModelStep.DescriptorImpl descriptor = j.jenkins.getDescriptorByType(EvaluateModelStep.DescriptorImpl.class);
         assertEquals("preds.csv (binary)", descriptor.argumentsToString(Map.of("predictions", "preds.csv", "task", "binary")));
     }
+
+    /** Predictions in a table are never read from the controller: a step-chosen URL opened there is request forgery. */
+    @Test
+    public void aTableSourceNeverRunsOnTheController() throws Exception {
+        WorkflowRun b = run(Result.FAILURE, "node {\nevaluateModel table: 'scores', sparkRemote: 'sc://127.0.0.1:1',"
+                + " task: 'binary', label: 'y', score: ['p']\n}");
+        j.assertLogContains("evaluateModel: a table source is read from an agent, not from the built-in node", b);
+        j.assertLogNotContains("\tat ", b);
+    }
+
+    /**
+     * On an agent the table source is opened there: without the Spark module on that agent the step says in one line
+     * what is missing, and the token from the build's environment never shows.
+     */
+    @Test
+    public void aSparkTableOnAnAgentWithoutTheModuleIsOneLine() throws Exception {
+        DumbSlave agent = j.createOnlineSlave();
+        WorkflowJob p = j.createProject(WorkflowJob.class, "spark-on-agent");
+        p.setDefinition(new CpsFlowDefinition("node('" + agent.getNodeName() + "') {\n"
+                + "withEnv(['MLSTAGES_SPARK_TOKEN=dapi-from-the-env-77']) {\n"
+                + "evaluateModel query: 'SELECT y, p FROM scores', sparkRemote: 'sc://127.0.0.1:1', task: 'binary',"
+                + " label: 'y', score: ['p']\n"
+                + "}\n}", true));
+        WorkflowRun b = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
+        j.assertLogContains("sc:// needs the Spark Connect module", b);
+        j.assertLogNotContains("dapi-from-the-env-77", b);
+        j.assertLogNotContains("\tat ", b);
+    }
+
+    @Test
+    public void predictionsAndATableTogetherOrATokenInTheUrlAreRefused() throws Exception {
+        WorkflowRun both = run(Result.FAILURE, "node {\nevaluateModel predictions: 'preds.csv', table: 'scores',"
+                + " sparkRemote: 'sc://h:15002', task: 'binary', label: 'y', score: ['p']\n}");
+        j.assertLogContains("give only one of predictions, table and query", both);
+        WorkflowRun neither = run(Result.FAILURE, "node {\nevaluateModel task: 'binary', label: 'y', score: ['p']\n}");
+        j.assertLogContains("evaluateModel needs predictions", neither);
+        WorkflowRun secret = run(Result.FAILURE, "node {\nevaluateModel query: 'SELECT 1', sparkRemote:"
+                + " 'sc://h:443/;token=dapi-in-the-script-9', task: 'binary', label: 'y', score: ['p']\n}");
+        j.assertLogNotContains("dapi-in-the-script-9", secret);
+    }
+
+    @Test
+    public void tableOptionsRoundTripThroughTheSnippetGenerator() throws Exception {
+        EvaluateModelStep step = new EvaluateModelStep(null, "binary", "y");
+        step.setScore(List.of("p"));
+        step.setSparkRemote("sc://spark.example:15002");
+        step.setTable("ml.scores");
+        step.setTableCredentialsId("spark-token");
+        EvaluateModelStep round = new StepConfigTester(j).configRoundTrip(step);
+        assertEquals("sc://spark.example:15002", round.getSparkRemote());
+        assertEquals("ml.scores", round.getTable());
+        assertEquals("spark-token", round.getTableCredentialsId());
+        assertNull(round.getPredictions());
+        assertTrue(round.readsTable());
+    }
 }
