@@ -30,10 +30,11 @@ final class CategoryCounts {
     /** Counts one occurrence: {@link #KNOWN}, {@link #ADDED} (see {@link #lastAdded()}) or {@link #NOT_KEPT} when full. */
     int count(TextSlice value) {
         int hash = value.stringHash();
+        String string = value.string(); // a reader's String, often the very key (Parquet dictionaries)
         int mask = keys.length - 1;
         int index = spread(hash) & mask;
         for (String key = keys[index]; key != null; key = keys[index]) {
-            if (hashes[index] == hash && value.contentEquals(keyChars[index])) {
+            if (hashes[index] == hash && (key == string || value.contentEquals(keyChars[index]))) {
                 counts[index]++;
                 return KNOWN;
             }

@@ -27,10 +27,8 @@ import java.util.zip.GZIPInputStream;
 import org.apache.parquet.VersionParser;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.column.ColumnDescriptor;
-import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.column.Dictionary;
 import org.apache.parquet.column.Encoding;
-import org.apache.parquet.column.impl.ColumnReaderImpl;
 import org.apache.parquet.column.page.DataPage;
 import org.apache.parquet.column.page.DataPageV1;
 import org.apache.parquet.column.page.DataPageV2;
@@ -297,42 +295,39 @@ public final class ParquetReader implements TableReader {
                 throw new DataFormatException(file, 0, null, "is damaged: row group " + (index + 1) + " has "
                         + (chunks == null ? 0 : chunks.size()) + " columns, the schema " + width);
             }
-            ColumnReader[] readers = new ColumnReader[width];
-            Text[] texts = new Text[width];
-            ChunkPages[] pages = new ChunkPages[width];
-            for (int c = 0; c < width; c++) {
-                pages[c] = chunkPages(index, columns.get(c), chunks.get(c), rows);
-                texts[c] = Text.forColumn(columns.get(c).element);
-                texts[c].chunkValues = pages[c].getTotalValueCount();
-            }
-            int[] maxDefinition = new int[width];
-            for (int c = 0; c < width; c++) {
-                maxDefinition[c] = columns.get(c).descriptor.getMaxDefinitionLevel();
-            }
-            TextRow values = new TextRow(width);
+            ParquetColumnDecoder[] decoders = new ParquetColumnDecoder[width];
+            ColumnBlock block = new ColumnBlock(width, (int) Math.min(rows, ColumnWorkers.batchRows(width)));
+            int[] done = new int[1]; // values the failing column decoded in the current block, for messages
+            long first = row; // rows handed on before the current block
             int c = 0;
             try {
                 for (c = 0; c < width; c++) {
-                    readers[c] = new ColumnReaderImpl(columns.get(c).descriptor, pages[c], texts[c], writer);
+                    Column column = columns.get(c);
+                    ChunkPages chunk = chunkPages(index, column, chunks.get(c), rows);
+                    Text text = Text.forColumn(column.element);
+                    text.chunkValues = chunk.getTotalValueCount();
+                    decoders[c] = new ParquetColumnDecoder(column.descriptor, chunk, text, writer);
                 }
-                for (long r = 0; r < rows; r++) {
-                    values.clear();
+                for (long r = 0; r < rows; r += block.capacity()) {
+                    int count = (int) Math.min(block.capacity(), rows - r);
+                    first = row;
                     for (c = 0; c < width; c++) {
-                        ColumnReader reader = readers[c];
-                        if (reader.getCurrentDefinitionLevel() == maxDefinition[c]) {
-                            reader.writeCurrentValueToConverter();
-                            texts[c].writeTo(values, c);
-                        }
-                        reader.consume();
+                        decoders[c].read(count, block.kinds[c], block.bits[c], block.texts[c], done);
                     }
                     c = -1; // a problem from here on is the sink's, not the file's
-                    sink.row(++row, row, values);
-                    if (row % TableReaders.PROGRESS_EVERY_ROWS == 0) {
+                    block.size = count;
+                    block.firstRow = row + 1;
+                    sink.rows(block);
+                    block.clearTexts();
+                    long before = row;
+                    row += count;
+                    if (row / TableReaders.PROGRESS_EVERY_ROWS != before / TableReaders.PROGRESS_EVERY_ROWS) {
                         sink.progress(totalRows == 0 ? 1.0 : (double) row / totalRows);
                     }
                 }
             } catch (PageProblem problem) {
-                throw new DataFormatException(file, row + 1, columns.get(c).name, problem.getMessage(), problem.getCause());
+                throw new DataFormatException(file, first + done[0] + 1, columns.get(c).name, problem.getMessage(),
+                        problem.getCause());
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             } catch (RuntimeException e) {
@@ -340,7 +335,7 @@ public final class ParquetReader implements TableReader {
                     throw e;
                 }
                 // parquet-column's decoders report bad bytes with runtime exceptions of many kinds
-                throw new DataFormatException(file, row + 1, columns.get(c).name,
+                throw new DataFormatException(file, first + done[0] + 1, columns.get(c).name,
                         "cannot be decoded: the file is damaged (" + reason(e) + ")", e);
             }
         }
@@ -822,17 +817,6 @@ public final class ParquetReader implements TableReader {
         /** Whether values are handed on as numbers, not text (so there is no text to cache). */
         boolean keepsNumbers() {
             return false;
-        }
-
-        /** Puts the last value into the row. */
-        final void writeTo(TextRow row, int index) {
-            if (numberKind == TextRow.DOUBLE) {
-                row.setDouble(index, Double.longBitsToDouble(number));
-            } else if (numberKind == TextRow.LONG) {
-                row.setLong(index, number);
-            } else {
-                row.set(index, value);
-            }
         }
 
         @Override

@@ -35,6 +35,15 @@ public interface RowSink {
         row(row, line, values.toStrings());
     }
 
+    /**
+     * Rows decoded column by column (Parquet), {@code block.size} of them from row {@code block.firstRow}
+     * (also their line). The block is owned by the reader and refilled for the next one. By default it
+     * goes to {@link #row(long, long, TextRow)} row by row; a sink on the hot path reads the columns.
+     */
+    default void rows(ColumnBlock block) throws DataFormatException {
+        block.toRows(this);
+    }
+
     /** Called with the share of input read so far (0..1), every few thousand rows at most. */
     default void progress(double shareRead) {
         // most sinks ignore progress
