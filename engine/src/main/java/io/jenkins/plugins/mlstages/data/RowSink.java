@@ -27,6 +27,14 @@ public interface RowSink {
     }
 
     /**
+     * Whether {@link #fileSha256} is wanted from a reader for which the digest is extra work (Parquet,
+     * whose column chunks are not read in file order, hashes the file on a thread of its own meanwhile).
+     */
+    default boolean wantsFileSha256() {
+        return true;
+    }
+
+    /**
      * One data row as slices of the reader's buffer, from a reader that makes no String per field (CSV).
      * The row is owned by the reader and reused for the next one. By default each value becomes a
      * String and goes to {@link #row(long, long, String[])}; a sink on the hot path reads the slices.

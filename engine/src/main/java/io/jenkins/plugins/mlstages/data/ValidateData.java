@@ -378,6 +378,11 @@ public final class ValidateData {
             this.sha256 = sha256;
         }
 
+        @Override
+        public boolean wantsFileSha256() {
+            return !"reference".equals(what); // only the data's digest is reported
+        }
+
         /** Waits for the workers; called once the reader is done. */
         void finishRows() {
             if (workers != null) {
