@@ -99,7 +99,18 @@ final class TextSlice implements CharSequence {
     }
 
     boolean contentEquals(char[] text) {
-        return Arrays.equals(chars, start, start + length, text, 0, text.length);
+        if (text.length != length) {
+            return false;
+        }
+        if (length > 32) {
+            return Arrays.equals(chars, start, start + length, text, 0, length);
+        }
+        for (int i = 0; i < length; i++) { // short values (most categories): a plain loop is faster than a vectorised one
+            if (chars[start + i] != text[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
