@@ -57,9 +57,10 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type.Repetition;
 
 /**
- * Reads a flat Parquet file row by row, with no Hadoop and no native code: the footer and page headers
- * are decoded by parquet-java's {@code parquet-format-structures}, the values by {@code parquet-column}
- * (every standard encoding, dictionaries, data pages v1 and v2), and pages are decompressed by
+ * Reads a flat Parquet file a block of rows at a time, with no Hadoop and no native code: the footer and
+ * page headers are decoded by parquet-java's {@code parquet-format-structures}, the values by
+ * {@link ParquetColumnDecoder} with {@code parquet-column}'s encodings (every standard encoding,
+ * dictionaries, data pages v1 and v2), and pages are decompressed by
  * aircompressor's pure-Java Snappy, Zstandard and LZ4 or by {@code java.util.zip} for GZIP. Why this
  * path and not parquet-hadoop, DuckDB or Arrow: docs/architecture.md, section "Parquet".
  *
@@ -851,8 +852,8 @@ public final class ParquetReader implements TableReader {
     // ---------------------------------------------------------------- values as text
 
     /**
-     * Receives a column's values from parquet-column and keeps the current one as text. A dictionary
-     * value is turned into text once per dictionary entry, not once per row.
+     * Receives a column's decoded values ({@link ParquetColumnDecoder}) and keeps the current one as text.
+     * A dictionary value is turned into text once per dictionary entry, not once per row.
      */
     abstract static class Text extends PrimitiveConverter {
         String value;
