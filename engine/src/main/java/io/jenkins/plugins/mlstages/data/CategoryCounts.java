@@ -20,8 +20,12 @@ final class CategoryCounts {
     private char[][] keyChars = new char[64][];
     private int[] hashes = new int[64];
     private long[] counts = new long[64];
+    /** What {@link ColumnType#parseDoubleOrNaN} gives for each key, so that a known value is not parsed again. */
+    private double[] numbers = new double[64];
     private int size;
     private String lastAdded;
+    /** The number of the value the last {@link #count} counted or added. */
+    private double lastNumber = Double.NaN;
 
     CategoryCounts(int limit) {
         this.limit = limit;
@@ -30,11 +34,13 @@ final class CategoryCounts {
     /** Counts one occurrence: {@link #KNOWN}, {@link #ADDED} (see {@link #lastAdded()}) or {@link #NOT_KEPT} when full. */
     int count(TextSlice value) {
         int hash = value.stringHash();
+        String string = value.string(); // a reader's String, often the very key (Parquet dictionaries)
         int mask = keys.length - 1;
         int index = spread(hash) & mask;
         for (String key = keys[index]; key != null; key = keys[index]) {
-            if (hashes[index] == hash && value.contentEquals(keyChars[index])) {
+            if (hashes[index] == hash && (key == string || value.contentEquals(keyChars[index]))) {
                 counts[index]++;
+                lastNumber = numbers[index];
                 return KNOWN;
             }
             index = (index + 1) & mask;
@@ -47,10 +53,16 @@ final class CategoryCounts {
         keyChars[index] = lastAdded.toCharArray();
         hashes[index] = hash;
         counts[index] = 1;
+        lastNumber = numbers[index] = ColumnType.parseDoubleOrNaN(value);
         if (++size * 2 > keys.length) {
             grow();
         }
         return ADDED;
+    }
+
+    /** The number of the value the last {@link #count} found {@link #KNOWN} or {@link #ADDED}, as {@link ColumnType#parseDoubleOrNaN} gives it. */
+    double lastNumber() {
+        return lastNumber;
     }
 
     /** The value the last {@link #ADDED} made into a key. */
@@ -72,8 +84,10 @@ final class CategoryCounts {
         keyChars = new char[64][];
         hashes = new int[64];
         counts = new long[64];
+        numbers = new double[64];
         size = 0;
         lastAdded = null;
+        lastNumber = Double.NaN;
     }
 
     void forEach(ObjLongConsumer<String> action) {
@@ -89,7 +103,9 @@ final class CategoryCounts {
         char[][] oldChars = keyChars;
         int[] oldHashes = hashes;
         long[] oldCounts = counts;
+        double[] oldNumbers = numbers;
         keys = new String[oldKeys.length * 2];
+        numbers = new double[keys.length];
         keyChars = new char[keys.length][];
         hashes = new int[keys.length];
         counts = new long[keys.length];
@@ -104,6 +120,7 @@ final class CategoryCounts {
                 keyChars[index] = oldChars[i];
                 hashes[index] = oldHashes[i];
                 counts[index] = oldCounts[i];
+                numbers[index] = oldNumbers[i];
             }
         }
     }

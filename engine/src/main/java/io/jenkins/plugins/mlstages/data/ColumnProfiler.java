@@ -96,13 +96,19 @@ final class ColumnProfiler {
      * before (a kept category) only counts: the distinct-count sketch and the type checks already saw it.
      */
     double acceptValue(TextSlice value) {
-        return acceptValue(value, ColumnType.parseDoubleOrNaN(value));
+        int seen = countCategory(value);
+        // a kept category was parsed when it was added: the same characters give the same number
+        return acceptValue(value, seen == CategoryCounts.NOT_KEPT ? ColumnType.parseDoubleOrNaN(value)
+                : categories.lastNumber(), seen);
     }
 
     /** As {@link #acceptValue(TextSlice)}, with the value's number already known (NaN: not one). */
     double acceptValue(TextSlice value, double number) {
+        return acceptValue(value, number, countCategory(value));
+    }
+
+    private double acceptValue(TextSlice value, double number, int seen) {
         count++;
-        int seen = countCategory(value);
         boolean known = seen == CategoryCounts.KNOWN;
         if (Double.isNaN(number) && ColumnType.isNonFiniteNumber(value)) {
             // NaN or an infinity: keeps a numeric column numeric (pandas reads it as a float), stays out of the numbers

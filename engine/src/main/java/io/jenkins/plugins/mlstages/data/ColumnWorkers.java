@@ -23,6 +23,11 @@ final class ColumnWorkers {
          * @param bits the number, for {@link TextRow#DOUBLE} and {@link TextRow#LONG}
          */
         void accept(long row, char[] chars, int start, int length, long bits);
+
+        /** A present value held as a String (from a {@link ColumnBlock}); by default its characters go to {@link #accept}. */
+        default void acceptText(long row, String value) {
+            accept(row, value.toCharArray(), 0, value.length(), 0);
+        }
     }
 
     static final int BATCH_ROWS = 4096;
@@ -31,6 +36,7 @@ final class ColumnWorkers {
     /** A batch is handed over early once its values hold this many characters, which bounds its buffer. */
     static final int BATCH_CHARS = 1 << 20;
     private static final int BATCHES_IN_FLIGHT = 4;
+    private static final char[] NO_CHARS = new char[0];
 
     private final List<ColumnConsumer> consumers;
     private final List<BlockingQueue<Batch>> queues = new ArrayList<>();
@@ -91,6 +97,24 @@ final class ColumnWorkers {
             }
         }
         added(batch, row);
+    }
+
+    /**
+     * Adds a block of rows held column by column ({@link #batchRows} at most); the block may be refilled
+     * by the caller afterwards. Its columns are copied whole into a batch of their own.
+     */
+    void add(ColumnBlock block) {
+        if (filling != null && filling.size > 0) {
+            dispatch(filling);
+        }
+        filling = null;
+        Batch batch = take(free);
+        batch.columnar(block);
+        for (int i = 0; i < block.size; i++) {
+            batch.rows[i] = block.firstRow + i;
+        }
+        batch.size = block.size;
+        dispatch(batch);
     }
 
     /** Rows per batch: {@link #BATCH_ROWS}, fewer for a table so wide that they would exceed {@link #BATCH_VALUES}. */
@@ -154,7 +178,9 @@ final class ColumnWorkers {
                 return;
             }
             try {
-                if (failure.get() == null) {
+                if (failure.get() == null && batch.columnar) {
+                    workColumns(batch, first, stride);
+                } else if (failure.get() == null) {
                     int columns = consumers.size();
                     for (int c = first; c < columns; c += stride) {
                         ColumnConsumer consumer = consumers.get(c);
@@ -169,6 +195,24 @@ final class ColumnWorkers {
                 if (batch.pending.decrementAndGet() == 0) {
                     batch.reset();
                     put(free, batch);
+                }
+            }
+        }
+    }
+
+    /** A batch held column by column. */
+    private void workColumns(Batch batch, int first, int stride) {
+        for (int c = first; c < consumers.size(); c += stride) {
+            ColumnConsumer consumer = consumers.get(c);
+            int[] kinds = batch.columnKinds[c];
+            long[] bits = batch.columnBits[c];
+            String[] texts = batch.columnTexts[c];
+            for (int r = 0; r < batch.size; r++) {
+                int kind = kinds[r];
+                if (kind == ColumnBlock.TEXT) {
+                    consumer.acceptText(batch.rows[r], texts[r]);
+                } else {
+                    consumer.accept(batch.rows[r], NO_CHARS, 0, kind, bits[r]);
                 }
             }
         }
@@ -212,6 +256,11 @@ final class ColumnWorkers {
         final long[] rows;
         final AtomicInteger pending = new AtomicInteger();
         int size;
+        /** Whether the rows are held column by column ({@link #columnar(ColumnBlock)}), not in the arrays above. */
+        boolean columnar;
+        int[][] columnKinds;
+        long[][] columnBits;
+        String[][] columnTexts;
 
         Batch(int columns, int rows) {
             this.rows = new long[rows];
@@ -230,7 +279,29 @@ final class ColumnWorkers {
             return offset;
         }
 
+        /** Takes a copy of a block's columns. */
+        void columnar(ColumnBlock block) {
+            int width = block.width();
+            if (columnKinds == null) {
+                columnKinds = new int[width][rows.length];
+                columnBits = new long[width][rows.length];
+                columnTexts = new String[width][rows.length];
+            }
+            for (int c = 0; c < width; c++) {
+                System.arraycopy(block.kinds[c], 0, columnKinds[c], 0, block.size);
+                System.arraycopy(block.bits[c], 0, columnBits[c], 0, block.size);
+                System.arraycopy(block.texts[c], 0, columnTexts[c], 0, block.size);
+            }
+            columnar = true;
+        }
+
         void reset() {
+            if (columnar) {
+                for (String[] texts : columnTexts) {
+                    Arrays.fill(texts, 0, size, null);
+                }
+                columnar = false;
+            }
             size = 0;
             used = 0;
             if (chars.length > 2 * BATCH_CHARS) {

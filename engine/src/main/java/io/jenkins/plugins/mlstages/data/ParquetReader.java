@@ -27,10 +27,8 @@ import java.util.zip.GZIPInputStream;
 import org.apache.parquet.VersionParser;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.column.ColumnDescriptor;
-import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.column.Dictionary;
 import org.apache.parquet.column.Encoding;
-import org.apache.parquet.column.impl.ColumnReaderImpl;
 import org.apache.parquet.column.page.DataPage;
 import org.apache.parquet.column.page.DataPageV1;
 import org.apache.parquet.column.page.DataPageV2;
@@ -59,9 +57,10 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type.Repetition;
 
 /**
- * Reads a flat Parquet file row by row, with no Hadoop and no native code: the footer and page headers
- * are decoded by parquet-java's {@code parquet-format-structures}, the values by {@code parquet-column}
- * (every standard encoding, dictionaries, data pages v1 and v2), and pages are decompressed by
+ * Reads a flat Parquet file a block of rows at a time, with no Hadoop and no native code: the footer and
+ * page headers are decoded by parquet-java's {@code parquet-format-structures}, the values by
+ * {@link ParquetColumnDecoder} with {@code parquet-column}'s encodings (every standard encoding,
+ * dictionaries, data pages v1 and v2), and pages are decompressed by
  * aircompressor's pure-Java Snappy, Zstandard and LZ4 or by {@code java.util.zip} for GZIP. Why this
  * path and not parquet-hadoop, DuckDB or Arrow: docs/architecture.md, section "Parquet".
  *
@@ -107,7 +106,76 @@ public final class ParquetReader implements TableReader {
                 names.add(column.name);
             }
             sink.header(List.copyOf(names));
-            new Pass(file, channel, footer, columns, sink).run();
+            FileDigest digest = sink.wantsFileSha256() ? FileDigest.start(file) : null;
+            try {
+                new Pass(file, channel, footer, columns, sink).run();
+                byte[] sha256 = digest == null ? null : digest.await();
+                if (sha256 != null) {
+                    sink.fileSha256(sha256);
+                }
+            } finally {
+                if (digest != null) {
+                    digest.cancel();
+                }
+            }
+        }
+    }
+
+    /**
+     * The SHA-256 of a file, from a sequential read on a thread of its own while the rows are decoded:
+     * column chunks are read in column order, not file order, so they cannot feed the digest, and a
+     * second read after the pass would add its time to the pass's (the bytes come from the page cache
+     * either way; the hashing itself is the cost, about 0.1 s per 100 MB). Gives null when the read failed.
+     */
+    static final class FileDigest implements Runnable {
+        private final Path file;
+        private final Thread thread;
+        private volatile boolean cancelled;
+        private volatile byte[] sha256;
+
+        private FileDigest(Path file) {
+            this.file = file;
+            this.thread = new Thread(this, "mlstages-digest");
+            thread.setDaemon(true);
+        }
+
+        static FileDigest start(Path file) {
+            FileDigest digest = new FileDigest(file);
+            digest.thread.start();
+            return digest;
+        }
+
+        @Override
+        public void run() {
+            java.security.MessageDigest sha = TableReaders.sha256();
+            ByteBuffer buffer = ByteBuffer.allocate(1 << 18);
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                while (!cancelled) {
+                    buffer.clear();
+                    if (channel.read(buffer) < 0) {
+                        sha256 = sha.digest();
+                        return;
+                    }
+                    sha.update(buffer.array(), 0, buffer.position());
+                }
+            } catch (IOException unreadable) {
+                // no digest: the sink reads the file again if it needs one, and reports what fails then
+            }
+        }
+
+        /** The digest once the whole file is hashed, or null when it could not be. */
+        byte[] await() {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+            return sha256;
+        }
+
+        void cancel() {
+            cancelled = true;
         }
     }
 
@@ -297,42 +365,39 @@ public final class ParquetReader implements TableReader {
                 throw new DataFormatException(file, 0, null, "is damaged: row group " + (index + 1) + " has "
                         + (chunks == null ? 0 : chunks.size()) + " columns, the schema " + width);
             }
-            ColumnReader[] readers = new ColumnReader[width];
-            Text[] texts = new Text[width];
-            ChunkPages[] pages = new ChunkPages[width];
-            for (int c = 0; c < width; c++) {
-                pages[c] = chunkPages(index, columns.get(c), chunks.get(c), rows);
-                texts[c] = Text.forColumn(columns.get(c).element);
-                texts[c].chunkValues = pages[c].getTotalValueCount();
-            }
-            int[] maxDefinition = new int[width];
-            for (int c = 0; c < width; c++) {
-                maxDefinition[c] = columns.get(c).descriptor.getMaxDefinitionLevel();
-            }
-            TextRow values = new TextRow(width);
+            ParquetColumnDecoder[] decoders = new ParquetColumnDecoder[width];
+            ColumnBlock block = new ColumnBlock(width, (int) Math.min(rows, ColumnWorkers.batchRows(width)));
+            int[] done = new int[1]; // values the failing column decoded in the current block, for messages
+            long first = row; // rows handed on before the current block
             int c = 0;
             try {
                 for (c = 0; c < width; c++) {
-                    readers[c] = new ColumnReaderImpl(columns.get(c).descriptor, pages[c], texts[c], writer);
+                    Column column = columns.get(c);
+                    ChunkPages chunk = chunkPages(index, column, chunks.get(c), rows);
+                    Text text = Text.forColumn(column.element);
+                    text.chunkValues = chunk.getTotalValueCount();
+                    decoders[c] = new ParquetColumnDecoder(column.descriptor, chunk, text, writer);
                 }
-                for (long r = 0; r < rows; r++) {
-                    values.clear();
+                for (long r = 0; r < rows; r += block.capacity()) {
+                    int count = (int) Math.min(block.capacity(), rows - r);
+                    first = row;
                     for (c = 0; c < width; c++) {
-                        ColumnReader reader = readers[c];
-                        if (reader.getCurrentDefinitionLevel() == maxDefinition[c]) {
-                            reader.writeCurrentValueToConverter();
-                            texts[c].writeTo(values, c);
-                        }
-                        reader.consume();
+                        decoders[c].read(count, block.kinds[c], block.bits[c], block.texts[c], done);
                     }
                     c = -1; // a problem from here on is the sink's, not the file's
-                    sink.row(++row, row, values);
-                    if (row % TableReaders.PROGRESS_EVERY_ROWS == 0) {
+                    block.size = count;
+                    block.firstRow = row + 1;
+                    sink.rows(block);
+                    block.clearTexts();
+                    long before = row;
+                    row += count;
+                    if (row / TableReaders.PROGRESS_EVERY_ROWS != before / TableReaders.PROGRESS_EVERY_ROWS) {
                         sink.progress(totalRows == 0 ? 1.0 : (double) row / totalRows);
                     }
                 }
             } catch (PageProblem problem) {
-                throw new DataFormatException(file, row + 1, columns.get(c).name, problem.getMessage(), problem.getCause());
+                throw new DataFormatException(file, first + done[0] + 1, columns.get(c).name, problem.getMessage(),
+                        problem.getCause());
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             } catch (RuntimeException e) {
@@ -340,7 +405,7 @@ public final class ParquetReader implements TableReader {
                     throw e;
                 }
                 // parquet-column's decoders report bad bytes with runtime exceptions of many kinds
-                throw new DataFormatException(file, row + 1, columns.get(c).name,
+                throw new DataFormatException(file, first + done[0] + 1, columns.get(c).name,
                         "cannot be decoded: the file is damaged (" + reason(e) + ")", e);
             }
         }
@@ -787,8 +852,8 @@ public final class ParquetReader implements TableReader {
     // ---------------------------------------------------------------- values as text
 
     /**
-     * Receives a column's values from parquet-column and keeps the current one as text. A dictionary
-     * value is turned into text once per dictionary entry, not once per row.
+     * Receives a column's decoded values ({@link ParquetColumnDecoder}) and keeps the current one as text.
+     * A dictionary value is turned into text once per dictionary entry, not once per row.
      */
     abstract static class Text extends PrimitiveConverter {
         String value;
@@ -822,17 +887,6 @@ public final class ParquetReader implements TableReader {
         /** Whether values are handed on as numbers, not text (so there is no text to cache). */
         boolean keepsNumbers() {
             return false;
-        }
-
-        /** Puts the last value into the row. */
-        final void writeTo(TextRow row, int index) {
-            if (numberKind == TextRow.DOUBLE) {
-                row.setDouble(index, Double.longBitsToDouble(number));
-            } else if (numberKind == TextRow.LONG) {
-                row.setLong(index, number);
-            } else {
-                row.set(index, value);
-            }
         }
 
         @Override

@@ -27,12 +27,29 @@ public interface RowSink {
     }
 
     /**
+     * Whether {@link #fileSha256} is wanted from a reader for which the digest is extra work (Parquet,
+     * whose column chunks are not read in file order, hashes the file on a thread of its own meanwhile).
+     */
+    default boolean wantsFileSha256() {
+        return true;
+    }
+
+    /**
      * One data row as slices of the reader's buffer, from a reader that makes no String per field (CSV).
      * The row is owned by the reader and reused for the next one. By default each value becomes a
      * String and goes to {@link #row(long, long, String[])}; a sink on the hot path reads the slices.
      */
     default void row(long row, long line, TextRow values) throws DataFormatException {
         row(row, line, values.toStrings());
+    }
+
+    /**
+     * Rows decoded column by column (Parquet), {@code block.size} of them from row {@code block.firstRow}
+     * (also their line). The block is owned by the reader and refilled for the next one. By default it
+     * goes to {@link #row(long, long, TextRow)} row by row; a sink on the hot path reads the columns.
+     */
+    default void rows(ColumnBlock block) throws DataFormatException {
+        block.toRows(this);
     }
 
     /** Called with the share of input read so far (0..1), every few thousand rows at most. */

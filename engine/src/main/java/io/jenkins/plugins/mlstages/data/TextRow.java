@@ -109,6 +109,12 @@ public final class TextRow {
         bits[index] = value;
     }
 
+    /** A number kept as such: {@code kind} {@link #DOUBLE} (raw bits) or {@link #LONG}. */
+    void setNumber(int index, int kind, long bits) {
+        lengths[index] = kind;
+        this.bits[index] = bits;
+    }
+
     /** The number of a {@link #DOUBLE} or {@link #LONG} value. */
     long bits(int index) {
         return bits[index];

@@ -12,16 +12,37 @@ final class TextSlice implements CharSequence {
     private char[] chars = new char[0];
     private int start;
     private int length;
+    /** The String the characters were copied from, when there is one: its hash is cached, its identity compared. */
+    private String string;
+    private char[] copy = new char[64];
 
     TextSlice set(char[] chars, int start, int length) {
         this.chars = chars;
         this.start = start;
         this.length = length;
+        this.string = null;
         return this;
     }
 
     TextSlice set(String value) {
         return set(value.toCharArray(), 0, value.length());
+    }
+
+    /** The characters of {@code value}, copied into a buffer of this slice's own, which the next value reuses. */
+    TextSlice setString(String value) {
+        int size = value.length();
+        if (copy.length < size) {
+            copy = new char[Math.max(size, copy.length * 2)];
+        }
+        value.getChars(0, size, copy, 0);
+        set(copy, 0, size);
+        string = value;
+        return this;
+    }
+
+    /** The String this slice was copied from ({@link #setString}), or null. */
+    String string() {
+        return string;
     }
 
     char[] buffer() {
@@ -50,6 +71,9 @@ final class TextSlice implements CharSequence {
 
     /** The same hash as {@link String#hashCode()} of the same characters. */
     int stringHash() {
+        if (string != null) {
+            return string.hashCode(); // computed once per String, then cached in it
+        }
         int h = 0;
         for (int i = start, end = start + length; i < end; i++) {
             h = 31 * h + chars[i];
@@ -75,11 +99,22 @@ final class TextSlice implements CharSequence {
     }
 
     boolean contentEquals(char[] text) {
-        return Arrays.equals(chars, start, start + length, text, 0, text.length);
+        if (text.length != length) {
+            return false;
+        }
+        if (length > 32) {
+            return Arrays.equals(chars, start, start + length, text, 0, length);
+        }
+        for (int i = 0; i < length; i++) { // short values (most categories): a plain loop is faster than a vectorised one
+            if (chars[start + i] != text[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
     public String toString() {
-        return new String(chars, start, length);
+        return string != null ? string : new String(chars, start, length);
     }
 }

@@ -409,6 +409,12 @@ public final class ValidateData {
             workers().add(row, values);
         }
 
+        @Override
+        public void rows(ColumnBlock block) {
+            rows += block.size;
+            workers().add(block);
+        }
+
         private ColumnWorkers workers() {
             if (workers == null) {
                 List<ColumnWorkers.ColumnConsumer> consumers = new ArrayList<>();
@@ -423,20 +429,36 @@ public final class ValidateData {
         /** One column's work per value: profile it, check it; the value is read in place, parsed once. */
         private ColumnWorkers.ColumnConsumer consumer(ColumnProfiler profiler, ColumnValidator validator) {
             TextSlice value = new TextSlice(); // one per column: a column is only ever on one worker thread
-            return (r, chars, start, length, bits) -> {
-                if (length >= 0) {
-                    double number = profiler.acceptValue(value.set(chars, start, length));
-                    if (validator != null) {
-                        validator.accept(r, value, number);
+            return new ColumnWorkers.ColumnConsumer() {
+                @Override
+                public void accept(long r, char[] chars, int start, int length, long bits) {
+                    if (length >= 0) {
+                        present(r, value.set(chars, start, length));
+                    } else if (length == TextRow.MISSING) {
+                        profiler.acceptMissing();
+                    } else {
+                        number(r, length, bits);
                     }
-                } else if (length == TextRow.MISSING) {
-                    profiler.acceptMissing();
-                } else {
-                    // a number from a binary reader: its text is made only if a category count or a rule reads it
-                    double number = TextRow.number(length, bits);
-                    boolean integer = length == TextRow.LONG;
+                }
+
+                @Override
+                public void acceptText(long r, String text) {
+                    present(r, value.setString(text));
+                }
+
+                private void present(long r, TextSlice slice) {
+                    double number = profiler.acceptValue(slice);
+                    if (validator != null) {
+                        validator.accept(r, slice, number);
+                    }
+                }
+
+                /** A number from a binary reader: its text is made only if a category count or a rule reads it. */
+                private void number(long r, int kind, long bits) {
+                    double number = TextRow.number(kind, bits);
+                    boolean integer = kind == TextRow.LONG;
                     if (profiler.keepsCategories() || validator != null && validator.needsText(integer)) {
-                        value.set(TextRow.numberText(length, bits));
+                        value.setString(TextRow.numberText(kind, bits));
                         profiler.acceptValue(value, number);
                         if (validator != null) {
                             validator.accept(r, value, number);
@@ -444,7 +466,7 @@ public final class ValidateData {
                     } else {
                         profiler.acceptNumber(number, integer);
                         if (validator != null) {
-                            validator.acceptNumber(r, number, length, bits);
+                            validator.acceptNumber(r, number, kind, bits);
                         }
                     }
                 }
@@ -454,6 +476,11 @@ public final class ValidateData {
         @Override
         public void fileSha256(byte[] sha256) {
             this.sha256 = sha256;
+        }
+
+        @Override
+        public boolean wantsFileSha256() {
+            return !"reference".equals(what); // only the data's digest is reported
         }
 
         /** Waits for the workers; called once the reader is done. */

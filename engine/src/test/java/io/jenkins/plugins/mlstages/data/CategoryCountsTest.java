@@ -34,6 +34,40 @@ public class CategoryCountsTest {
     }
 
     @Test
+    public void keepsEachValuesNumberAsParsingGivesIt() {
+        CategoryCounts counts = new CategoryCounts(1000);
+        TextSlice slice = new TextSlice();
+        for (String value : new String[] {"1.5", "x", "1e3", "-0", "NaN", "1.5", "x", "  2", "1e3"}) {
+            counts.count(slice.set(value));
+            double expected = ColumnType.parseDoubleOrNaN(value);
+            assertEquals(value, Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(counts.lastNumber()));
+        }
+        for (int i = 0; i < 200; i++) { // through the table's growth, on an added value and on a known one
+            counts.count(slice.set(Integer.toString(i)));
+            assertEquals(i, counts.lastNumber(), 0.0);
+            counts.count(slice.set(Integer.toString(i / 2)));
+            assertEquals(i / 2, counts.lastNumber(), 0.0);
+        }
+        counts.count(slice.set("1e3"));
+        assertEquals(1000.0, counts.lastNumber(), 0.0);
+    }
+
+    @Test
+    public void aStringFromAReaderIsFoundByItsCachedHashAndTheSameCharacters() {
+        CategoryCounts counts = new CategoryCounts(10);
+        TextSlice slice = new TextSlice();
+        String red = "red";
+        assertEquals(CategoryCounts.ADDED, counts.count(slice.setString(red)));
+        assertEquals(CategoryCounts.KNOWN, counts.count(slice.setString(red)));
+        assertEquals(CategoryCounts.KNOWN, counts.count(slice.setString(new String("red"))));
+        assertEquals(CategoryCounts.KNOWN, counts.count(slice.set("red".toCharArray(), 0, 3)));
+        assertEquals(CategoryCounts.ADDED, counts.count(slice.setString("reed")));
+        Map<String, Long> actual = new HashMap<>();
+        counts.forEach(actual::put);
+        assertEquals(Map.of("red", 4L, "reed", 1L), actual);
+    }
+
+    @Test
     public void pastTheLimitNewValuesAreNotKeptAndKeptOnesGoOnCounting() {
         CategoryCounts counts = new CategoryCounts(2);
         TextSlice slice = new TextSlice();

@@ -223,6 +223,50 @@ public class ParquetReaderTest {
     }
 
     @Test
+    public void givesTheFilesSha256AsSha256sumComputesIt() throws Exception {
+        for (String name : List.of("table-snappy.parquet", "types.parquet", "no-rows.parquet")) {
+            Path file = files.resolve(name);
+            RecordingSink table = read(file);
+            File out = folder.newFile(name + ".sha256");
+            Process process = new ProcessBuilder("sha256sum", file.toString()).redirectInput(new File("/dev/null"))
+                    .redirectOutput(out).redirectErrorStream(true).start();
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+            String expected = Files.readString(out.toPath(), StandardCharsets.US_ASCII).split(" ")[0];
+            assertNotNull(name, table.sha256);
+            assertEquals(name, expected, java.util.HexFormat.of().formatHex(table.sha256));
+        }
+    }
+
+    @Test
+    public void noDigestForASinkThatWantsNone() throws Exception {
+        long[] rows = new long[1];
+        List<byte[]> digests = new ArrayList<>();
+        new ParquetReader().read(files.resolve("table-snappy.parquet"), new RowSink() {
+            @Override
+            public void header(List<String> columns) {
+                // not needed
+            }
+
+            @Override
+            public void row(long row, long line, String[] values) {
+                rows[0]++;
+            }
+
+            @Override
+            public void fileSha256(byte[] sha256) {
+                digests.add(sha256);
+            }
+
+            @Override
+            public boolean wantsFileSha256() {
+                return false;
+            }
+        });
+        assertEquals(5000, rows[0]);
+        assertEquals(List.of(), digests);
+    }
+
+    @Test
     public void fileWithColumnsButNoRows() throws Exception {
         RecordingSink table = read(files.resolve("no-rows.parquet"));
         assertEquals(List.of("id", "s"), table.header);
