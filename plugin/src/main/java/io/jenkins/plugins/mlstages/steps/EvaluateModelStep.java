@@ -6,7 +6,7 @@ import io.jenkins.plugins.mlstages.support.PlainValues;
 import io.jenkins.plugins.mlstages.support.StageOutcome;
 import io.jenkins.plugins.mlstages.support.StepRun;
 import io.jenkins.plugins.mlstages.support.StepCredentials;
-import io.jenkins.plugins.mlstages.support.TableSecrets;
+import io.jenkins.plugins.mlstages.support.TableSource;
 import com.cloudbees.plugins.credentials.CredentialsMatchers;
 import com.cloudbees.plugins.credentials.common.StandardCredentials;
 import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
@@ -362,31 +362,22 @@ public final class EvaluateModelStep extends RegistryStep {
         this.tableCredentialsId = Util.fixEmptyAndTrim(tableCredentialsId);
     }
 
+    /**
+     * The predictions' source, from the step's options (support/TableSource does the checks both data steps share);
+     * its credential is {@code tableCredentialsId}, since {@code credentialsId} is the registry's.
+     */
+    TableSource source() {
+        return TableSource.predictions(predictions, jdbcUrl, sparkRemote, table, query, tableCredentialsId);
+    }
+
     /** Whether the predictions are read from a table source rather than a file. */
     public boolean readsTable() {
-        return table != null || query != null;
+        return source().readsTable();
     }
 
-    /** What names the predictions, for the log: the file, the table, or "query". */
-    String dataName() {
-        return predictions != null ? predictions : table != null ? table : "query";
-    }
-
-    /** Exactly one of predictions, table and query; the location and its credential only with a table source. */
+    /** The shared checks, then what only evaluate refuses for a table source. */
     void checkSource() {
-        int sources = (predictions != null ? 1 : 0) + (table != null ? 1 : 0) + (query != null ? 1 : 0);
-        if (sources != 1) {
-            throw new IllegalArgumentException(sources == 0
-                    ? "evaluateModel needs predictions (the predictions file in the workspace), or table or query with"
-                            + " sparkRemote or jdbcUrl"
-                    : "give only one of predictions, table and query");
-        }
-        if (jdbcUrl != null && sparkRemote != null) {
-            throw new IllegalArgumentException("give only one of jdbcUrl and sparkRemote");
-        }
-        if (!readsTable() && (jdbcUrl != null || sparkRemote != null || tableCredentialsId != null)) {
-            throw new IllegalArgumentException("jdbcUrl, sparkRemote and tableCredentialsId need table or query instead of predictions");
-        }
+        source().check();
         if (readsTable() && (championPredictions != null || format != null)) {
             throw new IllegalArgumentException("championPredictions and format are for a predictions file, not a table source");
         }
@@ -416,12 +407,11 @@ public final class EvaluateModelStep extends RegistryStep {
             EvaluationToRun.Target target = registry == null ? null : target(step, registry, stage);
 
             StageOutcome outcome = step.readsTable()
-                    ? stage.runOnAgentOnly(new EvaluateModelCallable(step, TableSecrets.forStep(stage, step.jdbcUrl,
-                            step.sparkRemote, step.tableCredentialsId)))
+                    ? stage.runOnAgentOnly(new EvaluateModelCallable(step, step.source().secrets(stage)))
                     : stage.runOnAgent(new EvaluateModelCallable(step));
             JsonNode result = ReportWriter.mapper().readTree(outcome.json);
             Status status = Status.valueOf(result.path("status").asText());
-            String summary = "evaluateModel " + status + ": " + step.dataName() + ", " + outcome.headline
+            String summary = "evaluateModel " + status + ": " + step.source().name() + ", " + outcome.headline
                     + (step.getReport() == null ? "" : "; report: " + step.getReport());
             stage.record(outcome.json, summary, step.runId, registry == null ? null : registry.getBaseUrl());
             if (registry != null) {

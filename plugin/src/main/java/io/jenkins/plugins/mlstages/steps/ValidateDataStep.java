@@ -2,7 +2,7 @@ package io.jenkins.plugins.mlstages.steps;
 
 import io.jenkins.plugins.mlstages.agent.ValidateDataCallable;
 import io.jenkins.plugins.mlstages.agent.ValidateTableCallable;
-import io.jenkins.plugins.mlstages.support.TableSecrets;
+import io.jenkins.plugins.mlstages.support.TableSource;
 import io.jenkins.plugins.mlstages.support.PlainValues;
 import io.jenkins.plugins.mlstages.support.StageOutcome;
 import io.jenkins.plugins.mlstages.support.StepRun;
@@ -279,40 +279,19 @@ public final class ValidateDataStep extends MlStageStep {
         this.credentialsId = Util.fixEmptyAndTrim(credentialsId);
     }
 
+    /** The dataset's source, from the step's options (support/TableSource does the checks both data steps share). */
+    TableSource source() {
+        return TableSource.dataset(data, jdbcUrl, sparkRemote, table, query, reference, referenceTable, referenceQuery, credentialsId);
+    }
+
     /** Whether the dataset is a table or query where it lives rather than a file in the workspace. */
     public boolean readsTable() {
-        return table != null || query != null;
-    }
-
-    /** What names the dataset, for the log: the file, the table, or "query". */
-    String dataName() {
-        return data != null ? data : table != null ? table : "query";
-    }
-
-    /** Exactly one of data, table and query; the reference and the location only with a table source. */
-    void checkSource() {
-        int sources = (data != null ? 1 : 0) + (table != null ? 1 : 0) + (query != null ? 1 : 0);
-        if (sources != 1) {
-            throw new IllegalArgumentException(sources == 0
-                    ? "give data (the dataset's path in the workspace), or table or query with jdbcUrl or sparkRemote"
-                    : "give only one of data, table and query");
-        }
-        if (referenceTable != null && referenceQuery != null || reference != null && (referenceTable != null || referenceQuery != null)) {
-            throw new IllegalArgumentException("give only one of reference, referenceTable and referenceQuery");
-        }
-        if (jdbcUrl != null && sparkRemote != null) {
-            throw new IllegalArgumentException("give only one of jdbcUrl and sparkRemote");
-        }
-        if (!readsTable() && (referenceTable != null || referenceQuery != null || jdbcUrl != null || sparkRemote != null
-                || credentialsId != null)) {
-            throw new IllegalArgumentException("jdbcUrl, sparkRemote, referenceTable, referenceQuery and credentialsId"
-                    + " need table or query instead of data");
-        }
+        return source().readsTable();
     }
 
     @Override
     public StepExecution start(StepContext context) throws Exception {
-        checkSource();
+        source().check();
         return new Execution(this, context);
     }
 
@@ -326,8 +305,8 @@ public final class ValidateDataStep extends MlStageStep {
         @Override
         protected Map<String, Object> run(ValidateDataStep step, StepRun stage) throws Exception {
             StageOutcome outcome = step.readsTable()
-                    ? stage.runOnAgentOnly(new ValidateTableCallable(step, TableSecrets.forStep(stage, step.getJdbcUrl(),
-                            step.getSparkRemote(), step.getCredentialsId()), new RemoteOutputStream(stage.listener().getLogger())))
+                    ? stage.runOnAgentOnly(new ValidateTableCallable(step, step.source().secrets(stage),
+                            new RemoteOutputStream(stage.listener().getLogger())))
                     : stage.runOnAgent(new ValidateDataCallable(step));
 
             JsonNode result = ReportWriter.mapper().readTree(outcome.json);
@@ -336,7 +315,7 @@ public final class ValidateDataStep extends MlStageStep {
             long rows = metrics.getOrDefault("rows", 0.0).longValue();
             long failed = metrics.getOrDefault("failed_checks", 0.0).longValue();
             Double drifted = metrics.get("drifted_columns");
-            String summary = "validateData " + status + ": " + step.dataName() + ", " + Plural.of(rows, "row") + ", " + failed + " of "
+            String summary = "validateData " + status + ": " + step.source().name() + ", " + Plural.of(rows, "row") + ", " + failed + " of "
                     + Plural.of(result.path("findings").size(), "check") + " failed"
                     + (drifted == null ? "" : ", " + Plural.of(drifted.longValue(), "column") + " drifted");
             stage.finish(outcome.json, status, summary, null, null, step);

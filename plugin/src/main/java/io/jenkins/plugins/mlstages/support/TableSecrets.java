@@ -32,11 +32,14 @@ public record TableSecrets(String location, Map<String, String> secrets) {
     }
 
     /**
-     * The step's credential ({@code credentialsId}: Username with password for JDBC, Secret text for a Spark token),
-     * else the build environment's variables, as {@code withCredentials} binds them.
+     * The step's credential (Username with password for JDBC, Secret text for a Spark token), else the build
+     * environment's variables, as {@code withCredentials} binds them.
+     *
+     * @param credentialOption the step's name for that credential, for the messages: {@code credentialsId} on
+     *        validateData, {@code tableCredentialsId} on evaluateModel (whose {@code credentialsId} is the registry's)
      */
-    public static TableSecrets forStep(StepRun stage, @CheckForNull String jdbcUrl, @CheckForNull String sparkRemote,
-            @CheckForNull String credentialsId) throws AbortException {
+    static TableSecrets forStep(StepRun stage, @CheckForNull String jdbcUrl, @CheckForNull String sparkRemote,
+            @CheckForNull String credentialsId, String credentialOption) throws AbortException {
         EnvVars env = stage.environment();
         Map<String, String> environment = env == null ? Map.of() : env;
         String location = jdbcUrl != null ? jdbcUrl : sparkRemote != null ? sparkRemote : environment.get("SPARK_REMOTE");
@@ -45,7 +48,7 @@ public record TableSecrets(String location, Map<String, String> secrets) {
         }
         if (SqlEngines.hasUrlSecret(jdbcUrl == null ? "" : jdbcUrl) || SqlEngines.hasUrlSecret(sparkRemote == null ? "" : sparkRemote)) {
             throw stage.failure("a password or token in jdbcUrl or sparkRemote would be stored with the Pipeline and shown in"
-                    + " its steps: name a credential with credentialsId instead");
+                    + " its steps: name a credential with " + credentialOption + " instead");
         }
         if (credentialsId == null) {
             return new TableSecrets(location, SqlEngines.secrets(location, environment));
