@@ -278,6 +278,8 @@ public class EvaluateModelStepTest {
         WorkflowRun secret = run(Result.FAILURE, "node {\nevaluateModel query: 'SELECT 1', sparkRemote:"
                 + " 'sc://h:443/;token=dapi-in-the-script-9', task: 'binary', label: 'y', score: ['p']\n}");
         j.assertLogNotContains("dapi-in-the-script-9", secret);
+        // the table credential here is tableCredentialsId: credentialsId is the registry's
+        j.assertLogContains("name a credential with tableCredentialsId instead", secret);
     }
 
     @Test
