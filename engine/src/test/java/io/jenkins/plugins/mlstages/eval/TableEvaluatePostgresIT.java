@@ -2,7 +2,9 @@ package io.jenkins.plugins.mlstages.eval;
 
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import java.io.Reader;
@@ -28,6 +30,7 @@ import io.jenkins.plugins.mlstages.report.StageLog;
 import io.jenkins.plugins.mlstages.table.SqlEngine;
 import io.jenkins.plugins.mlstages.table.SqlEngines;
 import io.jenkins.plugins.mlstages.table.TableQuery;
+import io.jenkins.plugins.mlstages.table.TableSourceException;
 import io.jenkins.plugins.mlstages.testing.LocalPostgres;
 
 /**
@@ -64,6 +67,9 @@ public class TableEvaluatePostgresIT {
         copy("typed", typedCsv);
         manyCsv = folder.getRoot().toPath().resolve("many.csv");
         Files.writeString(manyCsv, many(new Random(13)));
+        pg.execute("mlstages", "CREATE TABLE bad (y text, s double precision, t double precision)",
+                "INSERT INTO bad VALUES ('1', 0.9, 1), ('0', 'NaN', 2), ('0', 'Infinity', 3), (NULL, 0.2, 'NaN'),"
+                        + " ('maybe', 0.4, 4)");
         pg.execute("mlstages", "CREATE TABLE many (y integer, s double precision)");
         copy("many", manyCsv);
     }
@@ -286,5 +292,28 @@ public class TableEvaluatePostgresIT {
             assertEquals(exact, file.metrics().get(exact), table.metrics().get(exact), 1e-9);
         }
         assertArrayEquals(file.confusionMatrix(), table.confusionMatrix());
+    }
+
+    private static String refused(EvaluateRequest request, String query) throws Exception {
+        TableSourceException e = assertThrows(TableSourceException.class, () -> fromTable(request, TableQuery.query(query)));
+        assertFalse(e.getMessage(), e.getMessage().contains("\n"));
+        return e.getMessage();
+    }
+
+    /** Bad predictions in the table are one line naming the column, as the file path's errors. */
+    @Test
+    public void badPredictionsAreOneLineNamingTheColumn() throws Exception {
+        EvaluateRequest binary = request(Task.BINARY, "y", List.of("s"), null, List.of(), null);
+        String nonFinite = refused(binary, "SELECT y, s FROM bad WHERE y IS NOT NULL AND y <> 'maybe'");
+        assertTrue(nonFinite, nonFinite.contains("--score: column 's' has 0 missing values and 2 NaN or infinite values"));
+        String missing = refused(binary, "SELECT y, s FROM bad WHERE s < 0.5");
+        assertTrue(missing, missing.contains("--label: column 'y' has 1 missing value"));
+        String neither = refused(binary, "SELECT y, s FROM bad WHERE y IS NOT NULL AND s < 0.5");
+        assertTrue(neither, neither.contains("--label: column 'y' has 1 label that are not 0/1") && neither.contains("'maybe'"));
+        EvaluateRequest regression = request(Task.REGRESSION, "t", List.of(), "s", List.of(), null);
+        String target = refused(regression, "SELECT t, s FROM bad WHERE s < 0.5");
+        assertTrue(target, target.contains("--label: column 't' has 1 value that are missing or not finite numbers"));
+        String empty = refused(binary, "SELECT y, s FROM bad WHERE false");
+        assertTrue(empty, empty.contains("the predictions have no rows"));
     }
 }
