@@ -2,10 +2,10 @@ package io.jenkins.plugins.mlstages.agent;
 
 import io.jenkins.plugins.mlstages.support.StageOutcome;
 import io.jenkins.plugins.mlstages.support.TableSecrets;
+import io.jenkins.plugins.mlstages.support.TableSource;
 import io.jenkins.plugins.mlstages.eval.TableEvaluate;
 import io.jenkins.plugins.mlstages.table.SqlEngine;
 import io.jenkins.plugins.mlstages.table.SqlEngines;
-import io.jenkins.plugins.mlstages.table.TableQuery;
 import io.jenkins.plugins.mlstages.table.TableSourceException;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import java.time.Duration;
@@ -59,9 +59,7 @@ public final class EvaluateModelCallable extends StageCallable<EvaluateResult> {
     @CheckForNull
     private final HashMap<String, String> secrets;
     @CheckForNull
-    private final String table;
-    @CheckForNull
-    private final String query;
+    private final TableSource tables;
 
     /** The longest one query may run, as the CLI's default {@code --query-timeout}. */
     private static final Duration QUERY_TIMEOUT = Duration.ofHours(1);
@@ -76,8 +74,7 @@ public final class EvaluateModelCallable extends StageCallable<EvaluateResult> {
         super(step.getReport());
         this.location = source == null ? null : source.location();
         this.secrets = source == null ? null : new HashMap<>(source.secrets());
-        this.table = source == null ? null : step.getTable();
-        this.query = source == null ? null : step.getQuery();
+        this.tables = source == null ? null : step.source();
         this.predictions = step.getPredictions();
         this.task = step.getTask();
         this.label = step.getLabel();
@@ -125,8 +122,7 @@ public final class EvaluateModelCallable extends StageCallable<EvaluateResult> {
             return new EvaluateModel(log, dvcPolicy).run(request);
         }
         try (SqlEngine engine = SqlEngines.openWith(location, secrets)) {
-            return new TableEvaluate(engine, log, QUERY_TIMEOUT).run(request,
-                    table != null ? TableQuery.table(table) : TableQuery.query(query), table != null ? "table" : "query");
+            return new TableEvaluate(engine, log, QUERY_TIMEOUT).run(request, tables.data(), tables.dataOption());
         }
     }
 

@@ -10,6 +10,7 @@ import io.jenkins.plugins.mlstages.dvc.DvcPolicy;
 import io.jenkins.plugins.mlstages.steps.ValidateDataStep;
 import io.jenkins.plugins.mlstages.support.StageOutcome;
 import io.jenkins.plugins.mlstages.support.TableSecrets;
+import io.jenkins.plugins.mlstages.support.TableSource;
 import io.jenkins.plugins.mlstages.table.SqlEngine;
 import io.jenkins.plugins.mlstages.table.SqlEngines;
 import io.jenkins.plugins.mlstages.table.TableQuery;
@@ -38,16 +39,8 @@ public final class ValidateTableCallable extends StageCallable<ValidateDataResul
 
     private final String location;
     private final HashMap<String, String> secrets;
-    @CheckForNull
-    private final String table;
-    @CheckForNull
-    private final String query;
-    @CheckForNull
-    private final String referenceTable;
-    @CheckForNull
-    private final String referenceQuery;
-    @CheckForNull
-    private final String reference;
+    /** The table or query, and the reference (a table, a query or a workspace file). */
+    private final TableSource tables;
     @CheckForNull
     private final String schema;
     @CheckForNull
@@ -67,11 +60,7 @@ public final class ValidateTableCallable extends StageCallable<ValidateDataResul
         this.progress = progress;
         this.location = source.location();
         this.secrets = new HashMap<>(source.secrets());
-        this.table = step.getTable();
-        this.query = step.getQuery();
-        this.referenceTable = step.getReferenceTable();
-        this.referenceQuery = step.getReferenceQuery();
-        this.reference = step.getReference();
+        this.tables = step.source();
         this.schema = step.getSchema();
         this.datasetName = step.getDatasetName();
         this.maxErrors = step.getMaxErrors();
@@ -82,9 +71,9 @@ public final class ValidateTableCallable extends StageCallable<ValidateDataResul
     @Override
     protected ValidateDataResult run(Path base, CollectedLog log)
             throws IOException, DataFormatException, InterruptedException, TableSourceException {
-        TableQuery data = table != null ? TableQuery.table(table) : TableQuery.query(query);
-        TableQuery referenceSource = referenceTable != null ? TableQuery.table(referenceTable)
-                : referenceQuery != null ? TableQuery.query(referenceQuery) : null;
+        TableQuery data = tables.data();
+        TableQuery referenceSource = tables.referenceData();
+        String reference = tables.reference();
         TableValidateRequest request = new TableValidateRequest(data, referenceSource,
                 reference == null ? null : base.resolve(reference),
                 schema == null ? null : SchemaLoader.load(base.resolve(schema)),

@@ -366,7 +366,7 @@ public final class EvaluateModelStep extends RegistryStep {
      * The predictions' source, from the step's options (support/TableSource does the checks both data steps share);
      * its credential is {@code tableCredentialsId}, since {@code credentialsId} is the registry's.
      */
-    TableSource source() {
+    public TableSource source() {
         return TableSource.predictions(predictions, jdbcUrl, sparkRemote, table, query, tableCredentialsId);
     }
 

@@ -280,7 +280,7 @@ public final class ValidateDataStep extends MlStageStep {
     }
 
     /** The dataset's source, from the step's options (support/TableSource does the checks both data steps share). */
-    TableSource source() {
+    public TableSource source() {
         return TableSource.dataset(data, jdbcUrl, sparkRemote, table, query, reference, referenceTable, referenceQuery, credentialsId);
     }
 

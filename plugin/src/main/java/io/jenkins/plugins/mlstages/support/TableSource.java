@@ -2,11 +2,13 @@ package io.jenkins.plugins.mlstages.support;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.AbortException;
+import io.jenkins.plugins.mlstages.table.TableQuery;
+import java.io.Serializable;
 
 /**
  * Where a data step reads from: a file in the workspace, or a table or query in a database ({@code jdbcUrl}) or Spark
  * ({@code sparkRemote}) (docs/tables.md). The one place for the checks validateData and evaluateModel share; built from
- * the step's fields when it starts, so the Pipeline options stay on the steps.
+ * the step's fields when it starts, so the Pipeline options stay on the steps; it travels to the agent with the stage.
  *
  * @param kind which step's options these are: their names differ (see {@link Kind})
  * @param file the workspace file ({@code data} or {@code predictions}), or null
@@ -17,7 +19,9 @@ import hudson.AbortException;
  */
 public record TableSource(Kind kind, @CheckForNull String file, @CheckForNull String jdbcUrl, @CheckForNull String sparkRemote,
         @CheckForNull String table, @CheckForNull String query, @CheckForNull String reference,
-        @CheckForNull String referenceTable, @CheckForNull String referenceQuery, @CheckForNull String credentialsId) {
+        @CheckForNull String referenceTable, @CheckForNull String referenceQuery, @CheckForNull String credentialsId)
+        implements Serializable {
+    private static final long serialVersionUID = 1L;
 
     /**
      * The step's names for its options. The table source's credential is {@code credentialsId} on validateData but
@@ -67,6 +71,22 @@ public record TableSource(Kind kind, @CheckForNull String file, @CheckForNull St
     /** What names the data, for the log: the file, the table, or "query". */
     public String name() {
         return file != null ? file : table != null ? table : "query";
+    }
+
+    /** The table or query to read, after {@link #check()} with {@link #readsTable()}. */
+    public TableQuery data() {
+        return table != null ? TableQuery.table(table) : TableQuery.query(query);
+    }
+
+    /** The step's option that names the data, for the messages: {@code table} or {@code query}. */
+    public String dataOption() {
+        return table != null ? "table" : "query";
+    }
+
+    /** The reference table or query, or null (none, or a {@code reference} file). */
+    @CheckForNull
+    public TableQuery referenceData() {
+        return referenceTable != null ? TableQuery.table(referenceTable) : referenceQuery != null ? TableQuery.query(referenceQuery) : null;
     }
 
     /**

@@ -2,9 +2,15 @@ package io.jenkins.plugins.mlstages.support;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
+import io.jenkins.plugins.mlstages.table.TableQuery;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import org.junit.Test;
 
 /** The table-source checks validateData and evaluateModel share, with each step's own option names. */
@@ -62,5 +68,28 @@ public class TableSourceTest {
                 refused(TableSource.predictions("p.csv", null, null, null, null, "db-reader")));
         assertEquals("tableCredentialsId", TableSource.Kind.PREDICTIONS.credentialOption);
         assertEquals("credentialsId", TableSource.Kind.DATASET.credentialOption);
+    }
+
+    /** What the agent reads, and the source travels to it (Java serialization, as remoting sends the callable). */
+    @Test
+    public void theDataAndReferenceToReadTravelToTheAgent() throws Exception {
+        TableSource source = TableSource.dataset(null, "jdbc:postgresql://h/db", null, null, "SELECT * FROM cur", null,
+                "ref", null, "db-reader");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(source);
+        }
+        TableSource sent;
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            sent = (TableSource) in.readObject();
+        }
+        assertEquals(source, sent);
+        assertEquals(TableQuery.query("SELECT * FROM cur"), sent.data());
+        assertEquals("query", sent.dataOption());
+        assertEquals(TableQuery.table("ref"), sent.referenceData());
+        TableSource predictions = TableSource.predictions(null, null, "sc://h:15002", "ml.scores", null, null);
+        assertEquals(TableQuery.table("ml.scores"), predictions.data());
+        assertEquals("table", predictions.dataOption());
+        assertNull(predictions.referenceData());
     }
 }
