@@ -273,6 +273,7 @@ public final class ValidateDataStep extends MlStageStep {
     /**
      * The credential of {@code jdbcUrl} (Username with password) or {@code sparkRemote} (Secret text: a token); without
      * one, the build's {@code MLSTAGES_JDBC_USER}/{@code MLSTAGES_JDBC_PASSWORD} or {@code MLSTAGES_SPARK_TOKEN}.
+     * evaluateModel names the same credential {@code tableCredentialsId}: its {@code credentialsId} is the registry's.
      */
     @DataBoundSetter
     public void setCredentialsId(String credentialsId) {
