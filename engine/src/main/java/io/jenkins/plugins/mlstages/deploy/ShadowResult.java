@@ -35,6 +35,15 @@ public record ShadowResult(Status status, List<Finding> findings, Map<String, Do
         return STAGE;
     }
 
+    /**
+     * The name of comparison metric {@code name} (as behaviour checks write it) among the report's metrics:
+     * prefixed {@code shadow_} to tell it from other stages' metrics, once ({@code shadow_error_rate} stays
+     * as it is, {@code agreement} becomes {@code shadow_agreement}).
+     */
+    public static String metricName(String name) {
+        return name.startsWith("shadow_") ? name : "shadow_" + name;
+    }
+
     public static ShadowResult of(ShadowState state) {
         if (!state.isDone()) {
             throw new IllegalStateException("the shadow run has not ended: phase " + state.phase());
@@ -57,7 +66,7 @@ public record ShadowResult(Status status, List<Finding> findings, Map<String, Do
                 state.verdict().name().toLowerCase(java.util.Locale.ROOT) + ": " + state.reason(), null, null));
         Map<String, Double> metrics = new LinkedHashMap<>();
         if (state.metrics() != null) {
-            state.metrics().forEach((k, v) -> metrics.put("shadow_" + k, v));
+            state.metrics().forEach((k, v) -> metrics.put(metricName(k), v));
         }
         List<LineageNode> lineage = new ArrayList<>();
         lineage.add(new LineageNode("model_version", label, plan.model(), Map.of()));

@@ -131,7 +131,10 @@ public class ShadowRunTest {
         assertEquals(ShadowVerdict.REJECTED, result.verdict());
         assertEquals(Status.FAILED, result.status());
         assertEquals(0.5, result.metrics().get("shadow_agreement"), 1e-9);
-        assertEquals(0.0, result.metrics().get("shadow_shadow_error_rate"), 0);
+        assertEquals(0.0, result.metrics().get("shadow_error_rate"), 0);
+        assertEquals(4.5, result.metrics().get("shadow_latency_p50_ms"), 1e-9);
+        assertEquals(0.0, result.metrics().get("shadow_live_error_rate"), 0);
+        assertFalse("prefixed once", result.metrics().keySet().stream().anyMatch(k -> k.startsWith("shadow_shadow_")));
         assertTrue(result.reason(), result.reason().startsWith("behaviour check failed on 150 paired requests: agreement 0.5 [>= 0.97] FAIL"));
         assertFalse(mirror.on);
     }
