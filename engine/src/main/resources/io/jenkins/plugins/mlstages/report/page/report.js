@@ -491,16 +491,45 @@
     }
     var compared = timeline.filter(function (e) { return e.behaviour && e.behaviour.behaviour; });
     if (compared.length) {
-      children.push(behaviour(compared));
+      children.push(behaviour(compared, BEHAVIOUR.canary));
     }
     return section('canary', 'Canary', children);
   }
 
   /**
+   * A shadow run (shadow.md): its outcome and the comparison of the mirrored traffic with the same panel as
+   * a canary's behaviour; the summary puts the comparison on the run's analysis as a canary's has it.
+   */
+  function shadow(data) {
+    var timeline = timed(data.timeline || []);
+    var children = [el('p', null, [
+      'Shadow of ', el('span', {'class': 'mlr-code'}, String(data.model || '') + ' version ' + String(data.version || '')),
+      data.stable_version !== undefined ? ' (live: version ' + data.stable_version + ')' : '',
+      ' \u2192 ', badge(data.verdict),
+      data.started ? el('span', {'class': 'mlr-muted', 'data-field': 'started'}, ' \u00B7 started ' + data.started) : null
+    ])];
+    var compared = timeline.filter(function (e) { return e.behaviour && e.behaviour.behaviour; });
+    if (compared.length) {
+      children.push(behaviour(compared, BEHAVIOUR.shadow));
+    } else {
+      children.push(empty('No comparison: the run ended before it was judged.'));
+    }
+    return section('shadow', 'Shadow', children);
+  }
+
+  /** What the behaviour panel says of each kind of run. */
+  var BEHAVIOUR = {
+    canary: {table: 'canary-behaviour', weight: true, title: 'Behaviour: the canary\'s predictions against the stable version\'s',
+      source: 'The probe sent to both versions at each analysis'},
+    shadow: {table: 'shadow-behaviour', weight: false, title: 'Behaviour: the shadow\'s predictions against the live version\'s',
+      source: 'The live requests mirrored to both versions, as the capture paired them'}
+  };
+
+  /**
    * The behaviour comparisons of a canary's analyses (canary.md, behaviour rules): one row of figures per
    * analysis, and both versions' outputs over the same bins as of the latest comparison.
    */
-  function behaviour(compared) {
+  function behaviour(compared, kind) {
     var metrics = ['pairs', 'agreement', 'prediction_psi', 'prediction_ks', 'mean_abs_diff', 'shadow_error_rate',
       'shadow_latency_p50_ms', 'shadow_latency_p99_ms'];
     var rows = compared.map(function (e) {
@@ -508,18 +537,18 @@
       var verdicts = {};
       (e.analyses || []).forEach(function (a) { verdicts[a.check] = a.verdict; });
       return el('tr', {'data-step': e.step, 'data-weight': e.weight}, [
-        el('td', {'class': 'mlr-num mlr-elapsed', title: e.time}, elapsed(e.elapsed_seconds)), cell(e.weight + ' %', 'mlr-num')
-      ].concat(metrics.map(function (m) {
+        el('td', {'class': 'mlr-num mlr-elapsed', title: e.time}, elapsed(e.elapsed_seconds))
+      ].concat(kind.weight ? [cell(e.weight + ' %', 'mlr-num')] : []).concat(metrics.map(function (m) {
         var value = b[m];
         return el('td', {'class': 'mlr-num', 'data-metric': m, 'data-verdict': verdicts[m] || null},
           value === undefined ? '\u2014' : m === 'pairs' ? String(value) : fmt(value, m.indexOf('_ms') > 0 ? 1 : 4));
       })));
     });
     var latest = compared[compared.length - 1];
-    var children = [el('h3', null, 'Behaviour: the canary\'s predictions against the stable version\'s'),
-      el('p', {'class': 'mlr-muted'}, 'The probe sent to both versions at each analysis (' + String(latest.behaviour.live || '')
+    var children = [el('h3', null, kind.title),
+      el('p', {'class': 'mlr-muted'}, kind.source + ' (' + String(latest.behaviour.live || '')
         + ' and ' + String(latest.behaviour.candidate || '') + '); a rule on a figure marks its cell with the verdict.'),
-      table(['since start', 'weight'].concat(metrics), rows, {'class': 'mlr-table', 'data-table': 'canary-behaviour'})];
+      table(['since start'].concat(kind.weight ? ['weight'] : []).concat(metrics), rows, {'class': 'mlr-table', 'data-table': kind.table})];
     var dist = latest.behaviour.behaviour.distribution;
     if (dist && Array.isArray(dist.bins) && dist.bins.length) {
       children.push(distributionChart(dist));
@@ -761,6 +790,9 @@
     }
     if (summary.canary) {
       main.appendChild(canary(summary.canary));
+    }
+    if (summary.shadow) {
+      main.appendChild(shadow(summary.shadow));
     }
     if (summary.lineage) {
       main.appendChild(lineage(summary.lineage, instances));
