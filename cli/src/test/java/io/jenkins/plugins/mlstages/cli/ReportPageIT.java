@@ -612,6 +612,21 @@ public class ReportPageIT {
                     + check.check() + "']")).getDomAttribute("data-verdict"));
         }
         assertEquals("FAIL", rows.get(0).findElement(By.cssSelector("td[data-metric='agreement']")).getDomAttribute("data-verdict"));
+        // both versions' outputs over the run's bins: one bar each per bin, its share of that version's answers
+        var distribution = result.distribution();
+        assertEquals(480L, distribution.live().stream().mapToLong(Long::longValue).sum());
+        assertEquals(480L, distribution.candidate().stream().mapToLong(Long::longValue).sum());
+        assertFalse("the shadow's outputs differ", distribution.live().equals(distribution.candidate()));
+        for (String version : List.of("live", "shadow")) {
+            List<Long> counts = version.equals("live") ? distribution.live() : distribution.candidate();
+            List<WebElement> bars = browser.all("[data-section='shadow'] .mlr-distribution rect.mlr-bar[data-version='" + version + "']");
+            assertEquals(distribution.bins().size(), bars.size());
+            for (int i = 0; i < bars.size(); i++) {
+                String share = new BigDecimal(100.0 * counts.get(i) / 480).setScale(1, RoundingMode.HALF_UP).toPlainString();
+                assertEquals(version + " " + distribution.bins().get(i) + ": " + share + " %",
+                        HeadlessChromium.text(bars.get(i).findElement(By.tagName("title"))).strip());
+            }
+        }
         assertEquals(List.of(), browser.severe());
     }
 

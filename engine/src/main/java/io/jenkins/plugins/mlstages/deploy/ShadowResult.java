@@ -10,6 +10,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
+import io.jenkins.plugins.mlstages.deploy.behaviour.OutputDistribution;
 import io.jenkins.plugins.mlstages.report.Finding;
 import io.jenkins.plugins.mlstages.report.LineageNode;
 import io.jenkins.plugins.mlstages.report.Severity;
@@ -19,14 +20,15 @@ import io.jenkins.plugins.mlstages.report.Status;
 /**
  * The result of a finished shadow run (stage {@code shadow}): PASSED when promote-ready, FAILED when
  * rejected or aborted; one finding per behaviour check and one for the outcome; the comparison's
- * metrics; the timeline (weight always 0: users never reached the candidate).
+ * metrics; both versions' output distribution (null when nothing was comparable); the timeline (weight
+ * always 0: users never reached the candidate).
  */
 @JsonPropertyOrder({"schema", "stage", "status", "findings", "metrics", "lineage", "model", "version", "stable_version",
-    "verdict", "reason", "mirror", "capture_folder", "checks", "timeline"})
+    "verdict", "reason", "mirror", "capture_folder", "checks", "distribution", "timeline"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ShadowResult(Status status, List<Finding> findings, Map<String, Double> metrics, List<LineageNode> lineage,
         String model, String version, String stableVersion, ShadowVerdict verdict, String reason, String mirror,
-        String captureFolder, List<CheckResult> checks, List<TimelineEvent> timeline) implements StageReport, Serializable {
+        String captureFolder, List<CheckResult> checks, OutputDistribution distribution, List<TimelineEvent> timeline) implements StageReport, Serializable {
     public static final String STAGE = "shadow";
 
     @Override
@@ -82,6 +84,6 @@ public record ShadowResult(Status status, List<Finding> findings, Map<String, Do
         lineage.add(new LineageNode("deployment", label + "@shadow", "shadow", deployment));
         return new ShadowResult(ready ? Status.PASSED : Status.FAILED, findings, metrics, lineage, plan.model(), plan.version(),
                 plan.stableVersion(), state.verdict(), state.reason(), state.mirrorDescription(), plan.captureFolder(), results,
-                state.timeline());
+                state.distribution(), state.timeline());
     }
 }

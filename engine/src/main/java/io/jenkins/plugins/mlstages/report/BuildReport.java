@@ -291,8 +291,9 @@ public record BuildReport(Status status, Map<String, Double> metrics, List<Linea
 
     /**
      * The shadow run as the canary's view shows it ({@link #canary}), plus, on its analysis, the comparison
-     * the checks were judged on in the shape of a canary analysis' {@code behaviour} (live, candidate and the
-     * figures by the names checks use), so that the page draws both with the same panel.
+     * the checks were judged on in the shape of a canary analysis' {@code behaviour} (live, candidate, the
+     * figures by the names checks use and both versions' output distribution), so that the page draws both
+     * with the same panel.
      */
     private static JsonNode shadow(StageInput shadow) {
         if (shadow == null) {
@@ -306,6 +307,9 @@ public record BuildReport(Status status, Map<String, Double> metrics, List<Linea
             if (value.isNumber()) {
                 figures.set(name, value);
             }
+        }
+        if (shadow.path("distribution").isObject()) {
+            figures.set("distribution", shadow.path("distribution"));
         }
         JsonNode analysis = null;
         for (JsonNode entry : view.path("timeline")) {
