@@ -34,8 +34,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.jenkins.plugins.mlstages.deploy.Backoff;
+import io.jenkins.plugins.mlstages.deploy.CaptureFolder;
+import io.jenkins.plugins.mlstages.deploy.ShadowChecks;
+import io.jenkins.plugins.mlstages.deploy.ShadowMirror;
+import io.jenkins.plugins.mlstages.deploy.ShadowPlan;
+import io.jenkins.plugins.mlstages.deploy.ShadowResult;
+import io.jenkins.plugins.mlstages.deploy.ShadowRun;
+import io.jenkins.plugins.mlstages.deploy.ShadowStateStore;
+import io.jenkins.plugins.mlstages.deploy.ShadowVerdict;
+import io.jenkins.plugins.mlstages.deploy.Sleeper;
 import io.jenkins.plugins.mlstages.report.ExampleReports;
 import io.jenkins.plugins.mlstages.report.ReportPage;
+import io.jenkins.plugins.mlstages.report.ReportWriter;
 
 /**
  * The report page in a real headless Chromium, loaded from file:// as a user opens it: every section
@@ -510,6 +521,113 @@ public class ReportPageIT {
         Files.createDirectories(target.toAbsolutePath().getParent());
         Files.write(target, png);
         assertTrue("a PNG", png.length > 10_000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G');
+    }
+
+    /** A time that moves only when the run sleeps: a shadow run of a minute in milliseconds. */
+    private static final class MovingTime extends java.time.Clock implements Sleeper {
+        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+        @Override
+        public synchronized void sleep(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public synchronized Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    @Test
+    public void aShadowRunShowsItsComparisonWithTheCanarysBehaviourPanel() throws Exception {
+        // A real shadow run of the engine over a capture folder: 120 requests, the shadow disagreeing on 1 in 4.
+        MovingTime time = new MovingTime();
+        Path captured = folder.newFolder("captured").toPath();
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 120; i++) {
+            String live = "{\\\"predictions\\\": [0, 1, 0, 1]}";
+            String shadow = i % 4 == 0 ? "{\\\"predictions\\\": [1, 1, 0, 1]}" : live;
+            lines.append("{\"id\":\"r").append(i).append("\",\"time\":\"").append(time.instant().plusSeconds(10))
+                    .append("\",\"path\":\"/invocations\",\"live\":{\"status\":200,\"latency_ms\":3,\"body\":\"").append(live)
+                    .append("\"},\"shadow\":{\"status\":200,\"latency_ms\":5,\"body\":\"").append(shadow).append("\"}}\n");
+        }
+        Files.writeString(captured.resolve("pairs-1.jsonl"), lines, StandardCharsets.UTF_8);
+        ShadowMirror mirror = new ShadowMirror() {
+            private boolean on;
+
+            @Override
+            public void setMirroring(boolean value) {
+                on = value;
+            }
+
+            @Override
+            public boolean mirroring() {
+                return on;
+            }
+
+            @Override
+            public String describe() {
+                return "test mirror";
+            }
+        };
+        ShadowResult result = new ShadowRun(new ShadowStateStore(folder.getRoot().toPath().resolve("shadow-state.json")), mirror,
+                new CaptureFolder(captured), null, time, time, Backoff.DEFAULT).start(new ShadowPlan("fraud-detector", "3", "2",
+                        Duration.ofSeconds(60), 0, 100, ShadowChecks.parse(List.of("agreement >= 0.97", "prediction_psi <= 0.1",
+                                "shadow_error_rate <= 0.01")), captured.toString(), Duration.ofSeconds(5)));
+        assertEquals(ShadowVerdict.REJECTED, result.verdict());
+        Path shadowReport = folder.getRoot().toPath().resolve("shadow.json");
+        Files.writeString(shadowReport, ReportWriter.mapper().writeValueAsString(result), StandardCharsets.UTF_8);
+
+        browser.open(report(List.of(), List.of(shadowReport)));
+        browser.awaitRendered(1);
+        WebElement section = browser.one("[data-section='shadow']");
+        assertTrue(HeadlessChromium.text(section).contains("REJECTED"));
+        // one row: the run's comparison, every figure the stage report has, as checks name them
+        List<WebElement> rows = browser.all("[data-table='shadow-behaviour'] tbody tr");
+        assertEquals(1, rows.size());
+        assertTrue("no weight column: a shadow never routes users", browser.all("[data-table='shadow-behaviour'] th").stream()
+                .noneMatch(th -> th.getText().equals("weight")));
+        Map<String, Double> metrics = result.metrics();
+        for (String name : List.of("agreement", "prediction_psi", "mean_abs_diff", "shadow_error_rate")) {
+            WebElement cell = rows.get(0).findElement(By.cssSelector("td[data-metric='" + name + "']"));
+            assertEquals(name, fixed(metrics.get(ShadowResult.metricName(name))), cell.getText());
+        }
+        assertEquals(String.valueOf(metrics.get("shadow_pairs").longValue()),
+                rows.get(0).findElement(By.cssSelector("td[data-metric='pairs']")).getText());
+        // 1 row of 4 differs in 1 request of 4
+        assertEquals(1 - 30 / 480.0, metrics.get("shadow_agreement"), 1e-9);
+        // each check's verdict marks its figure's cell
+        for (var check : result.checks()) {
+            assertEquals(check.check(), check.verdict().name(), rows.get(0).findElement(By.cssSelector("td[data-metric='"
+                    + check.check() + "']")).getDomAttribute("data-verdict"));
+        }
+        assertEquals("FAIL", rows.get(0).findElement(By.cssSelector("td[data-metric='agreement']")).getDomAttribute("data-verdict"));
+        // both versions' outputs over the run's bins: one bar each per bin, its share of that version's answers
+        var distribution = result.distribution();
+        assertEquals(480L, distribution.live().stream().mapToLong(Long::longValue).sum());
+        assertEquals(480L, distribution.candidate().stream().mapToLong(Long::longValue).sum());
+        assertFalse("the shadow's outputs differ", distribution.live().equals(distribution.candidate()));
+        for (String version : List.of("live", "shadow")) {
+            List<Long> counts = version.equals("live") ? distribution.live() : distribution.candidate();
+            List<WebElement> bars = browser.all("[data-section='shadow'] .mlr-distribution rect.mlr-bar[data-version='" + version + "']");
+            assertEquals(distribution.bins().size(), bars.size());
+            for (int i = 0; i < bars.size(); i++) {
+                String share = new BigDecimal(100.0 * counts.get(i) / 480).setScale(1, RoundingMode.HALF_UP).toPlainString();
+                assertEquals(version + " " + distribution.bins().get(i) + ": " + share + " %",
+                        HeadlessChromium.text(bars.get(i).findElement(By.tagName("title"))).strip());
+            }
+        }
+        assertEquals(List.of(), browser.severe());
     }
 
     private String copy(String name) throws Exception {

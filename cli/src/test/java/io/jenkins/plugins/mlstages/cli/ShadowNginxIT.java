@@ -247,7 +247,7 @@ public class ShadowNginxIT {
             JsonNode result = JSON.readTree(report.toFile());
             Map<String, Double> metrics = metrics(result);
             // healthy HTTP, fast answers: only the predictions give it away
-            assertEquals(0.0, metrics.get("shadow_shadow_error_rate"), 0);
+            assertEquals(0.0, metrics.get("shadow_error_rate"), 0);
             assertEquals(0.0, metrics.get("shadow_live_error_rate"), 0);
             assertTrue(metrics.toString(), metrics.get("shadow_agreement") < 0.7);
             assertEquals("FAIL", check(result, "agreement").path("verdict").asText());

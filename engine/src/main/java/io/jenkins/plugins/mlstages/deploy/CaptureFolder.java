@@ -2,7 +2,6 @@ package io.jenkins.plugins.mlstages.deploy;
 
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,9 +21,9 @@ public final class CaptureFolder implements CaptureSource {
     }
 
     @Override
-    public Map<String, Double> compare(Instant from, Instant to, int max) {
+    public CaptureComparison compare(Instant from, Instant to, int max) {
         ShadowComparison comparison = new ShadowComparison();
         CaptureFiles.forEach(folder, from, to, max, comparison::add);
-        return comparison.metrics();
+        return comparison.result();
     }
 }

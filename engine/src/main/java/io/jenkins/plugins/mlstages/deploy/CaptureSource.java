@@ -1,7 +1,6 @@
 package io.jenkins.plugins.mlstages.deploy;
 
 import java.time.Instant;
-import java.util.Map;
 
 /**
  * What a shadow run reads of the capture: how many pairs arrived in a window, and the comparison of
@@ -16,6 +15,6 @@ public interface CaptureSource {
      */
     int count(Instant from, Instant to);
 
-    /** The comparison's metrics ({@link ShadowComparison}) of the first {@code max} pairs of the window. */
-    Map<String, Double> compare(Instant from, Instant to, int max);
+    /** The comparison ({@link ShadowComparison}) of the first {@code max} pairs of the window. */
+    CaptureComparison compare(Instant from, Instant to, int max);
 }

@@ -48,6 +48,11 @@ public final class ShadowComparison {
         return metrics;
     }
 
+    /** The metrics and both versions' output distribution. */
+    public CaptureComparison result() {
+        return new CaptureComparison(metrics(), comparison.summary().distribution());
+    }
+
     /** The comparison of {@code pairs}. */
     public static Map<String, Double> metrics(List<CapturedPair> pairs) {
         ShadowComparison comparison = new ShadowComparison();

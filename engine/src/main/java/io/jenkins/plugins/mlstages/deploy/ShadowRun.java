@@ -171,13 +171,15 @@ public final class ShadowRun {
             sleeper.sleep(left.compareTo(plan.pollInterval()) < 0 ? left : plan.pollInterval());
             return state;
         }
-        Map<String, Double> metrics = capture.compare(state.mirrorSince(), now, enough ? plan.requests() : MAX_PAIRS);
+        CaptureComparison compared = capture.compare(state.mirrorSince(), now, enough ? plan.requests() : MAX_PAIRS);
+        Map<String, Double> metrics = compared.metrics();
         int judged = metrics.getOrDefault("paired_requests", 0.0).intValue();
         List<CheckResult> results = ShadowChecks.judge(plan.checks(), metrics);
         CheckVerdict verdict = CheckVerdict.of(results);
         ShadowState.Builder b = state.edit();
         b.judgedAt = now;
         b.metrics = metrics;
+        b.distribution = compared.distribution();
         b.results = results;
         String values = results.stream().map(CheckResult::line).collect(Collectors.joining(", "));
         b.timeline.add(new TimelineEvent(now.toString(), 1, 0, "analysis", "comparison of " + Plural.of(judged, "paired request")

@@ -12,6 +12,8 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
+import io.jenkins.plugins.mlstages.deploy.behaviour.OutputDistribution;
+
 /**
  * Everything a shadow run needs to continue after any interruption, written to its state file before
  * every action (as {@link CanaryState} is).
@@ -30,13 +32,15 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param pending set when the mirror could not be stopped: the run stopped with exit 3, resume finishes
  * @param metrics the comparison's metrics, once judged
  * @param results the behaviour checks' results, once judged
+ * @param distribution both versions' outputs over the same bins, once judged (for the report page)
  */
 @JsonPropertyOrder({"schema", "phase", "verdict", "reason", "pending", "mirror_on", "mirror_confirmed", "mirror_since",
-    "collect_until", "judged_at", "metrics", "results", "mirror_description", "started_at", "plan", "timeline"})
+    "collect_until", "judged_at", "metrics", "results", "distribution", "mirror_description", "started_at", "plan", "timeline"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ShadowState(String schema, ShadowPlan plan, ShadowPhase phase, boolean mirrorOn, boolean mirrorConfirmed,
         Instant mirrorSince, Instant collectUntil, Instant judgedAt, ShadowVerdict verdict, String reason, String pending,
-        Map<String, Double> metrics, List<CheckResult> results, String mirrorDescription, Instant startedAt,
+        Map<String, Double> metrics, List<CheckResult> results, OutputDistribution distribution, String mirrorDescription,
+        Instant startedAt,
         List<TimelineEvent> timeline) implements Serializable {
     public static final String SCHEMA = "ml-stages/shadow-state-v1";
 
@@ -82,6 +86,7 @@ public record ShadowState(String schema, ShadowPlan plan, ShadowPhase phase, boo
         String pending;
         Map<String, Double> metrics;
         List<CheckResult> results;
+        OutputDistribution distribution;
         String mirrorDescription;
         Instant startedAt;
         List<TimelineEvent> timeline;
@@ -108,6 +113,7 @@ public record ShadowState(String schema, ShadowPlan plan, ShadowPhase phase, boo
             pending = s.pending;
             metrics = s.metrics;
             results = s.results;
+            distribution = s.distribution;
             mirrorDescription = s.mirrorDescription;
             startedAt = s.startedAt;
             timeline = new ArrayList<>(s.timeline);
@@ -131,7 +137,7 @@ public record ShadowState(String schema, ShadowPlan plan, ShadowPhase phase, boo
 
         ShadowState build() {
             return new ShadowState(SCHEMA, plan, phase, mirrorOn, mirrorConfirmed, mirrorSince, collectUntil, judgedAt, verdict,
-                    reason, pending, metrics, results, mirrorDescription, startedAt, timeline);
+                    reason, pending, metrics, results, distribution, mirrorDescription, startedAt, timeline);
         }
     }
 }

@@ -24,6 +24,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.jenkins.plugins.mlstages.deploy.ShadowResult;
+import io.jenkins.plugins.mlstages.deploy.behaviour.BehaviourSummary;
 import io.jenkins.plugins.mlstages.report.ReportSummary.AliasState;
 import io.jenkins.plugins.mlstages.report.ReportSummary.DriftBar;
 import io.jenkins.plugins.mlstages.report.ReportSummary.Gate;
@@ -110,6 +112,7 @@ public record BuildReport(Status status, Map<String, Double> metrics, List<Linea
         StageInput gate = first(inputs, "gate");
         StageInput register = first(inputs, "register");
         StageInput canary = first(inputs, "canary");
+        StageInput shadow = first(inputs, "shadow");
         if (canary != null) {
             addDeployment(lineage, canary);
         }
@@ -117,7 +120,8 @@ public record BuildReport(Status status, Map<String, Double> metrics, List<Linea
         List<KeyMetric> keyMetrics = KeyMetrics.of(evaluate, gate);
         ReportSummary summary = new ReportSummary(title == null || title.isBlank() ? DEFAULT_TITLE : title,
                 new Verdict(status, headline(status, lines, registration), lines), registration, aliases(inputs), keyMetrics, failed,
-                validation(validate), drift(validate), curves(evaluate), gate(gate), canary(canary), lineage.graph());
+                validation(validate), drift(validate), curves(evaluate), gate(gate), canary(canary), shadow(shadow),
+                lineage.graph());
         List<LineageNode> nodes = lineage.nodes().stream()
                 .map(n -> new LineageNode(n.type(), n.id(), n.name(), n.attributes())).collect(Collectors.toList());
         return new BuildReport(status, KeyMetrics.values(keyMetrics), nodes,
@@ -281,6 +285,44 @@ public record BuildReport(Status status, Map<String, Double> metrics, List<Linea
                 }
                 timeline.add(copy);
             }
+        }
+        return view;
+    }
+
+    /**
+     * The shadow run as the canary's view shows it ({@link #canary}), plus, on its analysis, the comparison
+     * the checks were judged on in the shape of a canary analysis' {@code behaviour} (live, candidate, the
+     * figures by the names checks use and both versions' output distribution), so that the page draws both
+     * with the same panel.
+     */
+    private static JsonNode shadow(StageInput shadow) {
+        if (shadow == null) {
+            return null;
+        }
+        ObjectNode view = (ObjectNode) canary(shadow);
+        ObjectNode figures = MAPPER.createObjectNode();
+        JsonNode metrics = shadow.path("metrics");
+        for (String name : BehaviourSummary.METRICS) {
+            JsonNode value = metrics.path(ShadowResult.metricName(name));
+            if (value.isNumber()) {
+                figures.set(name, value);
+            }
+        }
+        if (shadow.path("distribution").isObject()) {
+            figures.set("distribution", shadow.path("distribution"));
+        }
+        JsonNode analysis = null;
+        for (JsonNode entry : view.path("timeline")) {
+            if ("analysis".equals(entry.path("event").asText()) && entry.isObject()) {
+                analysis = entry;
+            }
+        }
+        if (analysis != null && !analysis.has("behaviour") && figures.size() > 0) {
+            String stable = shadow.path("stable_version").asText("");
+            ObjectNode behaviour = ((ObjectNode) analysis).putObject("behaviour");
+            behaviour.put("live", stable.isEmpty() ? "the live model" : "version " + stable);
+            behaviour.put("candidate", "version " + shadow.path("version").asText(""));
+            behaviour.set("behaviour", figures);
         }
         return view;
     }

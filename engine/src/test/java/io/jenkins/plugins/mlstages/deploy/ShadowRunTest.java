@@ -131,7 +131,13 @@ public class ShadowRunTest {
         assertEquals(ShadowVerdict.REJECTED, result.verdict());
         assertEquals(Status.FAILED, result.status());
         assertEquals(0.5, result.metrics().get("shadow_agreement"), 1e-9);
-        assertEquals(0.0, result.metrics().get("shadow_shadow_error_rate"), 0);
+        assertEquals(0.0, result.metrics().get("shadow_error_rate"), 0);
+        assertEquals(4.5, result.metrics().get("shadow_latency_p50_ms"), 1e-9);
+        assertEquals(0.0, result.metrics().get("shadow_live_error_rate"), 0);
+        assertFalse("prefixed once", result.metrics().keySet().stream().anyMatch(k -> k.startsWith("shadow_shadow_")));
+        // both versions' outputs, for the report page: 600 rows each; the shadow swapped 0 and 1 in 2 of 4
+        assertEquals(600L, result.distribution().live().stream().mapToLong(Long::longValue).sum());
+        assertEquals(result.distribution().live(), result.distribution().candidate());
         assertTrue(result.reason(), result.reason().startsWith("behaviour check failed on 150 paired requests: agreement 0.5 [>= 0.97] FAIL"));
         assertFalse(mirror.on);
     }

@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import org.junit.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -246,6 +247,44 @@ public class BuildReportTest {
         assertEquals("ROLLED_BACK", deployment.attributes().get("verdict"));
         assertEquals("canary", report.summary().findings().get(0).stage());
         assertEquals("error_rate", report.summary().findings().get(0).subject());
+    }
+
+    @Test
+    public void aShadowRunGivesItsComparisonOnItsAnalysisAsACanarysBehaviour() throws Exception {
+        ObjectNode shadow = new ObjectMapper().createObjectNode();
+        shadow.put("stage", "shadow").put("status", "FAILED").put("model", "fraud").put("version", "3").put("stable_version", "2")
+                .put("verdict", "REJECTED");
+        shadow.putObject("metrics").put("shadow_agreement", 0.9).put("shadow_error_rate", 0.02).put("shadow_live_error_rate", 0.0)
+                .put("shadow_pairs", 400.0).put("shadow_paired_requests", 100.0);
+        ObjectNode distribution = shadow.putObject("distribution").put("kind", "LABEL");
+        distribution.putArray("bins").add("0").add("1");
+        distribution.putArray("live").add(200).add(200);
+        distribution.putArray("candidate").add(150).add(250);
+        ArrayNode timeline = shadow.putArray("timeline");
+        timeline.addObject().put("time", "2026-01-01T00:00:00Z").put("step", 1).put("weight", 0).put("event", "started");
+        ObjectNode analysis = timeline.addObject().put("time", "2026-01-01T00:01:00Z").put("step", 1).put("weight", 0)
+                .put("event", "analysis").put("verdict", "FAIL");
+        analysis.putArray("analyses").addObject().put("check", "agreement").put("value", 0.9).put("verdict", "FAIL");
+        timeline.addObject().put("time", "2026-01-01T00:01:00Z").put("step", 1).put("weight", 0).put("event", "stopping");
+
+        JsonNode view = BuildReport.merge(List.of(new StageInput("shadow.json", "shadow", Status.FAILED, shadow)), null).summary().shadow();
+        assertEquals("REJECTED", view.path("verdict").asText());
+        assertEquals(60.0, view.path("timeline").get(1).path("elapsed_seconds").asDouble(), EPS);
+        assertEquals("FAIL", view.path("timeline").get(1).path("analysis_verdict").asText());
+        JsonNode behaviour = view.path("timeline").get(1).path("behaviour");
+        assertEquals("version 2", behaviour.path("live").asText());
+        assertEquals("version 3", behaviour.path("candidate").asText());
+        // the figures by the names checks use, as a canary's probe gives them
+        JsonNode figures = behaviour.path("behaviour");
+        assertEquals(0.9, figures.path("agreement").asDouble(), EPS);
+        assertEquals(0.02, figures.path("shadow_error_rate").asDouble(), EPS);
+        assertEquals(0.0, figures.path("live_error_rate").asDouble(), EPS);
+        assertEquals(400.0, figures.path("pairs").asDouble(), EPS);
+        assertFalse(figures.has("paired_requests"));
+        assertEquals(distribution, figures.path("distribution"));
+        assertFalse(view.path("timeline").get(0).has("behaviour"));
+        assertFalse(view.path("timeline").get(2).has("behaviour"));
+        assertNull("no shadow stage, no section", merge("register").summary().shadow());
     }
 
     @Test

@@ -1,20 +1,21 @@
 package io.jenkins.plugins.mlstages.agent;
 
 import hudson.AbortException;
+import io.jenkins.plugins.mlstages.deploy.CaptureComparison;
 import io.jenkins.plugins.mlstages.deploy.CaptureFolder;
 import io.jenkins.plugins.mlstages.deploy.DeployException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.util.Map;
 import jenkins.security.MasterToSlaveCallable;
 
 /**
  * Reads the shadow capture's folder on the node next to the router (the capture never runs on the
  * controller): counts the pairs of a window, or compares the first of them there, so that only numbers
- * cross the channel. The folder comes from the administrator's router definition.
+ * (metrics and a histogram) cross the channel. The folder comes from the administrator's router definition.
  */
-public final class CaptureCall extends MasterToSlaveCallable<LinkedHashMap<String, Double>, IOException> {
+public final class CaptureCall extends MasterToSlaveCallable<CaptureComparison, IOException> {
     private static final long serialVersionUID = 1L;
 
     private final String folder;
@@ -30,18 +31,15 @@ public final class CaptureCall extends MasterToSlaveCallable<LinkedHashMap<Strin
         this.max = max;
     }
 
-    /** {@code {"count": n}} when counting, else the comparison's metrics. */
+    /** {@code {"count": n}} when counting, else the comparison: metrics and the output distribution. */
     @Override
-    public LinkedHashMap<String, Double> call() throws IOException {
+    public CaptureComparison call() throws IOException {
         try {
             CaptureFolder capture = new CaptureFolder(Path.of(folder));
-            LinkedHashMap<String, Double> values = new LinkedHashMap<>();
             if (max == 0) {
-                values.put("count", (double) capture.count(Instant.parse(from), Instant.parse(to)));
-            } else {
-                values.putAll(capture.compare(Instant.parse(from), Instant.parse(to), max));
+                return new CaptureComparison(Map.of("count", (double) capture.count(Instant.parse(from), Instant.parse(to))), null);
             }
-            return values;
+            return capture.compare(Instant.parse(from), Instant.parse(to), max);
         } catch (DeployException | IllegalArgumentException e) {
             throw new AbortException(e.getMessage());
         }

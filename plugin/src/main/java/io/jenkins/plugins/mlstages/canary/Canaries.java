@@ -6,6 +6,7 @@ import hudson.util.DaemonThreadFactory;
 import hudson.util.NamingThreadFactory;
 import io.jenkins.plugins.mlstages.deploy.CanaryResult;
 import io.jenkins.plugins.mlstages.deploy.DriveSlots;
+import io.jenkins.plugins.mlstages.deploy.ShadowResult;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
 import io.jenkins.plugins.mlstages.ui.MlReportAction;
 import java.io.IOException;
@@ -16,9 +17,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * What the canaries of this controller share: the threads that drive them, which ones are driven now (so
- * that a canary has one driver at a time: its step or {@link CanaryCleanup}), where their state files are
- * and how a result reaches the build's ML report.
+ * What the canaries and shadow runs of this controller share: the threads that drive them, which ones are
+ * driven now (so that each has one driver at a time: its step or {@link CanaryCleanup}), where their state
+ * files are and how a result reaches the build's ML report.
  */
 public final class Canaries {
     /** Runs the canaries: minutes-long, so not on the CPS VM thread nor on Jenkins' shared Timer. */
@@ -75,5 +76,26 @@ public final class Canaries {
     public static void record(Run<?, ?> run, String id, CanaryResult result, String registryUrl) throws IOException {
         MlReportAction.record(run, "canary-" + id, ReportWriter.mapper().writeValueAsString(result), summary(result),
                 null, registryUrl);
+    }
+
+    /** The driving slot of shadow run {@code id}: apart from the canaries' IDs. */
+    public static String shadowSlot(String id) {
+        return "shadow-" + id;
+    }
+
+    /** The state file of shadow run {@code id} under the build directory. */
+    public static Path shadowStateFile(Run<?, ?> run, String id) {
+        return run.getRootDir().toPath().resolve("ml-stages").resolve("shadow-" + id + ".json");
+    }
+
+    /** The line the step logs as the shadow run's verdict. */
+    public static String summary(ShadowResult result) {
+        return "shadowDeploy " + result.verdict() + ": " + result.model() + "/" + result.version() + " (" + result.reason() + ")";
+    }
+
+    /** Adds the shadow run's result to the build's ML report, once per run (as {@link #record} for a canary). */
+    public static void recordShadow(Run<?, ?> run, String id, ShadowResult result) throws IOException {
+        MlReportAction.record(run, "shadow-" + id, ReportWriter.mapper().writeValueAsString(result), summary(result),
+                null, null);
     }
 }

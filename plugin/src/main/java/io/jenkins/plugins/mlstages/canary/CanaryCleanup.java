@@ -11,6 +11,10 @@ import io.jenkins.plugins.mlstages.deploy.CanaryRun;
 import io.jenkins.plugins.mlstages.deploy.CanaryState;
 import io.jenkins.plugins.mlstages.deploy.CanaryStateStore;
 import io.jenkins.plugins.mlstages.deploy.RegistryAliases;
+import io.jenkins.plugins.mlstages.deploy.ShadowResult;
+import io.jenkins.plugins.mlstages.deploy.ShadowRun;
+import io.jenkins.plugins.mlstages.deploy.ShadowState;
+import io.jenkins.plugins.mlstages.deploy.ShadowStateStore;
 import io.jenkins.plugins.mlstages.deploy.Sleeper;
 import io.jenkins.plugins.mlstages.report.StageLog;
 import io.jenkins.plugins.mlstages.support.BuildLog;
@@ -23,10 +27,11 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Finishes any canary whose build ended while it was under way and no step of this controller is driving
- * it (the build was terminated or killed, or its program could not be loaded): a canary still progressing
- * is rolled back, a promotion or rollback already decided is completed. Runs in the background; the
- * outcome goes to the ML report of the build and to the system log.
+ * Finishes any canary or shadow run whose build ended while it was under way and no step of this controller
+ * is driving it (the build was terminated or killed, or its program could not be loaded): a canary still
+ * progressing is rolled back, a promotion or rollback already decided is completed; a shadow run's mirror is
+ * turned off (the run ends ABORTED, or keeps the verdict it had reached) and its capture is left as it is.
+ * Runs in the background; the outcome goes to the ML report of the build and to the system log.
  */
 @Extension
 public final class CanaryCleanup extends RunListener<Run<?, ?>> {
@@ -62,13 +67,32 @@ public final class CanaryCleanup extends RunListener<Run<?, ?>> {
                     + (rollBack ? "rolling it back" : "finishing it") + " in the background");
             Canaries.execute(() -> finishAbandoned(run, id, canary.getValue(), rollBack));
         }
+        for (Map.Entry<String, String> shadow : action.shadows().entrySet()) {
+            String id = shadow.getKey();
+            Path file = Canaries.shadowStateFile(run, id);
+            if (Canaries.isDriven(Canaries.shadowSlot(id)) || !Files.exists(file)) {
+                continue;
+            }
+            ShadowState state;
+            try {
+                state = new ShadowStateStore(file).load();
+            } catch (IOException | IllegalArgumentException e) {
+                new BuildLog(listener.getLogger()).line("shadowDeploy: cannot read the state of shadow run " + id + ": "
+                        + e.getMessage());
+                continue;
+            }
+            if (state.isDone()) {
+                continue;
+            }
+            new BuildLog(listener.getLogger()).line("shadowDeploy: the build ended while the shadow run of "
+                    + state.plan().model() + " version " + state.plan().version() + " was "
+                    + state.phase().name().toLowerCase(Locale.ROOT) + ": turning its mirror off in the background");
+            Canaries.execute(() -> finishAbandonedShadow(run, id, shadow.getValue()));
+        }
     }
 
-    private static void finishAbandoned(Run<?, ?> run, String id, CanarySetup setup, boolean rollBack) {
-        if (!Canaries.tryDriving(id)) {
-            return;
-        }
-        StageLog log = new StageLog() {
+    private static StageLog systemLog(Run<?, ?> run) {
+        return new StageLog() {
             @Override
             public void info(String message) {
                 LOGGER.info(run.getExternalizableId() + ": " + BuildLog.oneLine(message));
@@ -79,6 +103,31 @@ public final class CanaryCleanup extends RunListener<Run<?, ?>> {
                 // nobody watches
             }
         };
+    }
+
+    /** Mirror off through the engine's abort: a verdict already reached stays, the capture is not touched. */
+    private static void finishAbandonedShadow(Run<?, ?> run, String id, String router) {
+        if (!Canaries.tryDriving(Canaries.shadowSlot(id))) {
+            return;
+        }
+        try {
+            ShadowSetup setup = CanaryRouters.get().require(router).openShadow(run);
+            ShadowResult result = new ShadowRun(new ShadowStateStore(Canaries.shadowStateFile(run, id)), setup.mirror(),
+                    setup.capture(), systemLog(run)).abort("the build ended while the shadow run was under way");
+            Canaries.recordShadow(run, id, result);
+        } catch (Exception e) {
+            LOGGER.log(Level.WARNING, run.getExternalizableId() + ": shadow run " + id
+                    + " could not be finished; its state file says what is left to do", e);
+        } finally {
+            Canaries.stopDriving(Canaries.shadowSlot(id));
+        }
+    }
+
+    private static void finishAbandoned(Run<?, ?> run, String id, CanarySetup setup, boolean rollBack) {
+        if (!Canaries.tryDriving(id)) {
+            return;
+        }
+        StageLog log = systemLog(run);
         try (CanaryConnections connections = new CanaryConnections(setup, run, run.getEnvironment(TaskListener.NULL),
                 false, Sleeper.SYSTEM, log, TaskListener.NULL)) {
             CanaryRun canary = new CanaryRun(new CanaryStateStore(Canaries.stateFile(run, id)), connections.router(),

@@ -2,10 +2,10 @@ package io.jenkins.plugins.mlstages.canary;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import io.jenkins.plugins.mlstages.agent.CaptureCall;
+import io.jenkins.plugins.mlstages.deploy.CaptureComparison;
 import io.jenkins.plugins.mlstages.deploy.CaptureSource;
 import io.jenkins.plugins.mlstages.deploy.ShadowMirror;
 import java.time.Instant;
-import java.util.Map;
 
 /**
  * What a {@code shadowDeploy} drives and reads for one router definition: its mirror, and the capture's
@@ -21,11 +21,11 @@ public record ShadowSetup(ShadowMirror mirror, CaptureSource capture, String cap
         return new CaptureSource() {
             @Override
             public int count(Instant from, Instant to) {
-                return NodeCalls.call(agent, new CaptureCall(folder, from, to, 0), where).get("count").intValue();
+                return NodeCalls.call(agent, new CaptureCall(folder, from, to, 0), where).metrics().get("count").intValue();
             }
 
             @Override
-            public Map<String, Double> compare(Instant from, Instant to, int max) {
+            public CaptureComparison compare(Instant from, Instant to, int max) {
                 return NodeCalls.call(agent, new CaptureCall(folder, from, to, Math.max(1, max)), where);
             }
         };

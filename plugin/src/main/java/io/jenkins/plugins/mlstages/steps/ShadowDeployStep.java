@@ -14,6 +14,7 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.mlstages.canary.Canaries;
+import io.jenkins.plugins.mlstages.canary.CanaryCleanupAction;
 import io.jenkins.plugins.mlstages.canary.CanaryRouters;
 import io.jenkins.plugins.mlstages.canary.ShadowSetup;
 import io.jenkins.plugins.mlstages.deploy.Backoff;
@@ -33,7 +34,6 @@ import io.jenkins.plugins.mlstages.support.BuildLog;
 import io.jenkins.plugins.mlstages.support.FormLists;
 import io.jenkins.plugins.mlstages.support.Verdict;
 import io.jenkins.plugins.mlstages.support.WorkspaceReports;
-import io.jenkins.plugins.mlstages.ui.MlReportAction;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -67,7 +67,8 @@ import org.kohsuke.stapler.verb.POST;
  * (step passes, returns {@code verdict: 'PROMOTE_READY'}) or rejected (fails), and never changes what users
  * receive (the CLI's {@code mlstages shadow}). A durable step like {@code canaryDeploy}: the engine's
  * {@link ShadowRun} saves every intended transition to a state file under the build directory and, as JSON,
- * in the execution; after a controller restart the run continues; an abort turns the mirror off.
+ * in the execution; after a controller restart the run continues; an abort turns the mirror off, and
+ * {@link io.jenkins.plugins.mlstages.canary.CanaryCleanup} turns it off when the build ended without the step.
  */
 public final class ShadowDeployStep extends MlStageStep {
     private static final long serialVersionUID = 1L;
@@ -183,7 +184,7 @@ public final class ShadowDeployStep extends MlStageStep {
 
     /** The line the step logs as the run's verdict. */
     static String summary(ShadowResult result) {
-        return "shadowDeploy " + result.verdict() + ": " + result.model() + "/" + result.version() + " (" + result.reason() + ")";
+        return Canaries.summary(result);
     }
 
     /** The result as plain values, for sandboxed scripts. */
@@ -282,7 +283,7 @@ public final class ShadowDeployStep extends MlStageStep {
 
         private void drive(Mode mode) {
             try {
-                if (!Canaries.startDriving("shadow-" + id, completed::get)) {
+                if (!Canaries.startDriving(Canaries.shadowSlot(id), completed::get)) {
                     return;
                 }
             } catch (InterruptedException e) {
@@ -294,7 +295,8 @@ public final class ShadowDeployStep extends MlStageStep {
                 Run<?, ?> run = context.get(Run.class);
                 TaskListener listener = context.get(TaskListener.class);
                 ShadowSetup setup = CanaryRouters.get().require(step.router).openShadow(run);
-                StateStore store = new StateStore(run.getRootDir().toPath().resolve("ml-stages").resolve("shadow-" + id + ".json"));
+                CanaryCleanupAction.registerShadowOn(run, id, step.router);
+                StateStore store = new StateStore(Canaries.shadowStateFile(run, id));
                 ShadowRun shadow = new ShadowRun(store, setup.mirror(), setup.capture(), new BuildLog(listener.getLogger()),
                         Clock.systemUTC(), this::sleep, Backoff.DEFAULT);
                 ShadowResult result;
@@ -316,7 +318,7 @@ public final class ShadowDeployStep extends MlStageStep {
             } catch (Throwable t) {
                 fail(t);
             } finally {
-                Canaries.stopDriving("shadow-" + id);
+                Canaries.stopDriving(Canaries.shadowSlot(id));
             }
         }
 
@@ -343,7 +345,7 @@ public final class ShadowDeployStep extends MlStageStep {
                 return;
             }
             String json = ReportWriter.mapper().writeValueAsString(result);
-            MlReportAction.record(run, "shadow-" + id, json, summary(result), null, null);
+            Canaries.recordShadow(run, id, result);
             if (step.getReport() != null) {
                 FilePath workspace = getContext().get(FilePath.class);
                 if (workspace == null) {

@@ -1,13 +1,30 @@
 package io.jenkins.plugins.mlstages.steps;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.fail;
 import static org.junit.Assert.assertTrue;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import hudson.model.Result;
 import hudson.slaves.DumbSlave;
+import hudson.model.TaskListener;
+import io.jenkins.plugins.mlstages.canary.Canaries;
+import io.jenkins.plugins.mlstages.canary.CanaryCleanup;
+import io.jenkins.plugins.mlstages.canary.CanaryCleanupAction;
 import io.jenkins.plugins.mlstages.canary.CanaryRouter;
+import io.jenkins.plugins.mlstages.canary.ShadowSetup;
+import io.jenkins.plugins.mlstages.deploy.Backoff;
+import io.jenkins.plugins.mlstages.deploy.ShadowChecks;
+import io.jenkins.plugins.mlstages.deploy.ShadowPhase;
+import io.jenkins.plugins.mlstages.deploy.ShadowPlan;
+import io.jenkins.plugins.mlstages.deploy.ShadowRun;
+import io.jenkins.plugins.mlstages.deploy.ShadowState;
+import io.jenkins.plugins.mlstages.deploy.ShadowStateStore;
+import io.jenkins.plugins.mlstages.deploy.ShadowVerdict;
+import io.jenkins.plugins.mlstages.report.StageLog;
+import io.jenkins.plugins.mlstages.ui.MlReportAction;
 import io.jenkins.plugins.mlstages.canary.CanaryRouters;
 import io.jenkins.plugins.mlstages.canary.HttpCanaryRouter;
 import io.jenkins.plugins.mlstages.canary.KServeCanaryRouter;
@@ -18,6 +35,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -160,5 +179,53 @@ public class ShadowDeployStepTest {
         j.assertLogContains("shadowDeploy: check: ", b);
         j.assertLogNotContains("\tat ", b);
         assertTrue("nothing was mirrored", mirrorChanges.isEmpty());
+    }
+
+    @Test
+    public void aShadowRunLeftOnWhenItsBuildEndedHasItsMirrorTurnedOffByTheCleanup() throws Exception {
+        configure();
+        WorkflowRun b = j.assertBuildStatus(Result.SUCCESS, job("webhook").scheduleBuild2(0));
+        // the step registered its run for the cleanup, which found it finished and left it alone
+        CanaryCleanupAction action = b.getAction(CanaryCleanupAction.class);
+        assertEquals(List.of("webhook"), List.copyOf(action.shadows().values()));
+        assertEquals(List.of(true, false), mirrorChanges);
+
+        // A run whose step is gone (terminated, killed, program not loaded): its drive stopped while collecting,
+        // mirror on, as a kill -9 would leave it.
+        CanaryCleanupAction.registerShadowOn(b, "left", "webhook");
+        Path file = Canaries.shadowStateFile(b, "left");
+        ShadowSetup setup = CanaryRouters.get().require("webhook").openShadow(b);
+        ShadowPlan plan = new ShadowPlan("fraud", "3", null, Duration.ofMinutes(10), 0, 20,
+                ShadowChecks.parse(List.of("agreement >= 0.97")), captured.toString(), Duration.ofSeconds(5));
+        try {
+            new ShadowRun(new ShadowStateStore(file), setup.mirror(), setup.capture(), StageLog.NONE, Clock.systemUTC(),
+                    d -> {
+                        throw new InterruptedException("killed");
+                    }, Backoff.DEFAULT).start(plan);
+            fail("the run was meant to stop while collecting");
+        } catch (InterruptedException expected) {
+            // the drive is gone
+        }
+        assertEquals(ShadowPhase.COLLECTING, new ShadowStateStore(file).load().phase());
+        assertTrue("mirroring", mirroring);
+
+        new CanaryCleanup().onCompleted(b, TaskListener.NULL);
+        ShadowState state = new ShadowStateStore(file).load();
+        for (long end = System.currentTimeMillis() + 30_000; !state.isDone() && System.currentTimeMillis() < end; ) {
+            Thread.sleep(100);
+            state = new ShadowStateStore(file).load();
+        }
+        assertTrue("finished: " + state.phase(), state.isDone());
+        assertEquals(ShadowVerdict.ABORTED, state.verdict());
+        assertFalse("mirror off", mirroring);
+        assertEquals(List.of(true, false, true, false), mirrorChanges);
+        // the capture is left alone, and the run is in the build's report next to the step's
+        assertTrue(Files.size(captured.resolve("pairs-1.jsonl")) > 0);
+        for (long end = System.currentTimeMillis() + 10_000; b.getAction(MlReportAction.class).getStages().size() < 2
+                && System.currentTimeMillis() < end; ) {
+            Thread.sleep(100);
+        }
+        assertEquals(2, b.getAction(MlReportAction.class).getStages().size());
+        assertTrue(b.getAction(MlReportAction.class).getStages().get(1).getSummary().startsWith("shadowDeploy ABORTED: fraud/3"));
     }
 }

@@ -491,16 +491,46 @@
     }
     var compared = timeline.filter(function (e) { return e.behaviour && e.behaviour.behaviour; });
     if (compared.length) {
-      children.push(behaviour(compared));
+      children.push(behaviour(compared, BEHAVIOUR.canary));
     }
     return section('canary', 'Canary', children);
   }
 
   /**
-   * The behaviour comparisons of a canary's analyses (canary.md, behaviour rules): one row of figures per
-   * analysis, and both versions' outputs over the same bins as of the latest comparison.
+   * A shadow run (shadow.md): its outcome and the comparison of the mirrored traffic with the same panel as
+   * a canary's behaviour; the summary puts the comparison on the run's analysis as a canary's has it.
    */
-  function behaviour(compared) {
+  function shadow(data) {
+    var timeline = timed(data.timeline || []);
+    var children = [el('p', null, [
+      'Shadow of ', el('span', {'class': 'mlr-code'}, String(data.model || '') + ' version ' + String(data.version || '')),
+      data.stable_version !== undefined ? ' (live: version ' + data.stable_version + ')' : '',
+      ' \u2192 ', badge(data.verdict),
+      data.started ? el('span', {'class': 'mlr-muted', 'data-field': 'started'}, ' \u00B7 started ' + data.started) : null
+    ])];
+    var compared = timeline.filter(function (e) { return e.behaviour && e.behaviour.behaviour; });
+    if (compared.length) {
+      children.push(behaviour(compared, BEHAVIOUR.shadow));
+    } else {
+      children.push(empty('No comparison: the run ended before it was judged.'));
+    }
+    return section('shadow', 'Shadow', children);
+  }
+
+  /** What the behaviour panel says of each kind of run. */
+  var BEHAVIOUR = {
+    canary: {table: 'canary-behaviour', weight: true, live: 'stable', candidate: 'canary', title: 'Behaviour: the canary\'s predictions against the stable version\'s',
+      source: 'The probe sent to both versions at each analysis'},
+    shadow: {table: 'shadow-behaviour', weight: false, live: 'live', candidate: 'shadow', title: 'Behaviour: the shadow\'s predictions against the live version\'s',
+      source: 'The live requests mirrored to both versions, as the capture paired them'}
+  };
+
+  /**
+   * The behaviour comparisons of a canary's analyses (canary.md, behaviour rules) or of a shadow run
+   * (shadow.md): one row of figures per analysis, and both versions' outputs over the same bins as of the
+   * latest comparison; {@code kind} is one of {@link BEHAVIOUR}.
+   */
+  function behaviour(compared, kind) {
     var metrics = ['pairs', 'agreement', 'prediction_psi', 'prediction_ks', 'mean_abs_diff', 'shadow_error_rate',
       'shadow_latency_p50_ms', 'shadow_latency_p99_ms'];
     var rows = compared.map(function (e) {
@@ -508,27 +538,27 @@
       var verdicts = {};
       (e.analyses || []).forEach(function (a) { verdicts[a.check] = a.verdict; });
       return el('tr', {'data-step': e.step, 'data-weight': e.weight}, [
-        el('td', {'class': 'mlr-num mlr-elapsed', title: e.time}, elapsed(e.elapsed_seconds)), cell(e.weight + ' %', 'mlr-num')
-      ].concat(metrics.map(function (m) {
+        el('td', {'class': 'mlr-num mlr-elapsed', title: e.time}, elapsed(e.elapsed_seconds))
+      ].concat(kind.weight ? [cell(e.weight + ' %', 'mlr-num')] : []).concat(metrics.map(function (m) {
         var value = b[m];
         return el('td', {'class': 'mlr-num', 'data-metric': m, 'data-verdict': verdicts[m] || null},
           value === undefined ? '\u2014' : m === 'pairs' ? String(value) : fmt(value, m.indexOf('_ms') > 0 ? 1 : 4));
       })));
     });
     var latest = compared[compared.length - 1];
-    var children = [el('h3', null, 'Behaviour: the canary\'s predictions against the stable version\'s'),
-      el('p', {'class': 'mlr-muted'}, 'The probe sent to both versions at each analysis (' + String(latest.behaviour.live || '')
+    var children = [el('h3', null, kind.title),
+      el('p', {'class': 'mlr-muted'}, kind.source + ' (' + String(latest.behaviour.live || '')
         + ' and ' + String(latest.behaviour.candidate || '') + '); a rule on a figure marks its cell with the verdict.'),
-      table(['since start', 'weight'].concat(metrics), rows, {'class': 'mlr-table', 'data-table': 'canary-behaviour'})];
+      table(['since start'].concat(kind.weight ? ['weight'] : []).concat(metrics), rows, {'class': 'mlr-table', 'data-table': kind.table})];
     var dist = latest.behaviour.behaviour.distribution;
     if (dist && Array.isArray(dist.bins) && dist.bins.length) {
-      children.push(distributionChart(dist));
+      children.push(distributionChart(dist, kind));
     }
     return el('div', {'class': 'mlr-behaviour', 'data-field': 'behaviour'}, children);
   }
 
-  /** Grouped bars: the stable (live) and the canary's outputs per bin, as shares of each version's answers. */
-  function distributionChart(dist) {
+  /** Grouped bars: the live and the candidate's outputs per bin, as shares of each version's answers. */
+  function distributionChart(dist, kind) {
     var width = 720;
     var height = 220;
     var pad = {l: 48, r: 16, t: 16, b: 44};
@@ -539,14 +569,14 @@
     var band = (width - pad.l - pad.r) / dist.bins.length;
     var y = function (v) { return pad.t + (height - pad.t - pad.b) * (1 - v / top); };
     var chart = svg('svg', {'class': 'mlr-chart mlr-distribution', viewBox: '0 0 ' + width + ' ' + height, role: 'img',
-      'aria-label': 'outputs of the stable and the canary version'});
+      'aria-label': 'outputs of the ' + kind.live + ' and the ' + kind.candidate + ' version'});
     [0, top / 2, top].forEach(function (v) {
       chart.appendChild(svg('line', {x1: pad.l, x2: width - pad.r, y1: y(v), y2: y(v), 'class': 'mlr-grid'}));
       chart.appendChild(svg('text', {x: pad.l - 6, y: y(v) + 4, 'text-anchor': 'end', 'class': 'mlr-tick'}, (100 * v).toFixed(0) + ' %'));
     });
     dist.bins.forEach(function (name, i) {
       var x0 = pad.l + i * band;
-      [['live', live[i], 'stable'], ['candidate', cand[i], 'canary']].forEach(function (bar, k) {
+      [['live', live[i], kind.live], ['candidate', cand[i], kind.candidate]].forEach(function (bar, k) {
         var rect = svg('rect', {x: (x0 + band * (0.1 + 0.4 * k)).toFixed(2), y: y(bar[1]).toFixed(2),
           width: (band * 0.4).toFixed(2), height: Math.max(0, y(0) - y(bar[1])).toFixed(2),
           'class': 'mlr-bar mlr-bar-' + bar[0], 'data-bin': name, 'data-version': bar[2]});
@@ -559,7 +589,8 @@
     chart.appendChild(svg('text', {x: width / 2, y: height - 6, 'text-anchor': 'middle', 'class': 'mlr-axis-label'},
       dist.kind === 'LABEL' ? 'label' : 'score (bin from)'));
     return el('figure', {'class': 'mlr-figure mlr-wide'}, [chart, el('figcaption', null,
-      'Outputs of the latest comparison: stable (dark) and canary (light) as shares of each version\'s answers.')]);
+      'Outputs of the latest comparison: ' + kind.live + ' (dark) and ' + kind.candidate
+        + ' (light) as shares of each version\'s answers.')]);
   }
 
   /** A step of about a sixth of the span: 1, 2, 5, 10, 15, 30 s, 1, 2, 5, 10, 15, 30 min, 1, 2, 6, 12 h. */
@@ -761,6 +792,9 @@
     }
     if (summary.canary) {
       main.appendChild(canary(summary.canary));
+    }
+    if (summary.shadow) {
+      main.appendChild(shadow(summary.shadow));
     }
     if (summary.lineage) {
       main.appendChild(lineage(summary.lineage, instances));
