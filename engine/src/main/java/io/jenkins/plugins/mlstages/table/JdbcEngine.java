@@ -28,6 +28,8 @@ public final class JdbcEngine implements SqlEngine {
 
     private final Connection connection;
     private final String location;
+    /** The statement running now, for {@link #cancel()} from another thread. */
+    private volatile Statement running;
 
     private JdbcEngine(Connection connection, String location) {
         this.connection = connection;
@@ -73,9 +75,11 @@ public final class JdbcEngine implements SqlEngine {
     public SqlResult query(String sql, Duration timeout) throws TableSourceException, InterruptedException {
         try (Statement statement = connection.createStatement()) {
             statement.setQueryTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toSeconds())));
+            running = statement;
             try (ResultSet rows = statement.executeQuery(sql)) {
                 return read(rows);
             } finally {
+                running = null;
                 connection.rollback();
             }
         } catch (SQLException e) {
@@ -171,6 +175,19 @@ public final class JdbcEngine implements SqlEngine {
         String message = cancelled && timeout != null ? "the query did not finish in " + timeout.toSeconds() + " s (cancelled)"
                 : Printable.escape(Secrets.redactKnown(first));
         return new TableSourceException(location + ": " + message, !queryFault, e);
+    }
+
+    /** pgjdbc sends PostgreSQL's cancel request on a connection of its own; the blocked reader then gets SQLState 57014. */
+    @Override
+    public void cancel() {
+        Statement statement = running;
+        if (statement != null) {
+            try {
+                statement.cancel();
+            } catch (SQLException e) {
+                // the query ended meanwhile, or the server is gone: nothing left to stop
+            }
+        }
     }
 
     @Override

@@ -21,6 +21,15 @@ public interface SqlEngine extends AutoCloseable {
      */
     SqlResult query(String sql, Duration timeout) throws TableSourceException, InterruptedException;
 
+    /**
+     * Asks the engine to stop the query running now, from another thread (a build aborted, the user's Ctrl-C): a
+     * query on a database or cluster otherwise goes on there until its timeout after we stopped waiting. Does
+     * nothing when no query runs; by default engines cannot cancel.
+     */
+    default void cancel() {
+        // an engine that cannot cancel leaves the query to its timeout
+    }
+
     /** Where this engine is, for messages and lineage: a URL without credentials or secret parameters. */
     String location();
 

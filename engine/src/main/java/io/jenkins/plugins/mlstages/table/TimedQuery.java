@@ -43,6 +43,8 @@ public final class TimedQuery {
                     log.progress("querying " + engine.location(), Double.NaN,
                             String.format(Locale.ROOT, "%s, %.0f s", what, seconds));
                 } catch (InterruptedException e) {
+                    // stop it where it runs too: the waiting thread's interrupt does not reach a blocked socket read
+                    engine.cancel();
                     result.cancel(true);
                     throw e;
                 } catch (ExecutionException e) {

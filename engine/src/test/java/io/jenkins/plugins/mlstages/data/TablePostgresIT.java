@@ -33,6 +33,7 @@ import io.jenkins.plugins.mlstages.table.SqlEngine;
 import io.jenkins.plugins.mlstages.table.SqlEngines;
 import io.jenkins.plugins.mlstages.table.TableQuery;
 import io.jenkins.plugins.mlstages.table.TableSourceException;
+import io.jenkins.plugins.mlstages.table.TimedQuery;
 import io.jenkins.plugins.mlstages.testing.LocalPostgres;
 
 /**
@@ -273,6 +274,34 @@ public class TablePostgresIT {
             assertTrue("cancelled within seconds", System.nanoTime() - started < 15_000_000_000L);
             // the connection serves the next query
             assertEquals(1L, engine.query("SELECT 1", Duration.ofSeconds(30)).rows().get(0).get(0));
+        }
+    }
+
+    @Test
+    public void anInterruptedQueryIsCancelledOnTheServer() throws Exception {
+        try (SqlEngine engine = engine(); SqlEngine watcher = engine()) {
+            Thread caller = Thread.currentThread();
+            Thread interrupter = new Thread(() -> {
+                try {
+                    Thread.sleep(1_500);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                caller.interrupt();
+            });
+            interrupter.start();
+            assertThrows(InterruptedException.class, () -> TimedQuery.run(engine, "SELECT pg_sleep(60)",
+                    Duration.ofSeconds(120), StageLog.NONE, "sleep"));
+            interrupter.join();
+            // without the cancel request the server would sleep on for a minute after we stopped waiting
+            String running = "SELECT COUNT(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)' AND state = 'active'";
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            long active;
+            do {
+                Thread.sleep(200);
+                active = (Long) watcher.query(running, Duration.ofSeconds(30)).rows().get(0).get(0);
+            } while (active > 0 && System.nanoTime() < deadline);
+            assertEquals("pg_sleep still running on the server", 0L, active);
         }
     }
 

@@ -43,6 +43,9 @@ final class SparkConnectEngine implements SqlEngine {
         return t;
     });
 
+    /** The tag of the query running now, for {@link #cancel()} from another thread. */
+    private volatile String running;
+
     SparkConnectEngine(SparkSession spark, SparkRemote remote) {
         this.spark = spark;
         this.remote = remote;
@@ -66,6 +69,7 @@ final class SparkConnectEngine implements SqlEngine {
         ClassLoader caller = Thread.currentThread().getContextClassLoader();
         Thread.currentThread().setContextClassLoader(SparkConnectEngine.class.getClassLoader());
         spark.addTag(tag);
+        running = tag;
         ScheduledFuture<?> deadline = timer.schedule(() -> {
             timedOut.set(true);
             spark.interruptTag(tag);
@@ -96,9 +100,19 @@ final class SparkConnectEngine implements SqlEngine {
             }
             throw SparkErrors.translate(remote, e);
         } finally {
+            running = null;
             deadline.cancel(false);
             spark.removeTag(tag);
             Thread.currentThread().setContextClassLoader(caller);
+        }
+    }
+
+    /** Interrupts the running query's operations on the server, as its timeout does. */
+    @Override
+    public void cancel() {
+        String tag = running;
+        if (tag != null) {
+            spark.interruptTag(tag);
         }
     }
 
