@@ -158,7 +158,8 @@ final class EvaluateCommand extends StageCommand {
         if (!tables.chosen()) {
             return new EvaluateModel(main.log(), dvcPolicy).run(request);
         }
-        try (SqlEngine engine = SqlEngines.open(tables.location(main.environment()), main.environment())) {
+        try (SqlEngine engine = SqlEngines.open(tables.location(main.environment()), main.environment());
+                CancelOnExit stopped = new CancelOnExit(engine)) {
             return new TableEvaluate(engine, main.log(), tables.queryTimeout()).run(request, tables.data(),
                     tables.data().table() != null ? "--table" : "--query");
         }

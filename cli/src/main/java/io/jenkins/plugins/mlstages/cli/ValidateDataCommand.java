@@ -162,7 +162,8 @@ final class ValidateDataCommand extends StageCommand {
         TableValidateRequest request = new TableValidateRequest(tables.data(), tables.reference(), reference, parsedSchema,
                 maxErrors, sampleSize, datasetName, !skipTextDrift, tables.queryTimeout());
         ValidateData.Validation validation;
-        try (SqlEngine engine = SqlEngines.open(tables.location(main.environment()), main.environment())) {
+        try (SqlEngine engine = SqlEngines.open(tables.location(main.environment()), main.environment());
+                CancelOnExit stopped = new CancelOnExit(engine)) {
             main.log().info("validate-data: the work runs in " + engine.location());
             validation = new ValidateData(main.log(), DvcPolicy.OFF).validateTable(engine, request);
         }

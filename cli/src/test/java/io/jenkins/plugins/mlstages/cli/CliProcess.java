@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,6 +23,11 @@ final class CliProcess implements AutoCloseable {
     }
 
     static CliProcess start(String... args) throws IOException {
+        return start(Map.of(), args);
+    }
+
+    /** With these variables added to the environment (e.g. a database's credentials). */
+    static CliProcess start(Map<String, String> env, String... args) throws IOException {
         Path launcher = Path.of(System.getProperty("mlstages.root", "..")).resolve("bin/mlstages");
         List<String> command = new ArrayList<>(List.of(launcher.toString()));
         command.addAll(List.of(args));
@@ -29,6 +35,7 @@ final class CliProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         // only the options given reach the registry, whatever the build's environment holds
         builder.environment().keySet().removeIf(key -> key.startsWith("MLFLOW_"));
+        builder.environment().putAll(env);
         return new CliProcess(builder.start(), log);
     }
 
@@ -38,6 +45,12 @@ final class CliProcess implements AutoCloseable {
 
     boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** SIGTERM, as a Ctrl-C or a stopped agent: the JVM's shutdown hooks run. Waits for the exit, up to 30 s. */
+    boolean stop() throws InterruptedException {
+        process.destroy();
+        return process.waitFor(30, TimeUnit.SECONDS);
     }
 
     /** SIGKILL: no shutdown hook runs, as when a machine or a controller dies. */

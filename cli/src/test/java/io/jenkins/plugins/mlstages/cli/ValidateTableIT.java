@@ -168,4 +168,36 @@ public class ValidateTableIT {
         assertTrue(err.toString(), err.toString().startsWith("mlstages: --jdbc-url: parameter 'loggerFile' is not allowed"));
         assertFalse(Files.exists(Path.of("/tmp/x.log")));
     }
+
+    @Test
+    public void aStoppedCliCancelsItsQueryInTheDatabase() throws Exception {
+        String sleeping = "SELECT pg_sleep(60)::text AS s";
+        try (CliProcess cli = CliProcess.start(env(), "validate-data", "--jdbc-url", pg.jdbcUrl(), "--query", sleeping,
+                "--query-timeout", "300")) {
+            assertTrue("the query never started: " + Files.readString(cli.log()), awaitSleeping(1, 60));
+            assertTrue("the CLI did not end on SIGTERM", cli.stop());
+            // without the shutdown hook's cancel request PostgreSQL would sleep on for the rest of the minute
+            assertTrue("pg_sleep still running after the CLI ended", awaitSleeping(0, 10));
+        }
+    }
+
+    /** Waits until as many pg_sleep queries run as expected; false when they do not within the seconds given. */
+    private static boolean awaitSleeping(long expected, int seconds) throws Exception {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        try (java.sql.Connection watcher = pg.connect("mlstages")) {
+            while (true) {
+                try (java.sql.ResultSet r = watcher.createStatement().executeQuery("SELECT COUNT(*) FROM pg_stat_activity"
+                        + " WHERE query LIKE '%pg_sleep(60)%' AND state = 'active' AND pid <> pg_backend_pid()")) {
+                    r.next();
+                    if (r.getLong(1) == expected) {
+                        return true;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
 }

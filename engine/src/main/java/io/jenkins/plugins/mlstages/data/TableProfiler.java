@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.jenkins.plugins.mlstages.report.Plural;
 import io.jenkins.plugins.mlstages.report.StageLog;
 import io.jenkins.plugins.mlstages.table.SqlColumn;
 import io.jenkins.plugins.mlstages.table.SqlDialect;
@@ -96,7 +97,7 @@ final class TableProfiler {
                 c.compared = c.comparedExpression == null ? -1 : counts.add(sql.countIf(c.comparedExpression));
             }
         }
-        List<Object> row = single(run(counts.sql(source), label + ": counts and rules of " + cols.size() + " columns"));
+        List<Object> row = single(run(counts.sql(source), label + ": counts and rules of " + Plural.of(cols.size(), "column")));
         long rows = asLong(row.get(rowsSlot));
         for (Col c : cols) {
             c.values = asLong(row.get(c.count));
@@ -148,7 +149,7 @@ final class TableProfiler {
         }
         if (grids.size() > 0) {
             List<Object> g = single(run(grids.sql(source), label + ": quantiles and bins of "
-                    + cols.stream().filter(c -> c.numeric).count() + " numeric columns"));
+                    + Plural.of(cols.stream().filter(c -> c.numeric).count(), "numeric column")));
             for (Col c : cols) {
                 if (!c.numeric) {
                     continue;
@@ -178,7 +179,7 @@ final class TableProfiler {
                         .append(")");
             }
             SqlResult result = run("SELECT * FROM (" + union + ") AS mlstages_categories", label + ": category counts of "
-                    + categorical.size() + " columns");
+                    + Plural.of(categorical.size(), "column"));
             for (List<Object> r : result.rows()) {
                 Col c = categorical.get((int) asLong(r.get(0)));
                 if (c.categories.size() >= ColumnProfiler.MAX_CATEGORIES) {
