@@ -139,15 +139,27 @@ final class ScoreRanking {
         if (positives == 0 || negatives == 0) {
             return Double.NaN;
         }
-        long twiceArea = 0;
+        // twice the area in 128 bits: it reaches 2·P·N, past a long from about 4.3e9 rows (a table, not a file)
+        long low = 0;
+        long high = 0;
         long prevTp = 0;
         long prevFp = 0;
         for (int g = 0; g < thresholds.length; g++) {
-            twiceArea += (fps[g] - prevFp) * (tps[g] + prevTp);
+            long width = fps[g] - prevFp;
+            long heights = tps[g] + prevTp;
+            long product = width * heights;
+            long sum = low + product;
+            high += Math.multiplyHigh(width, heights) + (Long.compareUnsigned(sum, low) < 0 ? 1 : 0);
+            low = sum;
             prevTp = tps[g];
             prevFp = fps[g];
         }
+        double twiceArea = high == 0 && low >= 0 ? low : high * 0x1p64 + unsigned(low);
         return twiceArea / (2.0 * positives * (double) negatives);
+    }
+
+    private static double unsigned(long bits) {
+        return (bits >>> 1) * 2.0 + (bits & 1);
     }
 
     private static double top(double[] pos, int i, double[] neg, int j) {

@@ -89,6 +89,16 @@ public class AggregateMetricsTest {
     }
 
     @Test
+    public void theRocAucOfBillionsOfRowsDoesNotOverflow() {
+        // 8e9 rows, as a warehouse table holds: twice the area, 2.4e19, is past a long
+        long b = 1_000_000_000L;
+        BinaryMetrics.Result r = BinaryMetrics.fromAggregates(new double[] {0.9, 0.1}, new long[] {3 * b, b},
+                new long[] {b, 3 * b}, new ConfusionCounts(3 * b, b, b, 3 * b), 0.5, null);
+        // pairs ranked right 3e9·3e9, tied 3e9·1e9 + 1e9·3e9 counting one half, over 4e9·4e9
+        assertEquals(0.75, r.rocAuc(), 1e-15);
+    }
+
+    @Test
     public void groupsOutOfOrderAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> BinaryMetrics.fromAggregates(new double[] {0.2, 0.5},
                 new long[] {1, 1}, new long[] {1, 1}, new ConfusionCounts(1, 1, 1, 1), 0.5, null));
