@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Release rehearsal: proves the engine is releasable for the plugin (README, "Releasing").
-#   1. One version: the root pom, the parent of engine, cli and bench, the plugin and the plugin's engine
+#   1. One version: the root pom, the parent of engine, cli, bench and spark, the plugin and the plugin's engine
 #      dependencies all say ${revision}, and .mvn/maven.config sets it; the jenkins profile lists plugin/.
 #   2. Deploys ml-stages-parent and ml-stages-engine (-pl engine -am: not the CLI, not the plugin) to the
 #      file repository target/release-check/repo. Nothing is installed into the local repository.
@@ -63,7 +63,7 @@ if not re.fullmatch(r"\$\{revision\}", version or ""):
 with open(f"{root}/.mvn/maven.config") as config:
     if not re.search(r"(^|\s)-Drevision=\S+", config.read()):
         fail(".mvn/maven.config: no -Drevision=VERSION")
-for module in ("engine", "cli", "bench"):
+for module in ("engine", "cli", "bench", "spark"):
     found = text(pom(f"{module}/pom.xml"), "m:parent/m:version")
     if found != version:
         fail(f"{module}/pom.xml: <parent><version> is {found!r}, expected {version}")
