@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 
 /**
  * What {@code bin/mlstages} runs once per jar under {@code -XX:ArchiveClassesAtExit} to build the class-data
- * sharing archive later runs start from (about 0.2 s less CPU and wall per start, docs/performance.md): the
+ * sharing archive later runs start from (about 0.15 s less CPU per start, docs/performance.md): the
  * commands that read data (validate-data on CSV and JSON lines with a reference, evaluate), in one JVM, so that
  * the archive holds their classes whichever command the user runs first. It writes only in a temporary folder,
  * which it deletes, prints nothing, and reads no environment (no registry, no credentials).
