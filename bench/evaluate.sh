@@ -25,6 +25,8 @@ if [ ! -f "$data" ]; then
   mv "$data.tmp" "$data"
 fi
 
+bin/mlstages --version >/dev/null # builds the launcher's class archive once, outside the timings
+
 measure() { # label, command...: prints wall seconds, CPU seconds (user + system) and peak RSS on stderr, the seconds on stdout
   local label=$1; shift
   /usr/bin/time -f "%e %M %U %S" -o "$dir/time.txt" "$@" >"$dir/out.txt" 2>"$dir/err.txt" || {

@@ -23,6 +23,7 @@ for f in current reference; do
   [ -f "$dir/$f.jsonl" ] || "$python" bench/to_jsonl.py "$dir/$f.csv" "$dir/$f.jsonl"
 done
 
+bin/mlstages --version >/dev/null # builds the launcher's class archive once, outside the timings
 total=$((rows + ref_rows))
 declare -A walls cpus
 run() { # format, round
@@ -36,7 +37,7 @@ run() { # format, round
     "$(python3 -c "print($total / $wall / 1e6)")" "$((rss / 1024))" "$(cut -d' ' -f1 /proc/loadavg)" >&2
   walls[$f]+="$wall "; cpus[$f]+="$cpu "
 }
-echo "== $rows + $ref_rows rows: CSV $(du -h "$dir/current.csv" | cut -f1), JSON lines $(du -h "$dir/current.jsonl" | cut -f1); $(nproc) cores" >&2
+echo "== $rows + $ref_rows rows: CSV $(du -hL "$dir/current.csv" | cut -f1), JSON lines $(du -hL "$dir/current.jsonl" | cut -f1); $(nproc) cores" >&2
 for ((r = 1; r <= rounds; r++)); do
   run csv "$r"
   run jsonl "$r"
