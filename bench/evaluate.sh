@@ -25,12 +25,15 @@ if [ ! -f "$data" ]; then
   mv "$data.tmp" "$data"
 fi
 
-measure() { # label, command...: prints wall seconds and peak RSS on stderr, the seconds on stdout
+bin/mlstages --version >/dev/null # builds the launcher's class archive once, outside the timings
+
+measure() { # label, command...: prints wall seconds, CPU seconds (user + system) and peak RSS on stderr, the seconds on stdout
   local label=$1; shift
-  /usr/bin/time -f "%e %M" -o "$dir/time.txt" "$@" >"$dir/out.txt" 2>"$dir/err.txt" || {
+  /usr/bin/time -f "%e %M %U %S" -o "$dir/time.txt" "$@" >"$dir/out.txt" 2>"$dir/err.txt" || {
     echo "$label failed ($?):" >&2; cat "$dir/err.txt" >&2; exit 1; }
-  read -r secs rss <"$dir/time.txt"
-  printf '%-36s %8.2f s  %6.0f MB RSS  %s\n' "$label" "$secs" "$((rss / 1024))" "$(tail -1 "$dir/out.txt")" >&2
+  read -r secs rss user sys <"$dir/time.txt"
+  printf '%-36s %8.2f s  %6.2f s CPU  %6.0f MB RSS  %s\n' "$label" "$secs" "$(python3 -c "print($user + $sys)")" \
+    "$((rss / 1024))" "$(tail -1 "$dir/out.txt")" >&2
   grep '^  sklearn' "$dir/err.txt" >&2 || true
   echo "$secs"
 }

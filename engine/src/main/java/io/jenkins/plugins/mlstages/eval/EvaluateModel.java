@@ -784,8 +784,14 @@ public final class EvaluateModel {
             int[] out = new int[rows];
             String positive = request.positiveLabel();
             TreeSet<String> seen = new TreeSet<>();
+            String previous = null; // labels read in place share a String per value: most rows repeat the last
+            int previousLabel = 0;
             for (int i = 0; i < rows; i++) {
                 String value = column.get(i);
+                if (value == previous) {
+                    out[i] = previousLabel;
+                    continue;
+                }
                 int label;
                 if (positive != null) {
                     label = value.equals(positive) ? 1 : 0;
@@ -803,6 +809,8 @@ public final class EvaluateModel {
                     };
                 }
                 out[i] = label;
+                previous = value;
+                previousLabel = label;
             }
             return out;
         }

@@ -9,9 +9,12 @@ import java.util.Arrays;
  * Everything rank-based (ROC AUC, average precision, the ROC and precision-recall curves, the best
  * threshold) derives from it.
  *
- * <p>Built without an index sort: the scores of each class are copied, sorted with {@link Arrays#sort}
- * and merged from the top. {@code -0.0} is folded into {@code 0.0} (NumPy's {@code diff} treats them as
- * one threshold). Memory: 8 bytes per row while building, then 16 bytes per distinct score.
+ * <p>Built without an index sort. Scores with few distinct values (rounded probabilities, the usual
+ * case) are counted per class in a hash table in one pass, and only the distinct values are sorted;
+ * past {@link #MAX_HASHED_DISTINCT} distinct values the scores of each class are copied, sorted with
+ * {@link Arrays#sort} and merged from the top. Both give the same table. {@code -0.0} is folded into
+ * {@code 0.0} (NumPy's {@code diff} treats them as one threshold). Memory: at most 8 bytes per row
+ * (the sort) or 3 MB (the hash table) while building, then 24 bytes per distinct score.
  */
 final class ScoreRanking {
     /** Distinct scores, descending. */
@@ -22,6 +25,9 @@ final class ScoreRanking {
     final long[] fps;
     final long positives;
     final long negatives;
+
+    /** Distinct scores counted in a hash table at most: past it, sorting the rows is the cheaper way. */
+    static final int MAX_HASHED_DISTINCT = 1 << 16;
 
     private ScoreRanking(double[] thresholds, long[] tps, long[] fps, long positives, long negatives) {
         this.thresholds = thresholds;
@@ -37,6 +43,69 @@ final class ScoreRanking {
 
     /** Labels are 0/1 (or {@code labels[i] == positiveClass} marks positives) and scores finite: checked by the caller. */
     static ScoreRanking of(int[] labels, int positiveClass, double[] scores) {
+        ScoreRanking counted = byCounting(labels, positiveClass, scores);
+        return counted != null ? counted : bySorting(labels, positiveClass, scores);
+    }
+
+    /**
+     * The table from per-score counts in a hash table (open addressing on the score's bits), or null as
+     * soon as there are more than {@link #MAX_HASHED_DISTINCT} distinct scores.
+     */
+    static ScoreRanking byCounting(int[] labels, int positiveClass, double[] scores) {
+        int capacity = Integer.highestOneBit(Math.max(16, Math.min(2 * MAX_HASHED_DISTINCT, 2 * scores.length)) - 1) << 1;
+        int shift = 64 - Integer.numberOfTrailingZeros(capacity);
+        int mask = capacity - 1;
+        long[] keys = new long[capacity];
+        boolean[] used = new boolean[capacity];
+        long[] positivesAt = new long[capacity];
+        long[] negativesAt = new long[capacity];
+        int distinct = 0;
+        for (int k = 0; k < scores.length; k++) {
+            long bits = Double.doubleToRawLongBits(scores[k] + 0.0); // -0.0 -> 0.0
+            int slot = (int) ((bits * 0x9E3779B97F4A7C15L) >>> shift);
+            while (used[slot] && keys[slot] != bits) {
+                slot = (slot + 1) & mask;
+            }
+            if (!used[slot]) {
+                if (++distinct > MAX_HASHED_DISTINCT) {
+                    return null;
+                }
+                used[slot] = true;
+                keys[slot] = bits;
+            }
+            if (labels[k] == positiveClass) {
+                positivesAt[slot]++;
+            } else {
+                negativesAt[slot]++;
+            }
+        }
+        double[] values = new double[distinct];
+        int n = 0;
+        for (int slot = 0; slot < capacity; slot++) {
+            if (used[slot]) {
+                values[n++] = Double.longBitsToDouble(keys[slot]);
+            }
+        }
+        Arrays.sort(values);
+        double[] descending = new double[distinct];
+        long[] pos = new long[distinct];
+        long[] neg = new long[distinct];
+        for (int g = 0; g < distinct; g++) {
+            double t = values[distinct - 1 - g];
+            long bits = Double.doubleToRawLongBits(t);
+            int slot = (int) ((bits * 0x9E3779B97F4A7C15L) >>> shift);
+            while (keys[slot] != bits) {
+                slot = (slot + 1) & mask;
+            }
+            descending[g] = t;
+            pos[g] = positivesAt[slot];
+            neg[g] = negativesAt[slot];
+        }
+        return ofGroups(descending, pos, neg);
+    }
+
+    /** The table from the scores of each class sorted and merged from the top. */
+    static ScoreRanking bySorting(int[] labels, int positiveClass, double[] scores) {
         double[][] split = split(labels, positiveClass, scores);
         double[] pos = split[0];
         double[] neg = split[1];
@@ -106,6 +175,10 @@ final class ScoreRanking {
      * with ties counted one half, accumulated exactly in integers. NaN when a class is absent.
      */
     static double rocAuc(int[] labels, int positiveClass, double[] scores) {
+        ScoreRanking counted = byCounting(labels, positiveClass, scores);
+        if (counted != null) {
+            return counted.rocAuc(); // the same sum, in the same integers
+        }
         double[][] split = split(labels, positiveClass, scores);
         double[] pos = split[0];
         double[] neg = split[1];

@@ -241,6 +241,66 @@ public class JsonLinesReaderTest {
         RecordingSink.assertReadsAllWithProgress(new JsonLinesReader(), file, rows);
     }
 
+    // --- the flat-line scanner against Jackson ------------------------------------------------
+
+    /**
+     * Every line below is read twice, once with the scanner for flat lines and once by Jackson alone:
+     * the rows, their lines, or the error and its line must be the same. The lines are the scanner's
+     * edge cases: what JSON allows and Jackson reads (escapes, number forms, spacing, key order), and
+     * what it refuses (which the scanner must leave to Jackson for its message).
+     */
+    @Test
+    public void scannerReadsFlatLinesAsJacksonDoes() throws Exception {
+        String first = "{\"a\": 0, \"b\": \"x\", \"c\": true}\n";
+        List<String> lines = List.of(
+                "{\"a\": 1, \"b\": \"y\", \"c\": false}",
+                "{\"c\": null, \"a\": -0.5e+3, \"b\": \"\"}",
+                "  {  \"a\"  :  1  ,  \"b\"  :  \"z\"  }  \t",
+                "{\"a\":1}\r",
+                "{\"a\": 1}\r\r",
+                "{\"a\":1,\"b\":\"q\\\"uote\\\\ back\\/slash \\b\\f\\n\\r\\t \\u00e9\\u4E2D \\uD83D\\uDE00 \\u0000 end\"}",
+                "{\"b\": \"\u00e9\u4e2d\uD83D\uDE00 raw\"}",
+                "{\"a\": 1e400, \"b\": 123456789012345678901234567890, \"c\": -0}",
+                "{\"a\": 0e5, \"b\": 1E-2, \"c\": 10.25}",
+                "{\"a\": " + "9".repeat(150) + "}",
+                "{\"a\": " + "9".repeat(1500) + "}",
+                "{\"b\": \"" + "s".repeat((1 << 20) + 10) + "\"}",
+                "{\"b\": \"" + "\\u0041".repeat(200_000) + "\"}",
+                "{}", "{ }", "{\"\\u0061\": 5}", "{\"a\\u0062\": 5}",
+                "{\"a\": 01}", "{\"a\": +1}", "{\"a\": 1.}", "{\"a\": .5}", "{\"a\": -}", "{\"a\": 1e}", "{\"a\": 1e+}",
+                "{\"a\": 0x10}", "{\"a\": NaN}", "{\"a\": Infinity}", "{\"a\": -Infinity}", "{\"a\": 1.5.2}",
+                "{\"a\": 12abc}", "{\"a\": -01}", "{\"a\": 1 }", "{\"a\": 1\"b\": 2}",
+                "{\"c\": tru}", "{\"c\": truex}", "{\"c\": nul}", "{\"c\": True}", "{\"c\": falsey}", "{\"c\": null,}",
+                "{\"b\": \"tab\there\"}", "{\"b\": \"bad \\x escape\"}", "{\"b\": \"\\u12G4\"}", "{\"b\": \"\\u12\"}",
+                "{\"b\": \"\\u00e\"}", "{\"b\": \"unterminated}", "{\"b\": \"ends in a backslash\\",
+                "{\"a\": 1,}", "{\"a\": 1 \"b\": 2}", "{\"a\" 1}", "{a: 1}", "{'a': 1}", "{\"a\": 1}}", "{\"a\": 1} x",
+                "{\"a\": 1} {\"a\": 2}", "{\"a\": 1} // comment", "{\"a\": 1", "{\"a\": 1, \"b\": \"x\"", "{\"a\":",
+                "\u00a0{\"a\": 1}", "{\u000b\"a\": 1}", "{\"a\": [1, 2]}", "{\"a\": {\"x\": 1}}", "{\"a\": []}",
+                "{\"b\": \"x\", \"a\": 1, \"b\": \"y\"}", "{\"a\": 1, \"a\": 1}", "{\"zz\": 1}", "{\"A\": 1}",
+                "[1]", "42", "\"s\"", "null", "true", "   ", "\t");
+        for (String line : lines) {
+            Path file = write(first + line + "\n{\"a\": 2}\n");
+            String label = line.length() > 80 ? line.substring(0, 80) + "..." : line;
+            assertEquals(label, readingOf(new JsonLinesReader(JsonLinesReader.DEFAULT_MAX_LINE_LENGTH, false), file),
+                    readingOf(new JsonLinesReader(), file));
+        }
+    }
+
+    /** What a reader makes of a file: its rows with their lines, or its error with its line. */
+    private static String readingOf(JsonLinesReader reader, Path file) throws IOException {
+        RecordingSink table = new RecordingSink();
+        try {
+            reader.read(file, table);
+        } catch (DataFormatException e) {
+            return "error at line " + e.getLine() + ": " + e.getMessage();
+        }
+        StringBuilder out = new StringBuilder(String.valueOf(table.header));
+        for (int i = 0; i < table.rows.size(); i++) {
+            out.append('\n').append(table.lines.get(i)).append(": ").append(java.util.Arrays.toString(table.rows.get(i)));
+        }
+        return out.toString();
+    }
+
     // --- helpers ----------------------------------------------------------------------------
 
     private RecordingSink read(String content) throws Exception {
