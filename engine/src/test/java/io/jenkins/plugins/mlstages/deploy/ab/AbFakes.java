@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import io.jenkins.plugins.mlstages.deploy.CanaryStateStore;
 import io.jenkins.plugins.mlstages.deploy.DeployException;
 import io.jenkins.plugins.mlstages.deploy.Sleeper;
 import io.jenkins.plugins.mlstages.deploy.TrafficRouter;
@@ -174,6 +175,42 @@ final class AbFakes {
                 throw new NoSuchFileException(file().toString());
             }
             return state;
+        }
+    }
+
+    /**
+     * Keeps the state as the JSON the state file would hold (written and read back through the state
+     * file's mapper, so what a resume sees is what survived serialisation), without the fsyncs; it can
+     * crash right after save number {@code crashAfter} (1-based), as a kill -9 would.
+     */
+    static final class JsonStore extends AbStateStore {
+        private byte[] json;
+        int crashAfter = -1;
+        int saves;
+
+        JsonStore(Path file) {
+            super(file);
+        }
+
+        @Override
+        public boolean exists() {
+            return json != null;
+        }
+
+        @Override
+        public void save(AbState s) throws IOException {
+            json = CanaryStateStore.mapper().writeValueAsBytes(s);
+            if (++saves == crashAfter) {
+                throw new Crash("after save " + saves + " (phase " + s.phase() + ")");
+            }
+        }
+
+        @Override
+        public AbState load() throws IOException {
+            if (json == null) {
+                throw new NoSuchFileException(file().toString());
+            }
+            return CanaryStateStore.mapper().readValue(json, AbState.class);
         }
     }
 

@@ -257,48 +257,43 @@ public class AbTestRunTest {
      */
     @Test
     public void aCrashBetweenAnyTwoActionsResumesToTheSameConsistentEnd() throws Exception {
+        Path file = tmp.getRoot().toPath().resolve("state.json");
         for (double[] rates : new double[][] {{0.10, 0.13}, {0.13, 0.10}, {0.10, 0.10}}) {
             AbFakes.Router reference = new AbFakes.Router();
-            AbFakes.Time referenceTime = new AbFakes.Time();
-            AbResult uninterrupted = run(plan(), new AbStateStore(tmp.newFolder().toPath().resolve("s.json")), reference,
-                    referenceTime, 42, rates[0], rates[1]);
-            int saves = 3 + uninterrupted.analyses().size() + 1;
-            for (int crashAfter = 1; crashAfter <= saves; crashAfter++) {
-                Path file = tmp.newFolder().toPath().resolve("state.json");
-                check(file, rates, uninterrupted, reference.weight, new AbFakes.CrashingStore(file, crashAfter), new AbFakes.Router(),
-                        "crash after save " + crashAfter);
+            AbFakes.JsonStore referenceStore = new AbFakes.JsonStore(file);
+            AbResult uninterrupted = run(plan(), referenceStore, reference, new AbFakes.Time(), 42, rates[0], rates[1]);
+            for (int crashAfter = 1; crashAfter < referenceStore.saves; crashAfter++) {
+                AbFakes.JsonStore store = new AbFakes.JsonStore(file);
+                store.crashAfter = crashAfter;
+                check(rates, uninterrupted, reference.weight, store, new AbFakes.Router(), "crash after save " + crashAfter);
             }
             for (int sets = 0; sets < reference.applied.size(); sets++) {
-                Path file = tmp.newFolder().toPath().resolve("state.json");
                 AbFakes.Router router = new AbFakes.Router();
                 router.crashAfterSets = sets;
-                check(file, rates, uninterrupted, reference.weight, new AbStateStore(file), router, "crash after router set " + (sets + 1));
+                check(rates, uninterrupted, reference.weight, new AbFakes.JsonStore(file), router, "crash after router set " + (sets + 1));
             }
         }
     }
 
-    private void check(Path file, double[] rates, AbResult expected, int expectedWeight, AbStateStore crashing, AbFakes.Router router,
+    private void check(double[] rates, AbResult expected, int expectedWeight, AbFakes.JsonStore store, AbFakes.Router router,
             String what) throws Exception {
         AbFakes.Time time = new AbFakes.Time();
         AbFakes.Traffic traffic = new AbFakes.Traffic(time, 42, 200, 50, rates[0], rates[1]);
-        AbResult first;
         try {
-            first = new AbTestRun(crashing, router, traffic, null, time, time, NO_WAIT).start(plan());
-        } catch (AbFakes.Crash crash) {
-            first = null;
-        }
-        AbStateStore store = new AbStateStore(file);
-        AbResult result = first != null ? first
-                : new AbTestRun(store, router, traffic, null, time, time, NO_WAIT).resume();
-        if (first != null && !(crashing instanceof AbFakes.CrashingStore)) {
+            new AbTestRun(store, router, traffic, null, time, time, NO_WAIT).start(plan());
             fail(what + ": did not crash");
+        } catch (AbFakes.Crash crash) {
+            // the process is gone; its state file and the router stay as the crash left them
         }
+        store.crashAfter = -1;
+        AbResult result = new AbTestRun(store, router, traffic, null, time, time, NO_WAIT).resume();
         assertEquals(what, AbPhase.DONE, store.load().phase());
         assertEquals(what, expected.verdict(), result.verdict());
         assertEquals(what, expected.outcome(), result.outcome());
         assertEquals(what, expectedWeight, router.weight);
         assertEquals(what, expected.counts(), result.counts());
         assertEquals(what, expected.analyses().size(), result.analyses().size());
+        assertEquals(what, expected.interval()[0], result.interval()[0], 0);
     }
 
     @Test
