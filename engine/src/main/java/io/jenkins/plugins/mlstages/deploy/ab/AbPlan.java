@@ -61,7 +61,12 @@ public record AbPlan(String model, String version, String controlVersion, int we
             throw new CanarySettingException("sample", "the sample per arm (" + sample + ") must be 0 (the whole duration) or at least "
                     + "the minimum sample (" + minSample + ")");
         }
-        new MixtureSprt(alpha, mixingSd); // the test's own checks
+        if (!(alpha > 0 && alpha < 1)) {
+            throw new CanarySettingException("alpha", "must be between 0 and 1 (exclusive), was " + alpha);
+        }
+        if (!(mixingSd > 0 && mixingSd <= 1)) {
+            throw new CanarySettingException("mixingSd", "the mixing standard deviation must be in (0, 1], was " + mixingSd);
+        }
         Objects.requireNonNull(promoteWhen, "promoteWhen");
         Objects.requireNonNull(otherwise, "otherwise");
         if (promoteWhen == PromoteRule.NOT_WORSE && !(margin > 0 && margin < 1)) {
