@@ -4,6 +4,24 @@ import java.time.Instant;
 
 /** Where an A/B test reads its per-arm trials and conversions. */
 public interface ArmSource {
+    /** For what counts nothing: finishing a promotion or a rollback, or an abort. Any read is an error. */
+    ArmSource NONE = new ArmSource() {
+        @Override
+        public ArmCounts counts(Instant at) {
+            throw new io.jenkins.plugins.mlstages.deploy.DeployException("no count source: an A/B test being finished counts nothing");
+        }
+
+        @Override
+        public ArmCounts baseline(Instant at) {
+            return counts(at);
+        }
+
+        @Override
+        public String describe() {
+            return "no count source";
+        }
+    };
+
     /**
      * The totals at {@code at}; what the test counts is this minus {@link #baseline}.
      *
