@@ -6,6 +6,7 @@ import java.util.Map;
 import io.jenkins.plugins.mlstages.deploy.CanarySettingException;
 import io.jenkins.plugins.mlstages.deploy.PrometheusMetricSource;
 import io.jenkins.plugins.mlstages.deploy.ab.AbMetric;
+import io.jenkins.plugins.mlstages.deploy.ab.AbPhase;
 import io.jenkins.plugins.mlstages.deploy.ab.AbPlan;
 import io.jenkins.plugins.mlstages.deploy.ab.AbResult;
 import io.jenkins.plugins.mlstages.deploy.ab.AbState;
@@ -169,15 +170,19 @@ final class AbTestCommand extends StageCommand {
         AbStateStore store = new AbStateStore(run.state());
         store.checkFile();
         AbPlan plan;
+        boolean counting = true;
         if (run.continuing()) {
             AbState saved = store.load();
             run.checkSameRun("A/B test", saved.plan().model(), saved.plan().version(), model, version);
             plan = saved.plan();
+            // an abort, or a promotion or rollback already decided, counts nothing: no --prometheus-url needed
+            counting = run.resume() && (saved.phase() == AbPhase.STARTING || saved.phase() == AbPhase.RUNNING);
         } else {
             plan = plan();
         }
         Map<String, String> env = main.environment();
-        AbTestRun test = new AbTestRun(store, router.router(env, registry.timeout()), source(plan.metric(), env), main.log());
+        AbTestRun test = new AbTestRun(store, router.router(env, registry.timeout()), counting ? source(plan.metric(), env)
+                : ArmSource.NONE, main.log());
         AbResult result;
         if (run.resume()) {
             result = test.resume();

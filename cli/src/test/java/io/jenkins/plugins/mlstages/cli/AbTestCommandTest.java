@@ -3,6 +3,7 @@ package io.jenkins.plugins.mlstages.cli;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -13,6 +14,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+import io.jenkins.plugins.mlstages.deploy.Backoff;
+import io.jenkins.plugins.mlstages.deploy.NginxRouter;
+import io.jenkins.plugins.mlstages.deploy.NginxRouterConfig;
+import io.jenkins.plugins.mlstages.deploy.ab.AbMetric;
+import io.jenkins.plugins.mlstages.deploy.ab.AbPlan;
+import io.jenkins.plugins.mlstages.deploy.ab.AbStateStore;
+import io.jenkins.plugins.mlstages.deploy.ab.AbTestRun;
+import io.jenkins.plugins.mlstages.deploy.ab.ArmCounts;
+import io.jenkins.plugins.mlstages.deploy.ab.ArmSource;
+import io.jenkins.plugins.mlstages.deploy.ab.NoWinnerAction;
+import io.jenkins.plugins.mlstages.deploy.ab.PromoteRule;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -110,6 +126,45 @@ public class AbTestCommandTest {
         abort.addAll(router());
         assertEquals(err.toString(), 1, run(abort.toArray(new String[0])));
         assertTrue(out.toString(), out.toString().contains("ab-test ABORTED"));
+        assertTrue(upstream(), upstream().contains("server 127.0.0.1:8002 down;"));
+    }
+
+    /** A Prometheus test killed while running: --abort rolls it back without --prometheus-url (it counts nothing). */
+    @Test
+    public void abortNeedsNoPrometheus() throws Exception {
+        NginxRouter router = new NginxRouter(new NginxRouterConfig(file("upstream.conf"), "model", "127.0.0.1:8001", "127.0.0.1:8002",
+                List.of("true"), List.of("true"), Duration.ofSeconds(10)));
+        AbPlan plan = new AbPlan("churn", "2", null, 30, Duration.ofHours(1), Duration.ofMinutes(1), 100, 0, 0.05, 0.05,
+                PromoteRule.CANDIDATE_WINS, 0, NoWinnerAction.ROLLBACK, AbMetric.prometheus("a", "b", "c", "d"));
+        ArmSource counts = new ArmSource() {
+            @Override
+            public ArmCounts counts(Instant at) {
+                return ArmCounts.ZERO;
+            }
+
+            @Override
+            public ArmCounts baseline(Instant at) {
+                return ArmCounts.ZERO;
+            }
+
+            @Override
+            public String describe() {
+                return "test";
+            }
+        };
+        try {
+            new AbTestRun(new AbStateStore(file("s.json")), router, counts, null, Clock.systemUTC(), d -> {
+                throw new InterruptedException("killed");
+            }, Backoff.DEFAULT).start(plan);
+            fail("meant to stop while running");
+        } catch (InterruptedException expected) {
+            // the driver is gone, the split stays
+        }
+        assertTrue(upstream(), upstream().contains("# canary 30 %"));
+        List<String> abort = new ArrayList<>(List.of("ab-test", "--state", file("s.json").toString(), "--abort"));
+        abort.addAll(router());
+        assertEquals(err.toString(), 1, run(abort.toArray(new String[0])));
+        assertTrue(out.toString(), out.toString().startsWith("ab-test ABORTED: churn/2, winner inconclusive"));
         assertTrue(upstream(), upstream().contains("server 127.0.0.1:8002 down;"));
     }
 
