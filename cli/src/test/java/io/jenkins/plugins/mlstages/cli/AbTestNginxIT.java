@@ -144,7 +144,7 @@ public class AbTestNginxIT {
 
     private String[] abTest(Path state, String... more) {
         List<String> args = new ArrayList<>(List.of("ab-test", "--state", state.toString(), "--model", "churn", "--version", "2",
-                "--control-version", "1", "--interval", "2s", "--min-sample", "50",
+                "--control-version", "1", "--interval", "2s",
                 "--prometheus-url", prometheus.url,
                 "--control-trials", "sum(predictions_total{version=\"1\"})",
                 "--control-conversions", "sum(conversions_total{version=\"1\"})",
@@ -167,8 +167,8 @@ public class AbTestNginxIT {
         Path report = folder.getRoot().toPath().resolve("ab.json");
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit = mlstages(out, err, abTest(folder.getRoot().toPath().resolve("s.json"), "--duration", "30s", "--report",
-                report.toString()));
+        int exit = mlstages(out, err, abTest(folder.getRoot().toPath().resolve("s.json"), "--duration", "30s", "--min-sample", "50",
+                "--report", report.toString()));
         assertEquals(err.toString(), 0, exit);
         JsonNode json = new ObjectMapper().readTree(report.toFile());
         assertEquals("candidate", json.get("winner").asText());
@@ -202,10 +202,54 @@ public class AbTestNginxIT {
         candidate.every = 10;
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit = mlstages(out, err, abTest(folder.getRoot().toPath().resolve("s.json"), "--duration", "8s"));
+        int exit = mlstages(out, err, abTest(folder.getRoot().toPath().resolve("s.json"), "--duration", "8s", "--min-sample", "50"));
         assertEquals(err.toString(), 1, exit);
         assertTrue(out.toString(), out.toString().startsWith("ab-test ROLLED_BACK: churn/2, winner inconclusive"));
         assertTrue(Files.readString(nginx.upstreamFile), Files.readString(nginx.upstreamFile).contains("server "
                 + candidate.address() + " down;"));
+    }
+
+    /**
+     * kill -9 of the driving process in the middle of the test (split set, analyses under way), then --resume:
+     * the same baseline and schedule go on, and the test ends with nginx where its verdict says.
+     */
+    @Test
+    public void aTestKilledMidwayIsResumedToAConsistentEnd() throws Exception {
+        candidate.every = 3;
+        Path state = folder.getRoot().toPath().resolve("state.json");
+        ObjectMapper json = new ObjectMapper();
+        // a minimum sample the load reaches only after several analyses: the kill comes while the test runs
+        String[] start = abTest(state, "--duration", "60s", "--min-sample", "400");
+        try (CliProcess killed = CliProcess.start(start)) {
+            LocalPrometheus.waitFor("two analyses (log: " + killed.log() + ")", java.time.Duration.ofSeconds(30), () -> {
+                try {
+                    JsonNode saved = json.readTree(state.toFile());
+                    return "RUNNING".equals(saved.path("phase").asText()) && saved.path("analyses").size() >= 2;
+                } catch (IOException notYet) {
+                    return false;
+                }
+            });
+            killed.kill();
+        }
+        JsonNode saved = json.readTree(state.toFile());
+        assertEquals("RUNNING", saved.path("phase").asText());
+        assertTrue(Files.readString(nginx.upstreamFile), Files.readString(nginx.upstreamFile).contains("# canary 50 %"));
+        long analysesBefore = saved.path("analyses").size();
+        JsonNode baseline = saved.path("baseline");
+
+        List<String> resume = new ArrayList<>(List.of(abTest(state)));
+        resume.add("--resume");
+        resume.removeAll(List.of("--model", "churn", "--version", "2", "--control-version", "1", "--interval", "2s"));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertEquals(err.toString(), 0, mlstages(out, err, resume.toArray(new String[0])));
+        assertTrue(out.toString(), out.toString().startsWith("ab-test PROMOTED: churn/2, winner candidate"));
+        JsonNode done = json.readTree(state.toFile());
+        assertEquals("DONE", done.path("phase").asText());
+        assertEquals("the baseline survives the kill", baseline, done.path("baseline"));
+        assertTrue(done.path("analyses").size() > analysesBefore);
+        assertTrue(done.path("timeline").toString(), done.path("timeline").toString().contains("\"event\":\"resumed\""));
+        assertTrue(Files.readString(nginx.upstreamFile), Files.readString(nginx.upstreamFile).contains("server " + control.address()
+                + " down;"));
     }
 }
