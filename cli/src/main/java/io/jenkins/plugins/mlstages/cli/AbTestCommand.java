@@ -43,7 +43,8 @@ final class AbTestCommand extends StageCommand {
 
     private static final Map<String, String> OPTIONS = Map.ofEntries(Map.entry("model", "--model"), Map.entry("version", "--version"),
             Map.entry("weight", "--weight"), Map.entry("duration", "--duration"), Map.entry("interval", "--interval"),
-            Map.entry("minSample", "--min-sample"), Map.entry("sample", "--sample"), Map.entry("margin", "--margin"), Map.entry("alpha", "--alpha"), Map.entry("mixingSd", "--mixing-sd"),
+            Map.entry("minSample", "--min-sample"), Map.entry("sample", "--sample"), Map.entry("margin", "--margin"),
+            Map.entry("alpha", "--alpha"), Map.entry("mixingSd", "--mixing-sd"),
             Map.entry("router", "--router"), Map.entry("controlTrials", "--control-trials"),
             Map.entry("controlConversions", "--control-conversions"), Map.entry("candidateTrials", "--candidate-trials"),
             Map.entry("candidateConversions", "--candidate-conversions"), Map.entry("outcomes", "--outcomes"),
@@ -77,7 +78,8 @@ final class AbTestCommand extends StageCommand {
     String interval;
 
     @Option(names = "--min-sample", paramLabel = "N", defaultValue = "" + AbPlan.DEFAULT_MIN_SAMPLE,
-            description = "no decision before both arms have N trials (at least " + AbPlan.LEAST_MIN_SAMPLE + "; default: ${DEFAULT-VALUE})")
+            description = "no decision before both arms have N trials (at least " + AbPlan.LEAST_MIN_SAMPLE
+                    + "; default: ${DEFAULT-VALUE})")
     long minSample;
 
     @Option(names = "--sample", paramLabel = "N", defaultValue = "0",
@@ -127,7 +129,8 @@ final class AbTestCommand extends StageCommand {
             description = "the arm of each id (e.g. the router's access log); default: the arm is in --outcomes")
     Path assignments;
 
-    @Option(names = "--id-field", paramLabel = "NAME", defaultValue = "request_id", description = "the join key (default: ${DEFAULT-VALUE})")
+    @Option(names = "--id-field", paramLabel = "NAME", defaultValue = "request_id",
+            description = "the join key (default: ${DEFAULT-VALUE})")
     String idField;
 
     @Option(names = "--arm-field", paramLabel = "NAME", defaultValue = "arm", description = "the arm's field (default: ${DEFAULT-VALUE})")

@@ -226,7 +226,8 @@ public final class AbTestRun {
                             + (previous == null && look == null ? "; no analysis reached the minimum sample of " + plan.minSample()
                                     + " per arm" : "") + "): " + line;
             if (plan.promoteWhen().promotes(outcome)) {
-                b.end(AbVerdict.PROMOTED, why).event(now, "promoting", "promote when " + plan.promoteWhen().text() + " holds: router to 100 %");
+                b.end(AbVerdict.PROMOTED, why).event(now, "promoting", "promote when " + plan.promoteWhen().text()
+                        + " holds: router to 100 %");
             } else if (plan.otherwise() == NoWinnerAction.STOP) {
                 b.end(AbVerdict.STOPPED, why).event(now, "stopped", "promote when " + plan.promoteWhen().text()
                         + " does not hold: the split stays at " + state.weight() + " % for people to decide");
