@@ -113,6 +113,27 @@ public class AbTestRunTest {
         assertTrue("peeking should inflate the error: " + peekingWinners, (double) peekingWinners / runs > bound);
     }
 
+    /** The same bound with a 20/80 split and rare conversions (3 %), where the normal approximation is weakest. */
+    @Test
+    public void theFalseWinnerRateStaysWithinAlphaWithAnUnequalSplitAndRareConversions() throws Exception {
+        AbPlan plan = new AbPlan("churn", "2", "1", 20, Duration.ofHours(8), Duration.ofMinutes(10), 100, 0, 0.05, 0.05,
+                PromoteRule.CANDIDATE_WINS, 0, NoWinnerAction.ROLLBACK, AbMetric.prometheus("t_a", "c_a", "t_b", "c_b"));
+        int runs = 200;
+        int winners = 0;
+        for (long seed = 1; seed <= runs; seed++) {
+            AbResult result = run(plan, new AbFakes.MemoryStore(tmp.getRoot().toPath().resolve("s.json")), new AbFakes.Router(),
+                    new AbFakes.Time(), 5000 + seed, 0.03, 0.03);
+            if (result.outcome() != AbOutcome.INCONCLUSIVE) {
+                winners++;
+            }
+        }
+        double rate = (double) winners / runs;
+        double bound = 0.05 + 2 * Math.sqrt(0.05 * 0.95 / runs);
+        System.out.println(String.format(Locale.ROOT, "ab-test: false-winner rate at 20/80 and 3 %%: %d/%d = %.4f (bound %.4f)",
+                winners, runs, rate, bound));
+        assertTrue("false-winner rate " + rate + " above " + bound, rate <= bound);
+    }
+
     @Test
     public void equalRatesPromoteUnderNotWorseWithAMargin() throws Exception {
         AbFakes.Router router = new AbFakes.Router();
