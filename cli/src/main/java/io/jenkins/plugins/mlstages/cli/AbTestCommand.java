@@ -47,7 +47,7 @@ final class AbTestCommand extends StageCommand {
             Map.entry("alpha", "--alpha"), Map.entry("mixingSd", "--mixing-sd"),
             Map.entry("router", "--router"), Map.entry("controlTrials", "--control-trials"),
             Map.entry("controlConversions", "--control-conversions"), Map.entry("candidateTrials", "--candidate-trials"),
-            Map.entry("candidateConversions", "--candidate-conversions"), Map.entry("outcomes", "--outcomes"),
+            Map.entry("candidateConversions", "--candidate-conversions"), Map.entry("outcomes", "--outcomes"), Map.entry("assignments", "--assignments"),
             Map.entry("idField", "--id-field"), Map.entry("armField", "--arm-field"), Map.entry("outcomeField", "--outcome-field"),
             Map.entry("controlArm", "--control-arm"), Map.entry("candidateArm", "--candidate-arm"), Map.entry("metric", "--outcomes"));
 

@@ -196,6 +196,10 @@ public class AbTestCommandTest {
         err.getBuffer().setLength(0);
         assertUsage("--outcomes and the Prometheus queries", abTest("--duration", "1m", "--outcomes", o, "--control-trials", "x"));
         err.getBuffer().setLength(0);
+        assertUsage("--outcomes: ", abTest("--duration", "1m", "--outcomes", file("labels.xlsx").toString()));
+        err.getBuffer().setLength(0);
+        assertUsage("--assignments: ", abTest("--duration", "1m", "--outcomes", o, "--assignments", file("access.log").toString()));
+        err.getBuffer().setLength(0);
         assertUsage("missing --prometheus-url", abTest("--duration", "1m", "--control-trials", "a", "--control-conversions", "b",
                 "--candidate-trials", "c", "--candidate-conversions", "d"));
     }

@@ -37,6 +37,10 @@ public record AbMetric(String kind, String controlTrials, String controlConversi
             need("outcomeField", outcomeField);
             need("controlArm", controlArm);
             need("candidateArm", candidateArm);
+            format("outcomes", outcomes);
+            if (assignments != null) {
+                format("assignments", assignments);
+            }
             if (controlArm.equals(candidateArm)) {
                 throw new CanarySettingException("candidateArm", "the control and the candidate arm must differ, both are '"
                         + controlArm + "'");
@@ -65,6 +69,13 @@ public record AbMetric(String kind, String controlTrials, String controlConversi
     @JsonIgnore
     public boolean isPrometheus() {
         return PROMETHEUS.equals(kind);
+    }
+
+    /** A file read at every analysis must be of a format known up front, not found wrong an hour into the test. */
+    private static void format(String setting, String file) {
+        if (io.jenkins.plugins.mlstages.data.DataFormat.fromFileName(java.nio.file.Path.of(file)).isEmpty()) {
+            throw new CanarySettingException(setting, file + ": unknown format: name it .csv, .jsonl or .parquet");
+        }
     }
 
     private static void need(String setting, String value) {
