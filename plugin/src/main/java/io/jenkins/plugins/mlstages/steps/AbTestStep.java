@@ -421,7 +421,7 @@ public final class AbTestStep extends MlStageStep {
             stopCause = cause;
             abortReason = "aborted" + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
             abortRequested = true;
-            if (!Canaries.isDriven(id) && !completed.get()) {
+            if (!Canaries.isDriven(Canaries.abSlot(id)) && !completed.get()) {
                 submit(Mode.ABORT);
             }
         }
