@@ -116,6 +116,7 @@ public final class Main implements Runnable {
         commandLine.addSubcommand(new CanaryCommand(main));
         commandLine.addSubcommand(new ShadowCommand(main));
         commandLine.addSubcommand(new ShadowCaptureCommand());
+        commandLine.addSubcommand(new AbTestCommand(main));
         commandLine.addSubcommand(new CompareCommand());
         commandLine.addSubcommand(new ReportCommand(main));
         commandLine.addSubcommand(new CommandLine(new RegistryCommand())

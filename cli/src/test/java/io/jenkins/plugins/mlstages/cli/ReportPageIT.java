@@ -43,6 +43,17 @@ import io.jenkins.plugins.mlstages.deploy.ShadowResult;
 import io.jenkins.plugins.mlstages.deploy.ShadowRun;
 import io.jenkins.plugins.mlstages.deploy.ShadowStateStore;
 import io.jenkins.plugins.mlstages.deploy.ShadowVerdict;
+import io.jenkins.plugins.mlstages.deploy.TrafficRouter;
+import io.jenkins.plugins.mlstages.deploy.ab.AbMetric;
+import io.jenkins.plugins.mlstages.deploy.ab.AbPlan;
+import io.jenkins.plugins.mlstages.deploy.ab.AbResult;
+import io.jenkins.plugins.mlstages.deploy.ab.AbStateStore;
+import io.jenkins.plugins.mlstages.deploy.ab.AbTestRun;
+import io.jenkins.plugins.mlstages.deploy.ab.AbVerdict;
+import io.jenkins.plugins.mlstages.deploy.ab.ArmCounts;
+import io.jenkins.plugins.mlstages.deploy.ab.ArmSource;
+import io.jenkins.plugins.mlstages.deploy.ab.NoWinnerAction;
+import io.jenkins.plugins.mlstages.deploy.ab.PromoteRule;
 import io.jenkins.plugins.mlstages.deploy.Sleeper;
 import io.jenkins.plugins.mlstages.report.ExampleReports;
 import io.jenkins.plugins.mlstages.report.ReportPage;
@@ -628,6 +639,84 @@ public class ReportPageIT {
             }
         }
         assertEquals(List.of(), browser.severe());
+    }
+
+    @Test
+    public void anAbTestShowsItsArmsWinnerIntervalAndStatisticOverTheAnalyses() throws Exception {
+        // A real A/B test of the engine on a virtual clock: 100 requests per arm a minute, 10 % against 16 %.
+        MovingTime time = new MovingTime();
+        Instant start = time.instant();
+        ArmSource source = new ArmSource() {
+            @Override
+            public ArmCounts counts(Instant at) {
+                long minutes = Duration.between(start, at).toMinutes();
+                long n = 100 * minutes;
+                return new ArmCounts(n, n / 10 + minutes % 3, n, n * 16 / 100);
+            }
+
+            @Override
+            public ArmCounts baseline(Instant at) {
+                return counts(at);
+            }
+
+            @Override
+            public String describe() {
+                return "test counts";
+            }
+        };
+        TrafficRouter router = new TrafficRouter() {
+            private int weight;
+
+            @Override
+            public void setCanaryWeight(int percent) {
+                weight = percent;
+            }
+
+            @Override
+            public int canaryWeight() {
+                return weight;
+            }
+
+            @Override
+            public String describe() {
+                return "test router";
+            }
+        };
+        AbResult result = new AbTestRun(new AbStateStore(folder.getRoot().toPath().resolve("ab-state.json")), router, source, null, time,
+                time, Backoff.DEFAULT).start(new AbPlan("churn", "2", "1", 50, Duration.ofHours(2), Duration.ofMinutes(5), 100, 0, 0.05,
+                        0.05, PromoteRule.CANDIDATE_WINS, 0, NoWinnerAction.ROLLBACK, AbMetric.prometheus("a", "b", "c", "d")));
+        assertEquals(AbVerdict.PROMOTED, result.verdict());
+        Path abReport = folder.getRoot().toPath().resolve("ab.json");
+        Files.writeString(abReport, ReportWriter.mapper().writeValueAsString(result), StandardCharsets.UTF_8);
+
+        browser.open(report(List.of(), List.of(abReport)));
+        browser.awaitRendered(1);
+        WebElement section = browser.one("[data-section='ab-test']");
+        assertTrue(HeadlessChromium.text(section).contains("PROMOTED"));
+        assertEquals("candidate", browser.one("[data-section='ab-test'] [data-winner]").getText());
+        String winner = HeadlessChromium.text(browser.one("[data-section='ab-test'] [data-field='winner']"));
+        assertTrue(winner, winner.contains("95 % always-valid interval [+" + fixed(result.interval()[0]) + ", +"
+                + fixed(result.interval()[1]) + "]"));
+        ArmCounts counts = result.counts();
+        List<WebElement> arms = browser.all("[data-table='ab-arms'] tbody tr");
+        assertEquals(List.of(String.valueOf(counts.controlTrials()), String.valueOf(counts.controlConversions()),
+                fixed((double) counts.controlConversions() / counts.controlTrials())),
+                arms.get(0).findElements(By.tagName("td")).stream().skip(1).map(WebElement::getText).toList());
+        assertEquals(fixed((double) counts.candidateConversions() / counts.candidateTrials()),
+                arms.get(1).findElements(By.tagName("td")).get(3).getText());
+        // one row per analysis, one mark per look; the always-valid p of the last look as the engine computed it
+        List<WebElement> rows = browser.all("[data-table='ab-analyses'] tbody tr");
+        assertEquals(result.analyses().size(), rows.size());
+        long looks = result.analyses().stream().filter(a -> a.look() != null).count();
+        assertTrue("the test looked several times: " + looks, looks >= 2);
+        assertEquals(looks, browser.all("[data-section='ab-test'] svg.mlr-ab circle.mlr-mark").size());
+        List<WebElement> last = rows.get(rows.size() - 1).findElements(By.tagName("td"));
+        assertEquals(fixed(result.pValue()), last.get(6).getText());
+        assertEquals(1, browser.all("[data-section='ab-test'] svg.mlr-ab polygon.mlr-ab-band").size());
+        assertEquals(List.of(), browser.severe());
+        Path target = Path.of("target/ab-test-screenshot.png");
+        Files.createDirectories(target.toAbsolutePath().getParent());
+        Files.write(target, browser.fullPage());
     }
 
     private String copy(String name) throws Exception {

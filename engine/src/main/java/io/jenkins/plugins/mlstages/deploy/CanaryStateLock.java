@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * the file drops the JVM's lock on it: the paths locked in this JVM are therefore also kept in a set
  * and a second attempt is refused before it opens the file.
  */
-final class CanaryStateLock implements AutoCloseable {
+public final class CanaryStateLock implements AutoCloseable {
     private static final Set<Path> HELD_HERE = ConcurrentHashMap.newKeySet();
 
     private final Path key;
@@ -42,7 +42,7 @@ final class CanaryStateLock implements AutoCloseable {
      * @throws DeployException when another process (or another driver in this one) holds it
      * @throws IOException when the lock file cannot be created
      */
-    static CanaryStateLock acquire(Path stateFile) throws IOException {
+    public static CanaryStateLock acquire(Path stateFile) throws IOException {
         Path state = stateFile.toAbsolutePath().normalize();
         Files.createDirectories(state.getParent());
         Path key = state.getParent().toRealPath().resolve(state.getFileName() + ".lock");

@@ -113,6 +113,7 @@ public record BuildReport(Status status, Map<String, Double> metrics, List<Linea
         StageInput register = first(inputs, "register");
         StageInput canary = first(inputs, "canary");
         StageInput shadow = first(inputs, "shadow");
+        StageInput abTest = first(inputs, "ab-test");
         if (canary != null) {
             addDeployment(lineage, canary);
         }
@@ -121,7 +122,7 @@ public record BuildReport(Status status, Map<String, Double> metrics, List<Linea
         ReportSummary summary = new ReportSummary(title == null || title.isBlank() ? DEFAULT_TITLE : title,
                 new Verdict(status, headline(status, lines, registration), lines), registration, aliases(inputs), keyMetrics, failed,
                 validation(validate), drift(validate), curves(evaluate), gate(gate), canary(canary), shadow(shadow),
-                lineage.graph());
+                lineage.graph(), abTest(abTest));
         List<LineageNode> nodes = lineage.nodes().stream()
                 .map(n -> new LineageNode(n.type(), n.id(), n.name(), n.attributes())).collect(Collectors.toList());
         return new BuildReport(status, KeyMetrics.values(keyMetrics), nodes,
@@ -323,6 +324,46 @@ public record BuildReport(Status status, Map<String, Double> metrics, List<Linea
             behaviour.put("live", stable.isEmpty() ? "the live model" : "version " + stable);
             behaviour.put("candidate", "version " + shadow.path("version").asText(""));
             behaviour.set("behaviour", figures);
+        }
+        return view;
+    }
+
+    /**
+     * The A/B test as its stage wrote it (outcome, winner, interval, per-arm counts, the test's settings)
+     * plus {@code started} and, in each analysis, {@code elapsed_seconds} since then; the analyses keep
+     * their counts and the test's look (rates, difference, z, ln likelihood ratio, always-valid p and
+     * interval), so that the page draws the test statistic over the analyses without deciding anything.
+     */
+    private static JsonNode abTest(StageInput test) {
+        if (test == null) {
+            return null;
+        }
+        ObjectNode view = MAPPER.createObjectNode();
+        for (String field : List.of("status", "model", "version", "control_version", "weight", "verdict", "outcome", "winner", "reason",
+                "test", "counts", "interval", "p_value")) {
+            if (test.json().has(field)) {
+                view.set(field, test.path(field));
+            }
+        }
+        Instant start = null;
+        for (JsonNode entry : test.path("timeline")) {
+            start = instant(entry.path("time"));
+            if (start != null) {
+                view.put("started", STARTED.format(start));
+                break;
+            }
+        }
+        ArrayNode analyses = view.putArray("analyses");
+        for (JsonNode analysis : test.path("analyses")) {
+            if (!analysis.isObject()) {
+                continue;
+            }
+            ObjectNode copy = analysis.deepCopy();
+            Instant time = instant(analysis.path("time"));
+            if (start != null && time != null) {
+                copy.put("elapsed_seconds", Duration.between(start, time).toMillis() / 1000.0);
+            }
+            analyses.add(copy);
         }
         return view;
     }

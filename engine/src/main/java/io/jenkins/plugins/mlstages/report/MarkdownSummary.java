@@ -118,6 +118,7 @@ public final class MarkdownSummary {
         gate(md, summary.gate());
         registration(md, summary.registration(), summary.aliases());
         canary(md, summary.canary());
+        abTest(md, summary.abTest());
         if (detail == Detail.FULL) {
             validation(md, summary.validation());
         }
@@ -280,6 +281,37 @@ public final class MarkdownSummary {
                         .append(text(entry.path("step").asText(""))).append(" | ").append(text(entry.path("weight").asText("")))
                         .append(" | ").append(text(entry.path("event").asText(""))).append(" | ")
                         .append(text(entry.path("analysis_verdict").asText("–"))).append(" |\n");
+            }
+        }
+        md.append('\n');
+    }
+
+    /** The A/B test: verdict, winner with its always-valid interval and p, and both arms' counts and rates. */
+    private static void abTest(StringBuilder md, JsonNode test) {
+        if (test == null) {
+            return;
+        }
+        Status status = parseStatus(test.path("status").asText(""));
+        md.append("### A/B test: ").append(status == null ? "" : icon(status) + " ").append(text(test.path("verdict").asText("unknown")))
+                .append("\n\n");
+        md.append("- Version ").append(text(test.path("version").asText("?"))).append(" against version ")
+                .append(text(test.path("control_version").asText("?"))).append("; winner: **")
+                .append(text(test.path("winner").asText("inconclusive"))).append("**");
+        JsonNode interval = test.path("interval");
+        if (interval.isArray() && interval.size() == 2) {
+            md.append("; candidate − control ").append(signed(interval.get(0).asDouble())).append(" to ")
+                    .append(signed(interval.get(1).asDouble())).append(" (always-valid interval), p ")
+                    .append(number(ReportNumbers.read(test.path("p_value"))));
+        }
+        md.append('\n');
+        JsonNode counts = test.path("counts");
+        if (counts.isObject()) {
+            md.append("\n| Arm | Trials | Conversions | Rate |\n|---|---:|---:|---:|\n");
+            for (String arm : new String[] {"control", "candidate"}) {
+                long trials = counts.path(arm + "_trials").asLong();
+                long conversions = counts.path(arm + "_conversions").asLong();
+                md.append("| ").append(arm).append(" | ").append(trials).append(" | ").append(conversions).append(" | ")
+                        .append(trials > 0 ? number((double) conversions / trials) : "–").append(" |\n");
             }
         }
         md.append('\n');

@@ -288,6 +288,36 @@ public class BuildReportTest {
     }
 
     @Test
+    public void anAbTestGivesItsAnalysesWithTheTimeSinceItStartedAndItsDeploymentInTheLineage() throws Exception {
+        ObjectNode test = new ObjectMapper().createObjectNode();
+        test.put("stage", "ab-test").put("status", "PASSED").put("model", "churn").put("version", "2").put("control_version", "1")
+                .put("weight", 100).put("verdict", "PROMOTED").put("winner", "candidate").put("p_value", 0.003);
+        test.putArray("interval").add(0.013).add(0.104);
+        test.putObject("counts").put("control_trials", 1000).put("control_conversions", 101).put("candidate_trials", 1000)
+                .put("candidate_conversions", 160);
+        ArrayNode lineage = test.putArray("lineage");
+        lineage.addObject().put("type", "model_version").put("id", "churn/2").put("name", "churn").putObject("attributes");
+        ObjectNode deployment = lineage.addObject().put("type", "deployment").put("id", "churn/2@ab-test").put("name", "ab-test");
+        deployment.putObject("attributes").put("verdict", "PROMOTED").put("winner", "candidate");
+        test.putArray("timeline").addObject().put("time", "2026-01-01T00:00:00Z").put("step", 1).put("weight", 50).put("event", "started");
+        ArrayNode analyses = test.putArray("analyses");
+        analyses.addObject().put("time", "2026-01-01T00:05:00Z").put("note", "below the minimum sample of 100 per arm");
+        analyses.addObject().put("time", "2026-01-01T00:10:00Z").putObject("look").put("difference", 0.059).put("p_value", 0.003);
+
+        BuildReport report = BuildReport.merge(List.of(new StageInput("ab.json", "ab-test", Status.PASSED, test)), null);
+        JsonNode view = report.summary().abTest();
+        assertEquals("PROMOTED", view.path("verdict").asText());
+        assertEquals("candidate", view.path("winner").asText());
+        assertEquals("2026-01-01 00:00:00 UTC", view.path("started").asText());
+        assertEquals(300.0, view.path("analyses").get(0).path("elapsed_seconds").asDouble(), EPS);
+        assertEquals(600.0, view.path("analyses").get(1).path("elapsed_seconds").asDouble(), EPS);
+        assertEquals(0.059, view.path("analyses").get(1).path("look").path("difference").asDouble(), EPS);
+        assertEquals(0.013, view.path("interval").get(0).asDouble(), EPS);
+        assertTrue(edges(report).toString(), edges(report).contains("model_version:churn/2 deployed deployment:churn/2@ab-test"));
+        assertNull("no A/B test stage, no section", merge("register").summary().abTest());
+    }
+
+    @Test
     public void aCanaryOfAnotherVersionIsNotLinkedToThisBuildsModel() throws Exception {
         ObjectNode canary = ExampleReports.json("canary").deepCopy();
         canary.put("version", "7");

@@ -248,4 +248,21 @@ public class MarkdownSummaryTest {
             assertEquals("unknown detail 'long': use short or full", e.getMessage());
         }
     }
+
+    @Test
+    public void anAbTestGivesItsWinnerIntervalAndArms() throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode test = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        test.put("stage", "ab-test").put("status", "PASSED").put("model", "churn").put("version", "2").put("control_version", "1")
+                .put("verdict", "PROMOTED").put("winner", "candidate").put("p_value", 0.0029);
+        test.putArray("interval").add(0.0134).add(0.1046);
+        test.putObject("counts").put("control_trials", 1000).put("control_conversions", 101).put("candidate_trials", 1000)
+                .put("candidate_conversions", 160);
+        BuildReport report = BuildReport.merge(List.of(new StageInput("ab.json", "ab-test", Status.PASSED, test)), null);
+        String md = new MarkdownSummary(report, Detail.SHORT, null).markdown();
+        assertTrue(md, md.contains("\n### A/B test: ✅ PROMOTED\n"));
+        assertTrue(md, md.contains("- Version 2 against version 1; winner: **candidate**; candidate − control +0.0134 to +0.1046"
+                + " (always-valid interval), p 0.0029\n"));
+        assertEquals("| control | 1000 | 101 | 0.1010 |", row(md, "| control"));
+        assertEquals("| candidate | 1000 | 160 | 0.1600 |", row(md, "| candidate"));
+    }
 }

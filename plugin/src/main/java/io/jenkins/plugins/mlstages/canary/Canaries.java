@@ -7,6 +7,7 @@ import hudson.util.NamingThreadFactory;
 import io.jenkins.plugins.mlstages.deploy.CanaryResult;
 import io.jenkins.plugins.mlstages.deploy.DriveSlots;
 import io.jenkins.plugins.mlstages.deploy.ShadowResult;
+import io.jenkins.plugins.mlstages.deploy.ab.AbResult;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
 import io.jenkins.plugins.mlstages.ui.MlReportAction;
 import java.io.IOException;
@@ -97,5 +98,26 @@ public final class Canaries {
     public static void recordShadow(Run<?, ?> run, String id, ShadowResult result) throws IOException {
         MlReportAction.record(run, "shadow-" + id, ReportWriter.mapper().writeValueAsString(result), summary(result),
                 null, null);
+    }
+
+    /** The driving slot of A/B test {@code id}: apart from the canaries' and shadow runs' IDs. */
+    public static String abSlot(String id) {
+        return "ab-" + id;
+    }
+
+    /** The state file of A/B test {@code id} under the build directory. */
+    public static Path abStateFile(Run<?, ?> run, String id) {
+        return run.getRootDir().toPath().resolve("ml-stages").resolve("ab-test-" + id + ".json");
+    }
+
+    /** The line the step logs as the A/B test's verdict. */
+    public static String summary(AbResult result) {
+        return "abTest " + result.verdict() + ": " + result.model() + "/" + result.version() + ", winner " + result.winner() + " ("
+                + result.reason() + ")";
+    }
+
+    /** Adds the A/B test's result to the build's ML report, once per test (as {@link #record} for a canary). */
+    public static void recordAbTest(Run<?, ?> run, String id, AbResult result) throws IOException {
+        MlReportAction.record(run, "ab-test-" + id, ReportWriter.mapper().writeValueAsString(result), summary(result), null, null);
     }
 }

@@ -16,6 +16,12 @@ import io.jenkins.plugins.mlstages.deploy.ShadowRun;
 import io.jenkins.plugins.mlstages.deploy.ShadowState;
 import io.jenkins.plugins.mlstages.deploy.ShadowStateStore;
 import io.jenkins.plugins.mlstages.deploy.Sleeper;
+import io.jenkins.plugins.mlstages.deploy.ab.AbPhase;
+import io.jenkins.plugins.mlstages.deploy.ab.AbResult;
+import io.jenkins.plugins.mlstages.deploy.ab.AbState;
+import io.jenkins.plugins.mlstages.deploy.ab.AbStateStore;
+import io.jenkins.plugins.mlstages.deploy.ab.AbTestRun;
+import io.jenkins.plugins.mlstages.deploy.ab.ArmSource;
 import io.jenkins.plugins.mlstages.report.StageLog;
 import io.jenkins.plugins.mlstages.support.BuildLog;
 import java.io.IOException;
@@ -88,6 +94,52 @@ public final class CanaryCleanup extends RunListener<Run<?, ?>> {
                     + state.plan().model() + " version " + state.plan().version() + " was "
                     + state.phase().name().toLowerCase(Locale.ROOT) + ": turning its mirror off in the background");
             Canaries.execute(() -> finishAbandonedShadow(run, id, shadow.getValue()));
+        }
+        cleanAbTests(run, listener, action);
+    }
+
+    private static void cleanAbTests(Run<?, ?> run, TaskListener listener, CanaryCleanupAction action) {
+        for (Map.Entry<String, CanarySetup> test : action.abTests().entrySet()) {
+            String id = test.getKey();
+            Path file = Canaries.abStateFile(run, id);
+            if (Canaries.isDriven(Canaries.abSlot(id)) || !Files.exists(file)) {
+                continue;
+            }
+            AbState state;
+            try {
+                state = new AbStateStore(file).load();
+            } catch (IOException | IllegalArgumentException e) {
+                new BuildLog(listener.getLogger()).line("abTest: cannot read the state of A/B test " + id + ": " + e.getMessage());
+                continue;
+            }
+            if (state.isDone()) {
+                continue;
+            }
+            // a test still splitting is rolled back; a promotion or rollback already decided is completed
+            boolean rollBack = state.phase() == AbPhase.STARTING || state.phase() == AbPhase.RUNNING;
+            new BuildLog(listener.getLogger()).line("abTest: the build ended while the A/B test of " + state.plan().model()
+                    + " version " + state.plan().version() + " was " + state.phase().name().toLowerCase(Locale.ROOT) + " at "
+                    + state.weight() + " %: " + (rollBack ? "rolling it back" : "finishing it") + " in the background");
+            Canaries.execute(() -> finishAbandonedAbTest(run, id, test.getValue(), rollBack));
+        }
+    }
+
+    private static void finishAbandonedAbTest(Run<?, ?> run, String id, CanarySetup setup, boolean rollBack) {
+        if (!Canaries.tryDriving(Canaries.abSlot(id))) {
+            return;
+        }
+        try {
+            AbStateStore store = new AbStateStore(Canaries.abStateFile(run, id));
+            // finishing counts nothing: the source is not read again
+            AbTestRun test = new AbTestRun(store, CanaryRouters.get().require(setup.router()).open(run, Sleeper.SYSTEM,
+                    setup.canaryStorageUri()), ArmSource.NONE, systemLog(run));
+            AbResult result = rollBack ? test.abort("the build ended while the A/B test was under way") : test.resume();
+            Canaries.recordAbTest(run, id, result);
+        } catch (Exception e) {
+            LOGGER.log(Level.WARNING, run.getExternalizableId() + ": A/B test " + id
+                    + " could not be finished; its state file says what is left to do", e);
+        } finally {
+            Canaries.stopDriving(Canaries.abSlot(id));
         }
     }
 

@@ -18,6 +18,9 @@ public final class CanaryCleanupAction extends InvisibleAction {
     /** Shadow run ID to router name; replaced, never changed in place; null in builds of earlier releases. */
     private volatile Map<String, String> shadows = new LinkedHashMap<>();
 
+    /** A/B test ID to what opens its router and Prometheus again; replaced, never changed in place; null in builds of earlier releases. */
+    private volatile Map<String, CanarySetup> abTests = new LinkedHashMap<>();
+
     /** Records canary {@code id} of {@code run} once, saving the build when it is new. */
     public static void registerOn(Run<?, ?> run, String id, CanarySetup setup) throws IOException {
         if (of(run).register(id, setup)) {
@@ -28,6 +31,13 @@ public final class CanaryCleanupAction extends InvisibleAction {
     /** Records shadow run {@code id} of {@code run}, driving the mirror of {@code router}, once; saves the build when new. */
     public static void registerShadowOn(Run<?, ?> run, String id, String router) throws IOException {
         if (of(run).registerShadow(id, router)) {
+            run.save();
+        }
+    }
+
+    /** Records A/B test {@code id} of {@code run} once; saves the build when new. */
+    public static void registerAbTestOn(Run<?, ?> run, String id, CanarySetup setup) throws IOException {
+        if (of(run).registerAbTest(id, setup)) {
             run.save();
         }
     }
@@ -70,5 +80,20 @@ public final class CanaryCleanupAction extends InvisibleAction {
     /** Shadow run ID to the name of its router. */
     public Map<String, String> shadows() {
         return shadows == null ? Map.of() : shadows;
+    }
+
+    public synchronized boolean registerAbTest(String id, CanarySetup setup) {
+        if (abTests != null && abTests.containsKey(id)) {
+            return false;
+        }
+        Map<String, CanarySetup> next = abTests == null ? new LinkedHashMap<>() : new LinkedHashMap<>(abTests);
+        next.put(id, setup);
+        abTests = next;
+        return true;
+    }
+
+    /** A/B test ID to what opens its router and Prometheus again. */
+    public Map<String, CanarySetup> abTests() {
+        return abTests == null ? Map.of() : abTests;
     }
 }

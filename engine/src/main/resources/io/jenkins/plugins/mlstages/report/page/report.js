@@ -517,6 +517,114 @@
     return section('shadow', 'Shadow', children);
   }
 
+  /**
+   * An A/B test (abtest.md): the outcome and winner with the always-valid interval, both arms' counts and rates
+   * at the last analysis, the difference with its interval over the analyses (the engine's numbers; the page
+   * draws them), and one row per analysis.
+   */
+  function abTest(data) {
+    var counts = data.counts || {};
+    var analyses = (data.analyses || []).filter(function (a) { return isNumber(a.elapsed_seconds) || a.look || a.counts; });
+    var interval = Array.isArray(data.interval) && data.interval.length === 2 ? data.interval : null;
+    var level = data.test && isNumber(data.test.alpha) ? Math.round((1 - data.test.alpha) * 1000) / 10 + ' %' : '';
+    var children = [el('p', null, [
+      'A/B test of ', el('span', {'class': 'mlr-code'}, String(data.model || '') + ' version ' + String(data.version || '')),
+      data.control_version !== undefined ? ' against version ' + data.control_version : '',
+      isNumber(data.weight) ? '' : '', ' → ', badge(data.verdict),
+      data.started ? el('span', {'class': 'mlr-muted', 'data-field': 'started'}, ' · started ' + data.started) : null
+    ]), el('p', {'data-field': 'winner'}, [
+      'Winner: ', el('strong', {'data-winner': data.winner}, String(data.winner || 'inconclusive')),
+      interval ? ' · candidate − control ' + level + ' always-valid interval [' + signed(interval[0]) + ', '
+        + signed(interval[1]) + ']' : '',
+      isNumber(data.p_value) ? ' · always-valid p ' + fmt(data.p_value) : ''
+    ])];
+    if (data.test) {
+      children.push(el('p', {'class': 'mlr-muted', 'data-field': 'test'}, String(data.test.name || '') + '; α ' + fmt(data.test.alpha, 3)
+        + ', mixing sd τ ' + fmt(data.test.mixing_sd, 3) + ', minimum ' + data.test.min_sample + ' per arm, promote when '
+        + data.test.promote_when + (isNumber(data.test.margin) ? ' (margin ' + fmt(data.test.margin, 3) + ')' : '')
+        + ', otherwise ' + data.test.otherwise));
+    }
+    var rate = function (x, n) { return isNumber(x) && isNumber(n) && n > 0 ? fmt(x / n) : '—'; };
+    children.push(table(['arm', 'trials', 'conversions', 'rate'], [
+      el('tr', {'data-arm': 'control'}, [cell('control'), cell(counts.control_trials, 'mlr-num'), cell(counts.control_conversions, 'mlr-num'),
+        cell(rate(counts.control_conversions, counts.control_trials), 'mlr-num')]),
+      el('tr', {'data-arm': 'candidate'}, [cell('candidate'), cell(counts.candidate_trials, 'mlr-num'),
+        cell(counts.candidate_conversions, 'mlr-num'), cell(rate(counts.candidate_conversions, counts.candidate_trials), 'mlr-num')])
+    ], {'class': 'mlr-table', 'data-table': 'ab-arms'}));
+    var looks = analyses.filter(function (a) { return a.look && isNumber(a.look.difference) && isNumber(a.elapsed_seconds); });
+    if (looks.length) {
+      children.push(abChart(looks, level));
+    }
+    if (analyses.length) {
+      children.push(table(['since start', 'control', 'candidate', 'difference', 'interval', 'z', 'always-valid p'], analyses.map(function (a, i) {
+        var c = a.counts || {};
+        var l = a.look;
+        return el('tr', {'data-index': i}, [
+          el('td', {'class': 'mlr-num mlr-elapsed', title: a.time}, isNumber(a.elapsed_seconds) ? elapsed(a.elapsed_seconds) : ''),
+          cell(a.counts ? c.control_conversions + '/' + c.control_trials : '—', 'mlr-num'),
+          cell(a.counts ? c.candidate_conversions + '/' + c.candidate_trials : '—', 'mlr-num'),
+          cell(l ? signed(l.difference) : '—', 'mlr-num'),
+          l ? cell('[' + signed(l.ci_low) + ', ' + signed(l.ci_high) + ']', 'mlr-num') : cell(a.note || '', 'mlr-muted'),
+          cell(l ? fmt(l.z_statistic, 2) : '—', 'mlr-num'), cell(l ? fmt(l.p_value) : '—', 'mlr-num')
+        ]);
+      }), {'class': 'mlr-table', 'data-table': 'ab-analyses'}));
+    } else {
+      children.push(empty('No analysis: the test ended before its first one.'));
+    }
+    return section('ab-test', 'A/B test', children);
+  }
+
+  /** candidate − control at each analysis with its always-valid interval as a band, and the zero line. */
+  function abChart(looks, level) {
+    var width = 720;
+    var height = 240;
+    var pad = {l: 56, r: 28, t: 16, b: 40};
+    var times = looks.map(function (a) { return a.elapsed_seconds; });
+    var t0 = Math.min.apply(null, times);
+    var t1 = Math.max.apply(null, times);
+    var span = t1 > t0 ? t1 - t0 : 1;
+    var lows = looks.map(function (a) { return a.look.ci_low; });
+    var highs = looks.map(function (a) { return a.look.ci_high; });
+    var v0 = Math.min(0, Math.min.apply(null, lows));
+    var v1 = Math.max(0, Math.max.apply(null, highs));
+    var vspan = v1 > v0 ? v1 - v0 : 1;
+    var x = function (t) { return pad.l + (width - pad.l - pad.r) * (t - t0) / span; };
+    var y = function (v) { return pad.t + (height - pad.t - pad.b) * (1 - (v - v0) / vspan); };
+    var chart = svg('svg', {'class': 'mlr-chart mlr-ab', viewBox: '0 0 ' + width + ' ' + height, role: 'img',
+      'aria-label': 'difference of the conversion rates over the analyses, with its always-valid interval'});
+    [v0, v0 + vspan / 2, v1].forEach(function (v) {
+      chart.appendChild(svg('line', {x1: x(t0), x2: x(t1), y1: y(v), y2: y(v), 'class': 'mlr-grid'}));
+      chart.appendChild(svg('text', {x: pad.l - 6, y: y(v) + 4, 'text-anchor': 'end', 'class': 'mlr-tick'}, signed(v, 3)));
+    });
+    var band = looks.map(function (a, i) { return x(times[i]).toFixed(2) + ',' + y(highs[i]).toFixed(2); })
+      .concat(looks.slice().reverse().map(function (a, j) {
+        var i = looks.length - 1 - j;
+        return x(times[i]).toFixed(2) + ',' + y(lows[i]).toFixed(2);
+      }));
+    chart.appendChild(svg('polygon', {points: band.join(' '), 'class': 'mlr-ab-band', fill: 'currentColor', 'fill-opacity': 0.15}));
+    chart.appendChild(svg('line', {x1: x(t0), x2: x(t1), y1: y(0), y2: y(0), 'class': 'mlr-ab-zero', stroke: 'currentColor',
+      'stroke-dasharray': '4 3'}));
+    var d = looks.map(function (a, i) { return (i ? 'L' : 'M') + x(times[i]).toFixed(2) + ',' + y(a.look.difference).toFixed(2); }).join('');
+    chart.appendChild(svg('path', {d: d, 'class': 'mlr-step-line'}));
+    var step = timeStep(span);
+    for (var t = Math.ceil(t0 / step) * step; t <= t1 + 1e-9; t += step) {
+      chart.appendChild(svg('line', {x1: x(t), x2: x(t), y1: y(v0), y2: y(v0) + 4, 'class': 'mlr-axis-tick'}));
+      chart.appendChild(svg('text', {x: x(t), y: y(v0) + 16, 'text-anchor': 'middle', 'class': 'mlr-tick mlr-time-tick'}, elapsed(t)));
+    }
+    looks.forEach(function (a, i) {
+      var mark = svg('circle', {cx: x(times[i]).toFixed(2), cy: y(a.look.difference).toFixed(2), r: 3.5, 'class': 'mlr-mark',
+        'data-index': i});
+      mark.appendChild(svg('title', null, elapsed(a.elapsed_seconds) + ' · difference ' + signed(a.look.difference) + ' ['
+        + signed(a.look.ci_low) + ', ' + signed(a.look.ci_high) + '] · p ' + fmt(a.look.p_value)));
+      chart.appendChild(mark);
+    });
+    chart.appendChild(svg('text', {x: x(t0 + span / 2), y: height - 6, 'text-anchor': 'middle', 'class': 'mlr-axis-label'},
+      'time since the test started (m:ss)'));
+    return el('figure', {'class': 'mlr-figure mlr-wide'}, [chart, el('figcaption', null,
+      'Candidate − control conversion rate at each analysis; the band is the ' + level + ' always-valid interval (it only narrows). '
+      + 'A winner is declared when the band leaves the dashed zero line.')]);
+  }
+
   /** What the behaviour panel says of each kind of run. */
   var BEHAVIOUR = {
     canary: {table: 'canary-behaviour', weight: true, live: 'stable', candidate: 'canary', title: 'Behaviour: the canary\'s predictions against the stable version\'s',
@@ -795,6 +903,9 @@
     }
     if (summary.shadow) {
       main.appendChild(shadow(summary.shadow));
+    }
+    if (summary.ab_test) {
+      main.appendChild(abTest(summary.ab_test));
     }
     if (summary.lineage) {
       main.appendChild(lineage(summary.lineage, instances));
