@@ -265,6 +265,23 @@ public class BlueGreenNginxIT {
         assertTrue(served[0] >= 10);
         assertEquals(0, served[1]);
         System.out.printf("[blue-green] failing green: all traffic on it for %.1f s, then switched back%n", onGreen.toMillis() / 1000.0);
+        // the report page: the smoke results per request, the switch and the switch back on the canary's chart and timeline
+        Path page = folder.getRoot().toPath().resolve("window-fails.html");
+        Outcome written = mlstages("report", "--in", report.toString(), "--html", page.toString());
+        assertEquals(written.err(), 0, written.exit());
+        try (HeadlessChromium browser = new HeadlessChromium()) {
+            browser.open(page);
+            assertEquals(2, browser.all("[data-table='blue-green-smoke'] tbody tr[data-verdict='PASS']").size());
+            assertTrue(HeadlessChromium.text(browser.one("[data-table='blue-green-smoke']")).contains("legit"));
+            assertEquals(timeline.size(), browser.all("[data-table='blue-green-timeline'] tbody tr").size());
+            assertEquals(timeline.size(), browser.all("[data-section='blue-green'] .mlr-canary .mlr-mark").size());
+            assertTrue(HeadlessChromium.text(browser.one("[data-section='blue-green']")).contains("ROLLED_BACK"));
+            assertEquals(List.of(), browser.severe());
+            String screenshot = System.getProperty("mlstages.bluegreen.screenshot");
+            if (screenshot != null) {
+                Files.write(Path.of(screenshot), browser.fullPage());
+            }
+        }
     }
 
     @Test
