@@ -545,7 +545,7 @@
       children.push(empty('No smoke checks ran: the deployment was aborted first.'));
     }
     if (timeline.length) {
-      children.push(canaryChart(timeline));
+      children.push(canaryChart(timeline, 'green'));
       children.push(timelineTable(timeline, 'blue-green-timeline'));
     }
     var compared = timeline.filter(function (e) { return e.behaviour && e.behaviour.behaviour; });
@@ -663,7 +663,9 @@
     return Math.ceil(span / 6 / 86400) * 86400;
   }
 
-  function canaryChart(timeline) {
+  /** The traffic weight over time; {@code version} names the new version ("canary" unless given, "green"). */
+  function canaryChart(timeline, version) {
+    var who = version || 'canary';
     var width = 720;
     var height = 240;
     // room for the largest mark (r 6) and the last time label at the right
@@ -675,7 +677,7 @@
     var x = function (t) { return pad.l + (width - pad.l - pad.r) * (t - t0) / span; };
     var y = function (w) { return pad.t + (height - pad.t - pad.b) * (1 - Math.max(0, Math.min(100, w)) / 100); };
     var chart = svg('svg', {'class': 'mlr-chart mlr-canary', viewBox: '0 0 ' + width + ' ' + height, role: 'img',
-      'aria-label': 'canary traffic weight over time'});
+      'aria-label': who + ' traffic weight over time'});
     [0, 25, 50, 75, 100].forEach(function (w) {
       chart.appendChild(svg('line', {x1: x(t0), x2: x(t1), y1: y(w), y2: y(w), 'class': 'mlr-grid'}));
       chart.appendChild(svg('text', {x: pad.l - 6, y: y(w) + 4, 'text-anchor': 'end', 'class': 'mlr-tick'}, w + ' %'));
@@ -707,11 +709,11 @@
       chart.appendChild(mark);
     });
     chart.appendChild(svg('text', {x: x(t0 + span / 2), y: height - 6, 'text-anchor': 'middle', 'class': 'mlr-axis-label'},
-      'time since the canary started (m:ss)'));
+      'time since the ' + (version ? 'deployment' : 'canary') + ' started (m:ss)'));
     chart.appendChild(svg('text', {x: 14, y: y(50), 'text-anchor': 'middle', 'class': 'mlr-axis-label',
-      transform: 'rotate(-90 14 ' + y(50) + ')'}, 'canary weight'));
+      transform: 'rotate(-90 14 ' + y(50) + ')'}, who + ' weight'));
     return el('figure', {'class': 'mlr-figure mlr-wide'}, [chart, el('figcaption', null,
-      'Traffic to the canary over time; marks are analyses (green pass, amber inconclusive, red fail).')]);
+      'Traffic to the ' + who + ' over time; marks are analyses (green pass, amber inconclusive, red fail).')]);
   }
 
   var COLUMNS = {dataset: 0, run: 1, logged_model: 2, build: 2, model_version: 3, alias: 4, deployment: 4};
