@@ -299,4 +299,39 @@ public class BlueGreenNginxIT {
         assertEquals(0, served[0]);
         assertTrue(served[1] >= 10);
     }
+
+    @Test
+    public void killedInTheWindowAndResumedItEndsPromotedWithAllTrafficOnGreen() throws Exception {
+        Path state = folder.getRoot().toPath().resolve("state.json");
+        Path report = folder.getRoot().toPath().resolve("killed.json");
+        ObjectMapper json = new ObjectMapper();
+        try (CliProcess killed = CliProcess.start(blueGreen(state, report))) {
+            LocalPrometheus.waitFor("green at 100 % (log: " + killed.log() + ")", Duration.ofSeconds(60), () -> {
+                try {
+                    JsonNode saved = json.readTree(state.toFile());
+                    return saved.path("router").path("weight").asInt() == 100 && saved.path("router").path("confirmed").asBoolean();
+                } catch (IOException notYet) {
+                    return false;
+                }
+            });
+            Thread.sleep(1000); // in the window: after the switch, before its analyses
+            killed.kill();
+        }
+        assertEquals("PROGRESSING", json.readTree(state.toFile()).path("phase").asText());
+        long[] meanwhile = servedAfter(5);
+        assertEquals("a killed driver leaves green serving, as the state file says", 0, meanwhile[0]);
+
+        String[] resume = {"blue-green", "--state", state.toString(), "--resume", "--router", "nginx", "--nginx-config",
+            nginx.upstreamFile.toString(), "--nginx-upstream", "model", "--stable-server", blue.address(), "--canary-server",
+            green.address(), "--nginx-test-command", nginx.testCommand(), "--nginx-reload-command", nginx.reloadCommand(),
+            "--prometheus-url", prometheus.url, "--registry-url", server.url(), "--report", report.toString()};
+        Outcome resumed = mlstages(resume);
+        assertEquals(resumed.err(), 0, resumed.exit());
+        assertTrue(resumed.out(), resumed.out().startsWith("blue-green PROMOTED: " + model + "/2"));
+        assertEquals("2", champion());
+        assertTrue(events(report).contains("resumed"));
+        long[] served = servedAfter(10);
+        assertEquals(0, served[0]);
+        assertTrue(served[1] >= 10);
+    }
 }
