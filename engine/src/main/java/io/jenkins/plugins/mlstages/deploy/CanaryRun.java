@@ -256,23 +256,31 @@ public final class CanaryRun {
                 results.add(check.failed("metric source failed: " + message(e)));
             }
         }
-        ProbeResult comparison = null;
-        BehaviourPlan rules = state.plan().behaviour();
-        if (rules != null) {
-            try {
-                comparison = behaviour.compare(rules);
-                results.addAll(comparison.judge(rules.checks()));
-            } catch (RuntimeException e) {
-                // no comparison is no evidence either way: inconclusive, as a failing metric source
-                for (BehaviourCheck rule : rules.checks()) {
-                    results.add(rule.failed("behaviour comparison failed: " + message(e)));
-                }
-            }
-        }
+        ProbeResult comparison = judgeBehaviour(state.plan().behaviour(), results);
         CanaryState analysed = CanaryController.onAnalysed(state, results, comparison, clock.instant());
         save(analysed);
         log.info(analysisLine(state, analysed));
         return analysed;
+    }
+
+    /**
+     * Judges the behaviour rules (none: null) on a fresh comparison, adding their results; the comparison, for the
+     * timeline, or null when it failed: no comparison is no evidence either way, so the rules are inconclusive.
+     */
+    private ProbeResult judgeBehaviour(BehaviourPlan rules, List<CheckResult> results) throws InterruptedException {
+        if (rules == null) {
+            return null;
+        }
+        try {
+            ProbeResult comparison = behaviour.compare(rules);
+            results.addAll(comparison.judge(rules.checks()));
+            return comparison;
+        } catch (RuntimeException e) {
+            for (BehaviourCheck rule : rules.checks()) {
+                results.add(rule.failed("behaviour comparison failed: " + message(e)));
+            }
+            return null;
+        }
     }
 
     /** Blue/green: the smoke requests to green, then the behaviour rules once; nothing is switched yet. */
@@ -286,18 +294,7 @@ public final class CanaryRun {
             results.add(new CheckResult("smoke", plan.smoke().file(), null, null, null, CheckVerdict.INCONCLUSIVE, null, null,
                     null, "smoke checks failed to run: " + message(e)));
         }
-        ProbeResult comparison = null;
-        BehaviourPlan rules = plan.behaviour();
-        if (rules != null) {
-            try {
-                comparison = behaviour.compare(rules);
-                results.addAll(comparison.judge(rules.checks()));
-            } catch (RuntimeException e) {
-                for (BehaviourCheck rule : rules.checks()) {
-                    results.add(rule.failed("behaviour comparison failed: " + message(e)));
-                }
-            }
-        }
+        ProbeResult comparison = judgeBehaviour(plan.behaviour(), results);
         CanaryState smoked = CanaryController.onSmoked(state, results, comparison, clock.instant());
         save(smoked);
         TimelineEvent event = smoked.timeline().stream().filter(e -> "smoke".equals(e.event())).reduce((a, b) -> b).orElseThrow();
