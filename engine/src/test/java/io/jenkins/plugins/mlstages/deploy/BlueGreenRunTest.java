@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.mlstages.deploy.behaviour.Answer;
 import io.jenkins.plugins.mlstages.deploy.behaviour.ModelEndpoint;
 import io.jenkins.plugins.mlstages.report.BuildReport;
+import io.jenkins.plugins.mlstages.report.MarkdownSummary;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
 import io.jenkins.plugins.mlstages.report.StageLog;
 import io.jenkins.plugins.mlstages.report.StageReportReader;
@@ -309,6 +310,11 @@ public class BlueGreenRunTest {
         assertEquals("smoke", summary.path("blue_green").path("timeline").get(1).path("event").asText());
         assertNull(merged.summary().canary());
         assertTrue(summary.path("aliases").toString(), summary.path("aliases").toString().contains("\"stage\":\"blue-green\""));
+        String md = new MarkdownSummary(merged, MarkdownSummary.Detail.SHORT, null).markdown();
+        assertTrue(md, md.contains("### Blue/green: "));
+        assertTrue(md, md.contains("- Version 2 (green) against version 1 (blue)"));
+        assertTrue(md, md.contains("- smoke checks: PASS (2 of 2 passed)"));
+        assertTrue(md, md.contains("- Final traffic on green: 100 %"));
     }
 
     @Test
