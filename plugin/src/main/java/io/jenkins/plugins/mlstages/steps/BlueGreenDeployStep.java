@@ -97,6 +97,11 @@ public final class BlueGreenDeployStep extends TrafficDeployStep {
     @Override
     Inputs copyInputs(@CheckForNull FilePath workspace, CanaryRouter router, Path directory, String id)
             throws IOException, InterruptedException {
+        if (router.getProbeStableUrl() == null || router.getProbeCanaryUrl() == null) {
+            throw BuildLog.failure(stepName(), "router '" + router.getName() + "' defines no probeCanaryUrl and probeStableUrl:"
+                    + " the smoke requests go to green's scoring server (probeCanaryUrl), behaviour rules to both; "
+                    + CanaryRouters.WHERE);
+        }
         String[] urls = router.requireProbeUrls();
         Path copy = directory.resolve("canary-" + id + "-smoke.jsonl");
         ProbeSettings.copyFromWorkspace(workspace, smoke, copy, stepName(), "smoke");

@@ -362,7 +362,7 @@ public abstract class TrafficDeployStep extends RegistryStep {
             } catch (IllegalArgumentException e) {
                 throw BuildLog.failure(step.stepName(), e.getMessage());
             }
-            CanaryRouter router = CanaryRouters.get().require(step.router);
+            CanaryRouter router = CanaryRouters.get().require(step.router, step.stepName());
             if (step.canaryStorageUri != null && !router.takesCanaryStorageUri()) {
                 throw BuildLog.failure(step.stepName(), "canaryStorageUri is for kserve routers; router '" + step.router
                         + "' is not one");

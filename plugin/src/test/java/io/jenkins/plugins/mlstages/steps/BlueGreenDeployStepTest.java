@@ -101,4 +101,18 @@ public class BlueGreenDeployStepTest extends DeployStepFixture {
             assertTrue("nothing was routed", weights.isEmpty());
         });
     }
+
+    @Test
+    public void aRouterWithoutGreensScoringUrlIsOneLineNamingTheStep() throws Throwable {
+        sessions.then(j -> {
+            configure();
+            WorkflowJob p = j.createProject(WorkflowJob.class, "blue-green");
+            p.setDefinition(new CpsFlowDefinition("node {\n" + smokeFile("0.8") + "blueGreenDeploy model: '" + model
+                    + "', version: '2', smoke: 'smoke.jsonl', window: '1m', router: 'webhook'\n}\n", true));
+            WorkflowRun b = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
+            j.assertLogContains("blueGreenDeploy: router 'webhook' defines no probeCanaryUrl and probeStableUrl", b);
+            j.assertLogNotContains("\tat ", b);
+            assertTrue("nothing was routed", weights.isEmpty());
+        });
+    }
 }
