@@ -191,11 +191,16 @@ final class CanaryCommand extends StageCommand {
     }
 
     private MetricSource metrics(Map<String, String> env, boolean needed) {
+        return metrics(prometheusUrl, env, needed, registry.timeout(), "the canary");
+    }
+
+    /** Prometheus at {@code --prometheus-url} (token from the environment); none when not needed and not given. */
+    static MetricSource metrics(String prometheusUrl, Map<String, String> env, boolean needed, Duration timeout, String what) {
         if (prometheusUrl != null) {
-            return new PrometheusMetricSource(prometheusUrl, TrafficRouterOptions.token(env, PROMETHEUS_TOKEN), registry.timeout());
+            return new PrometheusMetricSource(prometheusUrl, TrafficRouterOptions.token(env, PROMETHEUS_TOKEN), timeout);
         }
         if (needed) {
-            throw new IllegalArgumentException("--prometheus-url is needed to analyse the canary");
+            throw new IllegalArgumentException("--prometheus-url is needed to analyse " + what);
         }
         return MetricSource.NONE;
     }

@@ -38,7 +38,7 @@ final class ProbeOptions {
             description = "behaviour rules: with scores, the decision is score >= T (default: ${DEFAULT-VALUE})")
     double probeThreshold;
 
-    @Option(names = "--probe-timeout", paramLabel = "DURATION", defaultValue = "10s",
+    @Option(names = "--probe-timeout", paramLabel = "DURATION", defaultValue = "10s", descriptionKey = "probe-timeout",
             description = "behaviour rules: how long one probe request may take (default: ${DEFAULT-VALUE})")
     String probeTimeout;
 

@@ -30,12 +30,17 @@ public record CheckResult(String check, String query, @JsonInclude(JsonInclude.I
 
     /** {@code error_rate 0.0021 (<= 0.01) PASS}, for the log. */
     public String line() {
-        StringBuilder line = new StringBuilder(check).append(' ').append(AnalysisCheck.format(value));
+        StringBuilder line = new StringBuilder(check);
+        boolean bounded = min != null || max != null;
+        if (bounded || value != null) {
+            line.append(' ').append(AnalysisCheck.format(value));
+        }
         if (canaryValue != null || stableValue != null) {
             line.append(" (canary ").append(AnalysisCheck.format(canaryValue)).append(", stable ")
                     .append(AnalysisCheck.format(stableValue)).append(')');
         }
-        line.append(" [").append(bounds()).append("] ").append(verdict);
+        // a check without bounds (a smoke request's expected label) says what it expected in its error
+        line.append(bounded ? " [" + bounds() + "] " : " ").append(verdict);
         if (error != null && value == null) {
             line.append(": ").append(error);
         }

@@ -117,7 +117,8 @@ public final class MarkdownSummary {
         image(md, images, "drift", "Drift per column");
         gate(md, summary.gate());
         registration(md, summary.registration(), summary.aliases());
-        canary(md, summary.canary());
+        canary(md, summary.canary(), false);
+        canary(md, summary.blueGreen(), true);
         abTest(md, summary.abTest());
         if (detail == Detail.FULL) {
             validation(md, summary.validation());
@@ -259,19 +260,25 @@ public final class MarkdownSummary {
         md.append('\n');
     }
 
-    private void canary(StringBuilder md, JsonNode canary) {
+    /** A canary, or a blue/green deployment (the same shape, with its smoke checks and green for the canary). */
+    private void canary(StringBuilder md, JsonNode canary, boolean blueGreen) {
         if (canary == null) {
             return;
         }
         Status status = parseStatus(canary.path("status").asText(""));
-        md.append("### Canary: ").append(status == null ? "" : icon(status) + " ").append(text(canary.path("verdict").asText("unknown")))
-                .append("\n\n");
-        md.append("- Version ").append(text(canary.path("version").asText("?"))).append(" against stable version ")
-                .append(text(canary.path("stable_version").asText("?"))).append('\n');
+        md.append(blueGreen ? "### Blue/green: " : "### Canary: ").append(status == null ? "" : icon(status) + " ")
+                .append(text(canary.path("verdict").asText("unknown"))).append("\n\n");
+        md.append("- Version ").append(text(canary.path("version").asText("?"))).append(blueGreen ? " (green) against version " : " against stable version ")
+                .append(text(canary.path("stable_version").asText("?"))).append(blueGreen ? " (blue)\n" : "\n");
         JsonNode timeline = canary.path("timeline");
+        for (JsonNode entry : timeline) {
+            if ("smoke".equals(entry.path("event").asText())) {
+                md.append("- ").append(text(entry.path("message").asText(""))).append('\n');
+            }
+        }
         if (timeline.isArray() && timeline.size() > 0) {
             JsonNode last = timeline.get(timeline.size() - 1);
-            md.append("- Final traffic on the canary: ").append(text(last.path("weight").asText("?"))).append(" %; ")
+            md.append(blueGreen ? "- Final traffic on green: " : "- Final traffic on the canary: ").append(text(last.path("weight").asText("?"))).append(" %; ")
                     .append(text(last.path("message").asText(""))).append('\n');
         }
         if (detail == Detail.FULL && timeline.isArray() && timeline.size() > 0) {

@@ -4,6 +4,7 @@ import hudson.model.Run;
 import hudson.util.ClassLoaderSanityThreadFactory;
 import hudson.util.DaemonThreadFactory;
 import hudson.util.NamingThreadFactory;
+import io.jenkins.plugins.mlstages.deploy.CanaryPlan;
 import io.jenkins.plugins.mlstages.deploy.CanaryResult;
 import io.jenkins.plugins.mlstages.deploy.DriveSlots;
 import io.jenkins.plugins.mlstages.deploy.ShadowResult;
@@ -64,9 +65,14 @@ public final class Canaries {
         return run.getRootDir().toPath().resolve("ml-stages").resolve("canary-" + id + ".json");
     }
 
-    /** The line the step logs as the canary's verdict. */
+    /** The step that drives a plan: {@code canaryDeploy}, or {@code blueGreenDeploy} for a blue/green deployment. */
+    public static String stepName(CanaryPlan plan) {
+        return plan.isBlueGreen() ? "blueGreenDeploy" : "canaryDeploy";
+    }
+
+    /** The line the step logs as the deployment's verdict. */
     public static String summary(CanaryResult result) {
-        return "canaryDeploy " + result.verdict() + ": " + result.model() + "/" + result.version() + " ("
+        return (CanaryResult.BLUE_GREEN_STAGE.equals(result.stage()) ? "blueGreenDeploy " : "canaryDeploy ") + result.verdict() + ": " + result.model() + "/" + result.version() + " ("
                 + result.reason() + "); aliases " + result.aliases();
     }
 

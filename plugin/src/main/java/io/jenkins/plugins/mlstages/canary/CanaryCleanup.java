@@ -59,15 +59,17 @@ public final class CanaryCleanup extends RunListener<Run<?, ?>> {
             try {
                 state = new CanaryStateStore(file).load();
             } catch (IOException | IllegalArgumentException e) {
-                new BuildLog(listener.getLogger()).line("canaryDeploy: cannot read the state of canary " + id + ": "
+                new BuildLog(listener.getLogger()).line("canaryDeploy/blueGreenDeploy: cannot read the state of deployment " + id + ": "
                         + e.getMessage());
                 continue;
             }
             if (state.isDone()) {
                 continue;
             }
-            boolean rollBack = state.phase() == CanaryPhase.PROGRESSING;
-            new BuildLog(listener.getLogger()).line("canaryDeploy: the build ended while the canary of "
+            // a blue/green deployment still in its smoke checks has moved nothing: it is rolled back (blue stays) as well
+            boolean rollBack = state.phase() == CanaryPhase.PROGRESSING || state.phase() == CanaryPhase.SMOKE;
+            new BuildLog(listener.getLogger()).line(Canaries.stepName(state.plan()) + ": the build ended while the "
+                    + (state.plan().isBlueGreen() ? "blue/green deployment" : "canary") + " of "
                     + state.plan().model() + " version " + state.plan().version() + " was "
                     + state.phase().name().toLowerCase(Locale.ROOT) + " at " + state.router().weight() + " %: "
                     + (rollBack ? "rolling it back" : "finishing it") + " in the background");

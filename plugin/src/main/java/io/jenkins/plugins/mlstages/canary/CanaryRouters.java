@@ -102,11 +102,16 @@ public class CanaryRouters extends GlobalConfiguration {
 
     /** The router named {@code name}, or the step's one-line failure saying where routers are defined. */
     public CanaryRouter require(String name) throws AbortException {
+        return require(name, "canaryDeploy");
+    }
+
+    /** As {@link #require(String)}, the failure naming {@code step}. */
+    public CanaryRouter require(String name, String step) throws AbortException {
         CanaryRouter router = find(name);
         if (router == null) {
             List<String> names = new ArrayList<>();
             routers.forEach(r -> names.add(r.getName()));
-            throw BuildLog.failure("canaryDeploy", "no canary router is named '" + name + "'; "
+            throw BuildLog.failure(step, "no canary router is named '" + name + "'; "
                     + (names.isEmpty() ? "none is defined" : "defined: " + String.join(", ", names))
                     + " (" + WHERE + ")");
         }

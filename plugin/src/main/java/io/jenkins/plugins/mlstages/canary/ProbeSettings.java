@@ -126,24 +126,35 @@ public final class ProbeSettings implements Serializable {
     public Target copy(@CheckForNull FilePath workspace, CanaryRouter router, Path copy, String step)
             throws IOException, InterruptedException {
         String[] urls = router.requireProbeUrls();
-        if (workspace == null) {
-            throw BuildLog.failure(step, "probe: '" + probe + "' is read from the workspace when the step starts: call "
-                    + step + " inside node { } (it reads the probe once, then needs no agent)");
-        }
-        byte[] content;
-        try {
-            content = workspace.child(probe).act(new ReadWholeFile(ProbeFile.MAX_BYTES, "a probe"));
-        } catch (AbortException e) {
-            throw WorkspaceReports.failure(step, probe, e.getMessage());
-        }
-        Files.createDirectories(copy.getParent());
-        Files.write(copy, content);
+        copyFromWorkspace(workspace, probe, copy, step, "probe");
         try {
             ProbeFile.read(copy, probeLabel);
         } catch (ProbeException e) {
             throw BuildLog.failure(step, e.getMessage().replace(copy.toString(), probe));
         }
         return new Target(copy.toString(), urls[0], urls[1]);
+    }
+
+    /**
+     * Copies a workspace file the step reads when it starts (a probe, a smoke file) to {@code copy} under the build
+     * directory, where the controller reads it later without an agent.
+     *
+     * @param setting the step's parameter naming the file, for the failure without a workspace
+     */
+    public static void copyFromWorkspace(@CheckForNull FilePath workspace, String file, Path copy, String step, String setting)
+            throws IOException, InterruptedException {
+        if (workspace == null) {
+            throw BuildLog.failure(step, setting + ": '" + file + "' is read from the workspace when the step starts: call "
+                    + step + " inside node { } (it reads the file once, then needs no agent)");
+        }
+        byte[] content;
+        try {
+            content = workspace.child(file).act(new ReadWholeFile(ProbeFile.MAX_BYTES, "a " + setting + " file"));
+        } catch (AbortException e) {
+            throw WorkspaceReports.failure(step, file, e.getMessage());
+        }
+        Files.createDirectories(copy.getParent());
+        Files.write(copy, content);
     }
 
     private static OutputKind outputKind(String text) {

@@ -476,16 +476,7 @@
     }
     if (timeline.length) {
       children.push(canaryChart(timeline));
-      children.push(table(['since start', 'step', 'weight', 'event', 'analysis'], timeline.map(function (e, i) {
-        var analyses = (e.analyses || []).map(function (a) {
-          return el('div', {'class': 'mlr-analysis', 'data-verdict': a.verdict, 'data-check': a.check,
-            'data-difference': a.difference ? 'true' : null}, [badge(a.verdict), ' ', el('span', {'class': 'mlr-analysis-text'}, analysisText(a))]);
-        });
-        return el('tr', {'data-index': i, 'data-step': e.step, 'data-weight': e.weight}, [
-          el('td', {'class': 'mlr-num mlr-elapsed', title: e.time}, elapsed(e.elapsed_seconds)), cell(e.step, 'mlr-num'),
-          cell(e.weight + ' %', 'mlr-num'), cell(e.event), el('td', null, analyses)
-        ]);
-      }), {'class': 'mlr-table', 'data-table': 'canary-timeline'}));
+      children.push(timelineTable(timeline, 'canary-timeline'));
     } else {
       children.push(empty('No timeline.'));
     }
@@ -494,6 +485,74 @@
       children.push(behaviour(compared, BEHAVIOUR.canary));
     }
     return section('canary', 'Canary', children);
+  }
+
+  /** A canary's or blue/green deployment's timeline: one row per entry, with each analysis' checks. */
+  function timelineTable(timeline, name) {
+    return table(['since start', 'step', 'weight', 'event', 'analysis'], timeline.map(function (e, i) {
+      var analyses = (e.event === 'smoke' ? [] : e.analyses || []).map(function (a) {
+        return el('div', {'class': 'mlr-analysis', 'data-verdict': a.verdict, 'data-check': a.check,
+          'data-difference': a.difference ? 'true' : null}, [badge(a.verdict), ' ', el('span', {'class': 'mlr-analysis-text'}, analysisText(a))]);
+      });
+      if (e.event === 'smoke') {
+        analyses = [el('div', {'class': 'mlr-analysis', 'data-verdict': e.analysis_verdict}, [badge(e.analysis_verdict), ' ',
+          el('span', {'class': 'mlr-analysis-text'}, e.message)])];
+      }
+      return el('tr', {'data-index': i, 'data-step': e.step, 'data-weight': e.weight}, [
+        el('td', {'class': 'mlr-num mlr-elapsed', title: e.time}, elapsed(e.elapsed_seconds)), cell(e.step, 'mlr-num'),
+        cell(e.weight + ' %', 'mlr-num'), cell(e.event), el('td', null, analyses)
+      ]);
+    }), {'class': 'mlr-table', 'data-table': name});
+  }
+
+  /** "0.88 .. 0.98" for a score within a tolerance, the expected label otherwise (it is in the check's message). */
+  function smokeExpected(a) {
+    if (isNumber(a.min) && isNumber(a.max)) {
+      return fmt(a.min) + ' .. ' + fmt(a.max);
+    }
+    var m = /expected the label '(.*)'/.exec(a.error || '');
+    return m ? m[1] : (a.verdict === 'PASS' && a.error ? a.error.replace(/^label '(.*)' as expected$/, '$1') : '');
+  }
+
+  /**
+   * A blue/green deployment (bluegreen.md): its outcome, the smoke checks against green (one row per request:
+   * expected, answered, verdict), then the canary's chart and timeline of the switch and the window.
+   */
+  function blueGreen(data) {
+    var timeline = timed(data.timeline || []);
+    var children = [el('p', null, [
+      'Blue/green of ', el('span', {'class': 'mlr-code'}, String(data.model || '') + ' version ' + String(data.version || '')),
+      ' (green)', data.stable_version !== undefined ? ' against version ' + data.stable_version + ' (blue)' : '',
+      ' \u2192 ', badge(data.verdict),
+      data.started ? el('span', {'class': 'mlr-muted', 'data-field': 'started'}, ' \u00B7 started ' + data.started) : null
+    ])];
+    if (data.aliases && typeof data.aliases === 'object') {
+      var aliases = Object.keys(data.aliases).map(function (a) { return a + ' \u2192 ' + data.aliases[a]; });
+      if (aliases.length) {
+        children.push(el('p', {'class': 'mlr-muted', 'data-field': 'aliases'}, 'aliases the deployment left: ' + aliases.join(', ')));
+      }
+    }
+    var smoke = timeline.filter(function (e) { return e.event === 'smoke'; });
+    if (smoke.length) {
+      var last = smoke[smoke.length - 1];
+      children.push(el('h3', null, 'Smoke checks against green'));
+      children.push(table(['check', 'request', 'expected', 'answer', 'verdict'], (last.analyses || []).map(function (a) {
+        return el('tr', {'data-check': a.check, 'data-verdict': a.verdict}, [cell(a.check), el('td', {'class': 'mlr-code'}, a.query || ''),
+          cell(smokeExpected(a)), cell(isNumber(a.value) ? fmt(a.value) : (a.verdict === 'PASS' ? smokeExpected(a) : (a.error || ''))),
+          el('td', null, badge(a.verdict))]);
+      }), {'class': 'mlr-table', 'data-table': 'blue-green-smoke'}));
+    } else {
+      children.push(empty('No smoke checks ran: the deployment was aborted first.'));
+    }
+    if (timeline.length) {
+      children.push(canaryChart(timeline, 'green'));
+      children.push(timelineTable(timeline, 'blue-green-timeline'));
+    }
+    var compared = timeline.filter(function (e) { return e.behaviour && e.behaviour.behaviour; });
+    if (compared.length) {
+      children.push(behaviour(compared, BEHAVIOUR.canary));
+    }
+    return section('blue-green', 'Blue/green', children);
   }
 
   /**
@@ -712,7 +771,9 @@
     return Math.ceil(span / 6 / 86400) * 86400;
   }
 
-  function canaryChart(timeline) {
+  /** The traffic weight over time; {@code version} names the new version ("canary" unless given, "green"). */
+  function canaryChart(timeline, version) {
+    var who = version || 'canary';
     var width = 720;
     var height = 240;
     // room for the largest mark (r 6) and the last time label at the right
@@ -724,7 +785,7 @@
     var x = function (t) { return pad.l + (width - pad.l - pad.r) * (t - t0) / span; };
     var y = function (w) { return pad.t + (height - pad.t - pad.b) * (1 - Math.max(0, Math.min(100, w)) / 100); };
     var chart = svg('svg', {'class': 'mlr-chart mlr-canary', viewBox: '0 0 ' + width + ' ' + height, role: 'img',
-      'aria-label': 'canary traffic weight over time'});
+      'aria-label': who + ' traffic weight over time'});
     [0, 25, 50, 75, 100].forEach(function (w) {
       chart.appendChild(svg('line', {x1: x(t0), x2: x(t1), y1: y(w), y2: y(w), 'class': 'mlr-grid'}));
       chart.appendChild(svg('text', {x: pad.l - 6, y: y(w) + 4, 'text-anchor': 'end', 'class': 'mlr-tick'}, w + ' %'));
@@ -756,11 +817,11 @@
       chart.appendChild(mark);
     });
     chart.appendChild(svg('text', {x: x(t0 + span / 2), y: height - 6, 'text-anchor': 'middle', 'class': 'mlr-axis-label'},
-      'time since the canary started (m:ss)'));
+      'time since the ' + (version ? 'deployment' : 'canary') + ' started (m:ss)'));
     chart.appendChild(svg('text', {x: 14, y: y(50), 'text-anchor': 'middle', 'class': 'mlr-axis-label',
-      transform: 'rotate(-90 14 ' + y(50) + ')'}, 'canary weight'));
+      transform: 'rotate(-90 14 ' + y(50) + ')'}, who + ' weight'));
     return el('figure', {'class': 'mlr-figure mlr-wide'}, [chart, el('figcaption', null,
-      'Traffic to the canary over time; marks are analyses (green pass, amber inconclusive, red fail).')]);
+      'Traffic to the ' + who + ' over time; marks are analyses (green pass, amber inconclusive, red fail).')]);
   }
 
   var COLUMNS = {dataset: 0, run: 1, logged_model: 2, build: 2, model_version: 3, alias: 4, deployment: 4};
@@ -903,6 +964,9 @@
     }
     if (summary.shadow) {
       main.appendChild(shadow(summary.shadow));
+    }
+    if (summary.blue_green) {
+      main.appendChild(blueGreen(summary.blue_green));
     }
     if (summary.ab_test) {
       main.appendChild(abTest(summary.ab_test));
