@@ -115,6 +115,7 @@ public final class Main implements Runnable {
         commandLine.addSubcommand(new LineageCommand(main));
         commandLine.addSubcommand(new CanaryCommand(main));
         commandLine.addSubcommand(new ShadowCommand(main));
+        commandLine.addSubcommand(new BlueGreenCommand(main));
         commandLine.addSubcommand(new ShadowCaptureCommand());
         commandLine.addSubcommand(new CompareCommand());
         commandLine.addSubcommand(new ReportCommand(main));

@@ -3,14 +3,11 @@ package io.jenkins.plugins.mlstages.cli;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import io.jenkins.plugins.mlstages.deploy.CanarySettingException;
 import io.jenkins.plugins.mlstages.deploy.CaptureFolder;
-import io.jenkins.plugins.mlstages.deploy.Durations;
 import io.jenkins.plugins.mlstages.deploy.HttpMirror;
 import io.jenkins.plugins.mlstages.deploy.NginxMirror;
 import io.jenkins.plugins.mlstages.deploy.ShadowChecks;
@@ -22,8 +19,8 @@ import io.jenkins.plugins.mlstages.deploy.ShadowState;
 import io.jenkins.plugins.mlstages.deploy.ShadowStateStore;
 import io.jenkins.plugins.mlstages.deploy.ShadowVerdict;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -31,7 +28,7 @@ import picocli.CommandLine.Option;
  * live model's on the same requests (what {@code mlstages shadow-capture} recorded), and end
  * promote-ready or rejected. Users only ever get the live model's answers (docs/shadow.md).
  */
-@Command(name = "shadow", sortOptions = false,
+@Command(name = "shadow", sortOptions = false, resourceBundle = "io.jenkins.plugins.mlstages.cli.ShadowCommand",
         description = {"Send a copy of live traffic to a candidate model version (its answers are discarded), compare its",
             "predictions with the live model's on the same requests, and judge behaviour checks such as",
             "'agreement >= 0.97'. Needs `mlstages shadow-capture` next to the router. Every step is saved to --state",
@@ -47,19 +44,8 @@ final class ShadowCommand extends StageCommand {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
 
-    @Option(names = "--state", required = true, paramLabel = "PATH", description = "the state file (required): written before every action")
-    Path state;
-
-    @ArgGroup(exclusive = true)
-    Mode mode = new Mode();
-
-    static final class Mode {
-        @Option(names = "--resume", description = "continue the shadow run in --state where it stopped")
-        boolean resume;
-
-        @Option(names = "--abort", description = "stop the shadow run in --state: mirror off, verdict ABORTED (stop its driver first)")
-        boolean abort;
-    }
+    @Mixin
+    DeploymentStateOptions run;
 
     @Option(names = "--model", paramLabel = "NAME", description = "registered model")
     String model;
@@ -107,7 +93,7 @@ final class ShadowCommand extends StageCommand {
     @Option(names = "--nginx-reload-command", paramLabel = "CMD", description = "nginx: applies it (default: nginx -s reload)")
     String nginxReloadCommand;
 
-    @Option(names = "--router-url", paramLabel = "URL", description = "http: the mirror webhook (bearer token from $" + CanaryCommand.ROUTER_TOKEN + ")")
+    @Option(names = "--router-url", paramLabel = "URL", description = "http: the mirror webhook (bearer token from $" + TrafficRouterOptions.ROUTER_TOKEN + ")")
     String routerUrl;
 
     @Option(names = "--report", paramLabel = "PATH.json", description = "write the JSON report here when the run ends")
@@ -128,29 +114,25 @@ final class ShadowCommand extends StageCommand {
     }
 
     private Integer shadow() throws Exception {
-        checkOutputs(state, report);
-        ShadowStateStore store = new ShadowStateStore(state);
+        checkOutputs(run.state(), report);
+        ShadowStateStore store = new ShadowStateStore(run.state());
         store.checkFile();
         ShadowPlan plan;
-        if (mode.resume || mode.abort) {
+        if (run.continuing()) {
             ShadowState saved = store.load();
             plan = saved.plan();
-            if (model != null && !model.equals(saved.plan().model()) || version != null && !version.equals(saved.plan().version())) {
-                throw new IllegalArgumentException(state + " holds the shadow run of " + saved.plan().model() + " version "
-                        + saved.plan().version() + ", not of " + (model == null ? saved.plan().model() : model) + " version "
-                        + (version == null ? saved.plan().version() : version));
-            }
+            run.checkSameRun("shadow run", plan.model(), plan.version(), model, version);
         } else {
             plan = plan();
         }
-        ShadowRun run = new ShadowRun(store, mirror(), new CaptureFolder(Path.of(plan.captureFolder())), main.log());
+        ShadowRun shadow = new ShadowRun(store, mirror(), new CaptureFolder(Path.of(plan.captureFolder())), main.log());
         ShadowResult result;
-        if (mode.resume) {
-            result = run.resume();
-        } else if (mode.abort) {
-            result = run.abort("aborted by request (mlstages shadow --abort)");
+        if (run.resume()) {
+            result = shadow.resume();
+        } else if (run.abort()) {
+            result = shadow.abort("aborted by request (mlstages shadow --abort)");
         } else {
-            result = run.start(plan);
+            result = shadow.start(plan);
         }
         if (report != null) {
             ReportWriter.write(report, result);
@@ -179,39 +161,19 @@ final class ShadowCommand extends StageCommand {
             case "nginx": {
                 require(nginxMirrorConfig, "--nginx-mirror-config");
                 require(captureServer, "--capture-server");
-                return new NginxMirror(nginxMirrorConfig, captureServer, command("--nginx-test-command", nginxTestCommand,
-                        List.of("nginx", "-t")), command("--nginx-reload-command", nginxReloadCommand, List.of("nginx", "-s", "reload")),
+                return new NginxMirror(nginxMirrorConfig, captureServer, TrafficRouterOptions.command("--nginx-test-command", nginxTestCommand,
+                        List.of("nginx", "-t")), TrafficRouterOptions.command("--nginx-reload-command", nginxReloadCommand, List.of("nginx", "-s", "reload")),
                         Duration.ofSeconds(30));
             }
             case "http":
                 require(routerUrl, "--router-url");
-                String token = main.environment().get(CanaryCommand.ROUTER_TOKEN);
-                return new HttpMirror(routerUrl, token == null || token.isBlank() ? Optional.empty() : Optional.of(token.strip()),
+                return new HttpMirror(routerUrl, TrafficRouterOptions.token(main.environment(), TrafficRouterOptions.ROUTER_TOKEN),
                         registry.timeout());
             case "kserve":
                 throw new IllegalArgumentException("--router kserve: shadow mode is not supported for KServe (an InferenceService "
                         + "has no mirror); mirror with an Istio VirtualService behind --router http, or see docs/shadow.md");
             default:
                 throw new IllegalArgumentException("--router must be nginx or http, was '" + router + "'");
-        }
-    }
-
-    private static List<String> command(String option, String text, List<String> fallback) {
-        if (text == null) {
-            return fallback;
-        }
-        List<String> words = Arrays.stream(text.strip().split("\\s+")).filter(w -> !w.isEmpty()).toList();
-        if (words.isEmpty()) {
-            throw new IllegalArgumentException(option + " must not be empty");
-        }
-        return words;
-    }
-
-    private static Duration duration(String option, String text) {
-        try {
-            return Durations.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,9 +1,11 @@
 package io.jenkins.plugins.mlstages.cli;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
+import io.jenkins.plugins.mlstages.deploy.Durations;
 import io.jenkins.plugins.mlstages.report.AtomicFile;
 import io.jenkins.plugins.mlstages.report.Printable;
 import io.jenkins.plugins.mlstages.report.UnusableFileException;
@@ -42,6 +44,11 @@ abstract class StageCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A duration option ({@code 30s}, {@code 5m}); its complaint is prefixed with the option's name. */
+    static Duration duration(String name, String text) {
+        return option(name, () -> Durations.parse(text));
     }
 
     /** One line on stdout, flushed: the command's results (user input in them escaped, see {@link Printable}). */

@@ -8,6 +8,10 @@ public sealed interface CanaryAction {
     record SetWeight(int weight) implements CanaryAction {
     }
 
+    /** Blue/green: run the smoke checks (and the behaviour rules) against the green version now. */
+    record Smoke() implements CanaryAction {
+    }
+
     /** Run every analysis check now. */
     record Analyse() implements CanaryAction {
     }

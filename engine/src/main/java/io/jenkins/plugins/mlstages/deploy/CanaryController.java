@@ -24,6 +24,11 @@ import io.jenkins.plugins.mlstages.deploy.behaviour.ProbeResult;
  *
  * A router or registry failure in PROMOTING's alias step or anywhere in ROLLING_BACK does not change
  * the phase: it sets {@code pending}, the driver stops (exit 3), and {@code resume} does the rest.
+ *
+ * <p>A blue/green deployment ({@link CanaryPlan#isBlueGreen()}, docs/bluegreen.md) starts in SMOKE, where the
+ * router is not touched: smoke checks passed, it goes PROGRESSING at its only step, 100 (the switch), whose interval
+ * is the analysis window; its analyses passed, it promotes. Smoke checks that fail or have no answer roll it back
+ * (router to 0, which it already is, aliases as they were).
  */
 public final class CanaryController {
     private CanaryController() {
@@ -42,10 +47,16 @@ public final class CanaryController {
         b.originalPrevious = originalPrevious;
         b.routerDescription = routerDescription;
         b.metricsDescription = metricsDescription;
-        b.event(now, "started", "canary of " + plan.model() + " version " + plan.version() + " against "
-                + (originalChampion == null ? "no champion" : "stable version " + originalChampion) + ", steps "
-                + plan.steps() + " every " + plan.interval());
-        if (plan.lastStep() == 0) {
+        if (plan.isBlueGreen()) {
+            b.event(now, "started", "blue/green deployment of " + plan.model() + " version " + plan.version() + " (green) against "
+                    + (originalChampion == null ? "no champion" : "version " + originalChampion + " (blue)") + "; smoke checks, then"
+                    + " all traffic to green and an analysis window of " + plan.interval());
+        } else {
+            b.event(now, "started", "canary of " + plan.model() + " version " + plan.version() + " against "
+                    + (originalChampion == null ? "no champion" : "stable version " + originalChampion) + ", steps "
+                    + plan.steps() + " every " + plan.interval());
+        }
+        if (plan.lastStep() == 0 && !plan.isBlueGreen()) {
             promote(b, now, "the plan has no analysis step (steps [100])");
         }
         return b.build();
@@ -55,6 +66,10 @@ public final class CanaryController {
     public static Decision next(CanaryState s, Instant now) {
         if (s.isDone()) {
             return new Decision(s, new CanaryAction.Done(s.verdict()));
+        }
+        if (s.phase() == CanaryPhase.SMOKE) {
+            // nothing has been switched: the smoke checks have no side effect and simply run again after a resume
+            return new Decision(s, new CanaryAction.Smoke());
         }
         int target = s.targetWeight();
         if (!s.router().isConfirmedAt(target)) {
@@ -184,6 +199,31 @@ public final class CanaryController {
         return b.build();
     }
 
+    /**
+     * Blue/green: the smoke checks ran ({@code results}: one per smoke request, then the behaviour rules). All passed:
+     * switch all traffic to green; anything else rolls back before the router was touched.
+     */
+    public static CanaryState onSmoked(CanaryState s, List<CheckResult> results, ProbeResult behaviour, Instant now) {
+        if (s.phase() != CanaryPhase.SMOKE) {
+            throw new IllegalStateException("smoke checks in phase " + s.phase());
+        }
+        CheckVerdict verdict = CheckVerdict.of(results);
+        long passed = results.stream().filter(r -> r.verdict() == CheckVerdict.PASS).count();
+        CanaryState.Builder b = s.edit();
+        b.timeline.add(new TimelineEvent(now.toString(), 0, 0, "smoke", "smoke checks: " + verdict + " (" + passed + " of "
+                + results.size() + " passed)", verdict, results, behaviour));
+        if (verdict == CheckVerdict.PASS) {
+            b.phase = CanaryPhase.PROGRESSING;
+            b.router = RouterState.intended(100);
+            b.event(now, "switching", "smoke checks passed: all traffic to version " + s.plan().version() + " (green)");
+        } else {
+            String why = verdict == CheckVerdict.FAIL ? "smoke checks failed: " + failed(results)
+                    : "smoke checks had no answer: " + inconclusive(results);
+            rollBack(b, CanaryVerdict.ROLLED_BACK, why, now);
+        }
+        return b.build();
+    }
+
     /** A driver picked the canary up again (after a crash, a kill, or a pending failure): re-apply the weight first. */
     public static CanaryState onResumed(CanaryState s, Instant now) {
         if (s.isDone()) {
@@ -222,6 +262,13 @@ public final class CanaryController {
     }
 
     private static void advance(CanaryState.Builder b, Instant now) {
+        if (b.plan.isBlueGreen()) {
+            // the window is the last step: passed, nothing is left to move but the aliases
+            b.stepStartedAt = null;
+            b.nextAnalysisAt = null;
+            promote(b, now, "the smoke checks and the analysis window passed");
+            return;
+        }
         int next = b.stepIndex + 1;
         b.stepStartedAt = null;
         b.nextAnalysisAt = null;

@@ -2,6 +2,8 @@ package io.jenkins.plugins.mlstages.deploy;
 
 /** Where a canary is. Every phase but {@link #DONE} is resumable from the state file. */
 public enum CanaryPhase {
+    /** Blue/green only: the smoke checks against the green version, before the router is touched. */
+    SMOKE,
     /** Shifting traffic step by step and analysing at each step. */
     PROGRESSING,
     /** The analyses passed: router to 100 % canary, then the aliases (champion -> canary, previous -> stable). */

@@ -1,5 +1,7 @@
 package io.jenkins.plugins.mlstages.deploy;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.HashSet;
@@ -39,11 +41,17 @@ import io.jenkins.plugins.mlstages.registry.RegistryLimits;
  * @param previousAlias the alias promotion moves to the former champion
  * @param behaviour behaviour rules judged at each analysis next to {@code checks}, on a probe sent to both
  *        versions; null for none
+ * @param smoke set for a blue/green deployment (docs/bluegreen.md): smoke checks against the new (green) version
+ *        before any traffic moves, then the only step, 100, switches all traffic at once and its {@code interval}
+ *        is the analysis window: promotion once its analyses passed, not on reaching the step. Null for a canary.
  * @throws CanarySettingException naming the setting that is invalid
  */
 public record CanaryPlan(String model, String version, List<Integer> steps, Duration interval, int analysesPerStep,
         List<AnalysisCheck> checks, int failureLimit, int inconclusiveLimit, InconclusivePolicy onInconclusive,
-        Duration holdTimeout, String championAlias, String previousAlias, BehaviourPlan behaviour) implements Serializable {
+        Duration holdTimeout, String championAlias, String previousAlias, BehaviourPlan behaviour, SmokePlan smoke)
+        implements Serializable {
+    public static final String CANARY = "canary";
+    public static final String BLUE_GREEN = "blue-green";
     public static final String DEFAULT_CHAMPION_ALIAS = "champion";
     public static final String DEFAULT_PREVIOUS_ALIAS = "previous";
     /** The longest step: a canary is watched by a build, which should end the same day. */
@@ -62,6 +70,10 @@ public record CanaryPlan(String model, String version, List<Integer> steps, Dura
         }
         steps = List.copyOf(Objects.requireNonNull(steps, "steps"));
         checkSteps(steps);
+        if (smoke != null && !steps.equals(List.of(100))) {
+            throw new CanarySettingException("steps", "a blue/green deployment switches 0 -> 100 at once: its only step is 100, got "
+                    + steps);
+        }
         Objects.requireNonNull(interval, "interval");
         if (interval.isNegative() || interval.isZero() || interval.compareTo(MAX_INTERVAL) > 0) {
             throw new CanarySettingException("interval", "the step interval must be positive and at most "
@@ -114,6 +126,39 @@ public record CanaryPlan(String model, String version, List<Integer> steps, Dura
         }
     }
 
+    /** A canary's plan (no smoke checks). */
+    public CanaryPlan(String model, String version, List<Integer> steps, Duration interval, int analysesPerStep,
+            List<AnalysisCheck> checks, int failureLimit, int inconclusiveLimit, InconclusivePolicy onInconclusive,
+            Duration holdTimeout, String championAlias, String previousAlias, BehaviourPlan behaviour) {
+        this(model, version, steps, interval, analysesPerStep, checks, failureLimit, inconclusiveLimit, onInconclusive,
+                holdTimeout, championAlias, previousAlias, behaviour, null);
+    }
+
+    /**
+     * A blue/green deployment's plan: smoke checks, then all traffic at once and an analysis window of {@code window}
+     * with {@code analyses} analyses.
+     */
+    public static CanaryPlan blueGreen(String model, String version, SmokePlan smoke, Duration window, int analyses,
+            List<AnalysisCheck> checks, int failureLimit, int inconclusiveLimit, String championAlias, String previousAlias,
+            BehaviourPlan behaviour) {
+        if (smoke == null) {
+            throw new CanarySettingException("smoke", "blue/green needs a smoke file of requests with their expected outputs");
+        }
+        return new CanaryPlan(model, version, List.of(100), window, analyses, checks, failureLimit, inconclusiveLimit,
+                InconclusivePolicy.ROLLBACK, null, championAlias, previousAlias, behaviour, smoke);
+    }
+
+    /** Whether this is a blue/green deployment (smoke checks, one switch, an analysis window). */
+    @JsonIgnore
+    public boolean isBlueGreen() {
+        return smoke != null;
+    }
+
+    /** What the plan deploys as, for logs and the report's stage: {@code canary} or {@code blue-green}. */
+    public String strategy() {
+        return smoke != null ? BLUE_GREEN : CANARY;
+    }
+
     /** A plan without behaviour rules. */
     public CanaryPlan(String model, String version, List<Integer> steps, Duration interval, int analysesPerStep,
             List<AnalysisCheck> checks, int failureLimit, int inconclusiveLimit, InconclusivePolicy onInconclusive,
@@ -130,28 +175,28 @@ public record CanaryPlan(String model, String version, List<Integer> steps, Dura
 
     public CanaryPlan withAnalysesPerStep(int count) {
         return new CanaryPlan(model, version, steps, interval, count, checks, failureLimit, inconclusiveLimit,
-                onInconclusive, holdTimeout, championAlias, previousAlias, behaviour);
+                onInconclusive, holdTimeout, championAlias, previousAlias, behaviour, smoke);
     }
 
     public CanaryPlan withFailureLimit(int limit) {
         return new CanaryPlan(model, version, steps, interval, analysesPerStep, checks, limit, inconclusiveLimit,
-                onInconclusive, holdTimeout, championAlias, previousAlias, behaviour);
+                onInconclusive, holdTimeout, championAlias, previousAlias, behaviour, smoke);
     }
 
     public CanaryPlan withInconclusive(int limit, InconclusivePolicy policy, Duration timeout) {
         return new CanaryPlan(model, version, steps, interval, analysesPerStep, checks, failureLimit, limit, policy,
-                timeout, championAlias, previousAlias, behaviour);
+                timeout, championAlias, previousAlias, behaviour, smoke);
     }
 
     public CanaryPlan withAliases(String champion, String previous) {
         return new CanaryPlan(model, version, steps, interval, analysesPerStep, checks, failureLimit, inconclusiveLimit,
-                onInconclusive, holdTimeout, champion, previous, behaviour);
+                onInconclusive, holdTimeout, champion, previous, behaviour, smoke);
     }
 
     /** The same plan with behaviour rules judged on a probe at each analysis (null: none). */
     public CanaryPlan withBehaviour(BehaviourPlan rules) {
         return new CanaryPlan(model, version, steps, interval, analysesPerStep, checks, failureLimit, inconclusiveLimit,
-                onInconclusive, holdTimeout, championAlias, previousAlias, rules);
+                onInconclusive, holdTimeout, championAlias, previousAlias, rules, smoke);
     }
 
     /** The time between two analyses of a step. */

@@ -20,9 +20,11 @@ import io.jenkins.plugins.mlstages.report.StageReport;
 import io.jenkins.plugins.mlstages.report.Status;
 
 /**
- * The result of a finished canary: its verdict, the aliases it left, and the timeline of weights and
- * analyses (the report's canary timeline). PASSED when promoted, FAILED when rolled back or aborted.
+ * The result of a finished canary or blue/green deployment: its verdict, the aliases it left, and the timeline of
+ * weights and analyses (the report's canary timeline; a blue/green's also holds its smoke checks). PASSED when
+ * promoted, FAILED when rolled back or aborted.
  *
+ * @param stage {@value #STAGE} or {@value #BLUE_GREEN_STAGE}
  * @param stableVersion the version that was champion before the canary; null when there was none
  * @param aliases alias → version after the canary, for the plan's champion and previous aliases (unset ones left out)
  * @param reason why it was promoted or rolled back, one line
@@ -30,17 +32,13 @@ import io.jenkins.plugins.mlstages.report.Status;
 @JsonPropertyOrder({"schema", "stage", "status", "findings", "metrics", "lineage", "model", "version", "stable_version",
     "verdict", "reason", "aliases", "router", "metric_source", "timeline"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record CanaryResult(Status status, List<Finding> findings, Map<String, Double> metrics, List<LineageNode> lineage,
+public record CanaryResult(String stage, Status status, List<Finding> findings, Map<String, Double> metrics, List<LineageNode> lineage,
         String model, String version, String stableVersion, CanaryVerdict verdict, String reason,
         Map<String, String> aliases, String router, String metricSource, List<TimelineEvent> timeline)
         implements StageReport, Serializable {
-    public static final String STAGE = "canary";
-
-    @Override
-    @JsonProperty("stage")
-    public String stage() {
-        return STAGE;
-    }
+    public static final String STAGE = CanaryPlan.CANARY;
+    /** The stage of a blue/green deployment's report: the same shape, with the smoke checks in its timeline. */
+    public static final String BLUE_GREEN_STAGE = CanaryPlan.BLUE_GREEN;
 
     /** The result of a state in phase DONE. */
     public static CanaryResult of(CanaryState state) {
@@ -57,7 +55,7 @@ public record CanaryResult(Status status, List<Finding> findings, Map<String, Do
             putIfSet(aliases, plan.championAlias(), state.originalChampion());
             putIfSet(aliases, plan.previousAlias(), state.originalPrevious());
         }
-        return new CanaryResult(promoted ? Status.PASSED : Status.FAILED, findings(state), metrics(state),
+        return new CanaryResult(plan.strategy(), promoted ? Status.PASSED : Status.FAILED, findings(state), metrics(state),
                 lineage(state, aliases), plan.model(), plan.version(), state.stableVersion(), state.verdict(),
                 state.reason(), aliases, state.routerDescription(), state.metricsDescription(), state.timeline());
     }
@@ -77,21 +75,33 @@ public record CanaryResult(Status status, List<Finding> findings, Map<String, Do
             }
         }
         List<Finding> findings = new ArrayList<>();
+        String stage = state.plan().strategy();
+        for (TimelineEvent event : state.timeline()) {
+            if ("smoke".equals(event.event())) {
+                for (CheckResult result : event.analyses()) {
+                    if (result.verdict() != CheckVerdict.PASS) {
+                        findings.add(new Finding(stage + ".smoke", result.check(), Severity.ERROR, false, result.check() + " "
+                                + result.verdict() + (result.error() == null ? "" : ": " + result.error()),
+                                AnalysisCheck.format(result.value()), null));
+                    }
+                }
+            }
+        }
         // A failure the canary got past (below the failure limit) informs; one that rolled it back is an error.
         Severity severity = promoted ? Severity.INFO : Severity.ERROR;
         failures.forEach((check, failed) -> {
             Failure last = failed.get(failed.size() - 1);
             AnalysisCheck plan = state.plan().checks().stream().filter(c -> c.name().equals(check)).findFirst().orElse(null);
             String bounds = plan == null ? null : plan.bounds();
-            findings.add(new Finding("canary.analysis", check, severity, false, check + " failed " + failed.size() + " of "
+            findings.add(new Finding(stage + ".analysis", check, severity, false, check + " failed " + failed.size() + " of "
                     + Plural.of(runs.get(check), "analysis", "analyses") + "; last " + AnalysisCheck.format(last.result().value()) + " at step weight "
                     + last.weight() + " %, required " + bounds, AnalysisCheck.format(last.result().value()), bounds));
         });
         if (promoted) {
-            findings.add(new Finding("canary.promoted", state.plan().model() + "/" + state.plan().version(), Severity.INFO,
+            findings.add(new Finding(stage + ".promoted", state.plan().model() + "/" + state.plan().version(), Severity.INFO,
                     true, "promoted: " + state.reason(), "100", "100"));
         } else {
-            String check = state.verdict() == CanaryVerdict.ABORTED ? "canary.aborted" : "canary.rolled_back";
+            String check = stage + (state.verdict() == CanaryVerdict.ABORTED ? ".aborted" : ".rolled_back");
             findings.add(new Finding(check, state.plan().model() + "/" + state.plan().version(), Severity.ERROR, false,
                     (state.verdict() == CanaryVerdict.ABORTED ? "aborted: " : "rolled back: ") + state.reason(), "0", "100"));
         }
@@ -105,21 +115,22 @@ public record CanaryResult(Status status, List<Finding> findings, Map<String, Do
     private static Map<String, Double> metrics(CanaryState state) {
         List<TimelineEvent> analyses = state.analysisHistory();
         Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put("canary_final_weight", (double) state.targetWeight());
+        String prefix = state.plan().strategy().replace('-', '_') + "_";
+        metrics.put(prefix + "final_weight", (double) state.targetWeight());
         int reached = 0;
         for (TimelineEvent event : state.timeline()) {
             if ("weight".equals(event.event())) {
                 reached = Math.max(reached, event.weight());
             }
         }
-        metrics.put("canary_max_weight", (double) reached);
-        metrics.put("canary_analyses", (double) analyses.size());
-        metrics.put("canary_failed_analyses", (double) analyses.stream().filter(e -> e.verdict() == CheckVerdict.FAIL).count());
-        metrics.put("canary_inconclusive_analyses",
+        metrics.put(prefix + "max_weight", (double) reached);
+        metrics.put(prefix + "analyses", (double) analyses.size());
+        metrics.put(prefix + "failed_analyses", (double) analyses.stream().filter(e -> e.verdict() == CheckVerdict.FAIL).count());
+        metrics.put(prefix + "inconclusive_analyses",
                 (double) analyses.stream().filter(e -> e.verdict() == CheckVerdict.INCONCLUSIVE).count());
         if (!state.timeline().isEmpty()) {
             Instant end = Instant.parse(state.timeline().get(state.timeline().size() - 1).time());
-            metrics.put("canary_duration_seconds", Duration.between(state.startedAt(), end).toMillis() / 1000.0);
+            metrics.put(prefix + "duration_seconds", Duration.between(state.startedAt(), end).toMillis() / 1000.0);
         }
         return metrics;
     }
@@ -138,7 +149,7 @@ public record CanaryResult(Status status, List<Finding> findings, Map<String, Do
         if (state.stableVersion() != null) {
             deployment.put("stable_version", state.stableVersion());
         }
-        nodes.add(new LineageNode("deployment", label + "@canary", "canary", deployment));
+        nodes.add(new LineageNode("deployment", label + "@" + plan.strategy(), plan.strategy(), deployment));
         aliases.forEach((alias, version) -> nodes.add(new LineageNode("alias", plan.model() + "@" + alias, alias,
                 Map.of("version", version))));
         return nodes;

@@ -16,6 +16,7 @@ import io.jenkins.plugins.mlstages.deploy.CanaryAction.Done;
 import io.jenkins.plugins.mlstages.deploy.CanaryAction.PromoteAliases;
 import io.jenkins.plugins.mlstages.deploy.CanaryAction.RestoreAliases;
 import io.jenkins.plugins.mlstages.deploy.CanaryAction.SetWeight;
+import io.jenkins.plugins.mlstages.deploy.CanaryAction.Smoke;
 import io.jenkins.plugins.mlstages.deploy.CanaryAction.WaitUntil;
 import io.jenkins.plugins.mlstages.deploy.behaviour.BehaviourCheck;
 import io.jenkins.plugins.mlstages.deploy.behaviour.BehaviourPlan;
@@ -49,6 +50,7 @@ public final class CanaryRun {
     private final Sleeper sleeper;
     private final Backoff routerBackoff;
     private final BehaviourSource behaviour;
+    private final SmokeSource smoke;
 
     public CanaryRun(CanaryStateStore store, TrafficRouter router, MetricSource metrics, ModelAliases aliases,
             StageLog log, Clock clock, Sleeper sleeper, Backoff routerBackoff) {
@@ -60,6 +62,15 @@ public final class CanaryRun {
      */
     public CanaryRun(CanaryStateStore store, TrafficRouter router, MetricSource metrics, ModelAliases aliases,
             StageLog log, Clock clock, Sleeper sleeper, Backoff routerBackoff, BehaviourSource behaviour) {
+        this(store, router, metrics, aliases, log, clock, sleeper, routerBackoff, behaviour, SmokeSource.HTTP);
+    }
+
+    /**
+     * @param smoke where a blue/green deployment's smoke checks get their answers (plans with a {@link CanaryPlan#smoke()})
+     */
+    public CanaryRun(CanaryStateStore store, TrafficRouter router, MetricSource metrics, ModelAliases aliases,
+            StageLog log, Clock clock, Sleeper sleeper, Backoff routerBackoff, BehaviourSource behaviour, SmokeSource smoke) {
+        this.smoke = Objects.requireNonNull(smoke, "smoke");
         this.behaviour = Objects.requireNonNull(behaviour, "behaviour");
         this.store = Objects.requireNonNull(store, "store");
         this.router = Objects.requireNonNull(router, "router");
@@ -100,11 +111,12 @@ public final class CanaryRun {
         String previous = aliases.version(plan.model(), plan.previousAlias()).orElse(null);
         CanaryState state = CanaryController.start(plan, champion, previous, router.describe(), metrics.describe(), clock.instant());
         save(state);
-        log.info("canary: " + plan.model() + " version " + plan.version() + " against "
+        log.info(plan.strategy() + ": " + plan.model() + " version " + plan.version() + " against "
                 + (champion == null ? "no champion (first deployment)" : plan.championAlias() + " version " + champion)
                 + "; steps " + plan.steps().stream().map(String::valueOf).collect(Collectors.joining(", ")) + " % every "
                 + Durations.format(plan.interval()) + "; router " + router.describe() + "; metrics " + metrics.describe()
                 + (plan.behaviour() == null ? "" : "; behaviour rules on the " + plan.behaviour().describe())
+                + (plan.smoke() == null ? "" : "; smoke checks " + plan.smoke().file() + " to " + plan.smoke().greenUrl())
                 + "; state " + store.file());
         return drive(state);
     }
@@ -124,13 +136,13 @@ public final class CanaryRun {
     private CanaryResult resumeLocked() throws IOException, InterruptedException {
         CanaryState state = store.load();
         if (state.isDone()) {
-            log.info("canary: " + label(state) + " already ended " + state.verdict() + "; nothing to do");
+            log.info(state.plan().strategy() + ": " + label(state) + " already ended " + state.verdict() + "; nothing to do");
             return CanaryResult.of(state);
         }
         checkSameRouter(state);
         state = CanaryController.onResumed(state, clock.instant());
         save(state);
-        log.info("canary: resuming " + label(state) + " in phase " + state.phase() + " at step " + (state.stepIndex() + 1)
+        log.info(state.plan().strategy() + ": resuming " + label(state) + " in phase " + state.phase() + " at step " + (state.stepIndex() + 1)
                 + "; applying " + state.router().weight() + " % again");
         return drive(state);
     }
@@ -151,13 +163,13 @@ public final class CanaryRun {
     private CanaryResult abortLocked(String why) throws IOException, InterruptedException {
         CanaryState state = store.load();
         if (state.isDone()) {
-            log.info("canary: " + label(state) + " already ended " + state.verdict() + "; nothing to abort");
+            log.info(state.plan().strategy() + ": " + label(state) + " already ended " + state.verdict() + "; nothing to abort");
             return CanaryResult.of(state);
         }
         checkSameRouter(state);
         state = CanaryController.onAbort(state, why, clock.instant());
         save(state);
-        log.info("canary: aborting " + label(state) + ": " + why);
+        log.info(state.plan().strategy() + ": aborting " + label(state) + ": " + why);
         return drive(state);
     }
 
@@ -172,7 +184,7 @@ public final class CanaryRun {
             CanaryAction action = decision.action();
             if (action instanceof Done) {
                 CanaryResult result = CanaryResult.of(state);
-                log.info("canary: " + label(state) + " " + state.verdict() + ": " + state.reason() + "; aliases " + result.aliases());
+                log.info(state.plan().strategy() + ": " + label(state) + " " + state.verdict() + ": " + state.reason() + "; aliases " + result.aliases());
                 return result;
             } else if (action instanceof WaitUntil) {
                 Duration wait = Duration.between(clock.instant(), ((WaitUntil) action).time());
@@ -183,6 +195,8 @@ public final class CanaryRun {
                 state = setWeight(state, ((SetWeight) action).weight());
             } else if (action instanceof Analyse) {
                 state = analyse(state);
+            } else if (action instanceof Smoke) {
+                state = smoke(state);
             } else if (action instanceof PromoteAliases) {
                 state = moveAliases(state, () -> promote((PromoteAliases) action));
             } else {
@@ -206,7 +220,7 @@ public final class CanaryRun {
                 failure = e;
                 if (attempt < routerBackoff.attempts()) {
                     Duration delay = routerBackoff.delay(attempt);
-                    log.info("canary: router failed to apply " + weight + " % (attempt " + attempt + " of "
+                    log.info(state.plan().strategy() + ": router failed to apply " + weight + " % (attempt " + attempt + " of "
                             + routerBackoff.attempts() + "), retrying in " + Durations.format(delay) + ": " + message(e));
                     sleeper.sleep(delay);
                 }
@@ -215,7 +229,7 @@ public final class CanaryRun {
         if (failure == null) {
             CanaryState confirmed = CanaryController.onWeightConfirmed(state, weight, clock.instant());
             save(confirmed);
-            log.info("canary: step " + (confirmed.stepIndex() + 1) + "/" + confirmed.plan().steps().size() + ": router at "
+            log.info(confirmed.plan().strategy() + ": step " + (confirmed.stepIndex() + 1) + "/" + confirmed.plan().steps().size() + ": router at "
                     + weight + " % canary (" + confirmed.phase().name().toLowerCase(Locale.ROOT) + ")");
             return confirmed;
         }
@@ -225,7 +239,7 @@ public final class CanaryRun {
         if (failed.pending() != null) {
             throw pending(failed, failure);
         }
-        log.info("canary: " + failed.reason());
+        log.info(failed.plan().strategy() + ": " + failed.reason());
         return failed;
     }
 
@@ -261,6 +275,37 @@ public final class CanaryRun {
         return analysed;
     }
 
+    /** Blue/green: the smoke requests to green, then the behaviour rules once; nothing is switched yet. */
+    private CanaryState smoke(CanaryState state) throws InterruptedException {
+        CanaryPlan plan = state.plan();
+        List<CheckResult> results = new ArrayList<>();
+        try {
+            results.addAll(smoke.check(plan.smoke()));
+        } catch (RuntimeException e) {
+            // an unreadable smoke file is no evidence that green works: inconclusive, which rolls back
+            results.add(new CheckResult("smoke", plan.smoke().file(), null, null, null, CheckVerdict.INCONCLUSIVE, null, null,
+                    null, "smoke checks failed to run: " + message(e)));
+        }
+        ProbeResult comparison = null;
+        BehaviourPlan rules = plan.behaviour();
+        if (rules != null) {
+            try {
+                comparison = behaviour.compare(rules);
+                results.addAll(comparison.judge(rules.checks()));
+            } catch (RuntimeException e) {
+                for (BehaviourCheck rule : rules.checks()) {
+                    results.add(rule.failed("behaviour comparison failed: " + message(e)));
+                }
+            }
+        }
+        CanaryState smoked = CanaryController.onSmoked(state, results, comparison, clock.instant());
+        save(smoked);
+        TimelineEvent event = smoked.timeline().stream().filter(e -> "smoke".equals(e.event())).reduce((a, b) -> b).orElseThrow();
+        log.info(plan.strategy() + ": " + event.message() + (smoked.phase() == CanaryPhase.PROGRESSING
+                ? "; switching all traffic to green now" : "; " + smoked.reason() + "; traffic stays on blue"));
+        return smoked;
+    }
+
     private String analysisLine(CanaryState before, CanaryState after) {
         TimelineEvent event = after.analysisHistory().get(after.analysisHistory().size() - 1);
         String values = event.analyses().isEmpty() ? "no checks"
@@ -285,7 +330,7 @@ public final class CanaryRun {
                 next = "next analysis in " + Durations.format(toNext);
             }
         }
-        return "canary: step " + (before.stepIndex() + 1) + "/" + before.plan().steps().size() + " at " + before.router().weight()
+        return before.plan().strategy() + ": step " + (before.stepIndex() + 1) + "/" + before.plan().steps().size() + " at " + before.router().weight()
                 + " %: analysis " + event.verdict() + " (" + values + "); " + next;
     }
 

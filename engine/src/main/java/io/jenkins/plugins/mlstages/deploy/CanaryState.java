@@ -61,7 +61,7 @@ public record CanaryState(String schema, CanaryPlan plan, CanaryPhase phase, int
         if (stepIndex < 0 || stepIndex > plan.lastStep()) {
             throw new IllegalArgumentException("step index " + stepIndex + " is outside the plan's " + plan.steps().size() + " steps");
         }
-        if (phase != CanaryPhase.PROGRESSING && verdict == null) {
+        if (phase != CanaryPhase.PROGRESSING && phase != CanaryPhase.SMOKE && verdict == null) {
             throw new IllegalArgumentException("a canary in phase " + phase + " needs a verdict");
         }
         timeline = List.copyOf(timeline == null ? List.of() : timeline);
@@ -74,6 +74,7 @@ public record CanaryState(String schema, CanaryPlan plan, CanaryPhase phase, int
             case PROMOTING:
                 return 100;
             case ROLLING_BACK:
+            case SMOKE:
                 return 0;
             case DONE:
                 return verdict == CanaryVerdict.PROMOTED ? 100 : 0;
@@ -145,8 +146,9 @@ public record CanaryState(String schema, CanaryPlan plan, CanaryPhase phase, int
 
         Builder(CanaryPlan plan, Instant startedAt) {
             this.plan = plan;
-            this.phase = CanaryPhase.PROGRESSING;
-            this.router = RouterState.intended(plan.steps().get(0));
+            // a blue/green deployment leaves the router alone until its smoke checks passed
+            this.phase = plan.isBlueGreen() ? CanaryPhase.SMOKE : CanaryPhase.PROGRESSING;
+            this.router = RouterState.intended(plan.isBlueGreen() ? 0 : plan.steps().get(0));
             this.startedAt = startedAt;
             this.timeline = new ArrayList<>();
         }

@@ -113,15 +113,19 @@ public record BuildReport(Status status, Map<String, Double> metrics, List<Linea
         StageInput register = first(inputs, "register");
         StageInput canary = first(inputs, "canary");
         StageInput shadow = first(inputs, "shadow");
+        StageInput blueGreen = first(inputs, "blue-green");
         if (canary != null) {
             addDeployment(lineage, canary);
+        }
+        if (blueGreen != null) {
+            addDeployment(lineage, blueGreen);
         }
         Registration registration = register == null ? null : convert(register, register.json(), Registration.class, "registration");
         List<KeyMetric> keyMetrics = KeyMetrics.of(evaluate, gate);
         ReportSummary summary = new ReportSummary(title == null || title.isBlank() ? DEFAULT_TITLE : title,
                 new Verdict(status, headline(status, lines, registration), lines), registration, aliases(inputs), keyMetrics, failed,
                 validation(validate), drift(validate), curves(evaluate), gate(gate), canary(canary), shadow(shadow),
-                lineage.graph());
+                canary(blueGreen), lineage.graph());
         List<LineageNode> nodes = lineage.nodes().stream()
                 .map(n -> new LineageNode(n.type(), n.id(), n.name(), n.attributes())).collect(Collectors.toList());
         return new BuildReport(status, KeyMetrics.values(keyMetrics), nodes,
@@ -130,8 +134,8 @@ public record BuildReport(Status status, Map<String, Double> metrics, List<Linea
 
     /**
      * The aliases as the build left them, in the order they were first set: register sets its aliases
-     * to the registered version, a canary sets its champion (and previous) alias when it promotes or
-     * rolls back; a later report wins. Null when no report moved an alias.
+     * to the registered version, a canary or blue/green deployment sets its champion (and previous) alias when it
+     * promotes or rolls back; a later report wins. Null when no report moved an alias.
      */
     static List<AliasState> aliases(List<StageInput> inputs) {
         Map<String, AliasState> aliases = new LinkedHashMap<>();
@@ -142,7 +146,7 @@ public record BuildReport(Status status, Map<String, Double> metrics, List<Linea
                     aliases.put(model + "@" + alias.asText(), new AliasState(model, alias.asText(), input.path("version").asText(),
                             input.stage()));
                 }
-            } else if (input.stage().equals("canary") && input.path("aliases").isObject()) {
+            } else if ((input.stage().equals("canary") || input.stage().equals("blue-green")) && input.path("aliases").isObject()) {
                 input.path("aliases").fields().forEachRemaining(e -> aliases.put(model + "@" + e.getKey(),
                         new AliasState(model, e.getKey(), e.getValue().asText(), input.stage())));
             }

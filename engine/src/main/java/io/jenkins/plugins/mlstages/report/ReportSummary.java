@@ -10,14 +10,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * Everything the report page shows, already decided: the verdict, key metrics with their champion,
  * delta and whether the change is good or bad, failed findings, drift, curves, gate rules,
- * registration, the aliases as the build left them, canary, shadow run and the lineage graph. The page only lays it out, so the standalone HTML and
+ * registration, the aliases as the build left them, canary, shadow run, blue/green deployment and the lineage graph. The page only lays it out, so the standalone HTML and
  * the Jenkins build page (which reuses the same script) cannot disagree, and nothing here has to be
  * written twice. A section whose stage was not given is left out.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ReportSummary(String title, Verdict verdict, Registration registration, List<AliasState> aliases,
         List<KeyMetric> metrics, List<StageFinding> findings, Validation validation, List<DriftBar> drift, JsonNode curves,
-        Gate gate, JsonNode canary, JsonNode shadow, Lineage lineage) implements Serializable {
+        Gate gate, JsonNode canary, JsonNode shadow, JsonNode blueGreen, Lineage lineage) implements Serializable {
 
     /** The worst status of the stages, one line that says why, and each stage's status. */
     public record Verdict(Status status, String headline, List<StageLine> stages) implements Serializable {

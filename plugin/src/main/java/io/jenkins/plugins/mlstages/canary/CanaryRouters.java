@@ -6,6 +6,7 @@ import hudson.AbortException;
 import hudson.Extension;
 import hudson.ExtensionList;
 import hudson.Util;
+import hudson.model.Item;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.mlstages.support.BuildLog;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import jenkins.model.GlobalConfiguration;
+import jenkins.model.Jenkins;
 import net.sf.json.JSONObject;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundSetter;
@@ -109,6 +111,17 @@ public class CanaryRouters extends GlobalConfiguration {
                     + " (" + WHERE + ")");
         }
         return router;
+    }
+
+    /**
+     * The names of the routers for a deployment step's form in {@code item}, for those who may configure it (an
+     * administrator outside any item); the definitions themselves stay on the system page.
+     */
+    public ListBoxModel routerItems(@CheckForNull Item item, @CheckForNull String current) {
+        if (item == null ? !Jenkins.get().hasPermission(Jenkins.ADMINISTER) : !item.hasPermission(Item.CONFIGURE)) {
+            return new ListBoxModel();
+        }
+        return routerItems(current);
     }
 
     /** The names of the routers, for the step's form; the definitions themselves stay on the system page. */

@@ -8,8 +8,8 @@ import io.jenkins.plugins.mlstages.canary.CanaryConnections;
 import io.jenkins.plugins.mlstages.canary.CanaryRouter;
 import io.jenkins.plugins.mlstages.canary.CanaryRouters;
 import io.jenkins.plugins.mlstages.canary.CanarySetup;
+import io.jenkins.plugins.mlstages.canary.ProbeSettings;
 import io.jenkins.plugins.mlstages.support.Verdict;
-import io.jenkins.plugins.mlstages.agent.ReadWholeFile;
 import io.jenkins.plugins.mlstages.support.WorkspaceReports;
 import io.jenkins.plugins.mlstages.support.BuildLog;
 import io.jenkins.plugins.mlstages.support.FormLists;
@@ -36,11 +36,7 @@ import io.jenkins.plugins.mlstages.deploy.CanaryState;
 import io.jenkins.plugins.mlstages.deploy.CanaryStateStore;
 import io.jenkins.plugins.mlstages.deploy.CanaryVerdict;
 import io.jenkins.plugins.mlstages.deploy.CheckSyntax;
-import io.jenkins.plugins.mlstages.deploy.behaviour.BehaviourComparison;
 import io.jenkins.plugins.mlstages.deploy.behaviour.BehaviourPlan;
-import io.jenkins.plugins.mlstages.deploy.behaviour.OutputKind;
-import io.jenkins.plugins.mlstages.deploy.behaviour.ProbeException;
-import io.jenkins.plugins.mlstages.deploy.behaviour.ProbeFile;
 import io.jenkins.plugins.mlstages.deploy.DeployException;
 import io.jenkins.plugins.mlstages.deploy.Durations;
 import io.jenkins.plugins.mlstages.deploy.InconclusivePolicy;
@@ -51,7 +47,6 @@ import io.jenkins.plugins.mlstages.report.StageDelivery;
 import io.jenkins.plugins.mlstages.report.StageLog;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -116,11 +111,8 @@ public final class CanaryDeployStep extends RegistryStep {
     private String championAlias = CanaryPlan.DEFAULT_CHAMPION_ALIAS;
     private String previousAlias = CanaryPlan.DEFAULT_PREVIOUS_ALIAS;
     private String canaryStorageUri;
-    private String probe;
-    private String probeLabel;
-    private String probeOutput = "auto";
-    private double probeThreshold = BehaviourComparison.DEFAULT_THRESHOLD;
-    private String probeTimeout = "10s";
+    /** probe, probeLabel, probeOutput, probeThreshold and probeTimeout, checked and turned into the engine's plan there. */
+    private final ProbeSettings probe = new ProbeSettings();
 
     /**
      * @param steps canary weights in %, rising, ending at 100, e.g. {@code '10,50,100'}
@@ -289,7 +281,7 @@ public final class CanaryDeployStep extends RegistryStep {
     }
 
     public String getProbe() {
-        return probe;
+        return probe.getProbe();
     }
 
     /**
@@ -298,75 +290,52 @@ public final class CanaryDeployStep extends RegistryStep {
      */
     @DataBoundSetter
     public void setProbe(String probe) {
-        this.probe = Util.fixEmptyAndTrim(probe);
+        this.probe.setProbe(probe);
     }
 
     public String getProbeLabel() {
-        return probeLabel;
+        return probe.getProbeLabel();
     }
 
     /** The probe's field with the true label, taken out before a row is sent (accuracy rules). */
     @DataBoundSetter
     public void setProbeLabel(String probeLabel) {
-        this.probeLabel = Util.fixEmptyAndTrim(probeLabel);
+        probe.setProbeLabel(probeLabel);
     }
 
     public String getProbeOutput() {
-        return probeOutput;
+        return probe.getProbeOutput();
     }
 
     /** {@code auto} (default), {@code score} or {@code label}: how both versions' outputs are compared. */
     @DataBoundSetter
     public void setProbeOutput(String probeOutput) {
-        String value = Util.fixEmptyAndTrim(probeOutput);
-        outputKind(value == null ? "auto" : value);
-        this.probeOutput = value == null ? "auto" : value;
+        probe.setProbeOutput(probeOutput);
     }
 
     public double getProbeThreshold() {
-        return probeThreshold;
+        return probe.getProbeThreshold();
     }
 
     /** With scores, the decision compared by {@code agreement} is {@code score >= probeThreshold} (default 0.5). */
     @DataBoundSetter
     public void setProbeThreshold(double probeThreshold) {
-        this.probeThreshold = probeThreshold;
+        probe.setProbeThreshold(probeThreshold);
     }
 
     public String getProbeTimeout() {
-        return probeTimeout;
+        return probe.getProbeTimeout();
     }
 
     /** How long one probe request may take (default 10s). */
     @DataBoundSetter
     public void setProbeTimeout(String probeTimeout) {
-        String value = Util.fixEmptyAndTrim(probeTimeout);
-        if (value != null) {
-            Durations.parse(value);
-        }
-        this.probeTimeout = value == null ? "10s" : value;
+        probe.setProbeTimeout(probeTimeout);
     }
 
     /** Whether {@code analysis} holds behaviour rules, which need {@link #getProbe() probe}. */
     boolean hasBehaviourRules() {
         return analysis.stream().anyMatch(CheckSyntax::isBehaviour);
-    }
-
-    private static OutputKind outputKind(String text) {
-        switch (text.toLowerCase(Locale.ROOT)) {
-            case "auto":
-                return null;
-            case "score":
-                return OutputKind.SCORE;
-            case "label":
-                return OutputKind.LABEL;
-            default:
-                throw new IllegalArgumentException("probeOutput must be auto, score or label, not '" + text + "'");
-        }
-    }
-
-    /** Where the probe's copy is and where it goes: the copy under the build, the URLs from the router's definition. */
-    record ProbeTarget(String file, String stableUrl, String canaryUrl) implements java.io.Serializable {
     }
 
     private static List<Integer> weights(String text) {
@@ -392,7 +361,7 @@ public final class CanaryDeployStep extends RegistryStep {
      *
      * @param target where behaviour rules send the probe; null to check the settings only (the plan then has no behaviour rules)
      */
-    CanaryPlan plan(@CheckForNull ProbeTarget target) {
+    CanaryPlan plan(@CheckForNull ProbeSettings.Target target) {
         if (analysis.isEmpty()) {
             throw new IllegalArgumentException("a canary needs at least one analysis check, e.g. analysis: "
                     + "['error_rate: sum(rate(errors[1m])) / sum(rate(requests[1m])) <= 0.01']");
@@ -402,18 +371,7 @@ public final class CanaryDeployStep extends RegistryStep {
             if (!checks.queries().isEmpty() && analysisSource == null) {
                 throw new IllegalArgumentException("a canary with analysis checks needs analysisSource: prometheus(url: ...)");
             }
-            BehaviourPlan behaviour = null;
-            if (checks.behaviour().isEmpty()) {
-                if (probe != null) {
-                    throw new IllegalArgumentException("probe: no behaviour rule in analysis to judge it, e.g. 'agreement >= 0.97'");
-                }
-            } else if (probe == null) {
-                throw new IllegalArgumentException("analysis: '" + checks.behaviour().get(0).metric() + "' is a behaviour rule:"
-                        + " it needs probe: 'FILE.jsonl', a workspace file of requests sent to both versions");
-            } else if (target != null) {
-                behaviour = new BehaviourPlan(checks.behaviour(), target.file(), probeLabel, target.stableUrl(),
-                        target.canaryUrl(), outputKind(probeOutput), probeThreshold, Durations.parse(probeTimeout));
-            }
+            BehaviourPlan behaviour = probe.plan(checks.behaviour(), "analysis", target);
             return new CanaryPlan(model, version, weights(steps), Durations.parse(interval), analysesPerStep,
                     checks.queries(), failureLimit, inconclusiveLimit,
                     InconclusivePolicy.parse(onInconclusive), holdTimeout == null ? null : Durations.parse(holdTimeout),
@@ -452,7 +410,7 @@ public final class CanaryDeployStep extends RegistryStep {
         private final String id;
         /** Set at start when the plan has behaviour rules: the probe copied under the build, and the router's probe URLs. */
         @CheckForNull
-        private volatile ProbeTarget probeTarget;
+        private volatile ProbeSettings.Target probeTarget;
         /** The canary's state as the engine writes it, replaced whole at each transition. */
         private volatile String stateJson;
         private final AtomicBoolean completed = new AtomicBoolean();
@@ -488,7 +446,9 @@ public final class CanaryDeployStep extends RegistryStep {
                         + "' is not one");
             }
             if (step.hasBehaviourRules()) {
-                probeTarget = copyProbe(router);
+                probeTarget = step.probe.copy(getContext().get(FilePath.class), router,
+                        Canaries.stateFile(getContext().get(Run.class), id).resolveSibling("canary-" + id + "-probe.jsonl"),
+                        "canaryDeploy");
                 try {
                     step.plan(probeTarget);
                 } catch (IllegalArgumentException e) {
@@ -504,35 +464,6 @@ public final class CanaryDeployStep extends RegistryStep {
                     + ".json under the build");
             submit(Mode.START);
             return false;
-        }
-
-        /**
-         * Copies the probe from the workspace to the build directory, where every analysis reads it on the
-         * controller, and checks it; the URLs come from the router's definition.
-         */
-        private ProbeTarget copyProbe(CanaryRouter router) throws Exception {
-            String[] urls = router.requireProbeUrls();
-            FilePath workspace = getContext().get(FilePath.class);
-            if (workspace == null) {
-                throw BuildLog.failure("canaryDeploy", "probe: '" + step.probe + "' is read from the workspace when the"
-                        + " step starts: call canaryDeploy inside node { } (it reads the probe once, then needs no agent)");
-            }
-            byte[] content;
-            try {
-                content = workspace.child(step.probe).act(new ReadWholeFile(ProbeFile.MAX_BYTES, "a probe"));
-            } catch (AbortException e) {
-                throw WorkspaceReports.failure("canaryDeploy", step.probe, e.getMessage());
-            }
-            Run<?, ?> run = getContext().get(Run.class);
-            Path copy = Canaries.stateFile(run, id).resolveSibling("canary-" + id + "-probe.jsonl");
-            Files.createDirectories(copy.getParent());
-            Files.write(copy, content);
-            try {
-                ProbeFile.read(copy, step.probeLabel);
-            } catch (ProbeException e) {
-                throw BuildLog.failure("canaryDeploy", e.getMessage().replace(copy.toString(), step.probe));
-            }
-            return new ProbeTarget(copy.toString(), urls[0], urls[1]);
         }
 
         @Override
@@ -903,10 +834,7 @@ public final class CanaryDeployStep extends RegistryStep {
         /** The names of the routers an administrator defined (names only: the definitions stay theirs). */
         @POST
         public ListBoxModel doFillRouterItems(@AncestorInPath Item item, @QueryParameter String router) {
-            if (item == null ? !Jenkins.get().hasPermission(Jenkins.ADMINISTER) : !item.hasPermission(Item.CONFIGURE)) {
-                return new ListBoxModel();
-            }
-            return CanaryRouters.get().routerItems(router);
+            return CanaryRouters.get().routerItems(item, router);
         }
     }
 }

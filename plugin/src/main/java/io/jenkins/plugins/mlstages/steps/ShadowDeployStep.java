@@ -48,7 +48,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import jenkins.model.Jenkins;
 import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
@@ -451,10 +450,7 @@ public final class ShadowDeployStep extends MlStageStep {
         /** The names of the routers an administrator defined (names only). */
         @POST
         public ListBoxModel doFillRouterItems(@AncestorInPath Item item, @QueryParameter String router) {
-            if (item == null ? !Jenkins.get().hasPermission(Jenkins.ADMINISTER) : !item.hasPermission(Item.CONFIGURE)) {
-                return new ListBoxModel();
-            }
-            return CanaryRouters.get().routerItems(router);
+            return CanaryRouters.get().routerItems(item, router);
         }
     }
 }

@@ -171,7 +171,7 @@ public final class BehaviourComparison {
     }
 
     /** The label of a usable answer: its label, else its score as text ({@code 1.0} reads {@code 1}). */
-    static String label(Answer answer) {
+    public static String label(Answer answer) {
         if (answer.label() != null) {
             return answer.label();
         }
