@@ -177,7 +177,9 @@ public final class KubernetesCluster {
 
     private static String readToken(Path file) {
         try {
-            return new String(InputFiles.readAll(file, InputFiles.SECRET_CAP, "a token file"), StandardCharsets.UTF_8).strip();
+            String token = new String(InputFiles.readAll(file, InputFiles.SECRET_CAP, "a token file"), StandardCharsets.UTF_8).strip();
+            Secrets.remember(Secrets.bearer(token));
+            return token;
         } catch (IOException e) {
             String reason = e instanceof UnusableFileException unusable ? unusable.problem() : e.getMessage();
             throw new DeployException("cannot read the Kubernetes token file " + file + ": " + reason, e);

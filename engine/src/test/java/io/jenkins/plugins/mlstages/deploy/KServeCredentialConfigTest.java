@@ -135,7 +135,7 @@ public class KServeCredentialConfigTest {
 
     @Test
     public void inlineClientCertificatesAndOidcAreUsed() throws Exception {
-        TestCertificates certificates = TestCertificates.make(temp.newFolder("pki").toPath());
+        TestCertificates certificates = TestCertificates.shared();
         String certificate = TestCertificates.base64(certificates.clientCertificatePem);
         String key = TestCertificates.base64(certificates.clientKeyPem);
         Config config = configOf(fromContent(kubeconfig(goodCluster(), List.of("client-certificate-data: " + certificate,

@@ -123,7 +123,7 @@ public class KubeconfigTest {
         Files.writeString(file, Files.readString(file).replaceFirst("certificate-authority-data: \\S+",
                 "certificate-authority: certs/ca.crt"));
         Path secrets = Files.createDirectories(file.getParent().resolve("secrets"));
-        TestCertificates certificates = TestCertificates.make(temp.newFolder("pki").toPath());
+        TestCertificates certificates = TestCertificates.shared();
         Path certs = Files.createDirectories(file.getParent().resolve("certs"));
         Files.writeString(certs.resolve("ca.crt"), certificates.serverCertificatePem);
         Files.writeString(certs.resolve("client.crt"), certificates.clientCertificatePem);
@@ -166,7 +166,7 @@ public class KubeconfigTest {
 
     @Test
     public void inlineClientCertificatesAreUsed() throws Exception {
-        TestCertificates certificates = TestCertificates.make(temp.newFolder("pki").toPath());
+        TestCertificates certificates = TestCertificates.shared();
         String certificate = TestCertificates.base64(certificates.clientCertificatePem);
         String key = TestCertificates.base64(certificates.clientKeyPem);
         Path file = kubeconfig("cert/config", "    client-certificate-data: " + certificate + "\n    client-key-data: " + key);

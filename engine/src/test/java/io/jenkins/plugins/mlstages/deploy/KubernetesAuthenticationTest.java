@@ -30,6 +30,8 @@ import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 
 /**
@@ -40,14 +42,20 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
  */
 public class KubernetesAuthenticationTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private static final String INFERENCE_SERVICE = "{\"apiVersion\":\"serving.kserve.io/v1beta1\",\"kind\":\"InferenceService\","
+            + "\"metadata\":{\"name\":\"iris\",\"namespace\":\"models\",\"generation\":1},\"status\":{\"observedGeneration\":1,"
+            + "\"components\":{\"predictor\":{\"traffic\":[{\"revisionName\":\"iris-predictor-00001\",\"latestRevision\":true,"
+            + "\"percent\":100}]}}}}";
 
     @Rule
     public TemporaryFolder temp = new TemporaryFolder();
 
     @Test
     public void theTokenOfAnExecPluginReachesTheApiServer() throws Exception {
-        try (KubernetesMock kubernetes = new KubernetesMock();
-                FakeKServe kserve = FakeKServe.start(kubernetes, Duration.ZERO, "models", "iris", "gs://models/v1")) {
+        try (KubernetesMock kubernetes = new KubernetesMock()) {
+            // an InferenceService whose status says 100 % on its one revision; no controller polls meanwhile
+            kubernetes.client.genericKubernetesResources(KServeRouter.INFERENCE_SERVICE).inNamespace("models")
+                    .resource(Serialization.unmarshal(INFERENCE_SERVICE, GenericKubernetesResource.class)).create();
             Path script = KubeconfigTest.execPlugin(temp.newFolder("bin").toPath(), "exec-issued-token-42");
             Path file = temp.getRoot().toPath().resolve("kubeconfig");
             Files.writeString(file, kubernetes.kubeconfig("models", KubeconfigTest.execUser(script)));
@@ -62,7 +70,7 @@ public class KubernetesAuthenticationTest {
         }
     }
 
-    /** The reads of the InferenceService with the exec plugin's token since the last call (FakeKServe polls with its own). */
+    /** The reads of the InferenceService with the exec plugin's token since the last call. */
     private static int execTokenRequests(KubernetesMock kubernetes) throws InterruptedException {
         int count = 0;
         RecordedRequest request;
@@ -93,10 +101,7 @@ public class KubernetesAuthenticationTest {
 
     private static void answer(HttpExchange exchange, List<String> clients) throws IOException {
         clients.add(((HttpsExchange) exchange).getSSLSession().getPeerPrincipal().getName());
-        String body = "{\"apiVersion\":\"serving.kserve.io/v1beta1\",\"kind\":\"InferenceService\",\"metadata\":{\"name\":\"iris\","
-                + "\"namespace\":\"models\",\"generation\":1},\"status\":{\"observedGeneration\":1,\"components\":{\"predictor\":"
-                + "{\"traffic\":[{\"revisionName\":\"iris-predictor-00001\",\"latestRevision\":true,\"percent\":100}]}}}}";
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = INFERENCE_SERVICE.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(200, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
@@ -126,7 +131,7 @@ public class KubernetesAuthenticationTest {
 
     @Test
     public void aClientCertificateAuthenticatesOverMutualTls() throws Exception {
-        TestCertificates certificates = TestCertificates.make(temp.newFolder("pki").toPath());
+        TestCertificates certificates = TestCertificates.shared();
         List<String> clients = new CopyOnWriteArrayList<>();
         HttpsServer server = mutualTls(certificates, clients);
         try {
@@ -163,7 +168,7 @@ public class KubernetesAuthenticationTest {
 
     @Test
     public void anUntrustedServerCertificateIsRefused() throws Exception {
-        TestCertificates certificates = TestCertificates.make(temp.newFolder("pki").toPath());
+        TestCertificates certificates = TestCertificates.shared();
         TestCertificates other = TestCertificates.make(temp.newFolder("other").toPath());
         List<String> clients = new CopyOnWriteArrayList<>();
         HttpsServer server = mutualTls(certificates, clients);

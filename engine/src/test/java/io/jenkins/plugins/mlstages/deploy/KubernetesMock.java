@@ -19,16 +19,26 @@ import io.fabric8.mockwebserver.MockWebServer;
  * can run here. The JUnit 4 way of {@code @EnableKubernetesMockClient(crud = true)}.
  */
 final class KubernetesMock implements AutoCloseable {
+    /** The mock server logs every request at INFO: kept out of the test output (held, so the level stays). */
+    private static final java.util.logging.Logger QUIET = quiet();
+
     final KubernetesMockServer server;
     /** A client of the test's own, that plays the cluster's controllers and reads what the router did. */
     final NamespacedKubernetesClient client;
 
     KubernetesMock() {
+        QUIET.fine("starting");
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
         server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), responses,
                 new KubernetesMixedDispatcher(responses), false);
         server.init();
         client = server.createClient();
+    }
+
+    private static java.util.logging.Logger quiet() {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+        logger.setLevel(java.util.logging.Level.WARNING);
+        return logger;
     }
 
     /** The API server's URL, e.g. {@code http://localhost:34567}. */

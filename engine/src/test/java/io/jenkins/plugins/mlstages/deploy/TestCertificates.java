@@ -51,8 +51,23 @@ final class TestCertificates {
         serverContext.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
     }
 
+    private static TestCertificates shared;
+
     static TestCertificates make(Path dir) throws Exception {
         return new TestCertificates(dir);
+    }
+
+    /** One set for the whole test JVM: keytool's RSA keys take seconds on a loaded machine. */
+    static synchronized TestCertificates shared() throws Exception {
+        if (shared == null) {
+            Path dir = Files.createTempDirectory("ml-stages-pki");
+            dir.toFile().deleteOnExit();
+            shared = new TestCertificates(dir);
+            try (var files = Files.list(dir)) {
+                files.forEach(f -> f.toFile().delete());
+            }
+        }
+        return shared;
     }
 
     static String base64(String pem) {
