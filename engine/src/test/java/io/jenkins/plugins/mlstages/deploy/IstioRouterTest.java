@@ -191,6 +191,24 @@ public class IstioRouterTest {
     }
 
     @Test
+    public void aConflictingWriteIsReadAndWrittenAgain() throws Exception {
+        // the API server refuses the first write as a concurrent change would (409, resourceVersion moved on)
+        kubernetes.server.expect().put().withPath("/apis/networking.istio.io/v1/namespaces/models/virtualservices/iris")
+                .andReturn(409, new io.fabric8.kubernetes.api.model.StatusBuilder().withStatus("Failure").withReason("Conflict")
+                        .withCode(409).withMessage("the object has been modified; please apply your changes to the latest version")
+                        .build()).once();
+        IstioRouter router = router(Optional.empty(), Optional.of(CANARY), Optional.empty());
+        router.setCanaryWeight(10);
+        assertEquals(10, router.canaryWeight());
+        long puts = 0;
+        io.fabric8.mockwebserver.http.RecordedRequest request;
+        while ((request = kubernetes.server.takeRequest(10, java.util.concurrent.TimeUnit.MILLISECONDS)) != null) {
+            puts += request.getMethod().equals("PUT") ? 1 : 0;
+        }
+        assertEquals("written again after the conflict", 2, puts);
+    }
+
+    @Test
     public void destinationsAreCheckedWhenConfigured() {
         assertEquals("--istio-canary must be HOST or HOST/SUBSET, was 'a/b/c'", assertThrows(IllegalArgumentException.class,
                 () -> Destination.parse("a/b/c", "--istio-canary")).getMessage());
