@@ -18,6 +18,7 @@ import io.jenkins.plugins.mlstages.deploy.ShadowRun;
 import io.jenkins.plugins.mlstages.deploy.ShadowState;
 import io.jenkins.plugins.mlstages.deploy.ShadowStateStore;
 import io.jenkins.plugins.mlstages.deploy.ShadowVerdict;
+import io.jenkins.plugins.mlstages.deploy.Sleeper;
 import io.jenkins.plugins.mlstages.report.ReportWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -78,8 +79,15 @@ final class ShadowCommand extends StageCommand {
             description = "how often the capture folder is read while collecting (default: ${DEFAULT-VALUE})")
     String pollInterval;
 
-    @Option(names = "--router", paramLabel = "nginx|http", description = "what mirrors the traffic (kserve: not supported, see docs/shadow.md)")
+    @Option(names = "--router", paramLabel = "nginx|istio|kserve|http",
+            description = "what mirrors the traffic (kserve: through an Istio VirtualService in front of it, as istio)")
     String router;
+
+    @Mixin
+    KubernetesOptions kubernetes;
+
+    @Mixin
+    IstioOptions istio;
 
     @Option(names = "--nginx-mirror-config", paramLabel = "PATH", description = "nginx: the mirror file, included in the server block")
     Path nginxMirrorConfig;
@@ -170,10 +178,15 @@ final class ShadowCommand extends StageCommand {
                 return new HttpMirror(routerUrl, TrafficRouterOptions.token(main.environment(), TrafficRouterOptions.ROUTER_TOKEN),
                         registry.timeout());
             case "kserve":
-                throw new IllegalArgumentException("--router kserve: shadow mode is not supported for KServe (an InferenceService "
-                        + "has no mirror); mirror with an Istio VirtualService behind --router http, or see docs/shadow.md");
+            case "istio":
+                // an InferenceService has no mirror of its own: the VirtualService in front of it mirrors
+                if (istio.virtualService == null && router.equals("kserve")) {
+                    throw new IllegalArgumentException("--router kserve mirrors through an Istio VirtualService in front of the"
+                            + " InferenceService: give --virtual-service, --istio-stable and --mirror-destination (docs/shadow.md)");
+                }
+                return istio.router(kubernetes, router, true, Sleeper.SYSTEM);
             default:
-                throw new IllegalArgumentException("--router must be nginx or http, was '" + router + "'");
+                throw new IllegalArgumentException("--router must be nginx, istio, kserve or http, was '" + router + "'");
         }
     }
 

@@ -12,11 +12,13 @@ import io.jenkins.plugins.mlstages.deploy.KServeConfig;
 import io.jenkins.plugins.mlstages.deploy.KServeRouter;
 import io.jenkins.plugins.mlstages.deploy.NginxRouter;
 import io.jenkins.plugins.mlstages.deploy.NginxRouterConfig;
+import io.jenkins.plugins.mlstages.deploy.Sleeper;
 import io.jenkins.plugins.mlstages.deploy.TrafficRouter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * What splits the traffic between the stable and the new version ({@code --router nginx|kserve|http} with each
+ * What splits the traffic between the stable and the new version ({@code --router nginx|kserve|istio|http} with each
  * router's options), and the {@link TrafficRouter} built from them; shared by the deployment commands that move
  * traffic (canary, blue-green, ...). The help of the two nginx servers names the versions as the command calls
  * them (resource bundle keys {@code stable-server} and {@code canary-server}).
@@ -25,7 +27,7 @@ final class TrafficRouterOptions {
     /** The http router's bearer token: only from the environment, never the command line. */
     static final String ROUTER_TOKEN = "MLSTAGES_ROUTER_TOKEN";
 
-    @Option(names = "--router", paramLabel = "nginx|kserve|http", description = "what splits the traffic")
+    @Option(names = "--router", paramLabel = "nginx|kserve|istio|http", description = "what splits the traffic")
     String router;
 
     @Option(names = "--nginx-config", paramLabel = "PATH", description = "nginx: the upstream file the router owns")
@@ -48,11 +50,11 @@ final class TrafficRouterOptions {
     @Option(names = "--nginx-reload-command", paramLabel = "CMD", description = "nginx: applies it (default: nginx -s reload)")
     String nginxReloadCommand;
 
-    @Option(names = "--kubeconfig", paramLabel = "PATH", description = "kserve: kubeconfig (default: $KUBECONFIG, ~/.kube/config, in-cluster)")
-    Path kubeconfig;
+    @Mixin
+    KubernetesOptions kubernetes;
 
-    @Option(names = "--namespace", paramLabel = "NS", description = "kserve: the InferenceService's namespace (default: the context's)")
-    String namespace;
+    @Mixin
+    IstioOptions istio;
 
     @Option(names = "--inference-service", paramLabel = "NAME", description = "kserve: the InferenceService")
     String inferenceService;
@@ -60,10 +62,6 @@ final class TrafficRouterOptions {
     @Option(names = "--canary-storage-uri", paramLabel = "URI", descriptionKey = "canary-storage-uri",
             description = "kserve: the canary model's storageUri")
     String canaryStorageUri;
-
-    @Option(names = "--ready-timeout", paramLabel = "DURATION", defaultValue = "5m",
-            description = "kserve: how long a split may take to be reported (default: ${DEFAULT-VALUE})")
-    String readyTimeout;
 
     @Option(names = "--router-url", paramLabel = "URL", description = "http: the webhook (bearer token from $" + ROUTER_TOKEN + ")")
     String routerUrl;
@@ -89,13 +87,15 @@ final class TrafficRouterOptions {
             }
             case "kserve":
                 require(inferenceService, "--inference-service");
-                return new KServeRouter(KServeConfig.resolve(Optional.ofNullable(kubeconfig), namespace, inferenceService,
-                        Optional.ofNullable(canaryStorageUri), StageCommand.duration("--ready-timeout", readyTimeout)));
+                return new KServeRouter(KServeConfig.of(kubernetes.cluster(), kubernetes.namespace, inferenceService,
+                        Optional.ofNullable(canaryStorageUri), kubernetes.readyTimeout()));
+            case "istio":
+                return istio.router(kubernetes, router, false, Sleeper.SYSTEM);
             case "http":
                 require(routerUrl, "--router-url");
                 return new HttpRouter(routerUrl, token(env, ROUTER_TOKEN), httpTimeout);
             default:
-                throw new IllegalArgumentException("--router must be nginx, kserve or http, was '" + router + "'");
+                throw new IllegalArgumentException("--router must be nginx, kserve, istio or http, was '" + router + "'");
         }
     }
 

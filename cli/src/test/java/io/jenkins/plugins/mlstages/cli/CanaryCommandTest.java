@@ -197,8 +197,18 @@ public class CanaryCommandTest {
         assertEquals(2, run(valid(state, "--router", "nginx")));
         assertEquals("mlstages: missing --nginx-config with --router nginx", error());
         err.getBuffer().setLength(0);
+        assertEquals(2, run(valid(state, "--router", "linkerd")));
+        assertEquals("mlstages: --router must be nginx, kserve, istio or http, was 'linkerd'", error());
+        err.getBuffer().setLength(0);
         assertEquals(2, run(valid(state, "--router", "istio")));
-        assertEquals("mlstages: --router must be nginx, kserve or http, was 'istio'", error());
+        assertEquals("mlstages: missing --virtual-service with --router istio", error());
+        err.getBuffer().setLength(0);
+        assertEquals(2, run(valid(state, "--router", "istio", "--virtual-service", "iris", "--istio-stable", "v1.models.svc")));
+        assertEquals("mlstages: missing --istio-canary with --router istio", error());
+        err.getBuffer().setLength(0);
+        assertEquals(2, run(valid(state, "--router", "istio", "--virtual-service", "iris", "--istio-stable", "v1.models.svc",
+                "--istio-canary", "v2/a/b")));
+        assertEquals("mlstages: --istio-canary must be HOST or HOST/SUBSET, was 'v2/a/b'", error());
         err.getBuffer().setLength(0);
         assertEquals(2, run(valid(state, "--router", "kserve")));
         assertEquals("mlstages: missing --inference-service with --router kserve", error());

@@ -40,6 +40,7 @@ public class ShadowCommandTest {
 
     /** Bad usage is one line naming the option, exit 2, and nothing is written: no state, no mirror file. */
     private void assertUsage(String expected, String... args) {
+        err.getBuffer().setLength(0);
         assertEquals(err.toString(), 2, run(args));
         String line = err.toString().strip();
         assertFalse(line, line.contains("\n"));
@@ -60,10 +61,15 @@ public class ShadowCommandTest {
     }
 
     @Test
-    public void kserveHasNoMirror() {
+    public void kserveMirrorsThroughAnIstioVirtualService() {
         List<String> args = new ArrayList<>(List.of(shadow("--check", "agreement >= 0.97")));
         args.set(args.indexOf("nginx"), "kserve");
-        assertUsage("--router kserve: shadow mode is not supported for KServe", args.toArray(new String[0]));
+        assertUsage("--router kserve mirrors through an Istio VirtualService in front of the InferenceService: give"
+                + " --virtual-service, --istio-stable and --mirror-destination", args.toArray(new String[0]));
+        args.addAll(List.of("--virtual-service", "iris", "--istio-stable", "iris-predictor.models.svc.cluster.local"));
+        assertUsage("missing --mirror-destination with --router kserve", args.toArray(new String[0]));
+        args.set(args.indexOf("kserve"), "istio");
+        assertUsage("missing --mirror-destination with --router istio", args.toArray(new String[0]));
     }
 
     @Test

@@ -2,40 +2,29 @@ package io.jenkins.plugins.mlstages.deploy;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Which InferenceService {@link KServeRouter} drives and how it reaches the Kubernetes API.
  *
- * @param apiServer the API server's base URL, e.g. {@code https://10.0.0.1:6443}
+ * @param cluster the API server and the identity there (a kubeconfig, a token, the service account)
  * @param namespace the InferenceService's namespace
  * @param name the InferenceService's name
- * @param bearerToken a token sent with every request, when it is known up front
- * @param caCertificate a PEM file of the CA that signed the API server's certificate (replaces the JVM's trust store)
  * @param canaryStorageUri the canary model's {@code spec.predictor.model.storageUri}, when the split should
  *        also (re)point the latest revision at it
  * @param readyTimeout how long to wait for the InferenceService to report a split
- * @param caCertificateData the same CA as PEM text (a kubeconfig's {@code certificate-authority-data}), decoded
- * @param tokenFile a file to read the token from for each request instead (an in-cluster service account
- *        token, which the kubelet rotates)
  */
-public record KServeConfig(String apiServer, String namespace, String name, Optional<String> bearerToken,
-        Optional<Path> caCertificate, Optional<String> canaryStorageUri, Duration readyTimeout,
-        Optional<String> caCertificateData, Optional<Path> tokenFile) {
+public record KServeConfig(KubernetesCluster cluster, String namespace, String name, Optional<String> canaryStorageUri,
+        Duration readyTimeout) {
     /** The longest wait for a split to be reported. */
     public static final Duration MAX_READY_TIMEOUT = Duration.ofHours(1);
 
     public KServeConfig {
-        Objects.requireNonNull(apiServer, "apiServer");
+        Objects.requireNonNull(cluster, "cluster");
         requireName(namespace, "namespace");
         requireName(name, "InferenceService name");
-        bearerToken = Objects.requireNonNullElse(bearerToken, Optional.empty());
-        caCertificate = Objects.requireNonNullElse(caCertificate, Optional.empty());
         canaryStorageUri = Objects.requireNonNullElse(canaryStorageUri, Optional.<String>empty()).filter(s -> !s.isBlank());
-        caCertificateData = Objects.requireNonNullElse(caCertificateData, Optional.empty());
-        tokenFile = Objects.requireNonNullElse(tokenFile, Optional.empty());
         Objects.requireNonNull(readyTimeout, "readyTimeout");
         if (readyTimeout.isNegative() || readyTimeout.isZero() || readyTimeout.compareTo(MAX_READY_TIMEOUT) > 0) {
             throw new IllegalArgumentException("the KServe ready timeout (--ready-timeout, readyTimeout) must be positive and at most "
@@ -43,91 +32,64 @@ public record KServeConfig(String apiServer, String namespace, String name, Opti
         }
     }
 
-    public KServeConfig(String apiServer, String namespace, String name, Optional<String> bearerToken,
-            Optional<Path> caCertificate, Optional<String> canaryStorageUri, Duration readyTimeout) {
-        this(apiServer, namespace, name, bearerToken, caCertificate, canaryStorageUri, readyTimeout, Optional.empty(),
-                Optional.empty());
+    /**
+     * @param namespace the InferenceService's namespace; when null or blank, the cluster configuration's (the
+     *        kubeconfig context's, the service account's), else {@code default}
+     */
+    public static KServeConfig of(KubernetesCluster cluster, String namespace, String name, Optional<String> canaryStorageUri,
+            Duration readyTimeout) {
+        return new KServeConfig(cluster, namespaceOf(cluster, namespace), name, canaryStorageUri, readyTimeout);
+    }
+
+    /** The namespace given, else the cluster configuration's, else {@code default}. */
+    static String namespaceOf(KubernetesCluster cluster, String namespace) {
+        return Kubeconfig.present(namespace).or(cluster::namespace).orElse("default");
     }
 
     /**
-     * Finds the cluster and credentials as kubectl does: the given kubeconfig, else {@code $KUBECONFIG}
-     * (its first file), else {@code ~/.kube/config}, else the pod's service account (in-cluster).
+     * Finds the cluster and credentials as kubectl does ({@link KubernetesCluster#resolve}).
      *
-     * @param namespace the InferenceService's namespace; when null or blank, the kubeconfig context's, else
-     *        the service account's, else {@code default}
      * @throws IllegalArgumentException when no configuration is found or it cannot be used; the message
      *         names the file and the field
      */
     public static KServeConfig resolve(Optional<Path> kubeconfig, String namespace, String name,
             Optional<String> canaryStorageUri, Duration readyTimeout) {
-        return Kubeconfig.resolve(kubeconfig, namespace, name, canaryStorageUri, readyTimeout, System.getenv(),
-                Path.of(System.getProperty("user.home")), Kubeconfig.SERVICE_ACCOUNT);
-    }
-
-    static KServeConfig resolve(Optional<Path> kubeconfig, String namespace, String name,
-            Optional<String> canaryStorageUri, Duration readyTimeout, Map<String, String> environment, Path home,
-            Path serviceAccount) {
-        return Kubeconfig.resolve(kubeconfig, namespace, name, canaryStorageUri, readyTimeout, environment, home,
-                serviceAccount);
+        return of(KubernetesCluster.resolve(kubeconfig), namespace, name, canaryStorageUri, readyTimeout);
     }
 
     /**
-     * A kubeconfig held in memory, e.g. a Jenkins "Secret file" credential: its current context, with the
-     * user's inline {@code token} and the cluster's inline {@code certificate-authority-data} only. A kubeconfig
-     * that refers to a file ({@code tokenFile}, {@code certificate-authority}, a client certificate or key), runs
-     * a program ({@code exec}, {@code auth-provider}) or skips TLS verification is refused with one line naming
-     * {@code source} and the field. Never reads the environment, the home folder or a service account.
+     * A kubeconfig held in memory, e.g. a Jenkins "Secret file" credential ({@link KubernetesCluster#fromKubeconfigContent}).
      *
-     * @param source names the kubeconfig in messages, e.g. {@code credentials 'prod-kube'}
-     * @param namespace the InferenceService's namespace; when null or blank, the context's, else {@code default}
-     * @throws IllegalArgumentException when it cannot be used; the message never quotes the kubeconfig's text
+     * @param mayRunPrograms whether an exec plugin may run in this JVM: never on the Jenkins controller
      */
-    public static KServeConfig fromKubeconfigContent(String yaml, String source, String namespace, String name,
-            Optional<String> canaryStorageUri, Duration readyTimeout) {
-        return Kubeconfig.fromContent(yaml, source, namespace, name, canaryStorageUri, readyTimeout);
+    public static KServeConfig fromKubeconfigContent(String yaml, String source, boolean mayRunPrograms, String namespace,
+            String name, Optional<String> canaryStorageUri, Duration readyTimeout) {
+        return of(KubernetesCluster.fromKubeconfigContent(yaml, source, mayRunPrograms), namespace, name, canaryStorageUri,
+                readyTimeout);
     }
 
-    /**
-     * An API server and a bearer token, e.g. from a Jenkins "Secret text" credential.
-     *
-     * @param apiServer an https:// URL (http:// only to this machine, so that the token never travels in clear)
-     * @param caCertificatePem the PEM text of the CA that signed the API server's certificate; empty for the JVM's trust store
-     * @param namespace the InferenceService's namespace; {@code default} when null or blank
-     * @throws IllegalArgumentException when the URL, the token or the namespace cannot be used
-     */
+    /** An API server and a bearer token, e.g. from a Jenkins "Secret text" credential ({@link KubernetesCluster#withToken}). */
     public static KServeConfig withToken(String apiServer, String token, Optional<String> caCertificatePem, String namespace,
             String name, Optional<String> canaryStorageUri, Duration readyTimeout) {
-        Objects.requireNonNull(apiServer, "apiServer");
-        Kubeconfig.requireHttpsUnlessLoopback(apiServer, "the Kubernetes API server");
-        if (token == null || token.isBlank()) {
-            throw new IllegalArgumentException("the Kubernetes token is empty");
-        }
-        Optional<String> ca = Objects.requireNonNullElse(caCertificatePem, Optional.<String>empty()).filter(pem -> !pem.isBlank());
-        String resolvedNamespace = namespace == null || namespace.isBlank() ? "default" : namespace.strip();
-        return new KServeConfig(apiServer.strip(), resolvedNamespace, name, Optional.of(token.strip()), Optional.empty(), canaryStorageUri,
-                readyTimeout, ca, Optional.empty());
+        return of(KubernetesCluster.withToken(apiServer, token, caCertificatePem), namespace, name, canaryStorageUri, readyTimeout);
     }
 
     /** The same InferenceService and credentials with another canary model. */
     public KServeConfig withCanaryStorageUri(Optional<String> storageUri) {
-        return new KServeConfig(apiServer, namespace, name, bearerToken, caCertificate, storageUri, readyTimeout,
-                caCertificateData, tokenFile);
+        return new KServeConfig(cluster, namespace, name, storageUri, readyTimeout);
     }
 
-    private static void requireName(String value, String what) {
+    static void requireName(String value, String what) {
         // Kubernetes names: DNS labels / subdomains
         if (value == null || !value.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?") || value.length() > 253) {
             throw new IllegalArgumentException("invalid Kubernetes " + what + ": '" + value + "'");
         }
     }
 
-    /** Never shows the token. */
+    /** Never shows a secret. */
     @Override
     public String toString() {
-        return "KServeConfig[apiServer=" + apiServer + ", namespace=" + namespace + ", name=" + name
-                + ", bearerToken=" + (bearerToken.isPresent() ? "****" : "none")
-                + ", caCertificate=" + caCertificate.map(Path::toString).orElse(caCertificateData.isPresent() ? "(inline)" : "none")
-                + ", canaryStorageUri=" + canaryStorageUri.orElse("none") + ", readyTimeout=" + readyTimeout
-                + ", tokenFile=" + tokenFile.map(Path::toString).orElse("none") + "]";
+        return "KServeConfig[" + cluster + ", namespace=" + namespace + ", name=" + name
+                + ", canaryStorageUri=" + canaryStorageUri.orElse("none") + ", readyTimeout=" + readyTimeout + "]";
     }
 }

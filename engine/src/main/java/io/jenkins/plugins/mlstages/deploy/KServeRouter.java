@@ -1,45 +1,28 @@
 package io.jenkins.plugins.mlstages.deploy;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
-import java.util.function.Supplier;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.jenkins.plugins.mlstages.report.InputFiles;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.jenkins.plugins.mlstages.report.ServerAnswer;
-import io.jenkins.plugins.mlstages.report.UnusableFileException;
-import okhttp3.HttpUrl;
-import okhttp3.MediaType;
-import okhttp3.Request;
-import okhttp3.RequestBody;
 
 /**
  * Splits traffic with a KServe InferenceService (serverless mode): a JSON merge patch of
  * {@code spec.predictor.canaryTrafficPercent} (and of {@code spec.predictor.model.storageUri} when a
- * canary model is configured) through the Kubernetes API, then a wait until
+ * canary model is configured) through the Kubernetes API (the fabric8 client), then a wait until
  * {@code status.components.predictor.traffic} gives the latest revision that share. KServe sends the
  * rest to the last revision rolled out at 100 % (tag {@code prev}); 100 % promotes the latest revision.
  *
@@ -47,15 +30,16 @@ import okhttp3.RequestBody;
  * created revision is ready, and the traffic entries marked {@code latestRevision} add up to the share.
  */
 public final class KServeRouter implements TrafficRouter {
-    private static final MediaType MERGE_PATCH = MediaType.get("application/merge-patch+json");
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    static final ResourceDefinitionContext INFERENCE_SERVICE = new ResourceDefinitionContext.Builder()
+            .withGroup("serving.kserve.io").withVersion("v1beta1").withKind("InferenceService")
+            .withPlural("inferenceservices").withNamespaced(true).build();
     private static final String READ = "read InferenceService";
 
     private final KServeConfig config;
-    private final DeployHttp http;
+    private final KubernetesCalls calls;
     private final Duration pollInterval;
     private final Sleeper sleeper;
-    private final HttpUrl url;
+    private final String path;
     private final ObjectMapper mapper = new ObjectMapper();
 
     public KServeRouter(KServeConfig config) {
@@ -67,29 +51,15 @@ public final class KServeRouter implements TrafficRouter {
      *        goes through it, so that a Jenkins abort interrupts them: the step's interruptible sleep
      */
     public KServeRouter(KServeConfig config, Sleeper sleeper) {
-        this(config, new DeployHttp("kubernetes API", token(config), REQUEST_TIMEOUT, Optional.ofNullable(tls(config)),
-                DeployHttp.RETRIES, sleeper), Duration.ofSeconds(1), sleeper);
+        this(config, Duration.ofSeconds(1), sleeper);
     }
 
-    KServeRouter(KServeConfig config, DeployHttp http, Duration pollInterval) {
-        this(config, http, pollInterval, Sleeper.SYSTEM);
-    }
-
-    KServeRouter(KServeConfig config, DeployHttp http, Duration pollInterval, Sleeper sleeper) {
+    KServeRouter(KServeConfig config, Duration pollInterval, Sleeper sleeper) {
         this.config = config;
-        this.http = http;
         this.pollInterval = pollInterval;
         this.sleeper = sleeper;
-        HttpUrl server = HttpUrl.parse(config.apiServer());
-        if (server == null) {
-            throw new IllegalArgumentException("the Kubernetes API server must be an http(s) URL, was '" + config.apiServer() + "'");
-        }
-        this.url = server.newBuilder()
-                .addPathSegments("apis/serving.kserve.io/v1beta1/namespaces")
-                .addPathSegment(config.namespace())
-                .addPathSegment("inferenceservices")
-                .addPathSegment(config.name())
-                .build();
+        this.calls = new KubernetesCalls(config.cluster(), DeployHttp.RETRIES, sleeper, this::hint);
+        this.path = "/apis/serving.kserve.io/v1beta1/namespaces/" + config.namespace() + "/inferenceservices/" + config.name();
     }
 
     /** @throws InterruptedException when a wait was interrupted (a Jenkins abort): the split is left as it is */
@@ -98,7 +68,7 @@ public final class KServeRouter implements TrafficRouter {
         if (canaryPercent < 0 || canaryPercent > 100) {
             throw new IllegalArgumentException("canary weight must be 0 to 100 %, was " + canaryPercent);
         }
-        JsonNode current = requireSuccess(READ, "GET", http.send(READ, readRequest()));
+        JsonNode current = read();
         ObjectNode patch = mapper.createObjectNode();
         ObjectNode predictor = patch.putObject("spec").putObject("predictor");
         predictor.put("canaryTrafficPercent", canaryPercent);
@@ -109,16 +79,14 @@ public final class KServeRouter implements TrafficRouter {
             }
             predictor.putObject("model").put("storageUri", config.canaryStorageUri().get());
         }
-        String operation = "set canary " + canaryPercent + " %";
-        DeployHttp.Answer answer = http.send(operation, new Request.Builder().url(url)
-                // bytes, so that OkHttp adds no charset parameter: exactly the media type kubectl sends
-                .patch(RequestBody.create(patch.toString().getBytes(StandardCharsets.UTF_8), MERGE_PATCH)).build());
-        JsonNode patched = requireSuccess(operation, "PATCH", answer);
+        String operation = "set canary " + canaryPercent + " % of " + config.namespace() + "/" + config.name();
+        JsonNode patched = tree(calls.call(operation, "PATCH", path,
+                client -> resource(client).patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString())));
         long generation = patched.path("metadata").path("generation").asLong(-1);
 
         Instant deadline = Instant.now().plus(config.readyTimeout());
         while (true) {
-            Split split = Split.of(requireSuccess(READ, "GET", http.send(READ, readRequest())));
+            Split split = Split.of(read());
             if (split.reports(canaryPercent, generation)) {
                 return;
             }
@@ -132,7 +100,14 @@ public final class KServeRouter implements TrafficRouter {
 
     @Override
     public int canaryWeight() {
-        Split split = Split.of(read());
+        Split split;
+        try {
+            split = Split.of(read());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DeployException("kubernetes API " + READ + " of " + config.namespace() + "/" + config.name()
+                    + " was interrupted", e);
+        }
         if (split.canaryPercent() < 0) {
             throw new DeployException(describe() + " reports no predictor traffic yet (status.components.predictor.traffic)");
         }
@@ -141,43 +116,37 @@ public final class KServeRouter implements TrafficRouter {
 
     @Override
     public String describe() {
-        return "KServe InferenceService " + config.namespace() + "/" + config.name() + " at " + DeployHttp.safe(url.newBuilder()
-                .encodedPath("/").build());
+        return "KServe InferenceService " + config.namespace() + "/" + config.name() + " at " + calls.url("/");
     }
 
-    private JsonNode read() {
-        return requireSuccess(READ, "GET", http.sendOrFail(READ, readRequest()));
+    private Resource<GenericKubernetesResource> resource(KubernetesClient client) {
+        return client.genericKubernetesResources(INFERENCE_SERVICE).inNamespace(config.namespace()).withName(config.name());
     }
 
-    private Request readRequest() {
-        return new Request.Builder().url(url).get().build();
+    private JsonNode read() throws InterruptedException {
+        String operation = READ + " of " + config.namespace() + "/" + config.name();
+        GenericKubernetesResource isvc = calls.call(operation, "GET", path, client -> resource(client).get());
+        if (isvc == null) {
+            throw calls.notFound(operation, path);
+        }
+        return tree(isvc);
     }
 
-    private JsonNode requireSuccess(String operation, String method, DeployHttp.Answer answer) {
-        JsonNode body = null;
+    private JsonNode tree(GenericKubernetesResource resource) {
         try {
-            body = answer.body().isBlank() ? null : mapper.readTree(answer.body());
-        } catch (JsonProcessingException notJson) {
-            // reported below
+            return mapper.readTree(Serialization.asJson(resource));
+        } catch (JsonProcessingException e) {
+            throw new DeployException(describe() + " answered what is not a Kubernetes object", e);
         }
-        if (answer.successful() && body != null && body.isObject()) {
-            return body;
-        }
-        StringBuilder message = new StringBuilder("kubernetes API " + operation + " of " + config.namespace() + "/"
-                + config.name() + " failed: " + method + " " + DeployHttp.safe(url) + " answered " + answer.described());
-        if (answer.successful()) {
-            // what came, never what it said: the API server URL may point at another endpoint
-            message.append(", not a Kubernetes object");
-        }
-        if (answer.code() == 401) {
-            message.append(" (the token was refused)");
-        } else if (answer.code() == 403) {
-            message.append(" (the account needs get and patch on inferenceservices.serving.kserve.io in ")
-                    .append(config.namespace()).append(")");
-        } else if (answer.code() == 404) {
-            message.append(" (is KServe installed and the InferenceService created?)");
-        }
-        throw new DeployException(message.toString());
+    }
+
+    private String hint(int code) {
+        return switch (code) {
+            case 401 -> " (the cluster did not accept who we are: check the token, client certificate or exec plugin)";
+            case 403 -> " (the account needs get and patch on inferenceservices.serving.kserve.io in " + config.namespace() + ")";
+            case 404 -> " (is KServe installed and the InferenceService created?)";
+            default -> "";
+        };
     }
 
     /** What an InferenceService's status says about the predictor's split. */
@@ -230,57 +199,4 @@ public final class KServeRouter implements TrafficRouter {
         }
     }
 
-    private static Supplier<Optional<String>> token(KServeConfig config) {
-        if (config.tokenFile().isEmpty()) {
-            return config::bearerToken;
-        }
-        Path file = config.tokenFile().get();
-        return () -> {
-            try {
-                return Optional.of(new String(InputFiles.readAll(file, InputFiles.SECRET_CAP, "a token file"),
-                        StandardCharsets.UTF_8).strip());
-            } catch (IOException e) {
-                String reason = e instanceof UnusableFileException ? ((UnusableFileException) e).problem() : e.getMessage();
-                throw new DeployException("cannot read the Kubernetes token file " + file + ": " + reason, e);
-            }
-        };
-    }
-
-    /** Trust in exactly the configured CA, as kubectl does with certificate-authority; null when none is configured. */
-    static DeployHttp.Tls tls(KServeConfig config) {
-        if (config.caCertificate().isEmpty() && config.caCertificateData().isEmpty()) {
-            return null;
-        }
-        String source = config.caCertificate().map(Path::toString).orElse("certificate (certificate-authority-data)");
-        try (InputStream pem = config.caCertificate().isPresent()
-                ? new ByteArrayInputStream(InputFiles.readAll(config.caCertificate().get(), InputFiles.SECRET_CAP, "a CA certificate"))
-                : new ByteArrayInputStream(config.caCertificateData().get().getBytes(StandardCharsets.US_ASCII))) {
-            Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509").generateCertificates(pem);
-            if (certificates.isEmpty()) {
-                throw new IllegalArgumentException("the Kubernetes CA " + source + " holds no certificate");
-            }
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            int i = 0;
-            for (Certificate certificate : certificates) {
-                store.setCertificateEntry("ca-" + i++, certificate);
-            }
-            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(store);
-            X509TrustManager trust = null;
-            for (TrustManager manager : factory.getTrustManagers()) {
-                if (manager instanceof X509TrustManager x509) {
-                    trust = x509;
-                }
-            }
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {trust}, null);
-            return new DeployHttp.Tls(context, trust);
-        } catch (IOException e) {
-            String reason = e instanceof UnusableFileException ? ((UnusableFileException) e).problem() : e.getMessage();
-            throw new IllegalArgumentException("cannot read the Kubernetes CA " + source + ": " + reason);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("the Kubernetes CA " + source + " is not a PEM certificate: " + e.getMessage());
-        }
-    }
 }

@@ -78,6 +78,16 @@ public final class ServerAnswer {
         return new ServerAnswer(status, mediaType(contentType), bytes.length, structuredError(bytes, secrets));
     }
 
+    /**
+     * The error of a Kubernetes {@code Status} a client library has already parsed (fabric8): its reason and
+     * message, checked, redacted and cut as if it came in a body.
+     */
+    public static StructuredError kubernetesStatus(String reason, String message, Secrets secrets) {
+        Secrets redaction = Objects.requireNonNullElse(secrets, Secrets.none());
+        return new StructuredError(Shape.KUBERNETES, code(reason == null ? null : MAPPER.getNodeFactory().textNode(reason), redaction),
+                message(message == null ? null : MAPPER.getNodeFactory().textNode(message), redaction));
+    }
+
     public int status() {
         return status;
     }

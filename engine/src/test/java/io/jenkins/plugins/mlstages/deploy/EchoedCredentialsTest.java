@@ -106,10 +106,10 @@ public class EchoedCredentialsTest {
     @Test
     public void theKubernetesApi() {
         status = 403;
-        bodyPrefix = "{\"kind\":\"Status\",\"reason\":\"Forbidden\",\"message\":\"ECHO\"}";
-        KServeConfig config = new KServeConfig(server.url("/").toString(), "models", "iris", Optional.of(TOKEN), Optional.empty(),
+        bodyPrefix = "{\"kind\":\"Status\",\"status\":\"Failure\",\"reason\":\"Forbidden\",\"message\":\"ECHO\"}";
+        KServeConfig config = KServeConfig.withToken(server.url("/").toString(), TOKEN, Optional.empty(), "models", "iris",
                 Optional.empty(), Duration.ofSeconds(1));
-        KServeRouter router = new KServeRouter(config, http("kubernetes API"), Duration.ofMillis(10));
+        KServeRouter router = new KServeRouter(config, Duration.ofMillis(10), d -> { });
         assertNoToken(assertThrows(DeployException.class, router::canaryWeight), true);
     }
 }

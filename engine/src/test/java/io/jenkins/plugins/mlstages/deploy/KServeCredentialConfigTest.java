@@ -17,10 +17,14 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
 /**
  * {@link KServeConfig#fromKubeconfigContent} and {@link KServeConfig#withToken}: a KServe identity only
- * from a credential. A kubeconfig held in memory gives an inline token and CA, nothing that names a file,
- * runs a program or trusts any server; nothing is read from the machine.
+ * from a credential. A kubeconfig held in memory gives inline data (token, client certificate and key, CA), an
+ * OIDC auth provider, or an exec plugin where programs may run (an agent); nothing that names a file of the
+ * machine or trusts any server; nothing is read from the machine.
  */
 public class KServeCredentialConfigTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -56,7 +60,24 @@ public class KServeCredentialConfigTest {
     }
 
     private static KServeConfig fromContent(String yaml) {
-        return KServeConfig.fromKubeconfigContent(yaml, SOURCE, null, "fraud", Optional.empty(), TIMEOUT);
+        return KServeConfig.fromKubeconfigContent(yaml, SOURCE, false, null, "fraud", Optional.empty(), TIMEOUT);
+    }
+
+    /** What the fabric8 client is configured with. */
+    private static Config configOf(KServeConfig config) {
+        try (KubernetesClient client = config.cluster().client()) {
+            return client.getConfiguration();
+        }
+    }
+
+    private static String tokenOf(KServeConfig config) {
+        Config fabric8 = configOf(config);
+        return fabric8.getOauthToken() != null ? fabric8.getOauthToken() : fabric8.getAutoOAuthToken();
+    }
+
+    private static String serverOf(KServeConfig config) {
+        String server = config.cluster().server();
+        return server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
     }
 
     private static String refusal(String yaml) {
@@ -66,15 +87,15 @@ public class KServeCredentialConfigTest {
     @Test
     public void anInlineTokenAndCaAreUsed() {
         KServeConfig config = fromContent(kubeconfig(goodCluster(), List.of("token: " + TOKEN)));
-        assertEquals("https://10.0.0.1:6443", config.apiServer());
+        assertEquals("https://10.0.0.1:6443", serverOf(config));
         assertEquals("serving", config.namespace());
         assertEquals("fraud", config.name());
-        assertEquals(Optional.of(TOKEN), config.bearerToken());
-        assertEquals(Optional.of(PEM), config.caCertificateData());
-        assertEquals(Optional.empty(), config.caCertificate());
-        assertEquals(Optional.empty(), config.tokenFile());
+        assertEquals(TOKEN, tokenOf(config));
+        assertEquals(CA_DATA, configOf(config).getCaCertData());
+        assertEquals(null, configOf(config).getCaCertFile());
+        assertEquals(null, configOf(config).getOauthTokenProvider());
         KServeConfig other = KServeConfig.fromKubeconfigContent(kubeconfig(goodCluster(), List.of("token: " + TOKEN)), SOURCE,
-                "models", "iris", Optional.of("gs://m/2"), TIMEOUT);
+                false, "models", "iris", Optional.of("gs://m/2"), TIMEOUT);
         assertEquals("models", other.namespace());
         assertEquals(Optional.of("gs://m/2"), other.canaryStorageUri());
     }
@@ -86,11 +107,7 @@ public class KServeCredentialConfigTest {
         String[][] users = {
             {"tokenFile: " + tokenFile, "tokenFile"},
             {"client-certificate: /etc/kube/client.crt", "client-certificate"},
-            {"client-certificate-data: QUJD", "client-certificate-data"},
             {"client-key: /etc/kube/client.key", "client-key"},
-            {"client-key-data: QUJD", "client-key-data"},
-            {"exec: {command: /bin/cat, args: [/etc/shadow], apiVersion: client.authentication.k8s.io/v1}", "exec"},
-            {"auth-provider: {name: gcp, config: {cmd-path: /usr/bin/gcloud}}", "auth-provider"},
             {"username: admin", "username"},
             {"as: system:admin", "as"},
         };
@@ -112,8 +129,37 @@ public class KServeCredentialConfigTest {
             assertFalse(message, message.contains("\n"));
         }
         // explicitly off is harmless
-        assertEquals(Optional.of(TOKEN), fromContent(kubeconfig(List.of("server: https://10.0.0.1:6443",
-                "insecure-skip-tls-verify: false"), List.of("token: " + TOKEN))).bearerToken());
+        assertEquals(TOKEN, tokenOf(fromContent(kubeconfig(List.of("server: https://10.0.0.1:6443",
+                "insecure-skip-tls-verify: false"), List.of("token: " + TOKEN)))));
+    }
+
+    @Test
+    public void inlineClientCertificatesAndOidcAreUsed() throws Exception {
+        TestCertificates certificates = TestCertificates.shared();
+        String certificate = TestCertificates.base64(certificates.clientCertificatePem);
+        String key = TestCertificates.base64(certificates.clientKeyPem);
+        Config config = configOf(fromContent(kubeconfig(goodCluster(), List.of("client-certificate-data: " + certificate,
+                "client-key-data: " + key))));
+        assertEquals(certificate, config.getClientCertData());
+        assertEquals(key, config.getClientKeyData());
+        KServeConfig oidc = fromContent(kubeconfig(goodCluster(), List.of("auth-provider: {name: oidc, config: {client-id: k8s,"
+                + " id-token: " + TOKEN + ", idp-issuer-url: 'https://issuer.example'}}")));
+        assertEquals(TOKEN, tokenOf(oidc));
+    }
+
+    @Test
+    public void anExecPluginRunsOnlyWhereProgramsMayRun() throws Exception {
+        Path script = KubeconfigTest.execPlugin(temp.newFolder("bin").toPath(), "exec-agent-token");
+        Path ran = temp.getRoot().toPath().resolve("ran");
+        Files.writeString(script, Files.readString(script).replace("#!/bin/sh\n", "#!/bin/sh\ntouch " + ran + "\n"));
+        String yaml = kubeconfig(goodCluster(), List.of(KubeconfigTest.execUser(script).strip()));
+        String message = refusal(yaml);
+        assertEquals(SOURCE + ": users[deployer].user.exec runs a program ('" + script + "'), which runs only on an agent:"
+                + " give the router definition an agent, or use a token", message);
+        assertFalse("nothing ran on the controller", Files.exists(ran));
+        KServeConfig onAgent = KServeConfig.fromKubeconfigContent(yaml, SOURCE, true, null, "fraud", Optional.empty(), TIMEOUT);
+        assertEquals("exec-agent-token", tokenOf(onAgent));
+        assertTrue(Files.exists(ran));
     }
 
     @Test
@@ -129,8 +175,8 @@ public class KServeCredentialConfigTest {
     @Test
     public void aUserWithoutATokenOrAContextWithoutAUserIsRefused() {
         String message = refusal(kubeconfig(goodCluster(), List.of("extensions: []")));
-        assertTrue(message, message.startsWith(SOURCE + ": user 'deployer' authenticates with nothing; canaryDeploy needs a bearer"
-                + " token (users[].user.token)"));
+        assertEquals(SOURCE + ": user 'deployer' has no credential: give a token, a client certificate and key, an exec plugin"
+                + " or an auth provider", message);
         String noUser = kubeconfig(goodCluster(), List.of("token: " + TOKEN)).replace(", user: deployer", "");
         assertTrue(refusal(noUser), refusal(noUser).startsWith(SOURCE + ": context 'prod' names no user"));
     }
@@ -139,8 +185,8 @@ public class KServeCredentialConfigTest {
     public void theServerMustBeHttpsButOnThisMachine() {
         String message = refusal(kubeconfig(List.of("server: http://10.0.0.1:8080"), List.of("token: " + TOKEN)));
         assertTrue(message, message.startsWith(SOURCE + ": clusters[prod-cluster].cluster.server must be an https:// URL"));
-        assertEquals("http://127.0.0.1:8080", fromContent(kubeconfig(List.of("server: http://127.0.0.1:8080"),
-                List.of("token: " + TOKEN))).apiServer());
+        assertEquals("http://127.0.0.1:8080", serverOf(fromContent(kubeconfig(List.of("server: http://127.0.0.1:8080"),
+                List.of("token: " + TOKEN)))));
     }
 
     @Test
@@ -166,16 +212,14 @@ public class KServeCredentialConfigTest {
     public void aTokenAndAServer() {
         KServeConfig config = KServeConfig.withToken("https://kube.example:6443", " " + TOKEN + "\n", Optional.of(PEM), "models",
                 "iris", Optional.empty(), TIMEOUT);
-        assertEquals("https://kube.example:6443", config.apiServer());
-        assertEquals(Optional.of(TOKEN), config.bearerToken());
-        assertEquals(Optional.of(PEM), config.caCertificateData());
-        assertEquals(Optional.empty(), config.caCertificate());
-        assertEquals(Optional.empty(), config.tokenFile());
+        assertEquals("https://kube.example:6443", serverOf(config));
+        assertEquals(TOKEN, tokenOf(config));
+        assertEquals(PEM.strip(), new String(Base64.getDecoder().decode(configOf(config).getCaCertData()), StandardCharsets.US_ASCII));
         assertFalse(config.toString(), config.toString().contains(TOKEN));
         assertEquals("default", KServeConfig.withToken("https://kube.example", TOKEN, Optional.empty(), " ", "iris",
                 Optional.empty(), TIMEOUT).namespace());
-        assertEquals(Optional.empty(), KServeConfig.withToken("http://localhost:6443", TOKEN, Optional.of(" "), "models", "iris",
-                Optional.empty(), TIMEOUT).caCertificateData());
+        assertEquals(null, configOf(KServeConfig.withToken("http://localhost:6443", TOKEN, Optional.of(" "), "models", "iris",
+                Optional.empty(), TIMEOUT)).getCaCertData());
     }
 
     @Test
@@ -189,8 +233,8 @@ public class KServeCredentialConfigTest {
         assertEquals("the Kubernetes token is empty", assertThrows(IllegalArgumentException.class, () -> KServeConfig.withToken(
                 "https://kube.example", " ", Optional.empty(), "models", "iris", Optional.empty(), TIMEOUT)).getMessage());
         for (String loopback : List.of("http://127.0.0.1:1", "http://localhost:1", "http://[::1]:1")) {
-            assertEquals(loopback, KServeConfig.withToken(loopback, TOKEN, Optional.empty(), "models", "iris", Optional.empty(),
-                    TIMEOUT).apiServer());
+            assertEquals(loopback, serverOf(KServeConfig.withToken(loopback, TOKEN, Optional.empty(), "models", "iris", Optional.empty(),
+                    TIMEOUT)));
         }
     }
 }

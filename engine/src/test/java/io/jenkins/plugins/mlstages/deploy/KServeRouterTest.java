@@ -4,61 +4,58 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assert.fail;
 
-import java.io.FileInputStream;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.After;
-import org.junit.Rule;
+import org.junit.Before;
 import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 
 /**
- * {@link KServeRouter} against {@link FakeKubernetes}, a stand-in for the Kubernetes API with KServe's
- * canary behaviour: no cluster exists here, so this checks the API contract (paths, merge patch,
- * token, CA, status shape), not a real KServe.
+ * {@link KServeRouter} against fabric8's Kubernetes mock server in CRUD mode with {@link FakeKServe} playing KServe's
+ * controller: no cluster can run here, so this checks the API contract (paths, merge patch, status shape, errors)
+ * through the real client, not a real KServe.
  */
 public class KServeRouterTest {
     private static final String TOKEN = "k8s-s3cret-token";
     private static final Duration CONTROLLER_DELAY = Duration.ofMillis(300);
+    private static final String PATH = "/apis/serving.kserve.io/v1beta1/namespaces/models/inferenceservices/iris";
 
-    @Rule
-    public TemporaryFolder temp = new TemporaryFolder();
+    private KubernetesMock kubernetes;
+    private FakeKServe kserve;
 
-    private FakeKubernetes kubernetes;
+    @Before
+    public void start() {
+        kubernetes = new KubernetesMock();
+    }
 
     @After
     public void stop() {
-        if (kubernetes != null) {
-            kubernetes.close();
+        if (kserve != null) {
+            kserve.close();
         }
-    }
-
-    private KServeRouter router(KServeConfig config) {
-        return new KServeRouter(config, new DeployHttp("kubernetes API", Optional.of(TOKEN), Duration.ofSeconds(5),
-                Optional.empty(), DeployHttp.RETRIES, d -> { }), Duration.ofMillis(50));
+        kubernetes.close();
     }
 
     private KServeConfig config(Optional<String> storageUri, Duration readyTimeout) {
-        return new KServeConfig(kubernetes.url(), "models", "iris", Optional.of(TOKEN), Optional.empty(), storageUri,
-                readyTimeout);
+        return KServeConfig.withToken(kubernetes.url(), TOKEN, Optional.empty(), "models", "iris", storageUri, readyTimeout);
+    }
+
+    private static KServeRouter router(KServeConfig config) {
+        return new KServeRouter(config, Duration.ofMillis(50), Sleeper.SYSTEM);
     }
 
     private static String trafficOf(JsonNode isvc) {
@@ -69,27 +66,40 @@ public class KServeRouterTest {
         return text.toString().strip();
     }
 
+    /** The requests the server got so far: method, path, content type and authorization. */
+    private List<RecordedRequest> requests() throws InterruptedException {
+        List<RecordedRequest> requests = new ArrayList<>();
+        RecordedRequest request;
+        while ((request = kubernetes.server.takeRequest(10, TimeUnit.MILLISECONDS)) != null) {
+            requests.add(request);
+        }
+        return requests;
+    }
+
     @Test
     public void shiftsStepByStepAndPromotes() throws Exception {
-        kubernetes = FakeKubernetes.start(TOKEN, CONTROLLER_DELAY, "models", "iris", "gs://models/v1");
+        kserve = FakeKServe.start(kubernetes, CONTROLLER_DELAY, "models", "iris", "gs://models/v1");
         KServeRouter router = router(config(Optional.of("gs://models/v2"), Duration.ofSeconds(10)));
         assertEquals(100, router.canaryWeight());
 
         long start = System.nanoTime();
         router.setCanaryWeight(10);
         assertTrue("waited for the controller", System.nanoTime() - start >= CONTROLLER_DELAY.toNanos());
-        JsonNode isvc = kubernetes.inferenceService();
+        JsonNode isvc = kserve.inferenceService();
         assertEquals("gs://models/v2", isvc.path("spec").path("predictor").path("model").path("storageUri").asText());
         assertEquals("sklearn", isvc.path("spec").path("predictor").path("model").path("modelFormat").path("name").asText());
         assertEquals("iris-predictor-00002=10 iris-predictor-00001=90", trafficOf(isvc));
         assertEquals(10, router.canaryWeight());
-        assertTrue(kubernetes.requests.toString(), kubernetes.requests.contains(
-                "PATCH /apis/serving.kserve.io/v1beta1/namespaces/models/inferenceservices/iris application/merge-patch+json"));
+        // the router's patches (FakeKServe writes the status with JSON patches)
+        List<RecordedRequest> patches = requests().stream().filter(r -> r.getMethod().equals("PATCH")
+                && r.getPath().equals(PATH) && r.getHeader("Content-Type").startsWith("application/merge-patch+json")).toList();
+        assertEquals(1, patches.size());
+        assertEquals("Bearer " + TOKEN, patches.get(0).getHeader("Authorization"));
 
         router.setCanaryWeight(50);
-        assertEquals("iris-predictor-00002=50 iris-predictor-00001=50", trafficOf(kubernetes.inferenceService()));
+        assertEquals("iris-predictor-00002=50 iris-predictor-00001=50", trafficOf(kserve.inferenceService()));
         router.setCanaryWeight(100);
-        isvc = kubernetes.inferenceService();
+        isvc = kserve.inferenceService();
         assertEquals("iris-predictor-00002=100", trafficOf(isvc));
         assertEquals("iris-predictor-00002",
                 isvc.path("status").path("components").path("predictor").path("latestRolledoutRevision").asText());
@@ -100,11 +110,11 @@ public class KServeRouterTest {
 
     @Test
     public void rollsBackToThePreviousRevision() throws Exception {
-        kubernetes = FakeKubernetes.start(TOKEN, CONTROLLER_DELAY, "models", "iris", "gs://models/v1");
+        kserve = FakeKServe.start(kubernetes, CONTROLLER_DELAY, "models", "iris", "gs://models/v1");
         KServeRouter router = router(config(Optional.of("gs://models/v2"), Duration.ofSeconds(10)));
         router.setCanaryWeight(10);
         router.setCanaryWeight(0);
-        assertEquals("iris-predictor-00002=0 iris-predictor-00001=100", trafficOf(kubernetes.inferenceService()));
+        assertEquals("iris-predictor-00002=0 iris-predictor-00001=100", trafficOf(kserve.inferenceService()));
         assertEquals(0, router.canaryWeight());
         // setting what is in effect again is harmless
         router.setCanaryWeight(0);
@@ -113,12 +123,12 @@ public class KServeRouterTest {
 
     @Test
     public void withoutACanaryModelOnlyThePercentIsPatched() throws Exception {
-        kubernetes = FakeKubernetes.start(TOKEN, Duration.ZERO, "models", "iris", "gs://models/v1");
+        kserve = FakeKServe.start(kubernetes, Duration.ZERO, "models", "iris", "gs://models/v1");
         // the operator created the new revision; the router only splits
         router(config(Optional.of("gs://models/v2"), Duration.ofSeconds(10))).setCanaryWeight(0);
         KServeRouter router = router(config(Optional.empty(), Duration.ofSeconds(10)));
         router.setCanaryWeight(25);
-        JsonNode isvc = kubernetes.inferenceService();
+        JsonNode isvc = kserve.inferenceService();
         assertEquals(25, isvc.path("spec").path("predictor").path("canaryTrafficPercent").asInt());
         assertEquals("gs://models/v2", isvc.path("spec").path("predictor").path("model").path("storageUri").asText());
         assertEquals(25, router.canaryWeight());
@@ -126,131 +136,69 @@ public class KServeRouterTest {
 
     @Test
     public void aSplitKServeDoesNotMakeIsATimeoutNamingWhatItReports() throws Exception {
-        kubernetes = FakeKubernetes.start(TOKEN, Duration.ZERO, "models", "iris", "gs://models/v1");
+        kserve = FakeKServe.start(kubernetes, Duration.ZERO, "models", "iris", "gs://models/v1");
         // one revision only: KServe keeps 100 % on it whatever canaryTrafficPercent says
         KServeRouter router = router(config(Optional.empty(), Duration.ofMillis(700)));
-        try {
-            router.setCanaryWeight(10);
-            fail();
-        } catch (DeployException e) {
-            assertTrue(e.getMessage(), e.getMessage().startsWith(
-                    "KServe InferenceService models/iris at " + kubernetes.url() + "/ did not report canary 10 % within 700 ms;"
-                            + " it reports traffic iris-predictor-00001 (latest) 100 %"));
-        }
+        DeployException e = assertThrows(DeployException.class, () -> router.setCanaryWeight(10));
+        assertTrue(e.getMessage(), e.getMessage().startsWith("KServe InferenceService models/iris at " + kubernetes.url()
+                + "/ did not report canary 10 % within 700 ms; it reports traffic iris-predictor-00001 (latest) 100 %"));
     }
 
     @Test
     public void aCanaryRevisionThatNeverBecomesReadyTimesOut() throws Exception {
-        kubernetes = FakeKubernetes.start(TOKEN, Duration.ofMillis(50), "models", "iris", "gs://models/v1");
-        kubernetes.failNewRevisions();
+        kserve = FakeKServe.start(kubernetes, Duration.ofMillis(50), "models", "iris", "gs://models/v1");
+        kserve.failNewRevisions();
         KServeRouter router = router(config(Optional.of("gs://models/broken"), Duration.ofSeconds(1)));
-        try {
-            router.setCanaryWeight(10);
-            fail();
-        } catch (DeployException e) {
-            assertTrue(e.getMessage(), e.getMessage().contains("latest created revision iris-predictor-00002, latest ready"
-                    + " revision iris-predictor-00001, Ready False (Revision \"iris-predictor-00002\" failed"));
-        }
+        DeployException e = assertThrows(DeployException.class, () -> router.setCanaryWeight(10));
+        assertTrue(e.getMessage(), e.getMessage().contains("latest created revision iris-predictor-00002, latest ready"
+                + " revision iris-predictor-00001, Ready False (Revision \"iris-predictor-00002\" failed"));
         // Knative keeps serving the ready revision: the canary has no traffic
-        assertEquals("iris-predictor-00001=100", trafficOf(kubernetes.inferenceService()));
+        assertEquals("iris-predictor-00001=100", trafficOf(kserve.inferenceService()));
     }
 
     @Test
     public void apiErrorsAreNamedWithoutTheToken() throws Exception {
-        kubernetes = FakeKubernetes.start("another-token", Duration.ZERO, "models", "iris", "gs://models/v1");
-        try {
-            router(config(Optional.empty(), Duration.ofSeconds(1))).setCanaryWeight(10);
-            fail();
-        } catch (DeployException e) {
-            assertEquals("kubernetes API read InferenceService of models/iris failed: GET " + kubernetes.url()
-                    + "/apis/serving.kserve.io/v1beta1/namespaces/models/inferenceservices/iris answered HTTP 401"
-                    + " (application/json, 114 bytes): Unauthorized: Unauthorized (the token was refused)", e.getMessage());
-            assertFalse(e.getMessage().contains(TOKEN));
-        }
-        kubernetes.token(TOKEN);
-        KServeConfig other = new KServeConfig(kubernetes.url(), "models", "nope", Optional.of(TOKEN), Optional.empty(),
+        kubernetes.server.expect().get().withPath(PATH).andReturn(401, new StatusBuilder().withKind("Status")
+                .withStatus("Failure").withReason("Unauthorized").withMessage("Unauthorized").withCode(401).build()).once();
+        DeployException e = assertThrows(DeployException.class,
+                () -> router(config(Optional.empty(), Duration.ofSeconds(1))).setCanaryWeight(10));
+        assertEquals("kubernetes API read InferenceService of models/iris failed: GET " + kubernetes.url() + PATH
+                + " answered HTTP 401: Unauthorized: Unauthorized (the cluster did not accept who we are: check the token, client certificate or exec plugin)", e.getMessage());
+        assertFalse(e.getMessage().contains(TOKEN));
+
+        kserve = FakeKServe.start(kubernetes, Duration.ZERO, "models", "iris", "gs://models/v1");
+        long generation = kserve.generation();
+        KServeConfig other = KServeConfig.withToken(kubernetes.url(), TOKEN, Optional.empty(), "models", "nope",
                 Optional.empty(), Duration.ofSeconds(1));
-        try {
-            router(other).canaryWeight();
-            fail();
-        } catch (DeployException e) {
-            assertTrue(e.getMessage(), e.getMessage().contains(
-                    " NotFound: inferenceservices.serving.kserve.io \"nope\" not found (is KServe installed"));
-            assertTrue(e.getMessage(), e.getMessage().contains("answered HTTP 404 (application/json, "));
-        }
-        assertEquals(0, kubernetes.patches());
+        e = assertThrows(DeployException.class, () -> router(other).canaryWeight());
+        assertEquals("kubernetes API read InferenceService of models/nope failed: GET " + kubernetes.url()
+                + "/apis/serving.kserve.io/v1beta1/namespaces/models/inferenceservices/nope answered HTTP 404: NotFound"
+                + " (is KServe installed and the InferenceService created?)", e.getMessage());
+        assertEquals("nothing patched", generation, kserve.generation());
     }
 
     @Test
     public void aMultiLineApiErrorIsReportedOnOneLine() throws Exception {
-        kubernetes = FakeKubernetes.start(TOKEN, Duration.ZERO, "models", "iris", "gs://models/v1");
-        kubernetes.refusePatches(422, "Invalid", "admission webhook \"inferenceservice.kserve-webhook-server.validator\" denied"
-                + " the request:\n  spec.predictor.canaryTrafficPercent:\tInvalid value: 10\r\n\n  quota exceeded");
-        try {
-            router(config(Optional.empty(), Duration.ofSeconds(1))).setCanaryWeight(10);
-            fail();
-        } catch (DeployException e) {
-            assertTrue(e.getMessage(), e.getMessage().matches(".*answered HTTP 422 \\(application/json, \\d+ bytes\\): .*"));
-            assertTrue(e.getMessage(), e.getMessage().endsWith(" bytes): Invalid: admission webhook"
-                    + " \"inferenceservice.kserve-webhook-server.validator\" denied the request: spec.predictor.canaryTrafficPercent:"
-                    + " Invalid value: 10 quota exceeded"));
-        }
+        kserve = FakeKServe.start(kubernetes, Duration.ZERO, "models", "iris", "gs://models/v1");
+        kubernetes.server.expect().patch().withPath(PATH).andReturn(422, new StatusBuilder().withKind("Status")
+                .withStatus("Failure").withReason("Invalid").withCode(422).withMessage("admission webhook"
+                        + " \"inferenceservice.kserve-webhook-server.validator\" denied the request:\n"
+                        + "  spec.predictor.canaryTrafficPercent:\tInvalid value: 10\r\n\n  quota exceeded").build()).always();
+        DeployException e = assertThrows(DeployException.class,
+                () -> router(config(Optional.empty(), Duration.ofSeconds(1))).setCanaryWeight(10));
+        assertEquals("kubernetes API set canary 10 % of models/iris failed: PATCH " + kubernetes.url() + PATH
+                + " answered HTTP 422: Invalid: admission webhook \"inferenceservice.kserve-webhook-server.validator\" denied"
+                + " the request: spec.predictor.canaryTrafficPercent: Invalid value: 10 quota exceeded", e.getMessage());
     }
 
     @Test
     public void theOldPredictorSchemaCannotTakeAStorageUri() throws Exception {
-        kubernetes = FakeKubernetes.startOldSchema(TOKEN, "models", "iris");
-        try {
-            router(config(Optional.of("gs://models/v2"), Duration.ofSeconds(1))).setCanaryWeight(10);
-            fail();
-        } catch (DeployException e) {
-            assertTrue(e.getMessage(), e.getMessage().contains("has no spec.predictor.model"));
-        }
-        assertEquals("nothing patched", 0, kubernetes.patches());
-    }
-
-    @Test
-    public void tlsWithThePrivateCaFromAFileOrInline() throws Exception {
-        Path dir = temp.getRoot().toPath();
-        SSLContext serverTls = TestCertificates.serverContext(dir);
-        kubernetes = FakeKubernetes.startTls(serverTls, TOKEN, Duration.ZERO, "models", "iris", "gs://models/v1");
-        Path ca = dir.resolve("ca.pem");
-        KServeConfig fromFile = new KServeConfig(kubernetes.url(), "models", "iris", Optional.of(TOKEN), Optional.of(ca),
-                Optional.empty(), Duration.ofSeconds(5));
-        assertEquals(100, new KServeRouter(fromFile).canaryWeight());
-        KServeConfig inline = new KServeConfig(kubernetes.url(), "models", "iris", Optional.of(TOKEN), Optional.empty(),
-                Optional.empty(), Duration.ofSeconds(5), Optional.of(Files.readString(ca)), Optional.empty());
-        assertEquals(100, new KServeRouter(inline).canaryWeight());
-        // without the CA the JVM's trust store does not know the server
-        KServeConfig untrusted = new KServeConfig(kubernetes.url(), "models", "iris", Optional.of(TOKEN),
-                Optional.empty(), Optional.empty(), Duration.ofSeconds(5));
-        try {
-            router(untrusted).canaryWeight();
-            fail();
-        } catch (DeployException e) {
-            assertTrue(e.getMessage(), e.getMessage().contains("(TLS failed:"));
-        }
-    }
-
-    @Test
-    public void aTokenFileIsReadForEachRequest() throws Exception {
-        kubernetes = FakeKubernetes.start("first", Duration.ZERO, "models", "iris", "gs://models/v1");
-        Path tokenFile = temp.newFile("token").toPath();
-        Files.writeString(tokenFile, "first\n");
-        KServeRouter router = new KServeRouter(new KServeConfig(kubernetes.url(), "models", "iris", Optional.empty(),
-                Optional.empty(), Optional.empty(), Duration.ofSeconds(5), Optional.empty(), Optional.of(tokenFile)));
-        assertEquals(100, router.canaryWeight());
-        // the kubelet rotates the token
-        Files.writeString(tokenFile, "second\n");
-        kubernetes.token("second");
-        assertEquals(100, router.canaryWeight());
-        Files.delete(tokenFile);
-        try {
-            router.canaryWeight();
-            fail();
-        } catch (DeployException e) {
-            assertTrue(e.getMessage(), e.getMessage().startsWith("cannot read the Kubernetes token file " + tokenFile));
-        }
+        kserve = FakeKServe.startOldSchema(kubernetes, "models", "iris");
+        long generation = kserve.generation();
+        DeployException e = assertThrows(DeployException.class,
+                () -> router(config(Optional.of("gs://models/v2"), Duration.ofSeconds(1))).setCanaryWeight(10));
+        assertTrue(e.getMessage(), e.getMessage().contains("has no spec.predictor.model"));
+        assertEquals("nothing patched", generation, kserve.generation());
     }
 
     /** Records each wait, waiting a little for real so that the fake controller catches up. */
@@ -266,10 +214,9 @@ public class KServeRouterTest {
 
     @Test
     public void everyReadinessWaitGoesThroughTheSleeper() throws Exception {
-        kubernetes = FakeKubernetes.start(TOKEN, CONTROLLER_DELAY, "models", "iris", "gs://models/v1");
+        kserve = FakeKServe.start(kubernetes, CONTROLLER_DELAY, "models", "iris", "gs://models/v1");
         RecordingSleeper sleeper = new RecordingSleeper();
-        KServeRouter router = new KServeRouter(KServeConfig.withToken(kubernetes.url(), TOKEN, Optional.empty(), "models", "iris",
-                Optional.of("gs://models/v2"), Duration.ofSeconds(10)), sleeper);
+        KServeRouter router = new KServeRouter(config(Optional.of("gs://models/v2"), Duration.ofSeconds(10)), sleeper);
         router.setCanaryWeight(10);
         assertEquals(10, router.canaryWeight());
         assertFalse("the controller's delay was waited for", sleeper.waits.isEmpty());
@@ -288,23 +235,23 @@ public class KServeRouterTest {
                     "models", "iris", Optional.empty(), Duration.ofSeconds(10)), sleeper);
             DeployException e = assertThrows(DeployException.class, () -> router.setCanaryWeight(10));
             assertTrue(e.getMessage(), e.getMessage().contains("answered HTTP 503"));
-            assertEquals(4, server.getRequestCount());
+            assertEquals("fabric8's own retries are off: ours only", 4, server.getRequestCount());
             assertEquals(sleeper.waits.toString(), 3, sleeper.waits.size());
         }
     }
 
     @Test
     public void anInterruptedWaitEndsSetCanaryWeightWithInterruptedException() throws Exception {
-        kubernetes = FakeKubernetes.start(TOKEN, CONTROLLER_DELAY, "models", "iris", "gs://models/v1");
+        kserve = FakeKServe.start(kubernetes, CONTROLLER_DELAY, "models", "iris", "gs://models/v1");
         Sleeper aborted = d -> {
             throw new InterruptedException("aborted");
         };
-        KServeRouter router = new KServeRouter(KServeConfig.withToken(kubernetes.url(), TOKEN, Optional.empty(), "models", "iris",
-                Optional.of("gs://models/v2"), Duration.ofSeconds(10)), aborted);
+        long generation = kserve.generation();
+        KServeRouter router = new KServeRouter(config(Optional.of("gs://models/v2"), Duration.ofSeconds(10)), aborted);
         // waiting for readiness
         InterruptedException e = assertThrows(InterruptedException.class, () -> router.setCanaryWeight(10));
         assertEquals("aborted", e.getMessage());
-        assertEquals("patched once, then stopped waiting", 1, kubernetes.patches());
+        assertEquals("patched once, then stopped waiting", generation + 1, kserve.generation());
         // waiting before another try of a request
         try (MockWebServer server = new MockWebServer()) {
             server.start();
@@ -313,36 +260,6 @@ public class KServeRouterTest {
                     "models", "iris", Optional.empty(), Duration.ofSeconds(10)), aborted);
             assertThrows(InterruptedException.class, () -> failing.setCanaryWeight(10));
             assertEquals(1, server.getRequestCount());
-        }
-    }
-
-    /** A self-signed certificate for 127.0.0.1, made with the JDK's keytool. */
-    static final class TestCertificates {
-        static SSLContext serverContext(Path dir) throws Exception {
-            String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-            Path store = dir.resolve("server.p12");
-            run(List.of(keytool, "-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048",
-                    "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-validity", "2",
-                    "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", "changeit", "-keypass", "changeit"));
-            run(List.of(keytool, "-exportcert", "-rfc", "-alias", "server", "-keystore", store.toString(),
-                    "-storepass", "changeit", "-file", dir.resolve("ca.pem").toString()));
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            try (FileInputStream in = new FileInputStream(store.toFile())) {
-                keys.load(in, "changeit".toCharArray());
-            }
-            KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            factory.init(keys, "changeit".toCharArray());
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(factory.getKeyManagers(), null, null);
-            return context;
-        }
-
-        private static void run(List<String> command) throws IOException, InterruptedException {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes());
-            if (process.waitFor() != 0) {
-                throw new IOException(String.join(" ", command) + " failed: " + output);
-            }
         }
     }
 }

@@ -2,13 +2,14 @@ package io.jenkins.plugins.mlstages.deploy;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assert.fail;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
@@ -17,9 +18,14 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
-/** {@link KServeConfig#resolve}: kubeconfig files, $KUBECONFIG, ~/.kube/config and the in-cluster service account. */
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * {@link KubernetesCluster#resolve} (the CLI): kubeconfig files read by the fabric8 client (tokens, token files,
+ * client certificates, exec plugins), $KUBECONFIG, ~/.kube/config and the in-cluster service account.
+ */
 public class KubeconfigTest {
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final String PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
 
     @Rule
@@ -57,45 +63,140 @@ public class KubeconfigTest {
         return file;
     }
 
-    private KServeConfig resolve(Optional<Path> file, String namespace, Map<String, String> env) {
-        return KServeConfig.resolve(file, namespace, "iris", Optional.of("gs://m/v2"), TIMEOUT, env,
-                temp.getRoot().toPath().resolve("home"), temp.getRoot().toPath().resolve("sa"));
+    private KubernetesCluster resolve(Optional<Path> file, Map<String, String> env) {
+        return KubernetesCluster.resolve(file, env, temp.getRoot().toPath().resolve("home"), temp.getRoot().toPath().resolve("sa"));
+    }
+
+    /** What the fabric8 client was configured with. */
+    private static Config configOf(KubernetesCluster cluster) {
+        try (KubernetesClient client = cluster.client()) {
+            return client.getConfiguration();
+        }
+    }
+
+    private static String tokenOf(KubernetesCluster cluster) {
+        Config config = configOf(cluster);
+        if (config.getOauthTokenProvider() != null) {
+            return config.getOauthTokenProvider().getToken();
+        }
+        return config.getOauthToken() != null ? config.getOauthToken() : config.getAutoOAuthToken();
+    }
+
+    /** A program that prints an ExecCredential, as aws eks get-token, gke-gcloud-auth-plugin or kubelogin do. */
+    static Path execPlugin(Path folder, String token) throws Exception {
+        Path script = folder.resolve("get-token.sh");
+        Files.writeString(script, "#!/bin/sh\n"
+                + "echo '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\","
+                + "\"status\":{\"token\":\"" + token + "\"}}'\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        return script;
+    }
+
+    static String execUser(Path script) {
+        return String.join("\n",
+                "    exec:",
+                "      apiVersion: client.authentication.k8s.io/v1",
+                "      command: " + script,
+                "      interactiveMode: Never");
     }
 
     @Test
     public void currentContextGivesServerCaTokenAndNamespace() throws Exception {
-        Path file = kubeconfig("kube/config", "    token: prod-token");
-        KServeConfig config = resolve(Optional.of(file), null, Map.of());
-        assertEquals("https://10.0.0.1:6443", config.apiServer());
+        Path file = kubeconfig("kube/config", "    token: prod-token-123");
+        KubernetesCluster cluster = resolve(Optional.of(file), Map.of());
+        assertTrue(cluster.server(), cluster.server().startsWith("https://10.0.0.1:6443"));
+        assertEquals(Optional.of("serving"), cluster.namespace());
+        assertEquals("prod-token-123", tokenOf(cluster));
+        assertEquals(Base64.getEncoder().encodeToString(PEM.getBytes(StandardCharsets.US_ASCII)), configOf(cluster).getCaCertData());
+        assertFalse("no secret in toString", cluster.toString().contains("prod-token"));
+        KServeConfig config = KServeConfig.of(cluster, null, "iris", Optional.of("gs://m/v2"), java.time.Duration.ofMinutes(1));
         assertEquals("serving", config.namespace());
-        assertEquals("iris", config.name());
-        assertEquals(Optional.of("prod-token"), config.bearerToken());
-        assertEquals(Optional.of(PEM), config.caCertificateData());
-        assertEquals(Optional.of("gs://m/v2"), config.canaryStorageUri());
-        assertFalse("no secret in toString", config.toString().contains("prod-token"));
-        assertEquals("an explicit namespace wins", "other", resolve(Optional.of(file), "other", Map.of()).namespace());
+        assertEquals("an explicit namespace wins", "other",
+                KServeConfig.of(cluster, "other", "iris", Optional.empty(), java.time.Duration.ofMinutes(1)).namespace());
+        assertFalse(config.toString().contains("prod-token"));
     }
 
     @Test
-    public void relativePathsAreRelativeToTheKubeconfig() throws Exception {
-        Path file = kubeconfig("kube/config", "    tokenFile: secrets/token");
+    public void relativePathsAreRelativeToTheKubeconfigAndATokenFileIsReadForEachRequest() throws Exception {
+        Path file = kubeconfig("kube/config", "    tokenFile: secrets/token\n    client-certificate: certs/client.crt\n"
+                + "    client-key: certs/client.key");
         Files.writeString(file, Files.readString(file).replaceFirst("certificate-authority-data: \\S+",
                 "certificate-authority: certs/ca.crt"));
-        KServeConfig config = resolve(Optional.of(file), null, Map.of());
-        assertEquals(Optional.of(file.getParent().resolve("certs/ca.crt")), config.caCertificate());
-        assertEquals(Optional.of(file.getParent().resolve("secrets/token")), config.tokenFile());
-        assertEquals(Optional.empty(), config.bearerToken());
+        Path secrets = Files.createDirectories(file.getParent().resolve("secrets"));
+        TestCertificates certificates = TestCertificates.shared();
+        Path certs = Files.createDirectories(file.getParent().resolve("certs"));
+        Files.writeString(certs.resolve("ca.crt"), certificates.serverCertificatePem);
+        Files.writeString(certs.resolve("client.crt"), certificates.clientCertificatePem);
+        Files.writeString(certs.resolve("client.key"), certificates.clientKeyPem);
+        Files.writeString(secrets.resolve("token"), "first\n");
+        KubernetesCluster cluster = resolve(Optional.of(file), Map.of());
+        Config config = configOf(cluster);
+        assertEquals(file.getParent().resolve("certs/ca.crt").toString(), config.getCaCertFile());
+        assertEquals(file.getParent().resolve("certs/client.crt").toString(), config.getClientCertFile());
+        assertEquals(file.getParent().resolve("certs/client.key").toString(), config.getClientKeyFile());
+        assertEquals("first", tokenOf(cluster));
+        // a projected token the kubelet rotates
+        Files.writeString(secrets.resolve("token"), "second\n");
+        assertEquals("second", tokenOf(cluster));
+        Files.delete(secrets.resolve("token"));
+        DeployException e = assertThrows(DeployException.class, () -> tokenOf(cluster));
+        assertTrue(e.getMessage(), e.getMessage().startsWith("cannot read the Kubernetes token file " + secrets.resolve("token")));
+    }
+
+    @Test
+    public void anExecPluginGivesTheToken() throws Exception {
+        Path script = execPlugin(temp.newFolder("bin").toPath(), "exec-token-456");
+        KubernetesCluster cluster = resolve(Optional.of(kubeconfig("exec/config", execUser(script))), Map.of());
+        assertEquals("exec-token-456", tokenOf(cluster));
+        assertFalse(cluster.toString().contains("exec-token"));
+    }
+
+    @Test
+    public void anExecPluginThatGivesNothingIsOneLine() throws Exception {
+        Path script = temp.newFolder("bin").toPath().resolve("broken.sh");
+        Files.writeString(script, "#!/bin/sh\necho 'error: SSO session expired, secret-ish output'\nexit 1\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        Path file = kubeconfig("exec/config", execUser(script));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> resolve(Optional.of(file), Map.of()));
+        assertEquals("kubeconfig " + file + ": the exec plugin of user 'deployer' ('" + script + "') gave no credential: it must"
+                + " exit 0 and print an ExecCredential with the kubeconfig's apiVersion and a status.token or client certificate",
+                e.getMessage());
+        assertFalse(e.getMessage().contains("secret-ish"));
+    }
+
+    @Test
+    public void inlineClientCertificatesAreUsed() throws Exception {
+        TestCertificates certificates = TestCertificates.shared();
+        String certificate = TestCertificates.base64(certificates.clientCertificatePem);
+        String key = TestCertificates.base64(certificates.clientKeyPem);
+        Path file = kubeconfig("cert/config", "    client-certificate-data: " + certificate + "\n    client-key-data: " + key);
+        Config config = configOf(resolve(Optional.of(file), Map.of()));
+        assertEquals(certificate, config.getClientCertData());
+        assertEquals(key, config.getClientKeyData());
+        assertNull(config.getAutoOAuthToken());
+    }
+
+    @Test
+    public void anOidcAuthProviderGivesItsIdToken() throws Exception {
+        Path file = kubeconfig("oidc/config", String.join("\n",
+                "    auth-provider:",
+                "      name: oidc",
+                "      config:",
+                "        client-id: kubernetes",
+                "        id-token: oidc-id-token-789",
+                "        idp-issuer-url: https://issuer.example"));
+        KubernetesCluster cluster = resolve(Optional.of(file), Map.of());
+        assertEquals("oidc-id-token-789", tokenOf(cluster));
+        assertEquals("oidc", configOf(cluster).getAuthProvider().getName());
     }
 
     @Test
     public void kubeconfigVariableThenHome() throws Exception {
         Path fromEnv = kubeconfig("env/config", "    token: env-token");
         Path missing = temp.getRoot().toPath().resolve("missing");
-        KServeConfig config = resolve(Optional.empty(), null, Map.of("KUBECONFIG", missing + ":" + fromEnv));
-        assertEquals(Optional.of("env-token"), config.bearerToken());
-
+        assertEquals("env-token", tokenOf(resolve(Optional.empty(), Map.of("KUBECONFIG", missing + ":" + fromEnv))));
         kubeconfig("home/.kube/config", "    token: home-token");
-        assertEquals(Optional.of("home-token"), resolve(Optional.empty(), null, Map.of()).bearerToken());
+        assertEquals("home-token", tokenOf(resolve(Optional.empty(), Map.of())));
     }
 
     @Test
@@ -104,67 +205,47 @@ public class KubeconfigTest {
         Files.writeString(sa.resolve("token"), "sa-token");
         Files.writeString(sa.resolve("ca.crt"), PEM);
         Files.writeString(sa.resolve("namespace"), "kserve-test\n");
-        KServeConfig config = resolve(Optional.empty(), null,
-                Map.of("KUBERNETES_SERVICE_HOST", "10.96.0.1", "KUBERNETES_SERVICE_PORT", "443"));
-        assertEquals("https://10.96.0.1:443", config.apiServer());
-        assertEquals("kserve-test", config.namespace());
-        assertEquals(Optional.of(sa.resolve("ca.crt")), config.caCertificate());
-        assertEquals(Optional.of(sa.resolve("token")), config.tokenFile());
+        KubernetesCluster cluster = resolve(Optional.empty(), Map.of("KUBERNETES_SERVICE_HOST", "10.96.0.1",
+                "KUBERNETES_SERVICE_PORT", "443"));
+        assertTrue(cluster.server(), cluster.server().startsWith("https://10.96.0.1:443"));
+        assertEquals(Optional.of("kserve-test"), cluster.namespace());
+        assertEquals(sa.resolve("ca.crt").toString(), configOf(cluster).getCaCertFile());
+        assertEquals("sa-token", tokenOf(cluster));
+        Files.writeString(sa.resolve("token"), "rotated-token");
+        assertEquals("read for each request", "rotated-token", tokenOf(cluster));
     }
 
     @Test
     public void nothingFoundSaysWhereItLooked() {
-        try {
-            resolve(Optional.empty(), null, Map.of());
-            fail();
-        } catch (IllegalArgumentException e) {
-            assertTrue(e.getMessage(), e.getMessage().startsWith("no Kubernetes configuration: give a kubeconfig, set KUBECONFIG"));
-        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> resolve(Optional.empty(), Map.of()));
+        assertTrue(e.getMessage(), e.getMessage().startsWith("no Kubernetes configuration: give a kubeconfig, set KUBECONFIG"));
     }
 
     @Test
-    public void unsupportedAuthenticationIsRefusedClearly() throws Exception {
-        Path exec = kubeconfig("exec/config", "    exec: {command: aws, apiVersion: client.authentication.k8s.io/v1beta1}");
-        try {
-            resolve(Optional.of(exec), null, Map.of());
-            fail();
-        } catch (IllegalArgumentException e) {
-            assertEquals("kubeconfig " + exec + ": user 'deployer' authenticates with an exec plugin; canaryDeploy needs a"
-                    + " bearer token (users[].user.token or tokenFile), e.g. of a service account", e.getMessage());
-        }
-        Path cert = kubeconfig("cert/config", "    client-certificate-data: AAAA\n    client-key-data: BBBB");
-        try {
-            resolve(Optional.of(cert), null, Map.of());
-            fail();
-        } catch (IllegalArgumentException e) {
-            assertTrue(e.getMessage(), e.getMessage().contains("authenticates with a client certificate"));
-            assertFalse(e.getMessage().contains("BBBB"));
-        }
+    public void insecureSkipTlsVerifyIsRefused() throws Exception {
+        Path file = kubeconfig("insecure/config", "    token: t");
+        Files.writeString(file, Files.readString(file).replace("    server: https://10.0.0.1:6443",
+                "    server: https://10.0.0.1:6443\n    insecure-skip-tls-verify: true"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> resolve(Optional.of(file), Map.of()));
+        assertTrue(e.getMessage(), e.getMessage().contains("clusters[prod-cluster].cluster.insecure-skip-tls-verify is set"));
     }
 
     @Test
     public void brokenFilesNameTheFileAndField() throws Exception {
         Path file = temp.getRoot().toPath().resolve("config");
         Files.writeString(file, "current-context: nowhere\ncontexts: []\n");
-        try {
-            resolve(Optional.of(file), null, Map.of());
-            fail();
-        } catch (IllegalArgumentException e) {
-            assertEquals("kubeconfig " + file + ": current-context 'nowhere' is not in contexts", e.getMessage());
-        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> resolve(Optional.of(file), Map.of()));
+        assertEquals("kubeconfig " + file + ": current-context 'nowhere' is not in contexts", e.getMessage());
         Files.writeString(file, "clusters: [\n");
-        try {
-            resolve(Optional.of(file), null, Map.of());
-            fail();
-        } catch (IllegalArgumentException e) {
-            assertTrue(e.getMessage(), e.getMessage().startsWith("kubeconfig " + file + " is not readable YAML"));
-        }
-        try {
-            resolve(Optional.of(temp.getRoot().toPath().resolve("absent")), null, Map.of());
-            fail();
-        } catch (IllegalArgumentException e) {
-            assertTrue(e.getMessage(), e.getMessage().endsWith("absent: does not exist"));
-        }
+        e = assertThrows(IllegalArgumentException.class, () -> resolve(Optional.of(file), Map.of()));
+        assertTrue(e.getMessage(), e.getMessage().startsWith("kubeconfig " + file + " is not readable YAML"));
+        e = assertThrows(IllegalArgumentException.class,
+                () -> resolve(Optional.of(temp.getRoot().toPath().resolve("absent")), Map.of()));
+        assertTrue(e.getMessage(), e.getMessage().endsWith("absent: does not exist"));
+        Path noCredential = kubeconfig("none/config", "    extensions: []");
+        e = assertThrows(IllegalArgumentException.class, () -> resolve(Optional.of(noCredential), Map.of()));
+        assertTrue(e.getMessage(), e.getMessage().endsWith("user 'deployer' has no credential: give a token, a client"
+                + " certificate and key, an exec plugin or an auth provider"));
     }
 
     /** SnakeYAML's message quotes the lines around the error: a token there must not reach the build log. */
@@ -172,13 +253,9 @@ public class KubeconfigTest {
     public void aMalformedKubeconfigNamesLineAndColumnButNotItsToken() throws Exception {
         Path file = temp.getRoot().toPath().resolve("config");
         Files.writeString(file, "users:\n- name: ci\n  user:\n    token: \"SECRET-TOKEN-123\" junk\n");
-        try {
-            resolve(Optional.of(file), null, Map.of());
-            fail();
-        } catch (IllegalArgumentException e) {
-            assertFalse(e.getMessage(), e.getMessage().contains("SECRET-TOKEN-123"));
-            assertFalse(e.getMessage(), e.getMessage().contains("\n"));
-            assertTrue(e.getMessage(), e.getMessage().matches("kubeconfig \\Q" + file + "\\E is not readable YAML: .+ at line 4, column \\d+"));
-        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> resolve(Optional.of(file), Map.of()));
+        assertFalse(e.getMessage(), e.getMessage().contains("SECRET-TOKEN-123"));
+        assertFalse(e.getMessage(), e.getMessage().contains("\n"));
+        assertTrue(e.getMessage(), e.getMessage().matches("kubeconfig \\Q" + file + "\\E is not readable YAML: .+ at line 4, column \\d+"));
     }
 }

@@ -9,6 +9,7 @@ import hudson.Extension;
 import hudson.Util;
 import hudson.model.Run;
 import hudson.util.ListBoxModel;
+import io.jenkins.plugins.mlstages.agent.KServeRouterCall;
 import io.jenkins.plugins.mlstages.deploy.DeployException;
 import io.jenkins.plugins.mlstages.deploy.Durations;
 import io.jenkins.plugins.mlstages.deploy.KServeConfig;
@@ -31,13 +32,18 @@ import org.kohsuke.stapler.verb.POST;
 
 /**
  * A KServe router definition: the {@code canaryTrafficPercent} of one InferenceService (the CLI's
- * {@code --router kserve}). The identity is only a Global Jenkins credential the administrator chose: a
- * Secret file holding a kubeconfig (inline token and CA only), or a Secret text token with {@code apiServer}
- * and an optional CA; never {@code $KUBECONFIG}, {@code ~/.kube/config} or the controller's service account.
- * Readiness waits go through the step's interruptible sleep.
+ * {@code --router kserve}), through the fabric8 client of the kubernetes-client-api plugin. The identity is only a
+ * Global Jenkins credential the administrator chose: a Secret file holding a kubeconfig (inline token, client
+ * certificate and key, CA, OIDC auth provider; an exec plugin only with {@code agent}), or a Secret text token with
+ * {@code apiServer} and an optional CA; never {@code $KUBECONFIG}, {@code ~/.kube/config} or the controller's
+ * service account. With {@code agent} every call runs on that agent (an exec plugin such as {@code aws eks
+ * get-token} runs there, never on the controller); without it on the controller, where readiness waits go through
+ * the step's interruptible sleep.
  */
 public final class KServeCanaryRouter extends CanaryRouter {
     public static final String DEFAULT_READY_TIMEOUT = "5m";
+    /** Names of the controller's own node. */
+    private static final java.util.Set<String> BUILT_IN = java.util.Set.of("built-in", "(built-in)", "master", "(master)");
     /** The namespace of a token router without one, as kubectl's. */
     static final String DEFAULT_NAMESPACE = "default";
 
@@ -48,6 +54,7 @@ public final class KServeCanaryRouter extends CanaryRouter {
     private String caCertificate;
     private String canaryStorageUri;
     private String readyTimeout = DEFAULT_READY_TIMEOUT;
+    private String agent;
 
     @DataBoundConstructor
     public KServeCanaryRouter(String name, String inferenceService) {
@@ -118,6 +125,17 @@ public final class KServeCanaryRouter extends CanaryRouter {
         this.canaryStorageUri = Util.fixEmptyAndTrim(canaryStorageUri);
     }
 
+    @CheckForNull
+    public String getAgent() {
+        return agent;
+    }
+
+    /** The agent that runs every call of this router (and a kubeconfig's exec plugin); null: the controller, no exec. */
+    @DataBoundSetter
+    public void setAgent(String agent) {
+        this.agent = Util.fixEmptyAndTrim(agent);
+    }
+
     /** The default also for a definition saved without it (XStream does not run field initializers). */
     public String getReadyTimeout() {
         return readyTimeout == null ? DEFAULT_READY_TIMEOUT : readyTimeout;
@@ -142,12 +160,15 @@ public final class KServeCanaryRouter extends CanaryRouter {
         return "kserve";
     }
 
-    /** KServe has no mirror of its own: shadow mode is not supported for it (docs/shadow.md). */
+    /**
+     * KServe has no mirror of its own; the CLI mirrors through an Istio VirtualService in front of it, which a router
+     * definition cannot do yet (docs/shadow.md).
+     */
     @Override
     public ShadowSetup openShadow(Run<?, ?> run) throws AbortException {
         throw io.jenkins.plugins.mlstages.support.BuildLog.failure("shadowDeploy", "kserve router '" + getName() + "': shadow mode"
-                + " is not supported for KServe (an InferenceService has no mirror); mirror with an Istio VirtualService and"
-                + " define an http router with mirrorUrl, or see docs/shadow.md");
+                + " is not supported for a KServe router definition (an InferenceService has no mirror); mirror with the Istio"
+                + " VirtualService in front of it (mlstages shadow --router istio, or an http router with mirrorUrl), see docs/shadow.md");
     }
 
     @Override
@@ -156,6 +177,9 @@ public final class KServeCanaryRouter extends CanaryRouter {
         if (credentialsId == null) {
             return "needs credentialsId: a Secret file credential holding a kubeconfig, or a Secret text token with "
                     + "apiServer (the controller's own kubeconfig and service account are never used)";
+        }
+        if (agent != null && BUILT_IN.contains(agent.toLowerCase(java.util.Locale.ROOT))) {
+            return "agent must name an agent, not the built-in node: a kubeconfig's exec plugin never runs on the controller";
         }
         try {
             Durations.parse(getReadyTimeout());
@@ -173,14 +197,25 @@ public final class KServeCanaryRouter extends CanaryRouter {
         try {
             Duration ready = Durations.parse(getReadyTimeout());
             KServeConfig config;
+            String source = "credentials '" + credentialsId + "'";
             if (credentials instanceof FileCredentials kubeconfig) {
                 if (apiServer != null || caCertificate != null) {
                     throw failure("apiServer and caCertificate go with a Secret text token; the kubeconfig in '"
                             + credentialsId + "' names its own server and CA");
                 }
-                config = KServeConfig.fromKubeconfigContent(read(kubeconfig), "credentials '" + credentialsId + "'",
-                        namespace, inferenceService, storageUri, ready);
+                if (agent != null) {
+                    // every call on the agent: its exec plugin runs there; nothing is built or run here
+                    return new OnAgent(getName(), agent, new KServeRouterCall(read(kubeconfig), source, namespace,
+                            inferenceService, storageUri.orElse(null), getReadyTimeout()));
+                }
+                // on the controller: a kubeconfig that runs a program is refused, naming the field
+                config = KServeConfig.fromKubeconfigContent(read(kubeconfig), source, false, namespace, inferenceService,
+                        storageUri, ready);
             } else if (credentials instanceof StringCredentials token) {
+                if (agent != null) {
+                    throw failure("agent goes with a kubeconfig credential (whose exec plugin runs there); a Secret text"
+                            + " token is used from the controller: leave agent empty");
+                }
                 if (apiServer == null) {
                     throw failure("a Secret text token ('" + credentialsId + "') needs apiServer: the Kubernetes API URL");
                 }
@@ -210,6 +245,38 @@ public final class KServeCanaryRouter extends CanaryRouter {
                     + InputFiles.CONFIG_CAP / (1024 * 1024) + " MiB");
         }
         return new String(content, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The engine's KServe router on the named agent: each operation is one call through the node's channel as it is
+     * now (an agent that reconnects is used again; an offline or missing one is one line). The agent waits for the
+     * split itself; an abort of the step stops waiting for the agent's answer.
+     */
+    private static final class OnAgent implements TrafficRouter {
+        private final String name;
+        private final String agent;
+        private final KServeRouterCall call;
+
+        OnAgent(String name, String agent, KServeRouterCall call) {
+            this.name = name;
+            this.agent = agent;
+            this.call = call;
+        }
+
+        @Override
+        public void setCanaryWeight(int canaryPercent) {
+            NodeCalls.call(agent, call.setting(canaryPercent), "kserve router '" + name + "'");
+        }
+
+        @Override
+        public int canaryWeight() {
+            return NodeCalls.call(agent, call, "kserve router '" + name + "'");
+        }
+
+        @Override
+        public String describe() {
+            return call.describe(agent);
+        }
     }
 
     @Extension

@@ -164,7 +164,7 @@ public class ShadowDeployStepTest {
     public void aKServeRouterSaysShadowModeIsNotSupported() throws Exception {
         configure(new KServeCanaryRouter("kserve-fraud", "fraud"));
         WorkflowRun b = j.assertBuildStatus(Result.FAILURE, job("kserve-fraud").scheduleBuild2(0));
-        j.assertLogContains("kserve router 'kserve-fraud': shadow mode is not supported for KServe", b);
+        j.assertLogContains("kserve router 'kserve-fraud': shadow mode is not supported for a KServe router definition", b);
         j.assertLogNotContains("\tat ", b);
         assertTrue("nothing was mirrored", mirrorChanges.isEmpty());
     }
