@@ -74,8 +74,14 @@ final class TextSlice implements CharSequence {
         if (string != null) {
             return string.hashCode(); // computed once per String, then cached in it
         }
+        // two characters a step (31^2 = 961): the same sum as String's, half as long a chain of multiplications
         int h = 0;
-        for (int i = start, end = start + length; i < end; i++) {
+        int i = start;
+        int end = start + length;
+        for (int pairsEnd = end - 1; i < pairsEnd; i += 2) {
+            h = 961 * h + 31 * chars[i] + chars[i + 1];
+        }
+        if (i < end) {
             h = 31 * h + chars[i];
         }
         return h;
@@ -98,15 +104,16 @@ final class TextSlice implements CharSequence {
         return true;
     }
 
-    boolean contentEquals(char[] text) {
-        if (text.length != length) {
+    /** Whether this slice holds exactly the {@code length} characters of {@code text} from {@code from}. */
+    boolean contentEquals(char[] text, int from, int length) {
+        if (length != this.length) {
             return false;
         }
         if (length > 32) {
-            return Arrays.equals(chars, start, start + length, text, 0, length);
+            return Arrays.equals(chars, start, start + length, text, from, from + length);
         }
         for (int i = 0; i < length; i++) { // short values (most categories): a plain loop is faster than a vectorised one
-            if (chars[start + i] != text[i]) {
+            if (chars[start + i] != text[from + i]) {
                 return false;
             }
         }
