@@ -133,6 +133,19 @@ final class ColumnProfiler {
         return number;
     }
 
+    /**
+     * {@code times} more occurrences of the value {@link #acceptValue(TextSlice)} has just taken, a text that
+     * is no number (nor NaN or an infinity): the same as that many more calls. Such a value changes nothing
+     * but the counts once seen: its types and its distinct count were taken, and it stays a kept category
+     * or one not kept (the table only ever forgets everything, for a numeric column, which a text rules out).
+     */
+    void acceptRepeats(TextSlice value, long times) {
+        count += times;
+        if (!categoriesTruncated || !categories.isEmpty()) {
+            categories.count(value, times);
+        }
+    }
+
     /** Whether values are still counted as categories, so that a number must come with its text. */
     boolean keepsCategories() {
         return !(categoriesTruncated && categories.isEmpty());
