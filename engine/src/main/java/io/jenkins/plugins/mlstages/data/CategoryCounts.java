@@ -56,7 +56,9 @@ final class CategoryCounts {
         for (long slot = table[index]; slot != 0; slot = table[index]) {
             if ((int) (slot >>> 32) == hash) {
                 int entry = (int) slot - 1;
-                if (keys[entry] == string || value.contentEquals(pool, places[2 * entry], places[2 * entry + 1])) {
+                String key = keys[entry];
+                if (key == string || (string != null ? key.equals(string)
+                        : value.contentEquals(pool, places[2 * entry], places[2 * entry + 1]))) {
                     countsAndNumbers[2 * entry] += times;
                     lastNumber = Double.longBitsToDouble(countsAndNumbers[2 * entry + 1]);
                     return KNOWN;

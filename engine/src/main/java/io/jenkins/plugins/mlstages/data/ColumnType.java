@@ -240,6 +240,10 @@ public enum ColumnType {
             return false;
         }
         int from = text.charAt(0) == '-' || text.charAt(0) == '+' ? 1 : 0;
+        char first = text.charAt(from);
+        if (first != 'n' && first != 'N' && first != 'i' && first != 'I' && first < 0x80) {
+            return false; // most text, cheaply: no other ASCII character is n or i in any case
+        }
         return isWord(text, from, "nan") || isWord(text, from, "inf") || isWord(text, from, "infinity");
     }
 
