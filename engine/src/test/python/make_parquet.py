@@ -120,17 +120,18 @@ def write_tables(out):
 
 
 def many_keys(rng, rows):
-    """A third of the rows from 50 hot keys, the rest 12,000 fresh keys in order, then repeats of the last 2,000
-    of them: more than the 10,000 categories kept, and values not kept that come again."""
+    """Row groups 1 and 2 (16,000 rows): a third from 50 hot keys, the rest fresh keys, more than the 10,000
+    categories kept; row group 3: the hot keys again and 40 late keys, each many times in a small dictionary:
+    values not kept that come again, and kept ones, counted once per dictionary id and block."""
     keys, fresh = [], 0
     for i in range(rows):
-        if i % 3 == 0:
-            keys.append(f"h{i % 50}")
-        elif fresh < 12000:
+        if i < 16000 and i % 3 != 0:
             keys.append(f"k{fresh}")
             fresh += 1
+        elif i < 16000 or i % 2 == 0:
+            keys.append(f"h{i % 50}")
         else:
-            keys.append(f"k{10000 + rng.integers(0, 2000)}")
+            keys.append(f"late{rng.integers(0, 40)}")
     return keys
 
 

@@ -445,8 +445,10 @@ public final class ValidateData {
                 @Override
                 public void acceptColumn(long[] rows, int size, int[] kinds, long[] bits, String[] texts, int[] ids,
                         int dictionarySize) {
-                    if (dictionarySize == 0) {
-                        ColumnWorkers.ColumnConsumer.super.acceptColumn(rows, size, kinds, bits, texts, ids, 0);
+                    // Only a dictionary small for the block has repeats to gain from (and the arrays stay that small);
+                    // a large one (a customer id) would only add a look-up per value.
+                    if (dictionarySize == 0 || dictionarySize * 2 > size) {
+                        ColumnWorkers.ColumnConsumer.super.acceptColumn(rows, size, kinds, bits, texts, ids, dictionarySize);
                         return;
                     }
                     if (seen.length < dictionarySize) {

@@ -139,6 +139,8 @@ public class ParquetReaderTest {
         ColumnProfile many = parquet.column("many").orElseThrow();
         assertEquals(Boolean.TRUE, many.categoriesTruncated()); // past the 10,000 kept: repeats of values not kept
         assertEquals(ColumnProfiler.MAX_CATEGORIES, many.categories().size());
+        assertTrue(many.categories().containsKey("h1"));
+        assertTrue(many.categories().keySet().stream().noneMatch(key -> key.startsWith("late")));
         assertTrue(parquet.column("mixed").orElseThrow().nonFinite() > 0);
     }
 
