@@ -12,6 +12,8 @@ Files written (pyarrow, pinned in tools/requirements.txt):
   nested.parquet       a struct column          list.parquet   a list column
   zero.parquet         no columns at all        no-rows.parquet  columns but no rows
   brotli.parquet       a codec the reader does not support
+  dictionary.parquet   20,000 rows of dictionary-encoded text in 3 row groups (few words, over 10,000 keys, text
+                       mixed with numbers and NaN), and its CSV twin dictionary.csv
 """
 import datetime as dt
 import decimal
@@ -117,12 +119,45 @@ def write_tables(out):
                    **common)
 
 
+def many_keys(rng, rows):
+    """Row groups 1 and 2 (16,000 rows): a third from 50 hot keys, the rest fresh keys, more than the 10,000
+    categories kept; row group 3: the hot keys again and 40 late keys, each many times in a small dictionary:
+    values not kept that come again, and kept ones, counted once per dictionary id and block."""
+    keys, fresh = [], 0
+    for i in range(rows):
+        if i < 16000 and i % 3 != 0:
+            keys.append(f"k{fresh}")
+            fresh += 1
+        elif i < 16000 or i % 2 == 0:
+            keys.append(f"h{i % 50}")
+        else:
+            keys.append(f"late{rng.integers(0, 40)}")
+    return keys
+
+
+def write_dictionary(out):
+    rng = np.random.default_rng(14)
+    rows = 20000
+    words = np.array(["red", "green", "blue", "cyan", "magenta", "yellow", "black", "white"])
+    mixed = np.array(["1", "2.5", "-3", "NaN", "inf", "x", "y", "z", "10", "1e3"])
+    frame = pd.DataFrame({
+        "word": pd.Series(words[rng.integers(0, len(words), rows)], dtype=object),
+        "many": pd.Series(many_keys(rng, rows), dtype=object),
+        "mixed": pd.Series(mixed[rng.integers(0, len(mixed), rows)], dtype=object),
+    })
+    frame.loc[rng.random(rows) < 0.05, "word"] = None
+    frame.to_csv(os.path.join(out, "dictionary.csv"), index=False)
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), os.path.join(out, "dictionary.parquet"),
+                   row_group_size=8000, use_dictionary=True)
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     pq.write_table(types_table(), os.path.join(out, "types.parquet"), store_decimal_as_integer=True)
     pq.write_table(int96_table(), os.path.join(out, "int96.parquet"), use_deprecated_int96_timestamps=True)
     write_tables(out)
+    write_dictionary(out)
     pq.write_table(pa.table({"id": [1, 2], "s": pa.array([{"a": 1, "b": "x"}, None])}),
                    os.path.join(out, "nested.parquet"))
     pq.write_table(pa.table({"id": [1, 2], "l": pa.array([[1, 2], []])}), os.path.join(out, "list.parquet"))

@@ -6,7 +6,10 @@ import java.util.Arrays;
  * A block of rows held column by column, from a reader that decodes a column at a time (Parquet): for
  * column {@code c} and row {@code r} of the block, {@code kinds[c][r]} is {@link TextRow#MISSING},
  * {@link TextRow#DOUBLE} or {@link TextRow#LONG} (the number in {@code bits[c][r]}), or {@link #TEXT}
- * (the value in {@code texts[c][r]}). Owned by the reader and refilled for the next block.
+ * (the value in {@code texts[c][r]}). A text from a column's dictionary also has its dictionary id in
+ * {@code ids[c][r]} (else -1), among {@code dictionarySizes[c]} entries (0: no dictionary), so that a
+ * consumer can handle a value once per id rather than once per row. Owned by the reader and refilled
+ * for the next block.
  */
 public final class ColumnBlock {
     /** A value held as text. */
@@ -15,6 +18,8 @@ public final class ColumnBlock {
     final int[][] kinds;
     final long[][] bits;
     final String[][] texts;
+    final int[][] ids;
+    final int[] dictionarySizes;
     /** Rows in the block, and the 1-based number of its first row. */
     int size;
     long firstRow;
@@ -24,6 +29,8 @@ public final class ColumnBlock {
         kinds = new int[width][capacity];
         bits = new long[width][capacity];
         texts = new String[width][capacity];
+        ids = new int[width][capacity];
+        dictionarySizes = new int[width];
     }
 
     int width() {

@@ -25,6 +25,7 @@ final class ColumnProfiler {
     static final int HISTOGRAM_BINS = 20;
     static final int SMALL_CARDINALITY = 50;
     private static final int KLL_K = 200;
+    private static final int KLL_BATCH = 256;
     private static final int HLL_LG_K = 12;
     private static final String[] QUANTILE_NAMES = {"p01", "p05", "p25", "p50", "p75", "p95", "p99"};
     private static final double[] QUANTILE_RANKS = {0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99};
@@ -47,6 +48,9 @@ final class ColumnProfiler {
     private double min = Double.POSITIVE_INFINITY;
     private double max = Double.NEGATIVE_INFINITY;
     private final KllDoublesSketch quantiles = KllDoublesSketch.newHeapInstance(KLL_K);
+    /** Numbers not yet in {@link #quantiles}: the sketch takes them many at a time (one copy, not a call each). */
+    private final double[] forQuantiles = new double[KLL_BATCH];
+    private int forQuantilesCount;
     private final HllSketch distinct = new HllSketch(HLL_LG_K);
     private final CategoryCounts categories = new CategoryCounts(MAX_CATEGORIES);
     /** The UTF-8 bytes of an ASCII value, for the distinct-count sketch without a String per value. */
@@ -131,6 +135,19 @@ final class ColumnProfiler {
             countDistinct(value, seen);
         }
         return number;
+    }
+
+    /**
+     * {@code times} more occurrences of the value {@link #acceptValue(TextSlice)} has just taken, a text that
+     * is no number (nor NaN or an infinity): the same as that many more calls. Such a value changes nothing
+     * but the counts once seen: its types and its distinct count were taken, and it stays a kept category
+     * or one not kept (the table only ever forgets everything, for a numeric column, which a text rules out).
+     */
+    void acceptRepeats(TextSlice value, long times) {
+        count += times;
+        if (!categoriesTruncated || !categories.isEmpty()) {
+            categories.count(value, times);
+        }
     }
 
     /** Whether values are still counted as categories, so that a number must come with its text. */
@@ -225,7 +242,10 @@ final class ColumnProfiler {
         if (x > max) {
             max = x;
         }
-        quantiles.update(x);
+        forQuantiles[forQuantilesCount++] = x;
+        if (forQuantilesCount == KLL_BATCH) {
+            flushQuantiles();
+        }
         if (numbers <= sampleSize) {
             if (numbers > sample.length) {
                 sample = Arrays.copyOf(sample, (int) Math.min(sampleSize, (long) sample.length * 2));
@@ -240,6 +260,11 @@ final class ColumnProfiler {
         if (referenceBinCounts != null) {
             referenceBinCounts[DriftStatistics.binIndex(referenceEdges, x)]++;
         }
+    }
+
+    private void flushQuantiles() {
+        quantiles.update(forQuantiles, 0, forQuantilesCount);
+        forQuantilesCount = 0;
     }
 
     /** The type the values suggest: the narrowest that all of them fit. */
@@ -273,6 +298,7 @@ final class ColumnProfiler {
     }
 
     ColumnProfile finish() {
+        flushQuantiles();
         ColumnType type = declared != null ? declared : inferredType();
         boolean exactDistinct = !categoriesTruncated;
         long distinctCount = exactDistinct ? categories.size() : Math.round(distinct.getEstimate());

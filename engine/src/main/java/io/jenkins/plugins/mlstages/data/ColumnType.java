@@ -153,6 +153,10 @@ public enum ColumnType {
 
     /** As {@link #parseDoubleOrNaN(CharSequence)}, in place on a slice of a char buffer. */
     static double parseDoubleOrNaN(char[] chars, int start, int length) {
+        double plain = plainDecimal(chars, start, length);
+        if (!Double.isNaN(plain)) {
+            return plain;
+        }
         if (length <= 0 || !firstAndLastFit(chars[start], chars[start + length - 1])) {
             return Double.NaN;
         }
@@ -167,6 +171,50 @@ public enum ColumnType {
         } catch (NumberFormatException notANumber) {
             return Double.NaN;
         }
+    }
+
+    /** 10^0 to 10^22: every one exactly a double (10^22 = 2^22 * 5^22, and 5^22 < 2^53). */
+    private static final double[] EXACT_POWERS_OF_TEN = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+    /**
+     * The fast path for the numbers of most data files, a plain decimal ({@code [+-]digits[.digits]}, at
+     * most 18 digits, at most 22 after the point), with exactly {@link Double#parseDouble}'s result; NaN for
+     * anything else, which the general parser then reads. Clinger's fast path: when the digits as an integer
+     * are at most 2^53 they are exactly a double, and so is 10^k for k ≤ 22, so the one division IEEE 754
+     * rounds correctly is the correctly rounded value of the decimal.
+     */
+    static double plainDecimal(char[] chars, int start, int length) {
+        int end = start + length;
+        int i = start;
+        if (length <= 0 || length > 20) {
+            return Double.NaN;
+        }
+        char first = chars[i];
+        boolean negative = first == '-';
+        if (negative || first == '+') {
+            i++;
+        }
+        long digits = 0;
+        int digitsStart = i;
+        for (int d; i < end && (d = chars[i] - '0') >= 0 && d <= 9; i++) {
+            digits = digits * 10 + d;
+        }
+        int integerDigits = i - digitsStart;
+        int fractionDigits = 0;
+        if (i < end && chars[i] == '.') {
+            int fractionStart = ++i;
+            for (int d; i < end && (d = chars[i] - '0') >= 0 && d <= 9; i++) {
+                digits = digits * 10 + d;
+            }
+            fractionDigits = i - fractionStart;
+        }
+        // at most 18 digits: the long cannot overflow, and the power of ten is at most 10^18
+        if (i != end || integerDigits + fractionDigits == 0 || integerDigits + fractionDigits > 18 || digits > 1L << 53) {
+            return Double.NaN;
+        }
+        double value = fractionDigits == 0 ? (double) digits : (double) digits / EXACT_POWERS_OF_TEN[fractionDigits];
+        return negative ? -value : value;
     }
 
     // Double.parseDouble accepts "NaN", "Infinity", hex and trailing 'd'/'f': not numbers in a data file.
@@ -192,6 +240,10 @@ public enum ColumnType {
             return false;
         }
         int from = text.charAt(0) == '-' || text.charAt(0) == '+' ? 1 : 0;
+        char first = text.charAt(from);
+        if (first != 'n' && first != 'N' && first != 'i' && first != 'I' && first < 0x80) {
+            return false; // most text, cheaply: no other ASCII character is n or i in any case
+        }
         return isWord(text, from, "nan") || isWord(text, from, "inf") || isWord(text, from, "infinity");
     }
 

@@ -28,6 +28,22 @@ final class ColumnWorkers {
         default void acceptText(long row, String value) {
             accept(row, value.toCharArray(), 0, value.length(), 0);
         }
+
+        /**
+         * The first {@code size} rows of one column of a {@link ColumnBlock} (see there for the arrays); by
+         * default value by value, in row order, through {@link #acceptText} and {@link #accept}.
+         */
+        default void acceptColumn(long[] rows, int size, int[] kinds, long[] bits, String[] texts, int[] ids,
+                int dictionarySize) {
+            for (int r = 0; r < size; r++) {
+                int kind = kinds[r];
+                if (kind == ColumnBlock.TEXT) {
+                    acceptText(rows[r], texts[r]);
+                } else {
+                    accept(rows[r], NO_CHARS, 0, kind, bits[r]);
+                }
+            }
+        }
     }
 
     static final int BATCH_ROWS = 4096;
@@ -36,7 +52,7 @@ final class ColumnWorkers {
     /** A batch is handed over early once its values hold this many characters, which bounds its buffer. */
     static final int BATCH_CHARS = 1 << 20;
     private static final int BATCHES_IN_FLIGHT = 4;
-    private static final char[] NO_CHARS = new char[0];
+    static final char[] NO_CHARS = new char[0];
 
     private final List<ColumnConsumer> consumers;
     private final List<BlockingQueue<Batch>> queues = new ArrayList<>();
@@ -203,18 +219,8 @@ final class ColumnWorkers {
     /** A batch held column by column. */
     private void workColumns(Batch batch, int first, int stride) {
         for (int c = first; c < consumers.size(); c += stride) {
-            ColumnConsumer consumer = consumers.get(c);
-            int[] kinds = batch.columnKinds[c];
-            long[] bits = batch.columnBits[c];
-            String[] texts = batch.columnTexts[c];
-            for (int r = 0; r < batch.size; r++) {
-                int kind = kinds[r];
-                if (kind == ColumnBlock.TEXT) {
-                    consumer.acceptText(batch.rows[r], texts[r]);
-                } else {
-                    consumer.accept(batch.rows[r], NO_CHARS, 0, kind, bits[r]);
-                }
-            }
+            consumers.get(c).acceptColumn(batch.rows, batch.size, batch.columnKinds[c], batch.columnBits[c],
+                    batch.columnTexts[c], batch.columnIds[c], batch.dictionarySizes[c]);
         }
     }
 
@@ -261,6 +267,8 @@ final class ColumnWorkers {
         int[][] columnKinds;
         long[][] columnBits;
         String[][] columnTexts;
+        int[][] columnIds;
+        int[] dictionarySizes;
 
         Batch(int columns, int rows) {
             this.rows = new long[rows];
@@ -286,12 +294,16 @@ final class ColumnWorkers {
                 columnKinds = new int[width][rows.length];
                 columnBits = new long[width][rows.length];
                 columnTexts = new String[width][rows.length];
+                columnIds = new int[width][rows.length];
+                dictionarySizes = new int[width];
             }
             for (int c = 0; c < width; c++) {
                 System.arraycopy(block.kinds[c], 0, columnKinds[c], 0, block.size);
                 System.arraycopy(block.bits[c], 0, columnBits[c], 0, block.size);
                 System.arraycopy(block.texts[c], 0, columnTexts[c], 0, block.size);
+                System.arraycopy(block.ids[c], 0, columnIds[c], 0, block.size);
             }
+            System.arraycopy(block.dictionarySizes, 0, dictionarySizes, 0, width);
             columnar = true;
         }
 

@@ -807,6 +807,14 @@ public final class DriftStatistics {
         if (Double.isNaN(value)) {
             return edges.length;
         }
+        if (edges.length <= 16) {
+            // the same index for sorted edges, without a branch per step to mispredict (deciles: 9 edges)
+            int below = 0;
+            for (double edge : edges) {
+                below += edge < value ? 1 : 0;
+            }
+            return below;
+        }
         int lo = 0;
         int hi = edges.length;
         while (lo < hi) {

@@ -6,6 +6,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import org.apache.parquet.CorruptDeltaByteArrays;
 import org.apache.parquet.VersionParser;
 import org.apache.parquet.bytes.ByteBufferInputStream;
@@ -94,6 +95,22 @@ final class ParquetColumnDecoder {
      * (index 0 on); {@code done[0]} tells, on a failure, how many of them were decoded.
      */
     void read(int count, int[] kinds, long[] bits, String[] texts, int[] done) {
+        read(count, kinds, bits, texts, null, done);
+    }
+
+    /** The number of entries of the column chunk's dictionary; 0 when it has none. */
+    int dictionarySize() {
+        return dictionary == null ? 0 : dictionary.getMaxId() + 1;
+    }
+
+    /**
+     * As {@link #read(int, int[], long[], String[], int[])}, also giving the dictionary id of each text
+     * value from the dictionary in {@code dictionaryIds} (-1 for every other value), unless it is null.
+     */
+    void read(int count, int[] kinds, long[] bits, String[] texts, int[] dictionaryIds, int[] done) {
+        if (dictionaryIds != null) {
+            Arrays.fill(dictionaryIds, 0, count, -1);
+        }
         if (levelScratch.length < count) {
             levelScratch = new int[count];
             idScratch = new int[count];
@@ -150,6 +167,9 @@ final class ParquetColumnDecoder {
                     } else {
                         text.addValueFromDictionary(id);
                         keep(r, kinds, bits, texts);
+                        if (dictionaryIds != null && kinds[r] == TEXT) {
+                            dictionaryIds[r] = id;
+                        }
                     }
                 } else {
                     plain(r, kinds, bits, texts);

@@ -382,7 +382,8 @@ public final class ParquetReader implements TableReader {
                     int count = (int) Math.min(block.capacity(), rows - r);
                     first = row;
                     for (c = 0; c < width; c++) {
-                        decoders[c].read(count, block.kinds[c], block.bits[c], block.texts[c], done);
+                        decoders[c].read(count, block.kinds[c], block.bits[c], block.texts[c], block.ids[c], done);
+                        block.dictionarySizes[c] = decoders[c].dictionarySize();
                     }
                     c = -1; // a problem from here on is the sink's, not the file's
                     block.size = count;

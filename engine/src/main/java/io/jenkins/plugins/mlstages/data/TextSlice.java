@@ -12,8 +12,10 @@ final class TextSlice implements CharSequence {
     private char[] chars = new char[0];
     private int start;
     private int length;
-    /** The String the characters were copied from, when there is one: its hash is cached, its identity compared. */
+    /** The String the characters come from, when there is one: its hash is cached, its identity compared. */
     private String string;
+    /** Whether {@link #string}'s characters are in {@link #copy} yet: copied only when someone reads the buffer. */
+    private boolean copied = true;
     private char[] copy = new char[64];
 
     TextSlice set(char[] chars, int start, int length) {
@@ -21,6 +23,7 @@ final class TextSlice implements CharSequence {
         this.start = start;
         this.length = length;
         this.string = null;
+        this.copied = true;
         return this;
     }
 
@@ -28,15 +31,16 @@ final class TextSlice implements CharSequence {
         return set(value.toCharArray(), 0, value.length());
     }
 
-    /** The characters of {@code value}, copied into a buffer of this slice's own, which the next value reuses. */
+    /**
+     * The characters of {@code value}, copied into a buffer of this slice's own (which the next value reuses)
+     * only when {@link #buffer()} is asked for: a value that is only looked up, compared or read char by char
+     * (a known category, a rule) is never copied.
+     */
     TextSlice setString(String value) {
-        int size = value.length();
-        if (copy.length < size) {
-            copy = new char[Math.max(size, copy.length * 2)];
-        }
-        value.getChars(0, size, copy, 0);
-        set(copy, 0, size);
         string = value;
+        start = 0;
+        length = value.length();
+        copied = false;
         return this;
     }
 
@@ -46,6 +50,14 @@ final class TextSlice implements CharSequence {
     }
 
     char[] buffer() {
+        if (!copied) {
+            if (copy.length < length) {
+                copy = new char[Math.max(length, copy.length * 2)];
+            }
+            string.getChars(0, length, copy, 0);
+            chars = copy;
+            copied = true;
+        }
         return chars;
     }
 
@@ -60,13 +72,13 @@ final class TextSlice implements CharSequence {
 
     @Override
     public char charAt(int index) {
-        return chars[start + Objects.checkIndex(index, length)];
+        return copied ? chars[start + Objects.checkIndex(index, length)] : string.charAt(index);
     }
 
     @Override
     public CharSequence subSequence(int from, int to) {
         Objects.checkFromToIndex(from, to, length);
-        return new String(chars, start + from, to - from);
+        return copied ? new String(chars, start + from, to - from) : string.substring(from, to);
     }
 
     /** The same hash as {@link String#hashCode()} of the same characters. */
@@ -74,15 +86,21 @@ final class TextSlice implements CharSequence {
         if (string != null) {
             return string.hashCode(); // computed once per String, then cached in it
         }
+        // two characters a step (31^2 = 961): the same sum as String's, half as long a chain of multiplications
         int h = 0;
-        for (int i = start, end = start + length; i < end; i++) {
+        int i = start;
+        int end = start + length;
+        for (int pairsEnd = end - 1; i < pairsEnd; i += 2) {
+            h = 961 * h + 31 * chars[i] + chars[i + 1];
+        }
+        if (i < end) {
             h = 31 * h + chars[i];
         }
         return h;
     }
 
     boolean contentEquals(String text) {
-        return sameChars(text, chars, start, length);
+        return copied ? sameChars(text, chars, start, length) : string.equals(text);
     }
 
     /** Whether {@code text} holds exactly the {@code length} characters of {@code chars} from {@code start}. */
@@ -98,15 +116,17 @@ final class TextSlice implements CharSequence {
         return true;
     }
 
-    boolean contentEquals(char[] text) {
-        if (text.length != length) {
+    /** Whether this slice holds exactly the {@code length} characters of {@code text} from {@code from}. */
+    boolean contentEquals(char[] text, int from, int length) {
+        if (length != this.length) {
             return false;
         }
+        char[] chars = buffer();
         if (length > 32) {
-            return Arrays.equals(chars, start, start + length, text, 0, length);
+            return Arrays.equals(chars, start, start + length, text, from, from + length);
         }
         for (int i = 0; i < length; i++) { // short values (most categories): a plain loop is faster than a vectorised one
-            if (chars[start + i] != text[i]) {
+            if (chars[start + i] != text[from + i]) {
                 return false;
             }
         }

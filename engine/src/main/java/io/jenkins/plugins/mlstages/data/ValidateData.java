@@ -430,6 +430,67 @@ public final class ValidateData {
         private ColumnWorkers.ColumnConsumer consumer(ColumnProfiler profiler, ColumnValidator validator) {
             TextSlice value = new TextSlice(); // one per column: a column is only ever on one worker thread
             return new ColumnWorkers.ColumnConsumer() {
+                /** Per dictionary id in the current block: 0 unseen, -1 taken value by value, n > 0 seen n times. */
+                private int[] seen = new int[0];
+                /** Per dictionary id: the block row of its first occurrence. */
+                private int[] firstRow = new int[0];
+                /** The ids seen in the current block, in the order first seen. */
+                private int[] touched = new int[0];
+
+                /**
+                 * A block's column with dictionary ids: a text that is no number is profiled once per id and
+                 * block, its repeats counted and added after (the same counts as value by value, see
+                 * {@link ColumnProfiler#acceptRepeats}); the rules still see every value, in row order.
+                 */
+                @Override
+                public void acceptColumn(long[] rows, int size, int[] kinds, long[] bits, String[] texts, int[] ids,
+                        int dictionarySize) {
+                    // Only a dictionary small for the block has repeats to gain from (and the arrays stay that small);
+                    // a large one (a customer id) would only add a look-up per value.
+                    if (dictionarySize == 0 || dictionarySize * 2 > size) {
+                        ColumnWorkers.ColumnConsumer.super.acceptColumn(rows, size, kinds, bits, texts, ids, dictionarySize);
+                        return;
+                    }
+                    if (seen.length < dictionarySize) {
+                        seen = new int[dictionarySize];
+                        firstRow = new int[dictionarySize];
+                    }
+                    if (touched.length < size) {
+                        touched = new int[size];
+                    }
+                    int distinct = 0;
+                    for (int r = 0; r < size; r++) {
+                        int kind = kinds[r];
+                        int id = ids[r];
+                        if (kind != ColumnBlock.TEXT) {
+                            accept(rows[r], ColumnWorkers.NO_CHARS, 0, kind, bits[r]);
+                        } else if (id < 0 || seen[id] < 0) {
+                            present(rows[r], value.setString(texts[r]));
+                        } else if (seen[id] == 0) {
+                            TextSlice slice = value.setString(texts[r]);
+                            double number = profiler.acceptValue(slice);
+                            if (validator != null) {
+                                validator.accept(rows[r], slice, number);
+                            }
+                            seen[id] = Double.isNaN(number) && !ColumnType.isNonFiniteNumber(slice) ? 1 : -1;
+                            firstRow[id] = r;
+                            touched[distinct++] = id;
+                        } else {
+                            seen[id]++;
+                            if (validator != null) {
+                                validator.accept(rows[r], value.setString(texts[r]), Double.NaN);
+                            }
+                        }
+                    }
+                    for (int i = 0; i < distinct; i++) {
+                        int id = touched[i];
+                        if (seen[id] > 1) {
+                            profiler.acceptRepeats(value.setString(texts[firstRow[id]]), seen[id] - 1L);
+                        }
+                        seen[id] = 0;
+                    }
+                }
+
                 @Override
                 public void accept(long r, char[] chars, int start, int length, long bits) {
                     if (length >= 0) {

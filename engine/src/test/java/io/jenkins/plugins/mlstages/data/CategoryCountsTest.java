@@ -81,6 +81,33 @@ public class CategoryCountsTest {
     }
 
     @Test
+    public void countsManyOccurrencesAtOnceAsOneByOne() {
+        CategoryCounts counts = new CategoryCounts(2);
+        TextSlice slice = new TextSlice();
+        assertEquals(CategoryCounts.ADDED, counts.count(slice.set("a"), 5));
+        assertEquals(CategoryCounts.KNOWN, counts.count(slice.set("a"), 3));
+        assertEquals(CategoryCounts.ADDED, counts.count(slice.set("b"), 1));
+        assertEquals(CategoryCounts.NOT_KEPT, counts.count(slice.set("c"), 7));
+        Map<String, Long> actual = new HashMap<>();
+        counts.forEach(actual::put);
+        assertEquals(Map.of("a", 8L, "b", 1L), actual);
+    }
+
+    @Test
+    public void sliceHashIsTheStringHashForEveryLength() {
+        SplittableRandom random = new SplittableRandom(3);
+        TextSlice slice = new TextSlice();
+        for (int length = 0; length < 70; length++) {
+            char[] chars = new char[length + 2];
+            for (int i = 0; i < chars.length; i++) {
+                chars[i] = (char) random.nextInt(0x3000);
+            }
+            String value = new String(chars, 1, length);
+            assertEquals(value, value.hashCode(), slice.set(chars, 1, length).stringHash());
+        }
+    }
+
+    @Test
     public void valuesWithTheSameStringHashStayApart() {
         CategoryCounts counts = new CategoryCounts(10);
         TextSlice slice = new TextSlice();

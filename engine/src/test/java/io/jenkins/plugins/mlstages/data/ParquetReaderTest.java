@@ -108,6 +108,42 @@ public class ParquetReaderTest {
                 "00000000-0000-0000-0000-000000000000", "a");
     }
 
+    /**
+     * Dictionary-encoded text is profiled once per dictionary id and block, its repeats added after: the
+     * profile is the one its CSV twin gives value by value (counts, categories kept and not kept past the
+     * limit, distinct counts, types, the numbers among the text in the same order).
+     */
+    @Test
+    public void dictionaryTextIsProfiledAsItsCsvTwinIs() throws Exception {
+        ValidateData stage = new ValidateData(io.jenkins.plugins.mlstages.report.StageLog.NONE);
+        DatasetProfile parquet = stage.profileOnly(files.resolve("dictionary.parquet"), null, null, 1000, 42);
+        DatasetProfile csv = stage.profileOnly(files.resolve("dictionary.csv"), null, null, 1000, 42);
+        assertEquals(20_000, parquet.rows());
+        assertEquals(csv.columns().size(), parquet.columns().size());
+        for (int i = 0; i < csv.columns().size(); i++) {
+            ColumnProfile expected = csv.columns().get(i);
+            ColumnProfile actual = parquet.columns().get(i);
+            String name = expected.name();
+            assertEquals(name, expected.type(), actual.type());
+            assertEquals(name, expected.count(), actual.count());
+            assertEquals(name, expected.nulls(), actual.nulls());
+            assertEquals(name, expected.distinct(), actual.distinct());
+            assertEquals(name, expected.distinctExact(), actual.distinctExact());
+            assertEquals(name, expected.categories(), actual.categories());
+            assertEquals(name, expected.categoriesTruncated(), actual.categoriesTruncated());
+            assertEquals(name, expected.topValues(), actual.topValues());
+            assertEquals(name, expected.nonFinite(), actual.nonFinite());
+            assertEquals(name, expected.mean(), actual.mean());
+            assertArrayEquals(name, expected.sample(), actual.sample(), 0.0);
+        }
+        ColumnProfile many = parquet.column("many").orElseThrow();
+        assertEquals(Boolean.TRUE, many.categoriesTruncated()); // past the 10,000 kept: repeats of values not kept
+        assertEquals(ColumnProfiler.MAX_CATEGORIES, many.categories().size());
+        assertTrue(many.categories().containsKey("h1"));
+        assertTrue(many.categories().keySet().stream().noneMatch(key -> key.startsWith("late")));
+        assertTrue(parquet.column("mixed").orElseThrow().nonFinite() > 0);
+    }
+
     @Test
     public void numbersDatesAndTimestampsPassTheColumnTypeChecks() throws Exception {
         RecordingSink table = read(files.resolve("types.parquet"));

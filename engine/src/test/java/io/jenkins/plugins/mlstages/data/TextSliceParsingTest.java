@@ -30,12 +30,40 @@ public class TextSliceParsingTest {
         }
     }
 
+    /** A slice of a String reads it without copying until the buffer is asked for: every check gives the same. */
+    @Test
+    public void sliceOfAStringAgreesBeforeAndAfterItsCharactersAreCopied() {
+        TextSlice slice = new TextSlice();
+        slice.set("a much longer value than any of these".toCharArray(), 3, 20); // a previous value's buffer
+        for (String value : VALUES) {
+            for (boolean copied : new boolean[] {false, true}) {
+                slice.setString(value);
+                if (copied) {
+                    assertEquals(value, new String(slice.buffer(), slice.start(), slice.length()));
+                }
+                assertEquals(value, slice.toString());
+                assertEquals(value, value.hashCode(), slice.stringHash());
+                assertEquals(value, value.length(), slice.length());
+                for (int i = 0; i < value.length(); i++) {
+                    assertEquals(value, value.charAt(i), slice.charAt(i));
+                }
+                assertEquals(value, true, slice.contentEquals(value));
+                assertEquals(value, false, slice.contentEquals(value + "x"));
+                assertEquals(value, ColumnType.isNonFiniteNumber(value), ColumnType.isNonFiniteNumber(slice));
+                for (ColumnType type : ColumnType.values()) {
+                    assertEquals(value + " as " + type, type.accepts(value), type.accepts(slice));
+                }
+            }
+        }
+    }
+
     @Test
     public void wordsIgnoreCaseAsStringEqualsIgnoreCaseDoes() {
-        for (String value : List.of("nan", "NAN", "nAn", "inf", "\u0130nf", "\u0131nf", "true", "TRUE", "tru\u00e9", "fal\u017fe")) {
+        for (String value : List.of("nan", "NAN", "nAn", "inf", "\u0130nf", "\u0131nf", "-\u0130nf", "+\u0131NF", "xnan", "-x", "true", "TRUE", "tru\u00e9", "fal\u017fe")) {
             assertEquals(value, value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false"),
                     ColumnType.parseBoolean(new TextSlice().set(value)) != null);
-            assertEquals(value, value.equalsIgnoreCase("nan") || value.equalsIgnoreCase("inf"),
+            String unsigned = value.replaceFirst("^[+-]", "");
+            assertEquals(value, unsigned.equalsIgnoreCase("nan") || unsigned.equalsIgnoreCase("inf"),
                     ColumnType.isNonFiniteNumber(new TextSlice().set(value)));
         }
     }
