@@ -89,6 +89,11 @@ public final class BlueGreenDeployStep extends TrafficDeployStep {
     }
 
     @Override
+    String subject() {
+        return "the blue/green deployment";
+    }
+
+    @Override
     String startLine(String stateFile) {
         return "blueGreenDeploy: " + model + " version " + version + " (green): smoke checks " + smoke + ", then all traffic"
                 + " through router '" + router + "' and an analysis window of " + window + "; state " + stateFile + " under the build";

@@ -162,6 +162,11 @@ public final class CanaryDeployStep extends TrafficDeployStep {
     }
 
     @Override
+    String subject() {
+        return "the canary";
+    }
+
+    @Override
     String startLine(String stateFile) {
         return "canaryDeploy: " + model + " version " + version + ", steps " + steps + " % every " + interval
                 + " through router '" + router + "'; state " + stateFile + " under the build";
