@@ -2,12 +2,9 @@ package io.jenkins.plugins.mlstages.steps;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
-import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
 import hudson.Util;
-import hudson.model.Item;
 import hudson.model.Run;
-import hudson.util.ListBoxModel;
 import io.jenkins.plugins.mlstages.canary.AnalysisSource;
 import io.jenkins.plugins.mlstages.canary.Canaries;
 import io.jenkins.plugins.mlstages.canary.CanaryCleanupAction;
@@ -39,11 +36,8 @@ import java.util.Locale;
 import java.util.Map;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
-import org.kohsuke.stapler.QueryParameter;
-import org.kohsuke.stapler.verb.POST;
 
 /**
  * {@code abTest}: a fixed split between the control and a candidate model version through a router an
@@ -339,28 +333,13 @@ public final class AbTestStep extends MlStageStep {
         }
 
         @Override
-        String stepName() {
-            return "abTest";
+        Words words() {
+            return new Words("abTest", "the A/B test of " + step.model + " version " + step.version, "rolling back", "router");
         }
 
         @Override
         String slot() {
             return Canaries.abSlot(id);
-        }
-
-        @Override
-        String subject() {
-            return "the A/B test of " + step.model + " version " + step.version;
-        }
-
-        @Override
-        String undoing() {
-            return "rolling back";
-        }
-
-        @Override
-        String touches() {
-            return "router";
         }
 
         @Override
@@ -438,22 +417,9 @@ public final class AbTestStep extends MlStageStep {
     }
 
     @Extension
-    public static final class DescriptorImpl extends MlStageDescriptor {
+    public static final class DescriptorImpl extends DeploymentDescriptor {
         public DescriptorImpl() {
-            super("abTest", "A/B test a model version against the live one with a sequential test (mSPRT)", false);
-        }
-
-        @Override
-        public String argumentsToString(@NonNull Map<String, Object> namedArgs) {
-            Object model = namedArgs.get("model");
-            Object version = namedArgs.get("version");
-            return model == null ? null : model + (version == null ? "" : " v" + version);
-        }
-
-        /** The names of the routers an administrator defined (names only). */
-        @POST
-        public ListBoxModel doFillRouterItems(@AncestorInPath Item item, @QueryParameter String router) {
-            return CanaryRouters.get().routerItems(item, router);
+            super("abTest", "A/B test a model version against the live one with a sequential test (mSPRT)");
         }
     }
 }

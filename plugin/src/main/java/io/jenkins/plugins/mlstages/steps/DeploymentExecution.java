@@ -90,20 +90,24 @@ abstract class DeploymentExecution<S extends MlStageStep, R extends StageReport>
         this.id = UUID.randomUUID().toString();
     }
 
-    /** The step's function name, which starts its messages. */
-    abstract String stepName();
+    /**
+     * What the strategy's messages say.
+     *
+     * @param step the step's function name, which starts its messages
+     * @param run what runs, for the log line of a resume: {@code "the canary of fraud version 2"}
+     * @param undoing what an abort does: {@code "rolling back"}, {@code "stopping"}
+     * @param touches what the run changes first ({@code "router"}, {@code "mirror"}): an abort before that has nothing to undo
+     */
+    record Words(String step, String run, String undoing, String touches) {}
+
+    abstract Words words();
+
+    final String stepName() {
+        return words().step();
+    }
 
     /** The run's driving slot in {@link Canaries}: the one its drives, its stop and {@code CanaryCleanup} agree on. */
     abstract String slot();
-
-    /** What runs, for the log line of a resume: {@code "the canary of fraud version 2"}. */
-    abstract String subject();
-
-    /** What an abort does: {@code "rolling back"}, {@code "stopping"}. */
-    abstract String undoing();
-
-    /** What the run changes first ({@code "router"}, {@code "mirror"}): an abort before that has nothing to undo. */
-    abstract String touches();
 
     /**
      * Checks the settings and what the run needs before anything is changed, failing with one line
@@ -174,8 +178,8 @@ abstract class DeploymentExecution<S extends MlStageStep, R extends StageReport>
 
     @Override
     public void onResume() {
-        log(stepName() + ": resuming " + subject() + " after a controller restart"
-                + (abortRequested ? " (" + undoing() + ": " + abortReason + ")" : ""));
+        log(stepName() + ": resuming " + words().run() + " after a controller restart"
+                + (abortRequested ? " (" + words().undoing() + ": " + abortReason + ")" : ""));
         submit(abortRequested ? Mode.ABORT : Mode.RESUME);
     }
 
@@ -207,7 +211,7 @@ abstract class DeploymentExecution<S extends MlStageStep, R extends StageReport>
             return "starting";
         }
         try {
-            return status(json) + (abortRequested ? ", " + undoing() + " on request" : "");
+            return status(json) + (abortRequested ? ", " + words().undoing() + " on request" : "");
         } catch (JsonProcessingException | RuntimeException e) {
             return "state unreadable";
         }
@@ -328,7 +332,7 @@ abstract class DeploymentExecution<S extends MlStageStep, R extends StageReport>
      */
     private void finish(Run<?, ?> run, TaskListener listener, @CheckForNull R result, Recorder<R> recorder) throws Exception {
         if (result == null) {
-            complete(listener, stepName() + ": aborted before the " + touches() + " was touched; nothing to undo", null,
+            complete(listener, stepName() + ": aborted before the " + words().touches() + " was touched; nothing to undo", null,
                     abortCause());
             return;
         }

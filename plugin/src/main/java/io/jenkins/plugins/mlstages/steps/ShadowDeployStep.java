@@ -2,12 +2,9 @@ package io.jenkins.plugins.mlstages.steps;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
-import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
 import hudson.Util;
-import hudson.model.Item;
 import hudson.model.Run;
-import hudson.util.ListBoxModel;
 import io.jenkins.plugins.mlstages.canary.Canaries;
 import io.jenkins.plugins.mlstages.canary.CanaryCleanupAction;
 import io.jenkins.plugins.mlstages.canary.CanaryRouters;
@@ -35,11 +32,8 @@ import java.util.Locale;
 import java.util.Map;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
-import org.kohsuke.stapler.QueryParameter;
-import org.kohsuke.stapler.verb.POST;
 
 /**
  * {@code shadowDeploy}: sends a copy of live traffic to a candidate model version through the mirror of a
@@ -172,28 +166,13 @@ public final class ShadowDeployStep extends MlStageStep {
         }
 
         @Override
-        String stepName() {
-            return "shadowDeploy";
+        Words words() {
+            return new Words("shadowDeploy", "the shadow run of " + step.model + " version " + step.version, "stopping", "mirror");
         }
 
         @Override
         String slot() {
             return Canaries.shadowSlot(id);
-        }
-
-        @Override
-        String subject() {
-            return "the shadow run of " + step.model + " version " + step.version;
-        }
-
-        @Override
-        String undoing() {
-            return "stopping";
-        }
-
-        @Override
-        String touches() {
-            return "mirror";
         }
 
         @Override
@@ -270,22 +249,9 @@ public final class ShadowDeployStep extends MlStageStep {
     }
 
     @Extension
-    public static final class DescriptorImpl extends MlStageDescriptor {
+    public static final class DescriptorImpl extends DeploymentDescriptor {
         public DescriptorImpl() {
-            super("shadowDeploy", "Mirror live traffic to a model version and compare its predictions (shadow mode)", false, "check");
-        }
-
-        @Override
-        public String argumentsToString(@NonNull Map<String, Object> namedArgs) {
-            Object model = namedArgs.get("model");
-            Object version = namedArgs.get("version");
-            return model == null ? null : model + (version == null ? "" : " v" + version);
-        }
-
-        /** The names of the routers an administrator defined (names only). */
-        @POST
-        public ListBoxModel doFillRouterItems(@AncestorInPath Item item, @QueryParameter String router) {
-            return CanaryRouters.get().routerItems(item, router);
+            super("shadowDeploy", "Mirror live traffic to a model version and compare its predictions (shadow mode)", "check");
         }
     }
 }

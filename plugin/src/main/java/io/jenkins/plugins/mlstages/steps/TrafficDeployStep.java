@@ -10,6 +10,12 @@ import io.jenkins.plugins.mlstages.canary.CanaryRouters;
 import io.jenkins.plugins.mlstages.canary.CanarySetup;
 import io.jenkins.plugins.mlstages.canary.ProbeSettings;
 import io.jenkins.plugins.mlstages.support.BuildLog;
+import io.jenkins.plugins.mlstages.support.RegistryAccess;
+import hudson.model.Item;
+import hudson.util.ListBoxModel;
+import org.kohsuke.stapler.AncestorInPath;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
 import io.jenkins.plugins.mlstages.support.FormLists;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
@@ -310,28 +316,14 @@ public abstract class TrafficDeployStep extends RegistryStep {
         }
 
         @Override
-        String stepName() {
-            return step.stepName();
+        Words words() {
+            return new Words(step.stepName(), step.subject() + " of " + step.model + " version " + step.version, "rolling back",
+                    "router");
         }
 
         @Override
         String slot() {
             return id;
-        }
-
-        @Override
-        String subject() {
-            return step.subject() + " of " + step.model + " version " + step.version;
-        }
-
-        @Override
-        String undoing() {
-            return "rolling back";
-        }
-
-        @Override
-        String touches() {
-            return "router";
         }
 
         @Override
@@ -427,6 +419,19 @@ public abstract class TrafficDeployStep extends RegistryStep {
             public CanaryState load() throws IOException {
                 return super.exists() ? super.load() : kept(CanaryState.class, file());
             }
+        }
+    }
+
+    /** The descriptor of a traffic deployment: the registry's {@code credentialsId} drop-down too (as {@link RegistryDescriptor}). */
+    public abstract static class TrafficDescriptor extends DeploymentDescriptor {
+        protected TrafficDescriptor(String functionName, String displayName) {
+            super(functionName, displayName, "analysis", "stableQuery");
+        }
+
+        /** The registry credentials the job's builds can use (see {@link RegistryAccess#credentialsItems}). */
+        @POST
+        public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId) {
+            return RegistryAccess.credentialsItems(item, credentialsId);
         }
     }
 }

@@ -201,6 +201,20 @@ public class ShadowDeployStepTest {
         assertEquals(List.of(true, false), mirrorChanges);
     }
 
+    /** As canaryDeploy: a router described in the Jenkinsfile is refused with one line, before anything is mirrored. */
+    @Test
+    public void aRouterDescribedInThePipelineIsRefusedWithOneLine() throws Exception {
+        configure();
+        WorkflowJob p = j.createProject(WorkflowJob.class);
+        p.setDefinition(new CpsFlowDefinition("shadowDeploy model: 'fraud', version: '2', duration: '3s', router: nginx(config:"
+                + " '/etc/passwd', upstream: 'x', stableServer: 'a:1', canaryServer: 'b:1', reloadCommand: 'touch /tmp/owned')\n",
+                true));
+        WorkflowRun b = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
+        j.assertLogContains("shadowDeploy: router: must name a router, e.g. router: 'prod-fraud'; ", b);
+        j.assertLogNotContains("\tat ", b);
+        assertTrue("nothing was mirrored", mirrorChanges.isEmpty());
+    }
+
     @Test
     public void aKServeRouterSaysShadowModeIsNotSupported() throws Exception {
         configure(new KServeCanaryRouter("kserve-fraud", "fraud"));
