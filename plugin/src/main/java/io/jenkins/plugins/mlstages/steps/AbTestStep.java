@@ -45,8 +45,8 @@ import org.kohsuke.stapler.DataBoundSetter;
  * and the engine's mSPRT after every analysis; it promotes (router 100 %, step passes, returns
  * {@code verdict: 'PROMOTED'}) when {@code promoteWhen} holds, else rolls back or stops (fails). The CLI's
  * {@code mlstages ab-test} (docs/abtest.md). Labelled outcome files are the CLI's only: a step reading a
- * file on the controller chosen by a Jenkinsfile would be a file-read hole. A durable step like
- * {@code shadowDeploy}: the engine's {@link AbTestRun} saves every intended transition to a state file
+ * file on the controller chosen by a Jenkinsfile would be a file-read hole. A durable step on the deployments'
+ * {@link DeploymentExecution}: the engine's {@link AbTestRun} saves every intended transition to a state file
  * under the build directory and, as JSON, in the execution; after a controller restart the test continues;
  * an abort rolls back, and {@link io.jenkins.plugins.mlstages.canary.CanaryCleanup} rolls it back (or
  * finishes a decided promotion) when the build ended without the step.

@@ -41,7 +41,7 @@ import org.kohsuke.stapler.DataBoundSetter;
  * candidate's answers with the live model's on the same requests (read where the capture writes, on the
  * node next to the router: never on the controller) and judges the behaviour checks; it ends promote-ready
  * (step passes, returns {@code verdict: 'PROMOTE_READY'}) or rejected (fails), and never changes what users
- * receive (the CLI's {@code mlstages shadow}). A durable step like {@code canaryDeploy}: the engine's
+ * receive (the CLI's {@code mlstages shadow}). A durable step on the deployments' {@link DeploymentExecution}: the engine's
  * {@link ShadowRun} saves every intended transition to a state file under the build directory and, as JSON,
  * in the execution; after a controller restart the run continues; an abort turns the mirror off, and
  * {@link io.jenkins.plugins.mlstages.canary.CanaryCleanup} turns it off when the build ended without the step.

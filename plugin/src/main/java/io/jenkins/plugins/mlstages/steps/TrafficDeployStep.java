@@ -48,7 +48,7 @@ import org.kohsuke.stapler.DataBoundSetter;
 
 /**
  * What {@code canaryDeploy} and {@code blueGreenDeploy} share: the model version, the router by name, the analysis
- * checks and their limits, the aliases, the probe settings, and the durable execution. The engine's {@link CanaryRun}
+ * checks and their limits, the aliases, the probe settings, and their run on {@link DeploymentExecution}. The engine's {@link CanaryRun}
  * drives both (a blue/green deployment is a canary plan with smoke checks and one step, 100): it saves every intended
  * transition before acting, to a state file under the build directory and, as JSON, in the execution; after a
  * controller restart the deployment continues from that state, an abort rolls it back without blocking, and
