@@ -119,9 +119,10 @@ abstract class DeploymentExecution<S extends MlStageStep, R extends StageReport>
     abstract String status(String stateJson) throws JsonProcessingException;
 
     /**
-     * Opens the engine's run of this step on its state file: registers the run for {@code CanaryCleanup} first, then
-     * opens the router (and, when {@code analyse}, what is measured), with {@link #sleep} and {@link #routerSleep} as
-     * the waits and a state store that calls {@link #keep}.
+     * Opens the engine's run of this step on its state file: registers the run for {@code CanaryCleanup} before anything
+     * is changed, opens the router (and, when {@code analyse}, what is measured; an abort needs only the router), with
+     * {@link #sleep} as the engine's waits, {@link #routerSleep} as the router's own, and a state store that calls
+     * {@link #keep}.
      */
     abstract Drive<R> open(Run<?, ?> run, BuildLog log, boolean analyse) throws Exception;
 
