@@ -2,17 +2,9 @@ package io.jenkins.plugins.mlstages.steps;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
-import edu.umd.cs.findbugs.annotations.NonNull;
-import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
-import hudson.AbortException;
 import hudson.Extension;
-import hudson.FilePath;
 import hudson.Util;
-import hudson.model.Item;
-import hudson.model.Result;
 import hudson.model.Run;
-import hudson.model.TaskListener;
-import hudson.util.ListBoxModel;
 import io.jenkins.plugins.mlstages.canary.AnalysisSource;
 import io.jenkins.plugins.mlstages.canary.Canaries;
 import io.jenkins.plugins.mlstages.canary.CanaryCleanupAction;
@@ -21,7 +13,6 @@ import io.jenkins.plugins.mlstages.canary.CanarySetup;
 import io.jenkins.plugins.mlstages.deploy.Backoff;
 import io.jenkins.plugins.mlstages.deploy.CanarySettingException;
 import io.jenkins.plugins.mlstages.deploy.CanaryStateStore;
-import io.jenkins.plugins.mlstages.deploy.DeployException;
 import io.jenkins.plugins.mlstages.deploy.Durations;
 import io.jenkins.plugins.mlstages.deploy.TrafficRouter;
 import io.jenkins.plugins.mlstages.deploy.ab.AbMetric;
@@ -35,33 +26,18 @@ import io.jenkins.plugins.mlstages.deploy.ab.ArmSource;
 import io.jenkins.plugins.mlstages.deploy.ab.NoWinnerAction;
 import io.jenkins.plugins.mlstages.deploy.ab.PrometheusArmSource;
 import io.jenkins.plugins.mlstages.deploy.ab.PromoteRule;
-import io.jenkins.plugins.mlstages.report.ReportWriter;
 import io.jenkins.plugins.mlstages.support.BuildLog;
-import io.jenkins.plugins.mlstages.support.Verdict;
-import io.jenkins.plugins.mlstages.support.WorkspaceReports;
 import java.io.IOException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-import org.jenkinsci.plugins.workflow.graph.FlowNode;
-import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
-import org.kohsuke.stapler.QueryParameter;
-import org.kohsuke.stapler.verb.POST;
 
 /**
  * {@code abTest}: a fixed split between the control and a candidate model version through a router an
@@ -69,15 +45,14 @@ import org.kohsuke.stapler.verb.POST;
  * and the engine's mSPRT after every analysis; it promotes (router 100 %, step passes, returns
  * {@code verdict: 'PROMOTED'}) when {@code promoteWhen} holds, else rolls back or stops (fails). The CLI's
  * {@code mlstages ab-test} (docs/abtest.md). Labelled outcome files are the CLI's only: a step reading a
- * file on the controller chosen by a Jenkinsfile would be a file-read hole. A durable step like
- * {@code shadowDeploy}: the engine's {@link AbTestRun} saves every intended transition to a state file
+ * file on the controller chosen by a Jenkinsfile would be a file-read hole. A durable step on the deployments'
+ * {@link DeploymentExecution}: the engine's {@link AbTestRun} saves every intended transition to a state file
  * under the build directory and, as JSON, in the execution; after a controller restart the test continues;
  * an abort rolls back, and {@link io.jenkins.plugins.mlstages.canary.CanaryCleanup} rolls it back (or
  * finishes a decided promotion) when the build ended without the step.
  */
 public final class AbTestStep extends MlStageStep {
     private static final long serialVersionUID = 1L;
-    private static final Logger LOGGER = Logger.getLogger(AbTestStep.class.getName());
 
     private final String model;
     private final String version;
@@ -349,227 +324,75 @@ public final class AbTestStep extends MlStageStep {
         return new Execution(this, context);
     }
 
-    static String summary(AbResult result) {
-        return Canaries.summary(result);
-    }
-
-    /** The result as plain values, for sandboxed scripts. */
-    static Map<String, Object> toMap(AbResult result) {
-        Map<String, Object> values = new LinkedHashMap<>();
-        values.put("status", result.status().name());
-        values.put("verdict", result.verdict().name());
-        values.put("winner", result.winner());
-        values.put("model", result.model());
-        values.put("version", result.version());
-        values.put("reason", result.reason());
-        values.put("metrics", new LinkedHashMap<>(result.metrics()));
-        return values;
-    }
-
-    /**
-     * The durable execution: its serial form is the step's settings (the router by name), the run's ID, the
-     * state as JSON and whether an abort was asked for. The drive runs on the canaries' threads.
-     */
-    @SuppressFBWarnings(value = "SE_TRANSIENT_FIELD_NOT_RESTORED", justification = "the current drive only; a resumed run starts a new one")
-    static final class Execution extends StepExecution {
+    /** The durable execution of {@link DeploymentExecution}: an A/B test, driven in the slot {@link Canaries#abSlot}. */
+    static final class Execution extends DeploymentExecution<AbTestStep, AbResult> {
         private static final long serialVersionUID = 1L;
-        private static final long SAVE_SECONDS = 30;
-
-        private final AbTestStep step;
-        private final String id;
-        private volatile String stateJson;
-        private final AtomicBoolean completed = new AtomicBoolean();
-        private volatile boolean abortRequested;
-        private volatile String abortReason;
-        private transient volatile boolean interruptible;
-        private transient volatile Throwable stopCause;
 
         Execution(AbTestStep step, StepContext context) {
-            super(context);
-            this.step = step;
-            this.id = UUID.randomUUID().toString();
+            super(step, context);
         }
 
         @Override
-        public boolean start() throws Exception {
-            try {
-                step.plan();
-            } catch (IllegalArgumentException e) {
-                throw BuildLog.failure("abTest", e.getMessage());
-            }
+        Words words() {
+            return new Words("abTest", "the A/B test of " + step.model + " version " + step.version, "rolling back", "router");
+        }
+
+        @Override
+        String slot() {
+            return Canaries.abSlot(id);
+        }
+
+        @Override
+        String begin() throws Exception {
+            step.plan();
             CanaryRouters.get().require(step.router);
-            log("abTest: " + step.model + " version " + step.version + " gets " + step.weight + " % of traffic for up to "
-                    + step.duration + " through router '" + step.router + "'; state ml-stages/ab-test-" + id + ".json under the build");
-            submit(Mode.START);
-            return false;
+            return "abTest: " + step.model + " version " + step.version + " gets " + step.weight + " % of traffic for up to "
+                    + step.duration + " through router '" + step.router + "'; state ml-stages/ab-test-" + id + ".json under the build";
         }
 
         @Override
-        public void onResume() {
-            log("abTest: resuming the A/B test of " + step.model + " version " + step.version
-                    + " after a controller restart" + (abortRequested ? " (stopping: " + abortReason + ")" : ""));
-            submit(abortRequested ? Mode.ABORT : Mode.RESUME);
-        }
-
-        /** A user abort or an enclosing timeout: recorded at once; the driving thread rolls back. */
-        @Override
-        public void stop(@NonNull Throwable cause) throws Exception {
-            if (stopCause != null) {
-                stopCause.addSuppressed(cause);
-                return;
-            }
-            stopCause = cause;
-            abortReason = "aborted" + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
-            abortRequested = true;
-            if (!Canaries.isDriven(Canaries.abSlot(id)) && !completed.get()) {
-                submit(Mode.ABORT);
-            }
+        String status(String stateJson) throws JsonProcessingException {
+            AbState state = CanaryStateStore.mapper().readValue(stateJson, AbState.class);
+            return state.phase().name().toLowerCase(Locale.ROOT) + " at " + state.weight() + " %" + (state.runUntil() == null ? ""
+                    : ", until " + state.runUntil()) + ", " + state.analyses().size() + " analyses";
         }
 
         @Override
-        public String getStatus() {
-            String json = stateJson;
-            if (json == null) {
-                return "starting";
-            }
-            try {
-                AbState state = CanaryStateStore.mapper().readValue(json, AbState.class);
-                return state.phase().name().toLowerCase(Locale.ROOT) + " at " + state.weight() + " %" + (state.runUntil() == null ? ""
-                        : ", until " + state.runUntil()) + ", " + state.analyses().size() + " analyses"
-                        + (abortRequested ? ", rolling back on request" : "");
-            } catch (JsonProcessingException | RuntimeException e) {
-                return "state unreadable";
-            }
+        Drive<AbResult> open(Run<?, ?> run, BuildLog log, boolean analyse) throws IOException, InterruptedException {
+            CanarySetup setup = step.setup();
+            CanaryCleanupAction.registerAbTestOn(run, id, setup);
+            TrafficRouter router = CanaryRouters.get().require(step.router).open(run, this::routerSleep, setup.canaryStorageUri());
+            StateStore store = new StateStore(Canaries.abStateFile(run, id));
+            ArmSource source = analyse ? new PrometheusArmSource(step.analysisSource.open(run), step.plan().metric()) : ArmSource.NONE;
+            AbTestRun test = new AbTestRun(store, router, source, log, Clock.systemUTC(), this::sleep, Backoff.DEFAULT);
+            return new Drive<>(store::exists, () -> test.start(step.plan()), test::resume, test::abort,
+                    result -> Canaries.recordAbTest(run, id, result));
         }
 
-        private enum Mode { START, RESUME, ABORT }
-
-        private void submit(Mode mode) {
-            Canaries.execute(() -> drive(mode));
+        @Override
+        String summary(AbResult result) {
+            return Canaries.summary(result);
         }
 
-        private void drive(Mode mode) {
-            try {
-                if (!Canaries.startDriving(Canaries.abSlot(id), completed::get)) {
-                    return;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            try {
-                StepContext context = getContext();
-                Run<?, ?> run = context.get(Run.class);
-                TaskListener listener = context.get(TaskListener.class);
-                CanarySetup setup = step.setup();
-                CanaryCleanupAction.registerAbTestOn(run, id, setup);
-                TrafficRouter trafficRouter = CanaryRouters.get().require(step.router).open(run, this::sleep, setup.canaryStorageUri());
-                StateStore store = new StateStore(Canaries.abStateFile(run, id));
-                boolean counting = mode != Mode.ABORT && !abortRequested;
-                ArmSource source = counting ? new PrometheusArmSource(step.analysisSource.open(run), step.plan().metric()) : ArmSource.NONE;
-                AbTestRun test = new AbTestRun(store, trafficRouter, source, new BuildLog(listener.getLogger()),
-                        Clock.systemUTC(), this::sleep, Backoff.DEFAULT);
-                AbResult result;
-                try {
-                    interruptible = true;
-                    if (mode == Mode.ABORT || abortRequested) {
-                        result = rollBack(test, store);
-                    } else if (mode == Mode.RESUME && store.exists()) {
-                        result = test.resume();
-                    } else {
-                        result = test.start(step.plan());
-                    }
-                } catch (InterruptedException aborted) {
-                    result = rollBack(test, store);
-                }
-                finish(run, listener, result);
-            } catch (DeployException | IllegalArgumentException e) {
-                fail(BuildLog.failure("abTest", e.getMessage()));
-            } catch (Throwable t) {
-                fail(t);
-            } finally {
-                Canaries.stopDriving(Canaries.abSlot(id));
-            }
+        @Override
+        boolean aborted(AbResult result) {
+            return result.verdict() == AbVerdict.ABORTED;
         }
 
-        @CheckForNull
-        private AbResult rollBack(AbTestRun test, StateStore store) throws IOException, InterruptedException {
-            interruptible = false;
-            return store.exists() ? test.abort(abortReason == null ? "aborted" : abortReason) : null;
+        @Override
+        Map<String, Object> toMap(AbResult result) {
+            Map<String, Object> values = new LinkedHashMap<>();
+            values.put("status", result.status().name());
+            values.put("verdict", result.verdict().name());
+            values.put("winner", result.winner());
+            values.put("model", result.model());
+            values.put("version", result.version());
+            values.put("reason", result.reason());
+            values.put("metrics", new LinkedHashMap<>(result.metrics()));
+            return values;
         }
 
-        /** The engine's waits between analyses: an abort is noticed within a second. */
-        private void sleep(Duration duration) throws InterruptedException {
-            long end = System.currentTimeMillis() + Math.max(0, duration.toMillis());
-            for (long left = end - System.currentTimeMillis(); left > 0; left = end - System.currentTimeMillis()) {
-                if (abortRequested && interruptible) {
-                    throw new InterruptedException("A/B test aborted");
-                }
-                Thread.sleep(Math.min(left, 1000));
-            }
-        }
-
-        private void finish(Run<?, ?> run, TaskListener listener, @CheckForNull AbResult result) throws Exception {
-            if (result == null) {
-                complete(listener, "abTest: aborted before the router was touched", null, abortCause());
-                return;
-            }
-            String json = ReportWriter.mapper().writeValueAsString(result);
-            Canaries.recordAbTest(run, id, result);
-            if (step.getReport() != null) {
-                FilePath workspace = getContext().get(FilePath.class);
-                if (workspace == null) {
-                    listener.getLogger().println("abTest: no workspace (outside node { }): report not written");
-                } else {
-                    WorkspaceReports.write(workspace, step.getReport(), json, "abTest");
-                }
-            }
-            if (abortRequested || result.verdict() == AbVerdict.ABORTED) {
-                complete(listener, summary(result), null, abortCause());
-                return;
-            }
-            try {
-                Verdict.apply(result.status(), step.getFailOn(), step.getUnstableOn(), summary(result), run,
-                        getContext().get(FlowNode.class), listener);
-            } catch (AbortException e) {
-                complete(listener, null, null, e);
-                return;
-            }
-            complete(listener, null, toMap(result), null);
-        }
-
-        private Throwable abortCause() {
-            return stopCause != null ? stopCause : new FlowInterruptedException(Result.ABORTED, true);
-        }
-
-        private void fail(Throwable t) {
-            complete(null, null, null, t);
-        }
-
-        private void complete(@CheckForNull TaskListener listener, @CheckForNull String line,
-                @CheckForNull Map<String, Object> value, @CheckForNull Throwable failure) {
-            if (!completed.compareAndSet(false, true)) {
-                return;
-            }
-            if (listener != null && line != null) {
-                new BuildLog(listener.getLogger()).line(line);
-            }
-            if (failure != null) {
-                getContext().onFailure(failure);
-            } else {
-                getContext().onSuccess(value);
-            }
-        }
-
-        private void log(String line) {
-            try {
-                new BuildLog(getContext().get(TaskListener.class).getLogger()).line(line);
-            } catch (IOException | InterruptedException | RuntimeException e) {
-                LOGGER.log(Level.FINE, line, e);
-            }
-        }
-
-        /** The state file under the build directory, mirrored into {@link #stateJson} and followed by a save of the program. */
+        /** The state file under the build directory, kept in the program too ({@link #keep}). */
         private final class StateStore extends AbStateStore {
             StateStore(Path file) {
                 super(file);
@@ -577,51 +400,26 @@ public final class AbTestStep extends MlStageStep {
 
             @Override
             public boolean exists() {
-                return super.exists() || stateJson != null;
+                return super.exists() || kept();
             }
 
             @Override
             public void save(AbState state) throws IOException {
                 super.save(state);
-                stateJson = CanaryStateStore.mapper().writeValueAsString(state);
-                try {
-                    getContext().saveState().get(SAVE_SECONDS, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    LOGGER.log(Level.FINE, "the program of A/B test " + id + " was not saved at once", e);
-                }
+                keep(state);
             }
 
             @Override
             public AbState load() throws IOException {
-                if (super.exists()) {
-                    return super.load();
-                }
-                String json = stateJson;
-                if (json == null) {
-                    throw new NoSuchFileException(file().toString());
-                }
-                return CanaryStateStore.mapper().readValue(json, AbState.class);
+                return super.exists() ? super.load() : kept(AbState.class, file());
             }
         }
     }
 
     @Extension
-    public static final class DescriptorImpl extends MlStageDescriptor {
+    public static final class DescriptorImpl extends DeploymentDescriptor {
         public DescriptorImpl() {
-            super("abTest", "A/B test a model version against the live one with a sequential test (mSPRT)", false);
-        }
-
-        @Override
-        public String argumentsToString(@NonNull Map<String, Object> namedArgs) {
-            Object model = namedArgs.get("model");
-            Object version = namedArgs.get("version");
-            return model == null ? null : model + (version == null ? "" : " v" + version);
-        }
-
-        /** The names of the routers an administrator defined (names only). */
-        @POST
-        public ListBoxModel doFillRouterItems(@AncestorInPath Item item, @QueryParameter String router) {
-            return CanaryRouters.get().routerItems(item, router);
+            super("abTest", "A/B test a model version against the live one with a sequential test (mSPRT)");
         }
     }
 }

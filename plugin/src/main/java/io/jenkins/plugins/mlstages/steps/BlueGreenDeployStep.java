@@ -1,13 +1,9 @@
 package io.jenkins.plugins.mlstages.steps;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
-import edu.umd.cs.findbugs.annotations.NonNull;
-import hudson.AbortException;
 import hudson.Extension;
 import hudson.FilePath;
 import hudson.Util;
-import hudson.model.Item;
-import hudson.util.ListBoxModel;
 import io.jenkins.plugins.mlstages.canary.CanaryRouter;
 import io.jenkins.plugins.mlstages.canary.CanaryRouters;
 import io.jenkins.plugins.mlstages.canary.ProbeSettings;
@@ -21,13 +17,8 @@ import io.jenkins.plugins.mlstages.deploy.behaviour.ProbeException;
 import io.jenkins.plugins.mlstages.support.BuildLog;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Map;
-import org.jenkinsci.plugins.workflow.steps.Step;
-import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
-import org.kohsuke.stapler.QueryParameter;
-import org.kohsuke.stapler.verb.POST;
 
 /**
  * {@code blueGreenDeploy}: smoke checks against the new (green) version, then all traffic switched to it at once, an
@@ -89,6 +80,11 @@ public final class BlueGreenDeployStep extends TrafficDeployStep {
     }
 
     @Override
+    String subject() {
+        return "the blue/green deployment";
+    }
+
+    @Override
     String startLine(String stateFile) {
         return "blueGreenDeploy: " + model + " version " + version + " (green): smoke checks " + smoke + ", then all traffic"
                 + " through router '" + router + "' and an analysis window of " + window + "; state " + stateFile + " under the build";
@@ -134,35 +130,10 @@ public final class BlueGreenDeployStep extends TrafficDeployStep {
     }
 
     @Extension
-    public static final class DescriptorImpl extends RegistryDescriptor {
+    public static final class DescriptorImpl extends TrafficDescriptor {
         public DescriptorImpl() {
             super("blueGreenDeploy", "Deploy a model version blue/green: smoke checks, switch all traffic, analyse, promote or"
-                    + " switch back", false, "analysis", "stableQuery");
-        }
-
-        @Override
-        public String argumentsToString(@NonNull Map<String, Object> namedArgs) {
-            Object model = namedArgs.get("model");
-            Object version = namedArgs.get("version");
-            return model == null ? null : model + (version == null ? "" : " v" + version);
-        }
-
-        /** A router described in the Jenkinsfile is refused as by canaryDeploy: routers are named, never described. */
-        @Override
-        @SuppressWarnings("deprecation") // the one hook that sees the raw argument before it is bound to a String
-        public Step newInstance(Map<String, Object> arguments) throws Exception {
-            Object router = arguments.get("router");
-            if (router != null && !(router instanceof String)) {
-                throw new AbortException("blueGreenDeploy: router: must name a router, e.g. router: 'prod-fraud'; "
-                        + CanaryRouters.WHERE);
-            }
-            return super.newInstance(arguments);
-        }
-
-        /** The names of the routers an administrator defined (names only: the definitions stay theirs). */
-        @POST
-        public ListBoxModel doFillRouterItems(@AncestorInPath Item item, @QueryParameter String router) {
-            return CanaryRouters.get().routerItems(item, router);
+                    + " switch back");
         }
     }
 }

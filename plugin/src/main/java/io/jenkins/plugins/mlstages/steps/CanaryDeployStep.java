@@ -4,13 +4,9 @@ import io.jenkins.plugins.mlstages.canary.CanaryCleanup;
 import io.jenkins.plugins.mlstages.canary.CanaryRouter;
 import io.jenkins.plugins.mlstages.canary.CanaryRouters;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
-import edu.umd.cs.findbugs.annotations.NonNull;
-import hudson.AbortException;
 import hudson.Extension;
 import hudson.FilePath;
 import hudson.Util;
-import hudson.model.Item;
-import hudson.util.ListBoxModel;
 import io.jenkins.plugins.mlstages.deploy.CanaryPlan;
 import io.jenkins.plugins.mlstages.deploy.CanaryRun;
 import io.jenkins.plugins.mlstages.deploy.CanarySettingException;
@@ -22,13 +18,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.jenkinsci.plugins.workflow.steps.Step;
-import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
-import org.kohsuke.stapler.QueryParameter;
-import org.kohsuke.stapler.verb.POST;
 
 /**
  * {@code canaryDeploy}: shifts traffic to a model version step by step, analyses metrics at each step,
@@ -162,6 +153,11 @@ public final class CanaryDeployStep extends TrafficDeployStep {
     }
 
     @Override
+    String subject() {
+        return "the canary";
+    }
+
+    @Override
     String startLine(String stateFile) {
         return "canaryDeploy: " + model + " version " + version + ", steps " + steps + " % every " + interval
                 + " through router '" + router + "'; state " + stateFile + " under the build";
@@ -178,38 +174,15 @@ public final class CanaryDeployStep extends TrafficDeployStep {
     }
 
     @Extension
-    public static final class DescriptorImpl extends RegistryDescriptor {
+    public static final class DescriptorImpl extends TrafficDescriptor {
         public DescriptorImpl() {
-            super("canaryDeploy", "Deploy a model version as a canary, analyse it, promote or roll back", false,
-                    "analysis", "stableQuery");
+            super("canaryDeploy", "Deploy a model version as a canary, analyse it, promote or roll back");
         }
 
+        /** As before routers were defined globally: the line says nginx(...) and the others are no longer accepted. */
         @Override
-        public String argumentsToString(@NonNull Map<String, Object> namedArgs) {
-            Object model = namedArgs.get("model");
-            Object version = namedArgs.get("version");
-            return model == null ? null : model + (version == null ? "" : " v" + version);
-        }
-
-        /**
-         * Refuses a router described in the Jenkinsfile ({@code router: nginx(config: ...)}, which Pipeline passes
-         * as a describable, not a name) with one line that says where routers are defined.
-         */
-        @Override
-        @SuppressWarnings("deprecation") // the one hook that sees the raw argument before it is bound to a String
-        public Step newInstance(Map<String, Object> arguments) throws Exception {
-            Object router = arguments.get("router");
-            if (router != null && !(router instanceof String)) {
-                // an AbortException: Pipeline shows its message alone, without a stack trace
-                throw new AbortException(ROUTER_BY_NAME);
-            }
-            return super.newInstance(arguments);
-        }
-
-        /** The names of the routers an administrator defined (names only: the definitions stay theirs). */
-        @POST
-        public ListBoxModel doFillRouterItems(@AncestorInPath Item item, @QueryParameter String router) {
-            return CanaryRouters.get().routerItems(item, router);
+        protected String routerByName() {
+            return ROUTER_BY_NAME;
         }
     }
 }

@@ -39,6 +39,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
@@ -67,6 +69,9 @@ public class AbTestStepTest {
     private volatile int weight;
     private volatile double candidateRate = 0.4;
     private final long started = System.currentTimeMillis();
+    /** When set, a request that sets the weight to 0 is held until it opens: the rollback is under way meanwhile. */
+    private volatile CountDownLatch holdRollback;
+    private final CountDownLatch rollbackAsked = new CountDownLatch(1);
 
     @Before
     public void startFakes() throws Exception {
@@ -91,6 +96,15 @@ public class AbTestStepTest {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             weight = Integer.parseInt(body.replaceAll("[^0-9]", ""));
             weights.add(weight);
+            CountDownLatch hold = holdRollback;
+            if (weight == 0 && hold != null) {
+                rollbackAsked.countDown();
+                try {
+                    hold.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
         send(exchange, "{\"canary_weight\":" + weight + "}");
     }
@@ -150,6 +164,28 @@ public class AbTestStepTest {
         j.assertLogContains("abTest ROLLED_BACK: churn/2, winner inconclusive", b);
         j.assertLogNotContains("\tat ", b);
         assertEquals(List.of(30, 0), weights);
+    }
+
+    /** A stop while the test is driven leaves the rollback to the driving thread: no second drive waits for the slot. */
+    @Test
+    public void aStopRollsBackOnTheDrivingThreadWithoutQueueingASecondDrive() throws Exception {
+        CountDownLatch hold = new CountDownLatch(1);
+        holdRollback = hold;
+        WorkflowJob p = j.createProject(WorkflowJob.class);
+        p.setDefinition(new CpsFlowDefinition("abTest model: 'churn', version: '2', router: 'webhook', duration: '1h',"
+                + " interval: '1h', analysisSource: prometheus(url: '" + url("") + "'), controlTrials: 'ct',"
+                + " controlConversions: 'cc', candidateTrials: 'tt', candidateConversions: 'tc'\n", true));
+        WorkflowRun b = p.scheduleBuild2(0).waitForStart();
+        j.waitForMessage("ab-test: candidate at 50 %", b);
+        try {
+            b.doStop();
+            assertTrue("the driving thread rolls back", rollbackAsked.await(30, TimeUnit.SECONDS));
+            assertEquals("drives waiting for the test's slot", List.of(), SlotWaiters.within(2000));
+        } finally {
+            hold.countDown();
+        }
+        j.assertBuildStatus(Result.ABORTED, j.waitForCompletion(b));
+        assertEquals(List.of(50, 0), weights);
     }
 
     @Test

@@ -40,6 +40,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
@@ -74,6 +76,9 @@ public class ShadowDeployStepTest {
     private volatile boolean writing = true;
     private Thread writer;
     private Path captured;
+    /** When set, a request that turns the mirror off is held until it opens: the rollback is under way meanwhile. */
+    private volatile CountDownLatch holdMirrorOff;
+    private final CountDownLatch mirrorOffAsked = new CountDownLatch(1);
 
     @Before
     public void startFakes() throws Exception {
@@ -114,6 +119,15 @@ public class ShadowDeployStepTest {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             mirroring = body.contains("true");
             mirrorChanges.add(mirroring);
+            CountDownLatch hold = holdMirrorOff;
+            if (!mirroring && hold != null) {
+                mirrorOffAsked.countDown();
+                try {
+                    hold.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
         byte[] bytes = ("{\"shadow_mirror\":" + mirroring + "}").getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -158,6 +172,47 @@ public class ShadowDeployStepTest {
         j.assertLogContains("shadowDeploy REJECTED: fraud/2 (behaviour check failed on ", b);
         j.assertLogNotContains("\tat ", b);
         assertEquals(List.of(true, false), mirrorChanges);
+    }
+
+    /**
+     * A stop while the run is driven leaves the rollback to the driving thread: no second drive is queued behind it for
+     * the run's slot (shadowDeploy's stop used to look at the bare ID, not the slot its drive holds, and so queued one that
+     * waited up to two minutes).
+     */
+    @Test
+    public void aStopQueuesNoSecondDriveWhileTheDriveTurnsTheMirrorOff() throws Exception {
+        configure();
+        CountDownLatch hold = new CountDownLatch(1);
+        holdMirrorOff = hold;
+        WorkflowJob p = j.createProject(WorkflowJob.class);
+        p.setDefinition(new CpsFlowDefinition("shadowDeploy model: 'fraud', version: '2', router: 'webhook', duration: '1h'\n",
+                true));
+        WorkflowRun b = p.scheduleBuild2(0).waitForStart();
+        j.waitForMessage("shadow: mirror on", b);
+        try {
+            assertEquals("no drive waits before the stop", List.of(), SlotWaiters.now());
+            b.doStop();
+            assertTrue("the driving thread turns the mirror off", mirrorOffAsked.await(30, TimeUnit.SECONDS));
+            assertEquals("drives waiting for the run's slot", List.of(), SlotWaiters.within(2000));
+        } finally {
+            hold.countDown();
+        }
+        j.assertBuildStatus(Result.ABORTED, j.waitForCompletion(b));
+        assertEquals(List.of(true, false), mirrorChanges);
+    }
+
+    /** As canaryDeploy: a router described in the Jenkinsfile is refused with one line, before anything is mirrored. */
+    @Test
+    public void aRouterDescribedInThePipelineIsRefusedWithOneLine() throws Exception {
+        configure();
+        WorkflowJob p = j.createProject(WorkflowJob.class);
+        p.setDefinition(new CpsFlowDefinition("shadowDeploy model: 'fraud', version: '2', duration: '3s', router: nginx(config:"
+                + " '/etc/passwd', upstream: 'x', stableServer: 'a:1', canaryServer: 'b:1', reloadCommand: 'touch /tmp/owned')\n",
+                true));
+        WorkflowRun b = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
+        j.assertLogContains("shadowDeploy: router: must name a router, e.g. router: 'prod-fraud'; ", b);
+        j.assertLogNotContains("\tat ", b);
+        assertTrue("nothing was mirrored", mirrorChanges.isEmpty());
     }
 
     @Test

@@ -55,7 +55,9 @@ public class StepDescriptorsTest {
                 CredentialsScope.GLOBAL, "mlflow-token", "MLflow", Secret.fromString("s3cr3t-0123456789")));
         j.createProject(WorkflowJob.class, "fill");
         try (JenkinsRule.WebClient wc = j.createWebClient()) {
-            for (Class<?> step : List.of(EvaluateModelStep.class, ModelGateStep.class, RegisterModelStep.class)) {
+            // the deployments that set aliases have it from TrafficDescriptor
+            for (Class<?> step : List.of(EvaluateModelStep.class, ModelGateStep.class, RegisterModelStep.class,
+                    CanaryDeployStep.class, BlueGreenDeployStep.class)) {
                 WebRequest request = new WebRequest(new URL(j.getURL(), "job/fill/descriptorByName/" + step.getName()
                         + "/fillCredentialsIdItems?credentialsId="), HttpMethod.POST);
                 String body = wc.getPage(wc.addCrumb(request)).getWebResponse().getContentAsString();
