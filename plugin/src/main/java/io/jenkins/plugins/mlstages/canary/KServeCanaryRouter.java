@@ -68,9 +68,9 @@ public final class KServeCanaryRouter extends KubernetesCanaryRouter {
      */
     @Override
     public ShadowSetup openShadow(Run<?, ?> run) throws AbortException {
-        throw BuildLog.failure("shadowDeploy", "kserve router '" + getName() + "': an InferenceService has no mirror of its"
-                + " own; shadow mode on KServe goes through the Istio VirtualService in front of it: name an istio router"
-                + " definition of that VirtualService with mirrorDestination (docs/shadow.md)");
+        throw BuildLog.failure("shadowDeploy", "kserve router '" + getName() + "': shadow mode is not supported for a KServe"
+                + " router definition (an InferenceService has no mirror of its own): name an istio router definition of the"
+                + " VirtualService in front of it, with mirrorDestination (docs/shadow.md)");
     }
 
     @Override
