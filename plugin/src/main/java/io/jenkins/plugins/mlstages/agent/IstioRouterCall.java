@@ -10,7 +10,7 @@ import io.jenkins.plugins.mlstages.deploy.Sleeper;
  * definition ({@link KubernetesRouterCall}): reads the canary destination's share of the VirtualService route, or
  * sets it.
  */
-public final class IstioRouterCall extends KubernetesRouterCall<Integer> {
+public final class IstioRouterCall extends KubernetesWeightCall {
     private static final long serialVersionUID = 1L;
     /** The operation that reads the weight instead of setting it. */
     private static final int READ = -1;
@@ -30,6 +30,7 @@ public final class IstioRouterCall extends KubernetesRouterCall<Integer> {
     }
 
     /** The same route, setting the canary's share to {@code canaryPercent} %. */
+    @Override
     public IstioRouterCall setting(int canaryPercent) {
         if (canaryPercent < 0 || canaryPercent > 100) {
             throw new IllegalArgumentException("canary weight must be 0 to 100 %, was " + canaryPercent);
@@ -49,6 +50,7 @@ public final class IstioRouterCall extends KubernetesRouterCall<Integer> {
     }
 
     /** How logs and the deployment state name this router; never the kubeconfig. */
+    @Override
     public String describe(String agent) {
         return IstioMirrorCall.describe(settings, source(), agent);
     }

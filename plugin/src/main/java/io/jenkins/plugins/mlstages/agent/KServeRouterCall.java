@@ -11,7 +11,7 @@ import java.util.Optional;
  * One operation of the engine's {@link KServeRouter} on the agent an administrator named in a KServe router
  * definition ({@link KubernetesRouterCall}): reads the canary's share, or sets it and waits for KServe to report it.
  */
-public final class KServeRouterCall extends KubernetesRouterCall<Integer> {
+public final class KServeRouterCall extends KubernetesWeightCall {
     private static final long serialVersionUID = 1L;
     /** The operation that reads the weight instead of setting it. */
     private static final int READ = -1;
@@ -45,6 +45,7 @@ public final class KServeRouterCall extends KubernetesRouterCall<Integer> {
     }
 
     /** The same router, setting the canary's share to {@code canaryPercent} %. */
+    @Override
     public KServeRouterCall setting(int canaryPercent) {
         if (canaryPercent < 0 || canaryPercent > 100) {
             throw new IllegalArgumentException("canary weight must be 0 to 100 %, was " + canaryPercent);
@@ -66,6 +67,7 @@ public final class KServeRouterCall extends KubernetesRouterCall<Integer> {
     }
 
     /** How logs and the canary state name this router; never the kubeconfig. */
+    @Override
     public String describe(String agent) {
         return "KServe InferenceService " + (namespace == null ? "" : namespace + "/") + inferenceService + " (" + source()
                 + ") through agent '" + agent + "'";

@@ -168,25 +168,7 @@ public final class IstioCanaryRouter extends KubernetesCanaryRouter {
         }
         Access access = access(run, "canaryDeploy");
         if (access.onAgent()) {
-            IstioRouterCall call = new IstioRouterCall(access.kubeconfig(), access.source(), settings);
-            String where = "istio router '" + getName() + "'";
-            String agent = access.agent();
-            return new TrafficRouter() {
-                @Override
-                public void setCanaryWeight(int canaryPercent) {
-                    NodeCalls.call(agent, call.setting(canaryPercent), where);
-                }
-
-                @Override
-                public int canaryWeight() {
-                    return NodeCalls.call(agent, call, where);
-                }
-
-                @Override
-                public String describe() {
-                    return call.describe(agent);
-                }
-            };
+            return new WeightsOnAgent(this, access.agent(), new IstioRouterCall(access.kubeconfig(), access.source(), settings));
         }
         return here(access, sleeper, "canaryDeploy");
     }

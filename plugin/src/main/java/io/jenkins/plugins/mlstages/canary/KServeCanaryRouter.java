@@ -86,7 +86,7 @@ public final class KServeCanaryRouter extends KubernetesCanaryRouter {
         Optional<String> storageUri = stepStorageUri.or(() -> Optional.ofNullable(canaryStorageUri));
         if (access.onAgent()) {
             // every call on the agent: its exec plugin runs there; nothing is built or run here
-            return new OnAgent(getName(), access.agent(), new KServeRouterCall(access.kubeconfig(), access.source(),
+            return new WeightsOnAgent(this, access.agent(), new KServeRouterCall(access.kubeconfig(), access.source(),
                     getNamespace(), inferenceService, storageUri.orElse(null), getReadyTimeout()));
         }
         try {
@@ -94,38 +94,6 @@ public final class KServeCanaryRouter extends KubernetesCanaryRouter {
                     Durations.parse(getReadyTimeout())), sleeper);
         } catch (IllegalArgumentException | DeployException e) {
             throw failure(e.getMessage());
-        }
-    }
-
-    /**
-     * The engine's KServe router on the named agent: each operation is one call through the node's channel as it is
-     * now (an agent that reconnects is used again; an offline or missing one is one line). The agent waits for the
-     * split itself; an abort of the step stops waiting for the agent's answer.
-     */
-    private static final class OnAgent implements TrafficRouter {
-        private final String name;
-        private final String agent;
-        private final KServeRouterCall call;
-
-        OnAgent(String name, String agent, KServeRouterCall call) {
-            this.name = name;
-            this.agent = agent;
-            this.call = call;
-        }
-
-        @Override
-        public void setCanaryWeight(int canaryPercent) {
-            NodeCalls.call(agent, call.setting(canaryPercent), "kserve router '" + name + "'");
-        }
-
-        @Override
-        public int canaryWeight() {
-            return NodeCalls.call(agent, call, "kserve router '" + name + "'");
-        }
-
-        @Override
-        public String describe() {
-            return call.describe(agent);
         }
     }
 

@@ -7,9 +7,11 @@ import hudson.AbortException;
 import hudson.Util;
 import hudson.model.Run;
 import hudson.util.ListBoxModel;
+import io.jenkins.plugins.mlstages.agent.KubernetesWeightCall;
 import io.jenkins.plugins.mlstages.deploy.DeployException;
 import io.jenkins.plugins.mlstages.deploy.Durations;
 import io.jenkins.plugins.mlstages.deploy.KubernetesCluster;
+import io.jenkins.plugins.mlstages.deploy.TrafficRouter;
 import io.jenkins.plugins.mlstages.report.InputFiles;
 import java.io.IOException;
 import java.io.InputStream;
@@ -214,6 +216,38 @@ public abstract class KubernetesCanaryRouter extends CanaryRouter {
         @Override
         public String toString() {
             return "Access[" + source + (agent == null ? " here" : " through agent '" + agent + "'") + "]";
+        }
+    }
+
+    /**
+     * The engine's router on the named agent: each operation is one call through the node's channel as it is now (an
+     * agent that reconnects is used again; an offline or missing one is one line). The agent waits for the change
+     * itself; an abort of the step stops waiting for the agent's answer.
+     */
+    protected static final class WeightsOnAgent implements TrafficRouter {
+        private final String where;
+        private final String agent;
+        private final KubernetesWeightCall call;
+
+        WeightsOnAgent(KubernetesCanaryRouter router, String agent, KubernetesWeightCall call) {
+            this.where = router.kind() + " router '" + router.getName() + "'";
+            this.agent = agent;
+            this.call = call;
+        }
+
+        @Override
+        public void setCanaryWeight(int canaryPercent) {
+            NodeCalls.call(agent, call.setting(canaryPercent), where);
+        }
+
+        @Override
+        public int canaryWeight() {
+            return NodeCalls.call(agent, call, where);
+        }
+
+        @Override
+        public String describe() {
+            return call.describe(agent);
         }
     }
 
