@@ -1,29 +1,21 @@
 package io.jenkins.plugins.mlstages.agent;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
-import hudson.AbortException;
-import io.jenkins.plugins.mlstages.deploy.DeployException;
 import io.jenkins.plugins.mlstages.deploy.Durations;
 import io.jenkins.plugins.mlstages.deploy.KServeConfig;
 import io.jenkins.plugins.mlstages.deploy.KServeRouter;
-import java.io.IOException;
+import io.jenkins.plugins.mlstages.deploy.KubernetesCluster;
 import java.util.Optional;
-import jenkins.security.MasterToSlaveCallable;
 
 /**
  * One operation of the engine's {@link KServeRouter} on the agent an administrator named in a KServe router
- * definition, with the kubeconfig of the definition's Jenkins credential: an exec plugin in it (aws, gcloud,
- * kubelogin) runs there, never on the controller. Nothing of the agent's own identity is used: no
- * {@code ~/.kube/config}, no {@code $KUBECONFIG}, no service account, only the credential's content. A failure
- * crosses back as an {@link AbortException} holding only the engine's one-line message.
+ * definition ({@link KubernetesRouterCall}): reads the canary's share, or sets it and waits for KServe to report it.
  */
-public final class KServeRouterCall extends MasterToSlaveCallable<Integer, IOException> {
+public final class KServeRouterCall extends KubernetesWeightCall {
     private static final long serialVersionUID = 1L;
     /** The operation that reads the weight instead of setting it. */
     private static final int READ = -1;
 
-    private final String kubeconfig;
-    private final String source;
     @CheckForNull
     private final String namespace;
     private final String inferenceService;
@@ -44,8 +36,7 @@ public final class KServeRouterCall extends MasterToSlaveCallable<Integer, IOExc
 
     private KServeRouterCall(String kubeconfig, String source, @CheckForNull String namespace, String inferenceService,
             @CheckForNull String canaryStorageUri, String readyTimeout, int weight) {
-        this.kubeconfig = kubeconfig;
-        this.source = source;
+        super(kubeconfig, source);
         this.namespace = namespace;
         this.inferenceService = inferenceService;
         this.canaryStorageUri = canaryStorageUri;
@@ -54,42 +45,37 @@ public final class KServeRouterCall extends MasterToSlaveCallable<Integer, IOExc
     }
 
     /** The same router, setting the canary's share to {@code canaryPercent} %. */
+    @Override
     public KServeRouterCall setting(int canaryPercent) {
         if (canaryPercent < 0 || canaryPercent > 100) {
             throw new IllegalArgumentException("canary weight must be 0 to 100 %, was " + canaryPercent);
         }
-        return new KServeRouterCall(kubeconfig, source, namespace, inferenceService, canaryStorageUri, readyTimeout, canaryPercent);
+        return new KServeRouterCall(kubeconfig(), source(), namespace, inferenceService, canaryStorageUri, readyTimeout,
+                canaryPercent);
     }
 
     /** The weight now in effect, after setting it when this is a {@link #setting} call. */
     @Override
-    public Integer call() throws IOException {
-        try {
-            // on the agent: the kubeconfig's exec plugin may run here
-            KServeRouter router = new KServeRouter(KServeConfig.fromKubeconfigContent(kubeconfig, source, true, namespace,
-                    inferenceService, Optional.ofNullable(canaryStorageUri), Durations.parse(readyTimeout)));
-            if (weight == READ) {
-                return router.canaryWeight();
-            }
-            router.setCanaryWeight(weight);
-            return weight;
-        } catch (DeployException | IllegalArgumentException e) {
-            throw new AbortException(e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AbortException("interrupted while waiting for KServe InferenceService " + inferenceService);
+    protected Integer on(KubernetesCluster cluster) throws InterruptedException {
+        KServeRouter router = new KServeRouter(KServeConfig.of(cluster, namespace, inferenceService,
+                Optional.ofNullable(canaryStorageUri), Durations.parse(readyTimeout)));
+        if (weight == READ) {
+            return router.canaryWeight();
         }
+        router.setCanaryWeight(weight);
+        return weight;
     }
 
     /** How logs and the canary state name this router; never the kubeconfig. */
+    @Override
     public String describe(String agent) {
-        return "KServe InferenceService " + (namespace == null ? "" : namespace + "/") + inferenceService + " (" + source
+        return "KServe InferenceService " + (namespace == null ? "" : namespace + "/") + inferenceService + " (" + source()
                 + ") through agent '" + agent + "'";
     }
 
     /** Never the kubeconfig. */
     @Override
     public String toString() {
-        return "KServeRouterCall[" + source + ", " + inferenceService + ", weight " + weight + "]";
+        return "KServeRouterCall[" + source() + ", " + inferenceService + ", weight " + weight + "]";
     }
 }

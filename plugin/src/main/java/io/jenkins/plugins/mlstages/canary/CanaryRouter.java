@@ -14,7 +14,7 @@ import org.kohsuke.stapler.DataBoundSetter;
 import java.util.regex.Pattern;
 
 /**
- * A router definition an administrator made in {@link CanaryRouters} ({@code nginx}, {@code kserve} or
+ * A router definition an administrator made in {@link CanaryRouters} ({@code nginx}, {@code kserve}, {@code istio} or
  * {@code http}), which a {@code canaryDeploy} names: {@code router: 'prod-fraud'}. Everything that reaches a
  * command, a file or an identity comes from here, never from a Jenkinsfile, so that a Pipeline author cannot
  * make the controller run a command, touch a file or use a credential (controller isolation).
@@ -122,10 +122,15 @@ public abstract class CanaryRouter implements Describable<CanaryRouter> {
 
     /** The one-line failure about this definition. */
     protected AbortException failure(String problem) {
-        return BuildLog.failure("canaryDeploy", kind() + " router '" + name + "': " + problem);
+        return failure("canaryDeploy", problem);
     }
 
-    /** {@code nginx}, {@code kserve} or {@code http}. */
+    /** The one-line failure about this definition, naming {@code step}. */
+    protected AbortException failure(String step, String problem) {
+        return BuildLog.failure(step, kind() + " router '" + name + "': " + problem);
+    }
+
+    /** {@code nginx}, {@code kserve}, {@code istio} or {@code http}. */
     protected abstract String kind();
 
     /** The kinds of router definition. */

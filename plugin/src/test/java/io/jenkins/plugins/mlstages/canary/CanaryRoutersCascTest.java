@@ -24,7 +24,7 @@ public class CanaryRoutersCascTest {
     @ConfiguredWithCode("configuration-as-code.yml")
     public void importsEveryRouter() {
         List<CanaryRouter> routers = CanaryRouters.get().getRouters();
-        assertEquals(3, routers.size());
+        assertEquals(4, routers.size());
         NginxCanaryRouter edge = (NginxCanaryRouter) CanaryRouters.get().find("edge");
         assertEquals("nginx-host", edge.getAgent());
         assertEquals("/etc/nginx/conf.d/fraud-upstream.conf", edge.getConfig());
@@ -34,6 +34,16 @@ public class CanaryRoutersCascTest {
         assertEquals("models", kserve.getNamespace());
         assertEquals("kserve-kubeconfig", kserve.getCredentialsId());
         assertEquals("10m", kserve.getReadyTimeout());
+        IstioCanaryRouter istio = (IstioCanaryRouter) CanaryRouters.get().find("prod-iris");
+        assertEquals("iris", istio.getVirtualService());
+        assertEquals("predict", istio.getRoute());
+        assertEquals("iris-v1-predictor.models.svc.cluster.local", istio.getStableDestination());
+        assertEquals("iris-v2-predictor.models.svc.cluster.local", istio.getCanaryDestination());
+        assertEquals("shadow-capture.models.svc.cluster.local", istio.getMirrorDestination());
+        assertEquals(25, istio.getMirrorPercentage(), 0);
+        assertEquals("/srv/shadow-capture", istio.getCaptureFolder());
+        assertEquals("eks-agent", istio.getAgent());
+        assertEquals("5m", istio.getReadyTimeout());
         HttpCanaryRouter webhook = (HttpCanaryRouter) CanaryRouters.get().find("webhook");
         assertEquals("https://router.example.com/fraud", webhook.getUrl());
         assertEquals("router-token", webhook.getCredentialsId());
@@ -50,7 +60,8 @@ public class CanaryRoutersCascTest {
         for (String line : List.of("- nginx:", "name: \"edge\"", "agent: \"nginx-host\"",
                 "config: \"/etc/nginx/conf.d/fraud-upstream.conf\"", "reloadCommand: \"sudo -n nginx -s reload\"",
                 "- kserve:", "name: \"prod-fraud\"", "inferenceService: \"fraud-detector\"",
-                "credentialsId: \"kserve-kubeconfig\"", "- http:", "url: \"https://router.example.com/fraud\"",
+                "credentialsId: \"kserve-kubeconfig\"", "- istio:", "virtualService: \"iris\"",
+                "mirrorDestination: \"shadow-capture.models.svc.cluster.local\"", "agent: \"eks-agent\"", "- http:", "url: \"https://router.example.com/fraud\"",
                 "credentialsId: \"router-token\"")) {
             assertTrue(exported, exported.contains(line));
         }
