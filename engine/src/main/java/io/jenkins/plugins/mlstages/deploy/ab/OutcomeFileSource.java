@@ -76,6 +76,12 @@ public final class OutcomeFileSource implements ArmSource {
         return ArmCounts.ZERO; // the files hold this test's ids only
     }
 
+    /** A corrected label (1 to 0) lowers the conversions: not a counter reset. */
+    @Override
+    public boolean runningTotals() {
+        return false;
+    }
+
     @Override
     public String describe() {
         return "outcomes " + metric.outcomes() + (metric.assignments() == null ? "" : " joined with " + metric.assignments())
