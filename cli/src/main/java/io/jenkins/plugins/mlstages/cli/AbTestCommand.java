@@ -178,6 +178,7 @@ final class AbTestCommand extends StageCommand {
             AbState saved = store.load();
             run.checkSameRun("A/B test", saved.plan().model(), saved.plan().version(), model, version);
             plan = saved.plan();
+            checkSamePlan(plan);
             // an abort, or a promotion or rollback already decided, counts nothing: no --prometheus-url needed
             counting = run.resume() && (saved.phase() == AbPhase.STARTING || saved.phase() == AbPhase.RUNNING);
         } else {
@@ -200,6 +201,34 @@ final class AbTestCommand extends StageCommand {
         out("ab-test " + result.verdict() + ": " + result.model() + "/" + result.version() + ", winner " + result.winner() + " ("
                 + result.reason() + ")" + (report == null ? "" : "; report: " + report));
         return result.verdict() == AbVerdict.PROMOTED ? ExitCode.PASSED : ExitCode.FAILED;
+    }
+
+    /** Every plan option given with --resume or --abort says what the state file says. */
+    private void checkSamePlan(AbPlan saved) {
+        AbMetric m = saved.metric();
+        run.checkSameOption(spec, "--control-version", () -> controlVersion, saved.controlVersion());
+        run.checkSameOption(spec, "--weight", () -> weight, saved.weight());
+        run.checkSameOption(spec, "--duration", () -> duration("--duration", duration), saved.duration());
+        run.checkSameOption(spec, "--interval", () -> duration("--interval", interval), saved.interval());
+        run.checkSameOption(spec, "--min-sample", () -> minSample, saved.minSample());
+        run.checkSameOption(spec, "--sample", () -> sample, saved.sample());
+        run.checkSameOption(spec, "--alpha", () -> alpha, saved.alpha());
+        run.checkSameOption(spec, "--mixing-sd", () -> mixingSd, saved.mixingSd());
+        run.checkSameOption(spec, "--promote-when", () -> parse("--promote-when", () -> PromoteRule.parse(promoteWhen)),
+                saved.promoteWhen());
+        run.checkSameOption(spec, "--margin", () -> margin, saved.margin());
+        run.checkSameOption(spec, "--otherwise", () -> parse("--otherwise", () -> NoWinnerAction.parse(otherwise)), saved.otherwise());
+        run.checkSameOption(spec, "--control-trials", () -> controlTrials, m.controlTrials());
+        run.checkSameOption(spec, "--control-conversions", () -> controlConversions, m.controlConversions());
+        run.checkSameOption(spec, "--candidate-trials", () -> candidateTrials, m.candidateTrials());
+        run.checkSameOption(spec, "--candidate-conversions", () -> candidateConversions, m.candidateConversions());
+        run.checkSameOption(spec, "--outcomes", () -> outcomes.toAbsolutePath().normalize().toString(), m.outcomes());
+        run.checkSameOption(spec, "--assignments", () -> assignments.toAbsolutePath().normalize().toString(), m.assignments());
+        run.checkSameOption(spec, "--id-field", () -> idField, m.idField());
+        run.checkSameOption(spec, "--arm-field", () -> armField, m.armField());
+        run.checkSameOption(spec, "--outcome-field", () -> outcomeField, m.outcomeField());
+        run.checkSameOption(spec, "--control-arm", () -> controlArm, m.controlArm());
+        run.checkSameOption(spec, "--candidate-arm", () -> candidateArm, m.candidateArm());
     }
 
     private AbPlan plan() {
