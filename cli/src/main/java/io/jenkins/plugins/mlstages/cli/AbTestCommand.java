@@ -252,6 +252,8 @@ final class AbTestCommand extends StageCommand {
         if (queries) {
             return AbMetric.prometheus(controlTrials, controlConversions, candidateTrials, candidateConversions);
         }
+        readableIfPresent("--outcomes", outcomes);
+        readableIfPresent("--assignments", assignments);
         boolean byUpstream = assignments != null && "nginx".equals(router.router);
         String control = controlArm != null ? controlArm : byUpstream ? router.stableServer : "control";
         String candidate = candidateArm != null ? candidateArm : byUpstream ? router.canaryServer : "candidate";
@@ -267,6 +269,17 @@ final class AbTestCommand extends StageCommand {
         require(prometheusUrl, "--prometheus-url");
         return new PrometheusArmSource(new PrometheusMetricSource(prometheusUrl, TrafficRouterOptions.token(env, PROMETHEUS_TOKEN),
                 registry.timeout()), metric);
+    }
+
+    /** A file that does not exist yet counts nothing (labels arrive later); one that is not a readable file is refused now. */
+    private static void readableIfPresent(String option, Path file) {
+        if (file != null && java.nio.file.Files.exists(file)) {
+            try {
+                io.jenkins.plugins.mlstages.report.InputFiles.requireReadable(file);
+            } catch (io.jenkins.plugins.mlstages.report.UnusableFileException e) {
+                throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     private static <T> T parse(String option, java.util.function.Supplier<T> parser) {

@@ -231,6 +231,10 @@ public class AbTestCommandTest {
         err.getBuffer().setLength(0);
         assertUsage("--assignments: ", abTest("--duration", "1m", "--outcomes", o, "--assignments", file("access.log").toString()));
         err.getBuffer().setLength(0);
+        // a directory used to split the traffic for the whole duration, counting nothing
+        Files.createDirectory(file("labels.csv"));
+        assertUsage("--outcomes: " + file("labels.csv") + ": ", abTest("--duration", "1m", "--outcomes", file("labels.csv").toString()));
+        err.getBuffer().setLength(0);
         assertUsage("missing --prometheus-url", abTest("--duration", "1m", "--control-trials", "a", "--control-conversions", "b",
                 "--candidate-trials", "c", "--candidate-conversions", "d"));
     }
