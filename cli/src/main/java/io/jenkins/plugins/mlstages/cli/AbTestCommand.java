@@ -178,6 +178,7 @@ final class AbTestCommand extends StageCommand {
             AbState saved = store.load();
             run.checkSameRun("A/B test", saved.plan().model(), saved.plan().version(), model, version);
             plan = saved.plan();
+            checkSamePlan(plan);
             // an abort, or a promotion or rollback already decided, counts nothing: no --prometheus-url needed
             counting = run.resume() && (saved.phase() == AbPhase.STARTING || saved.phase() == AbPhase.RUNNING);
         } else {
@@ -202,6 +203,34 @@ final class AbTestCommand extends StageCommand {
         return result.verdict() == AbVerdict.PROMOTED ? ExitCode.PASSED : ExitCode.FAILED;
     }
 
+    /** Every plan option given with --resume or --abort says what the state file says. */
+    private void checkSamePlan(AbPlan saved) {
+        AbMetric m = saved.metric();
+        run.checkSameOption(spec, "--control-version", () -> controlVersion, saved.controlVersion());
+        run.checkSameOption(spec, "--weight", () -> weight, saved.weight());
+        run.checkSameOption(spec, "--duration", () -> duration("--duration", duration), saved.duration());
+        run.checkSameOption(spec, "--interval", () -> duration("--interval", interval), saved.interval());
+        run.checkSameOption(spec, "--min-sample", () -> minSample, saved.minSample());
+        run.checkSameOption(spec, "--sample", () -> sample, saved.sample());
+        run.checkSameOption(spec, "--alpha", () -> alpha, saved.alpha());
+        run.checkSameOption(spec, "--mixing-sd", () -> mixingSd, saved.mixingSd());
+        run.checkSameOption(spec, "--promote-when", () -> parse("--promote-when", () -> PromoteRule.parse(promoteWhen)),
+                saved.promoteWhen());
+        run.checkSameOption(spec, "--margin", () -> margin, saved.margin());
+        run.checkSameOption(spec, "--otherwise", () -> parse("--otherwise", () -> NoWinnerAction.parse(otherwise)), saved.otherwise());
+        run.checkSameOption(spec, "--control-trials", () -> controlTrials, m.controlTrials());
+        run.checkSameOption(spec, "--control-conversions", () -> controlConversions, m.controlConversions());
+        run.checkSameOption(spec, "--candidate-trials", () -> candidateTrials, m.candidateTrials());
+        run.checkSameOption(spec, "--candidate-conversions", () -> candidateConversions, m.candidateConversions());
+        run.checkSameOption(spec, "--outcomes", () -> outcomes.toAbsolutePath().normalize().toString(), m.outcomes());
+        run.checkSameOption(spec, "--assignments", () -> assignments.toAbsolutePath().normalize().toString(), m.assignments());
+        run.checkSameOption(spec, "--id-field", () -> idField, m.idField());
+        run.checkSameOption(spec, "--arm-field", () -> armField, m.armField());
+        run.checkSameOption(spec, "--outcome-field", () -> outcomeField, m.outcomeField());
+        run.checkSameOption(spec, "--control-arm", () -> controlArm, m.controlArm());
+        run.checkSameOption(spec, "--candidate-arm", () -> candidateArm, m.candidateArm());
+    }
+
     private AbPlan plan() {
         require(model, "--model");
         require(version, "--version");
@@ -223,6 +252,8 @@ final class AbTestCommand extends StageCommand {
         if (queries) {
             return AbMetric.prometheus(controlTrials, controlConversions, candidateTrials, candidateConversions);
         }
+        readableIfPresent("--outcomes", outcomes);
+        readableIfPresent("--assignments", assignments);
         boolean byUpstream = assignments != null && "nginx".equals(router.router);
         String control = controlArm != null ? controlArm : byUpstream ? router.stableServer : "control";
         String candidate = candidateArm != null ? candidateArm : byUpstream ? router.canaryServer : "candidate";
@@ -238,6 +269,17 @@ final class AbTestCommand extends StageCommand {
         require(prometheusUrl, "--prometheus-url");
         return new PrometheusArmSource(new PrometheusMetricSource(prometheusUrl, TrafficRouterOptions.token(env, PROMETHEUS_TOKEN),
                 registry.timeout()), metric);
+    }
+
+    /** A file that does not exist yet counts nothing (labels arrive later); one that is not a readable file is refused now. */
+    private static void readableIfPresent(String option, Path file) {
+        if (file != null && java.nio.file.Files.exists(file)) {
+            try {
+                io.jenkins.plugins.mlstages.report.InputFiles.requireReadable(file);
+            } catch (io.jenkins.plugins.mlstages.report.UnusableFileException e) {
+                throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     private static <T> T parse(String option, java.util.function.Supplier<T> parser) {

@@ -139,6 +139,7 @@ final class BlueGreenCommand extends StageCommand {
                 throw new IllegalArgumentException(run.state() + " holds a canary, not a blue/green deployment: use mlstages canary");
             }
             run.checkSameRun("blue/green deployment", saved.plan().model(), saved.plan().version(), model, version);
+            checkSamePlan(saved.plan());
             needsMetrics = run.resume() && (saved.phase() == CanaryPhase.SMOKE || saved.phase() == CanaryPhase.PROGRESSING)
                     && !saved.plan().checks().isEmpty();
         } else {
@@ -164,6 +165,18 @@ final class BlueGreenCommand extends StageCommand {
         out("blue-green " + result.verdict() + ": " + result.model() + "/" + result.version() + " (" + result.reason()
                 + "); aliases " + result.aliases() + (report == null ? "" : "; report: " + report));
         return result.verdict() == CanaryVerdict.PROMOTED ? ExitCode.PASSED : ExitCode.FAILED;
+    }
+
+    /** Every plan option given with --resume or --abort says what the state file says (the checks are not compared). */
+    private void checkSamePlan(CanaryPlan saved) {
+        run.checkSameOption(spec, "--smoke", () -> smoke.toAbsolutePath().toString(), saved.smoke().file());
+        run.checkSameOption(spec, "--probe-canary-url", () -> probe.probeCanaryUrl, saved.smoke().greenUrl());
+        run.checkSameOption(spec, "--window", () -> duration("--window", window), saved.interval());
+        run.checkSameOption(spec, "--analyses", () -> analyses, saved.analysesPerStep());
+        run.checkSameOption(spec, "--failure-limit", () -> failureLimit, saved.failureLimit());
+        run.checkSameOption(spec, "--inconclusive-limit", () -> inconclusiveLimit, saved.inconclusiveLimit());
+        run.checkSameOption(spec, "--champion-alias", () -> championAlias, saved.championAlias());
+        run.checkSameOption(spec, "--previous-alias", () -> previousAlias, saved.previousAlias());
     }
 
     private CanaryPlan plan() {

@@ -1,8 +1,11 @@
 package io.jenkins.plugins.mlstages.cli;
 
 import java.nio.file.Path;
+import java.util.Objects;
+import java.util.function.Supplier;
 
 import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -41,6 +44,24 @@ final class DeploymentStateOptions {
     /** {@code --resume} or {@code --abort}: the plan comes from the state file. */
     boolean continuing() {
         return resume() || abort();
+    }
+
+    /**
+     * A plan option given with {@code --resume} or {@code --abort} must say what the state file says: the plan
+     * is not changed half-way (a test's alpha or duration, once it has looked at data, is fixed), and an option
+     * silently ignored would mislead. The same value, as when the whole command is run again with
+     * {@code --resume}, is fine.
+     *
+     * @param given the option's value as parsed, compared with {@code saved} by {@code equals}
+     */
+    void checkSameOption(CommandSpec spec, String option, Supplier<Object> given, Object saved) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+            Object value = given.get();
+            if (!Objects.equals(value, saved)) {
+                throw new IllegalArgumentException(option + " " + value + " is not what " + state + " was started with (" + saved
+                        + "): --resume and --abort keep the saved plan; leave " + option + " out or give the same");
+            }
+        }
     }
 
     /**

@@ -129,6 +129,37 @@ public class AbTestCommandTest {
         assertTrue(upstream(), upstream().contains("server 127.0.0.1:8002 down;"));
     }
 
+    /**
+     * The plan is fixed once the test has looked at data: a --resume or --abort that gives another alpha, duration or
+     * outcomes file is refused naming the option (it used to be ignored silently), and changes nothing; the same
+     * command run again with --resume is accepted.
+     */
+    @Test
+    public void aResumeOrAbortWithAnotherPlanIsRefused() throws Exception {
+        Path outcomes = outcomes(300, 0.2, 0.2);
+        assertEquals(err.toString(), 1, run(abTest("--duration", "200ms", "--interval", "200ms", "--weight", "20", "--otherwise", "stop",
+                "--outcomes", outcomes.toString())));
+        String saved = Files.readString(file("s.json"));
+        err.getBuffer().setLength(0);
+        assertEquals(2, run(abTest("--duration", "200ms", "--interval", "200ms", "--weight", "20", "--otherwise", "stop", "--outcomes",
+                outcomes.toString(), "--alpha", "0.2", "--abort")));
+        String line = err.toString().strip();
+        assertEquals("mlstages: --alpha 0.2 is not what " + file("s.json") + " was started with (0.05): --resume and --abort keep the"
+                + " saved plan; leave --alpha out or give the same", line);
+        err.getBuffer().setLength(0);
+        assertEquals(2, run(abTest("--duration", "1h", "--outcomes", outcomes.toString(), "--resume")));
+        assertTrue(err.toString(), err.toString().strip().startsWith("mlstages: --duration PT1H is not what "));
+        err.getBuffer().setLength(0);
+        assertEquals(2, run(abTest("--outcomes", file("other.csv").toString(), "--abort")));
+        assertTrue(err.toString(), err.toString().strip().startsWith("mlstages: --outcomes " + file("other.csv") + " is not what "));
+        assertEquals(saved, Files.readString(file("s.json")));
+        assertTrue(upstream(), upstream().contains("# canary 20 %"));
+        err.getBuffer().setLength(0);
+        assertEquals(err.toString(), 1, run(abTest("--duration", "200ms", "--interval", "200ms", "--weight", "20", "--otherwise", "stop",
+                "--outcomes", outcomes.toString(), "--abort")));
+        assertTrue(out.toString(), out.toString().contains("ab-test ABORTED"));
+    }
+
     /** A Prometheus test killed while running: --abort rolls it back without --prometheus-url (it counts nothing). */
     @Test
     public void abortNeedsNoPrometheus() throws Exception {
@@ -199,6 +230,10 @@ public class AbTestCommandTest {
         assertUsage("--outcomes: ", abTest("--duration", "1m", "--outcomes", file("labels.xlsx").toString()));
         err.getBuffer().setLength(0);
         assertUsage("--assignments: ", abTest("--duration", "1m", "--outcomes", o, "--assignments", file("access.log").toString()));
+        err.getBuffer().setLength(0);
+        // a directory used to split the traffic for the whole duration, counting nothing
+        Files.createDirectory(file("labels.csv"));
+        assertUsage("--outcomes: " + file("labels.csv") + ": ", abTest("--duration", "1m", "--outcomes", file("labels.csv").toString()));
         err.getBuffer().setLength(0);
         assertUsage("missing --prometheus-url", abTest("--duration", "1m", "--control-trials", "a", "--control-conversions", "b",
                 "--candidate-trials", "c", "--candidate-conversions", "d"));

@@ -113,6 +113,25 @@ public class BlueGreenCommandTest {
         assertEquals("mlstages: " + state.toAbsolutePath() + " holds a canary, not a blue/green deployment: use mlstages canary", error());
     }
 
+    /** Another window or champion alias with --resume or --abort is refused naming it, not silently ignored. */
+    @Test
+    public void aResumeOrAbortWithAnotherPlanIsRefused() throws Exception {
+        io.jenkins.plugins.mlstages.deploy.CanaryPlan plan = io.jenkins.plugins.mlstages.deploy.CanaryPlan.blueGreen("fraud", "2",
+                new io.jenkins.plugins.mlstages.deploy.SmokePlan(smoke.toAbsolutePath().toString(), "http://127.0.0.1:9",
+                        java.time.Duration.ofSeconds(5)), java.time.Duration.ofMinutes(1), 1, List.of(), 1, 2, "champion", "previous", null);
+        new io.jenkins.plugins.mlstages.deploy.CanaryStateStore(state).save(io.jenkins.plugins.mlstages.deploy.CanaryController
+                .start(plan, "1", null, "http router http://127.0.0.1:9/weights", "none", java.time.Instant.now()));
+        String saved = Files.readString(state);
+        assertEquals(2, run("--state", state.toString(), "--resume", "--window", "1h", "--router", "http", "--router-url",
+                "http://127.0.0.1:9/weights"));
+        assertEquals("mlstages: --window PT1H is not what " + state + " was started with (PT1M): --resume and --abort keep the saved"
+                + " plan; leave --window out or give the same", error());
+        assertEquals(2, run("--state", state.toString(), "--abort", "--champion-alias", "prod", "--router", "http", "--router-url",
+                "http://127.0.0.1:9/weights"));
+        assertTrue(error(), error().startsWith("mlstages: --champion-alias prod is not what "));
+        assertEquals(saved, Files.readString(state));
+    }
+
     @Test
     public void helpNamesBlueAndGreenAndTheExitCodes() {
         assertEquals(0, Main.run(new String[] {"blue-green", "--help"}, Map.of(), new PrintWriter(out, true), new PrintWriter(err, true)));

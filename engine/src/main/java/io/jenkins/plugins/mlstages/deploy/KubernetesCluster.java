@@ -10,6 +10,12 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -29,6 +35,8 @@ public final class KubernetesCluster {
     static final Path SERVICE_ACCOUNT = Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** How long an exec plugin may take to print its credential (cloud CLIs take a few seconds). */
+    static final Duration EXEC_TIMEOUT = Duration.ofSeconds(60);
 
     private final Config config;
     private final String source;
@@ -93,6 +101,10 @@ public final class KubernetesCluster {
 
     /** A kubeconfig file: relative paths resolve against its folder, an exec plugin runs here. */
     static KubernetesCluster fromFile(Path file) {
+        return fromFile(file, EXEC_TIMEOUT);
+    }
+
+    static KubernetesCluster fromFile(Path file, Duration execTimeout) {
         String source = "kubeconfig " + file;
         byte[] content;
         try {
@@ -103,7 +115,7 @@ public final class KubernetesCluster {
             throw new IllegalArgumentException(source + " cannot be read: " + InputFiles.parseProblem(e));
         }
         Kubeconfig.Context context = Kubeconfig.check(Kubeconfig.parse(content, source), source, false, true);
-        Config config = build(source, context, () -> Config.fromKubeconfig(file.toAbsolutePath().toFile()));
+        Config config = build(source, context, () -> Config.fromKubeconfig(file.toAbsolutePath().toFile()), execTimeout);
         // kubectl's tokenFile, which fabric8 does not read: read again for each request, relative to the kubeconfig
         context.tokenFile().map(name -> file.toAbsolutePath().getParent().resolve(name))
                 .ifPresent(tokenFile -> config.setOauthTokenProvider(() -> readToken(tokenFile)));
@@ -192,9 +204,13 @@ public final class KubernetesCluster {
 
     /** fabric8's configuration of the checked kubeconfig; an exec plugin that gives no credential is one line. */
     private static Config build(String source, Kubeconfig.Context context, ConfigSource read) {
+        return build(source, context, read, EXEC_TIMEOUT);
+    }
+
+    private static Config build(String source, Kubeconfig.Context context, ConfigSource read, Duration execTimeout) {
         Config config;
         try {
-            config = read.read();
+            config = context.execCommand().isPresent() ? readWithin(source, context.execCommand().get(), read, execTimeout) : read.read();
         } catch (KubernetesClientException | IllegalStateException e) {
             // fabric8's messages may quote the file; say what failed, not what it read
             String running = context.execCommand().map(c -> " (running its exec plugin '" + c + "')").orElse("");
@@ -206,6 +222,42 @@ public final class KubernetesCluster {
                     + " the kubeconfig's apiVersion and a status.token or client certificate");
         }
         return config;
+    }
+
+    /**
+     * fabric8 runs the exec plugin and reads its output with no time limit (an expired SSO login that waits for a
+     * browser, a plugin that prompts on its stdin): read on another thread, and past {@code timeout} end the
+     * plugin's processes (so that fabric8's read ends too) and say so in one line.
+     */
+    private static Config readWithin(String source, String command, ConfigSource read, Duration timeout) {
+        Set<Long> before = ProcessHandle.current().children().map(ProcessHandle::pid).collect(Collectors.toSet());
+        FutureTask<Config> task = new FutureTask<>(read::read);
+        Thread reader = new Thread(task, "kubeconfig exec plugin");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            return task.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            // fabric8 starts it as `sh -c 'COMMAND ARGS'`: end only the new children that run this command
+            ProcessHandle.current().children().filter(child -> !before.contains(child.pid()))
+                    .filter(child -> child.info().arguments().map(args -> String.join(" ", args).contains(command)).orElse(false))
+                    .forEach(child -> {
+                        child.descendants().forEach(ProcessHandle::destroyForcibly);
+                        child.destroyForcibly();
+                    });
+            task.cancel(true);
+            throw new IllegalArgumentException(source + ": the exec plugin ('" + command + "') did not finish within "
+                    + Durations.format(timeout) + ": run it by hand to see what it waits for (a login, a prompt)");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            task.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new DeployException(source + ": interrupted while its exec plugin ran", e);
+        }
     }
 
     private static boolean isBlank(String text) {

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
@@ -162,6 +163,26 @@ public class KubeconfigTest {
                 + " exit 0 and print an ExecCredential with the kubeconfig's apiVersion and a status.token or client certificate",
                 e.getMessage());
         assertFalse(e.getMessage().contains("secret-ish"));
+    }
+
+    @Test(timeout = 30_000)
+    public void anExecPluginThatHangsIsEndedAndOneLine() throws Exception {
+        // an SSO plugin waiting for a browser login: it and its children must not outlive the refusal
+        Path script = temp.newFolder("bin").toPath().resolve("waits-for-login.sh");
+        Files.writeString(script, "#!/bin/sh\necho 'open https://sso.example/device to log in' >&2\nsleep 300\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        Path file = kubeconfig("exec/config", execUser(script));
+        long started = System.nanoTime();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> KubernetesCluster.fromFile(file, Duration.ofSeconds(2)));
+        assertTrue("took " + (System.nanoTime() - started) / 1_000_000 + " ms", System.nanoTime() - started < 20_000_000_000L);
+        assertEquals("kubeconfig " + file + ": the exec plugin ('" + script + "') did not finish within 2 s: run it by hand to see what"
+                + " it waits for (a login, a prompt)", e.getMessage());
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (ProcessHandle.current().descendants().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(0, ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count());
     }
 
     @Test

@@ -191,6 +191,9 @@ public final class AbTestRun {
         try {
             counts = source.counts(now).minus(state.baseline());
             note = counts.problem();
+            if (note == null && source.runningTotals()) {
+                note = wentDown(state, counts);
+            }
             if (note != null) {
                 counts = null;
             }
@@ -241,6 +244,24 @@ public final class AbTestRun {
         log.info("ab-test: analysis " + after.analyses().size() + ": " + line + (after.verdict() == null ? ""
                 : "; " + after.verdict() + ": " + after.reason()));
         return after;
+    }
+
+    /**
+     * Running totals never go down: counts below an earlier analysis's are a counter reset (a pod of the sum
+     * restarted) that the baseline does not cover, and would be a look at a different, smaller sample. Null
+     * when the counts are at least the last counted analysis's.
+     */
+    private static String wentDown(AbState state, ArmCounts counts) {
+        for (int i = state.analyses().size() - 1; i >= 0; i--) {
+            ArmCounts earlier = state.analyses().get(i).counts();
+            if (earlier != null) {
+                boolean up = counts.controlTrials() >= earlier.controlTrials() && counts.controlConversions() >= earlier.controlConversions()
+                        && counts.candidateTrials() >= earlier.candidateTrials()
+                        && counts.candidateConversions() >= earlier.candidateConversions();
+                return up ? null : "a count went down since analysis " + (i + 1) + " (a counter reset?): " + counts + " after " + earlier;
+            }
+        }
+        return null;
     }
 
     /**

@@ -35,6 +35,15 @@ public interface ArmSource {
      */
     ArmCounts baseline(Instant at);
 
+    /**
+     * Whether the counts are running totals that never go down (counters): then counts below an earlier
+     * analysis's are a counter reset and that analysis is skipped. A source whose rows may be corrected (a label
+     * changed from 1 to 0) says false.
+     */
+    default boolean runningTotals() {
+        return true;
+    }
+
     /** What this source reads, for logs and reports (no credentials). */
     String describe();
 }

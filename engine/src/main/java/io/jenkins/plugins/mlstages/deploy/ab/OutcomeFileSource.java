@@ -14,6 +14,8 @@ import io.jenkins.plugins.mlstages.data.DataFormatException;
 import io.jenkins.plugins.mlstages.data.RowSink;
 import io.jenkins.plugins.mlstages.data.TableReaders;
 import io.jenkins.plugins.mlstages.deploy.DeployException;
+import io.jenkins.plugins.mlstages.report.InputFiles;
+import io.jenkins.plugins.mlstages.report.UnusableFileException;
 
 /**
  * Per-arm counts from labelled outcomes joined by request (or user) id, read again at every analysis
@@ -76,6 +78,12 @@ public final class OutcomeFileSource implements ArmSource {
         return ArmCounts.ZERO; // the files hold this test's ids only
     }
 
+    /** A corrected label (1 to 0) lowers the conversions: not a counter reset. */
+    @Override
+    public boolean runningTotals() {
+        return false;
+    }
+
     @Override
     public String describe() {
         return "outcomes " + metric.outcomes() + (metric.assignments() == null ? "" : " joined with " + metric.assignments())
@@ -119,6 +127,12 @@ public final class OutcomeFileSource implements ArmSource {
         }
         DataFormat format = DataFormat.fromFileName(file).orElseThrow(() -> new DeployException(file
                 + ": unknown format: name it .csv, .jsonl or .parquet"));
+        try {
+            // a directory is one line; a FIFO would block the analysis forever: refused before it is opened
+            InputFiles.requireReadable(file);
+        } catch (UnusableFileException e) {
+            throw new DeployException(e.getMessage(), e);
+        }
         try {
             TableReaders.forFormat(format, null).read(file, new RowSink() {
                 int[] index;

@@ -9,6 +9,9 @@ import static org.junit.Assert.fail;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 import org.junit.Rule;
@@ -157,6 +160,47 @@ public class AbTestRunTest {
         AbResult aborted = new AbTestRun(store, router, new AbFakes.Traffic(time, 1, 1, 50, 0, 0), null, time, time, NO_WAIT)
                 .abort("by hand");
         assertEquals(AbVerdict.ABORTED, aborted.verdict());
+        assertEquals(0, router.weight);
+    }
+
+    /**
+     * A counter reset that keeps the totals above the baseline (here the control's trials counter, on the model
+     * server, restarts while its conversions, counted by the application, go on): the counts went down since the
+     * previous analysis. Looking at them would make the control convert 33 % and win; the analysis is skipped.
+     */
+    @Test
+    public void countsThatWentDownSinceTheLastAnalysisAreSkippedNotLookedAt() throws Exception {
+        AbFakes.Time time = new AbFakes.Time();
+        List<ArmCounts> totals = new ArrayList<>(List.of(ArmCounts.ZERO, new ArmCounts(1000, 100, 1000, 100),
+                new ArmCounts(300, 100, 2000, 200)));
+        ArmSource source = new ArmSource() {
+            @Override
+            public ArmCounts counts(Instant at) {
+                return totals.size() > 1 ? totals.remove(0) : totals.get(0);
+            }
+
+            @Override
+            public ArmCounts baseline(Instant at) {
+                return counts(at);
+            }
+
+            @Override
+            public String describe() {
+                return "scripted totals";
+            }
+        };
+        AbFakes.Router router = new AbFakes.Router();
+        AbPlan plan = new AbPlan("churn", "2", "1", 50, Duration.ofMinutes(20), Duration.ofMinutes(10), 100, 0, 0.05, 0.05,
+                PromoteRule.CANDIDATE_WINS, 0, NoWinnerAction.ROLLBACK, AbMetric.prometheus("t_a", "c_a", "t_b", "c_b"));
+        AbResult result = new AbTestRun(new AbFakes.MemoryStore(tmp.getRoot().toPath().resolve("s.json")), router, source, null, time,
+                time, NO_WAIT).start(plan);
+        assertEquals(AbOutcome.INCONCLUSIVE, result.outcome());
+        assertEquals(2, result.analyses().size());
+        AbAnalysis reset = result.analyses().get(1);
+        assertNull(reset.look());
+        assertNull(reset.counts());
+        assertEquals("a count went down since analysis 1 (a counter reset?): control 100/300, candidate 200/2000 after control 100/1000,"
+                + " candidate 100/1000", reset.note());
         assertEquals(0, router.weight);
     }
 

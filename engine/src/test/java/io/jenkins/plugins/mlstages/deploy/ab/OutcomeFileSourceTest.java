@@ -53,6 +53,19 @@ public class OutcomeFileSourceTest {
         assertEquals(new ArmCounts(1, 1, 2, 1), source.counts(Instant.EPOCH));
     }
 
+    /** A named pipe as the outcomes file blocked the analysis (and the test's driver) forever when opened. */
+    @Test(timeout = 20_000)
+    public void aNamedPipeIsRefusedNotOpened() throws Exception {
+        Path fifo = tmp.getRoot().toPath().resolve("outcomes.csv");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).redirectInput(new java.io.File("/dev/null"))
+                .redirectErrorStream(true).redirectOutput(tmp.newFile("mkfifo.log")).start();
+        assertEquals(0, mkfifo.waitFor());
+        OutcomeFileSource source = new OutcomeFileSource(AbMetric.outcomes(fifo.toString(), null, "request_id", "arm", "converted",
+                "control", "candidate"));
+        DeployException e = assertThrows(DeployException.class, () -> source.counts(Instant.EPOCH));
+        assertTrue(e.getMessage(), e.getMessage().startsWith(fifo + ": "));
+    }
+
     @Test
     public void filesNotWrittenYetCountNothing() {
         OutcomeFileSource source = new OutcomeFileSource(AbMetric.outcomes(tmp.getRoot().toPath().resolve("later.csv").toString(),
