@@ -1240,9 +1240,9 @@ public final class ParquetReader implements TableReader {
      * The text of one column's timestamps, {@code yyyy-MM-ddTHH:mm:ss[.fraction]} with a trailing Z when
      * UTC-adjusted (the fraction in groups of three digits, as {@code Instant.toString}), made without a
      * StringBuilder per value: this runs once per value of a plain-encoded timestamp column (a quarter of
-     * the reading thread's time when a StringBuilder and LocalDate were made per value). The date's characters
-     * are kept while the day stays the same (timestamps come in runs of a day), the time is written
-     * digit by digit into a reused buffer, and a value equal to the last one gives the last String.
+     * the reading thread's time when a StringBuilder and LocalDate were made per value). The date and the time
+     * are written digit by digit into a reused buffer (the date only when the day changes), and a value
+     * equal to the last one gives the last String.
      * One per column reader, not shared between threads.
      */
     static final class TimestampText {
@@ -1271,12 +1271,7 @@ public final class ParquetReader implements TableReader {
             long valueDay = Math.floorDiv(count, unitsPerDay);
             long nanosOfDay = Math.floorMod(count, unitsPerDay) * nanosPerUnit;
             if (dateLength == 0 || valueDay != day) {
-                // every year as java.time writes it: at most 16 characters (+999999999-12-31)
-                String date = LocalDate.ofEpochDay(valueDay).toString();
-                for (int i = 0; i < date.length(); i++) {
-                    buffer[i] = (byte) date.charAt(i);
-                }
-                dateLength = date.length();
+                dateLength = date(valueDay);
                 buffer[dateLength] = 'T';
                 day = valueDay;
             }
@@ -1305,6 +1300,35 @@ public final class ParquetReader implements TableReader {
             last = count;
             lastText = new String(buffer, 0, at, StandardCharsets.ISO_8859_1);
             return lastText;
+        }
+
+        /**
+         * Writes the date of an epoch day as {@code LocalDate.toString} does, returning its length: years
+         * 0 to 9999 as four digits, computed here (the civil-from-days algorithm of H. Hinnant's
+         * chrono date algorithms); any other year, as java.time writes it (at most +999999999-12-31).
+         */
+        private int date(long epochDay) {
+            long z = epochDay + 719_468; // days since 0000-03-01
+            long era = Math.floorDiv(z, 146_097);
+            int dayOfEra = (int) (z - era * 146_097);
+            int yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+            int dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+            int shiftedMonth = (5 * dayOfYear + 2) / 153; // 0 is March
+            int dayOfMonth = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1;
+            int month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
+            long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+            if (year < 0 || year > 9999) {
+                String date = LocalDate.ofEpochDay(epochDay).toString();
+                for (int i = 0; i < date.length(); i++) {
+                    buffer[i] = (byte) date.charAt(i);
+                }
+                return date.length();
+            }
+            int at = digits(0, (int) year, 4);
+            buffer[at++] = '-';
+            at = digits(at, month, 2);
+            buffer[at++] = '-';
+            return digits(at, dayOfMonth, 2);
         }
 
         /** {@code number} (not negative, below 10^width) as {@code width} digits, zero-padded, from {@code at}. */

@@ -52,6 +52,18 @@ public class TimestampTextTest {
     }
 
     @Test
+    public void datesFromYearZeroPastYear10000AsLocalDateWritesThem() {
+        ParquetReader.TimestampText seconds = new ParquetReader.TimestampText(1_000_000_000L, false);
+        long last = LocalDate.of(10_001, 12, 31).toEpochDay();
+        for (long day = LocalDate.of(-2, 1, 1).toEpochDay(); day <= last; ) {
+            assertEquals(LocalDate.ofEpochDay(day) + "T00:00:00", seconds.text(day * 86_400));
+            int year = LocalDate.ofEpochDay(day).getYear();
+            // every day of a whole 400-year cycle (all leap-year rules), of 1900-2100 and around year 10000
+            day += year <= 402 || (year >= 1899 && year <= 2101) || year >= 9999 ? 1 : 17;
+        }
+    }
+
+    @Test
     public void edgesOfTheDayAndOfTheYearRange() {
         ParquetReader.TimestampText nanos = new ParquetReader.TimestampText(1, false);
         assertEquals("1970-01-01T00:00:00", nanos.text(0));
