@@ -12,6 +12,9 @@ Files written (pyarrow, pinned in tools/requirements.txt):
   nested.parquet       a struct column          list.parquet   a list column
   zero.parquet         no columns at all        no-rows.parquet  columns but no rows
   brotli.parquet       a codec the reader does not support
+  timestamps-*.parquet 6,000 rows of timestamps (millis, micros with and without UTC, nanos, a column of few values;
+                       nulls) written dictionary-encoded, plain, and as legacy INT96 both ways, with their CSV
+                       twins timestamps.csv and timestamps-int96.csv holding the text the reader must give
   dictionary.parquet   20,000 rows of dictionary-encoded text in 3 row groups (few words, over 10,000 keys, text
                        mixed with numbers and NaN), and its CSV twin dictionary.csv
 """
@@ -151,6 +154,43 @@ def write_dictionary(out):
                    row_group_size=8000, use_dictionary=True)
 
 
+def timestamp_text(nanos, utc):
+    """The reader's text of a timestamp: ISO-8601, seconds always, the fraction in groups of 3 digits."""
+    day, of_day = divmod(int(nanos), 86_400 * 10**9)
+    seconds, fraction = divmod(of_day, 10**9)
+    text = (dt.date(1970, 1, 1) + dt.timedelta(days=day)).isoformat() + "T%02d:%02d:%02d" % (
+        seconds // 3600, seconds // 60 % 60, seconds % 60)
+    if fraction:
+        text += "." + ("%09d" % fraction if fraction % 1000 else "%06d" % (fraction // 1000) if fraction % 10**6
+                       else "%03d" % (fraction // 10**6))
+    return text + "Z" if utc else text
+
+
+def write_timestamps(out):
+    rng = np.random.default_rng(21)
+    rows = 6000
+    start = 1_704_067_200 * 10**9  # 2024-01-01, a run of a few days on both sides of the epoch too
+    columns = {  # name: (unit, nanoseconds per unit, UTC-adjusted, values in units)
+        "ts_ms": ("ms", 10**6, False, np.sort(rng.integers(start // 10**6, start // 10**6 + 5 * 86_400_000, rows))),
+        "ts_us_utc": ("us", 10**3, True, rng.integers(-3 * 86_400 * 10**6, 3 * 86_400 * 10**6, rows)),
+        "ts_ns": ("ns", 1, False, np.repeat(rng.integers(start, start + 40 * 86_400 * 10**9, rows // 3), 3)),
+        "ts_few": ("us", 10**3, False, start // 10**3 + rng.integers(0, 40, rows) * 1_500_000 * 10**3 // 7),
+    }
+    nulls = rng.random((len(columns), rows)) < 0.05
+    arrays = {}
+    for k, (name, (unit, per_unit, utc, values)) in enumerate(columns.items()):
+        arrays[name] = pa.array(values, pa.timestamp(unit, tz="UTC" if utc else None), mask=nulls[k])
+    table = pa.table(arrays)
+    for int96, suffix in ((False, ""), (True, "-int96")):
+        twin = pd.DataFrame({name: [None if nulls[k][i] else timestamp_text(values[i] * per_unit, utc and not int96)
+                                    for i in range(rows)]
+                             for k, (name, (unit, per_unit, utc, values)) in enumerate(columns.items())})
+        twin.to_csv(os.path.join(out, "timestamps%s.csv" % suffix), index=False)
+        for dictionary, encoding in ((True, "dictionary"), (False, "plain")):
+            pq.write_table(table, os.path.join(out, "timestamps%s-%s.parquet" % (suffix, encoding)),
+                           row_group_size=2000, use_dictionary=dictionary, use_deprecated_int96_timestamps=int96)
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
@@ -158,6 +198,7 @@ def main():
     pq.write_table(int96_table(), os.path.join(out, "int96.parquet"), use_deprecated_int96_timestamps=True)
     write_tables(out)
     write_dictionary(out)
+    write_timestamps(out)
     pq.write_table(pa.table({"id": [1, 2], "s": pa.array([{"a": 1, "b": "x"}, None])}),
                    os.path.join(out, "nested.parquet"))
     pq.write_table(pa.table({"id": [1, 2], "l": pa.array([[1, 2], []])}), os.path.join(out, "list.parquet"))

@@ -1110,11 +1110,13 @@ public final class ParquetReader implements TableReader {
         /** The scale of a decimal, or the nanoseconds in one unit of a time or timestamp. */
         private final long parameter;
         private final boolean utc;
+        private final TimestampText timestamps;
 
         LongText(int kind, long parameter, boolean utc) {
             this.kind = kind;
             this.parameter = parameter;
             this.utc = utc;
+            this.timestamps = kind == TIMESTAMP ? new TimestampText(parameter, utc) : null;
         }
 
         @Override
@@ -1122,7 +1124,7 @@ public final class ParquetReader implements TableReader {
             switch (kind) {
                 case UNSIGNED -> value = Long.toUnsignedString(number);
                 case DECIMAL -> value = BigDecimal.valueOf(number, (int) parameter).toPlainString();
-                case TIMESTAMP -> value = Times.timestamp(number, parameter, utc);
+                case TIMESTAMP -> value = timestamps.text(number);
                 case TIME -> value = Times.time(number * parameter);
                 default -> {
                     numberKind = TextRow.LONG;
@@ -1145,13 +1147,14 @@ public final class ParquetReader implements TableReader {
     private static final class Int96Text extends Text {
         /** The Julian day number of 1970-01-01. */
         private static final long JULIAN_EPOCH_DAY = 2_440_588L;
+        private final TimestampText timestamps = new TimestampText(1, false);
 
         @Override
         public void addBinary(Binary binary) {
             ByteBuffer bytes = binary.toByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
             long nanosOfDay = bytes.getLong(bytes.position());
             long julianDay = bytes.getInt(bytes.position() + 8) & 0xFFFFFFFFL;
-            value = Times.timestamp((julianDay - JULIAN_EPOCH_DAY) * Times.NANOS_PER_DAY + nanosOfDay, 1, false);
+            value = timestamps.text((julianDay - JULIAN_EPOCH_DAY) * Times.NANOS_PER_DAY + nanosOfDay);
         }
 
         @Override
@@ -1233,26 +1236,117 @@ public final class ParquetReader implements TableReader {
         }
     }
 
-    /** Dates and times in ISO-8601, written by hand: this runs once per value of a timestamp column. */
+    /**
+     * The text of one column's timestamps, {@code yyyy-MM-ddTHH:mm:ss[.fraction]} with a trailing Z when
+     * UTC-adjusted (the fraction in groups of three digits, as {@code Instant.toString}), made without a
+     * StringBuilder per value: this runs once per value of a plain-encoded timestamp column (a quarter of
+     * the reading thread's time when a StringBuilder and LocalDate were made per value). The date and the time
+     * are written digit by digit into a reused buffer (the date only when the day changes), and a value
+     * equal to the last one gives the last String.
+     * One per column reader, not shared between threads.
+     */
+    static final class TimestampText {
+        private final long nanosPerUnit;
+        private final long unitsPerDay;
+        private final boolean utc;
+        /** The date, 'T' and time (at most 36 characters), Latin-1: every character is ASCII. */
+        private final byte[] buffer = new byte[40];
+        /** Characters of the date of {@link #day} in {@link #buffer}, 0 before the first value. */
+        private int dateLength;
+        private long day;
+        private boolean any;
+        private long last;
+        private String lastText;
+
+        TimestampText(long nanosPerUnit, boolean utc) {
+            this.nanosPerUnit = nanosPerUnit;
+            this.unitsPerDay = Times.NANOS_PER_DAY / nanosPerUnit;
+            this.utc = utc;
+        }
+
+        String text(long count) {
+            if (any && count == last) {
+                return lastText;
+            }
+            long valueDay = Math.floorDiv(count, unitsPerDay);
+            long nanosOfDay = Math.floorMod(count, unitsPerDay) * nanosPerUnit;
+            if (dateLength == 0 || valueDay != day) {
+                dateLength = date(valueDay);
+                buffer[dateLength] = 'T';
+                day = valueDay;
+            }
+            int at = dateLength + 1;
+            long seconds = nanosOfDay / Times.NANOS_PER_SECOND;
+            int nanos = (int) (nanosOfDay % Times.NANOS_PER_SECOND);
+            at = digits(at, (int) (seconds / 3600), 2);
+            buffer[at++] = ':';
+            at = digits(at, (int) (seconds / 60 % 60), 2);
+            buffer[at++] = ':';
+            at = digits(at, (int) (seconds % 60), 2);
+            if (nanos != 0) { // in groups of three digits, as few as the value needs
+                buffer[at++] = '.';
+                if (nanos % 1_000_000 == 0) {
+                    at = digits(at, nanos / 1_000_000, 3);
+                } else if (nanos % 1_000 == 0) {
+                    at = digits(at, nanos / 1_000, 6);
+                } else {
+                    at = digits(at, nanos, 9);
+                }
+            }
+            if (utc) {
+                buffer[at++] = 'Z';
+            }
+            any = true;
+            last = count;
+            lastText = new String(buffer, 0, at, StandardCharsets.ISO_8859_1);
+            return lastText;
+        }
+
+        /**
+         * Writes the date of an epoch day as {@code LocalDate.toString} does, returning its length: years
+         * 0 to 9999 as four digits, computed here (the civil-from-days algorithm of H. Hinnant's
+         * chrono date algorithms); any other year, as java.time writes it (at most +999999999-12-31).
+         */
+        private int date(long epochDay) {
+            long z = epochDay + 719_468; // days since 0000-03-01
+            long era = Math.floorDiv(z, 146_097);
+            int dayOfEra = (int) (z - era * 146_097);
+            int yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+            int dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+            int shiftedMonth = (5 * dayOfYear + 2) / 153; // 0 is March
+            int dayOfMonth = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1;
+            int month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
+            long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+            if (year < 0 || year > 9999) {
+                String date = LocalDate.ofEpochDay(epochDay).toString();
+                for (int i = 0; i < date.length(); i++) {
+                    buffer[i] = (byte) date.charAt(i);
+                }
+                return date.length();
+            }
+            int at = digits(0, (int) year, 4);
+            buffer[at++] = '-';
+            at = digits(at, month, 2);
+            buffer[at++] = '-';
+            return digits(at, dayOfMonth, 2);
+        }
+
+        /** {@code number} (not negative, below 10^width) as {@code width} digits, zero-padded, from {@code at}. */
+        private int digits(int at, int number, int width) {
+            for (int i = at + width - 1; i >= at; i--) {
+                buffer[i] = (byte) ('0' + number % 10);
+                number /= 10;
+            }
+            return at + width;
+        }
+    }
+
+    /** Times of day in ISO-8601, written by hand (timestamps: {@link TimestampText}). */
     static final class Times {
         static final long NANOS_PER_SECOND = 1_000_000_000L;
         static final long NANOS_PER_DAY = 86_400L * NANOS_PER_SECOND;
 
         private Times() {
-        }
-
-        /** {@code yyyy-MM-ddTHH:mm:ss[.fraction]}, with a trailing Z when {@code utc}. */
-        static String timestamp(long count, long nanosPerUnit, boolean utc) {
-            long unitsPerDay = NANOS_PER_DAY / nanosPerUnit;
-            long day = Math.floorDiv(count, unitsPerDay);
-            long nanosOfDay = Math.floorMod(count, unitsPerDay) * nanosPerUnit;
-            StringBuilder text = new StringBuilder(32);
-            text.append(LocalDate.ofEpochDay(day)).append('T');
-            appendTime(text, nanosOfDay);
-            if (utc) {
-                text.append('Z');
-            }
-            return text.toString();
         }
 
         /** {@code HH:mm:ss[.fraction]} of the nanoseconds since midnight. */

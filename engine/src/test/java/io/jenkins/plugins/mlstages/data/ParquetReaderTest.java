@@ -2,6 +2,7 @@ package io.jenkins.plugins.mlstages.data;
 
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
@@ -229,6 +230,49 @@ public class ParquetReaderTest {
                 assertArrayEquals(variant + " row " + (i + 1), csv.rows.get(i), parquet.rows.get(i));
             }
         }
+    }
+
+    /**
+     * Timestamps in millis, micros (UTC-adjusted), nanos and INT96, with nulls, repeats and days on both
+     * sides of the epoch, dictionary-encoded and plain: the same text, row by row, as the CSV twin that
+     * make_parquet.py writes independently, and so the same profile.
+     */
+    @Test
+    public void timestampsGiveTheTextAndProfileOfTheirCsvTwin() throws Exception {
+        ValidateData stage = new ValidateData(io.jenkins.plugins.mlstages.report.StageLog.NONE);
+        for (String twin : List.of("timestamps", "timestamps-int96")) {
+            RecordingSink csv = new RecordingSink();
+            new CsvReader().read(files.resolve(twin + ".csv"), csv);
+            assertEquals(6000, csv.rows.size());
+            DatasetProfile csvProfile = stage.profileOnly(files.resolve(twin + ".csv"), null, null, 1000, 42);
+            for (String encoding : List.of("dictionary", "plain")) {
+                String name = twin + "-" + encoding + ".parquet";
+                RecordingSink parquet = read(files.resolve(name));
+                assertEquals(name, csv.header, parquet.header);
+                assertEquals(name, csv.rows.size(), parquet.rows.size());
+                for (int i = 0; i < csv.rows.size(); i++) {
+                    assertArrayEquals(name + " row " + (i + 1), csv.rows.get(i), parquet.rows.get(i));
+                }
+                DatasetProfile profile = stage.profileOnly(files.resolve(name), null, null, 1000, 42);
+                for (ColumnProfile expected : csvProfile.columns()) {
+                    ColumnProfile actual = profile.column(expected.name()).orElseThrow();
+                    String column = name + " " + expected.name();
+                    assertEquals(column, ColumnType.TIMESTAMP, actual.type());
+                    assertEquals(column, expected.type(), actual.type());
+                    assertEquals(column, expected.count(), actual.count());
+                    assertEquals(column, expected.nulls(), actual.nulls());
+                    assertEquals(column, expected.distinct(), actual.distinct());
+                    assertEquals(column, expected.categories(), actual.categories());
+                    assertEquals(column, expected.topValues(), actual.topValues());
+                }
+            }
+        }
+        ColumnMetaData dictionary = footer("timestamps-dictionary.parquet").getRow_groups().get(0).getColumns().get(0)
+                .getMeta_data();
+        assertTrue(dictionary.isSetDictionary_page_offset());
+        assertFalse(footer("timestamps-int96-plain.parquet").getRow_groups().get(0).getColumns().get(0).getMeta_data()
+                .isSetDictionary_page_offset());
+        assertEquals(org.apache.parquet.format.Type.INT96, firstChunk("timestamps-int96-plain.parquet").getType());
     }
 
     @Test
