@@ -47,8 +47,10 @@ public class LauncherClassArchiveIT {
         }
         assertEquals(plain, run("on", cache, "--version"));
         assertEquals(1, archives(cache).size());
-        assertEquals(archives(cache).get(0).getFileName().toString(), archive.getFileName().toString());
-        assertTrue(Files.size(archives(cache).get(0)) > 100_000);
+        // rebuilt whole: its name carries its own size (a rebuild's size may differ by a few pages from the first)
+        Path rebuilt = archives(cache).get(0);
+        assertTrue(rebuilt.toString(), rebuilt.getFileName().toString().endsWith("-" + Files.size(rebuilt) + ".jsa"));
+        assertTrue(Files.size(rebuilt) > 100_000);
     }
 
     @Test
