@@ -78,6 +78,10 @@ final class KubernetesCalls {
                 network = causedBy(e, IOException.class);
                 answered = e.getCode() > 0;
                 failure = answered ? answer(e) : "no answer from " + url(path) + " (" + why(e) + ")";
+                if (answered && (e.getCode() == 401 || e.getCode() == 403)) {
+                    // a refused credential will not clear: no retry here, nor by the run (CredentialRefusedException)
+                    throw new CredentialRefusedException(message(operation, method, path, e));
+                }
                 if (answered && e.getCode() < 500 && e.getCode() != 429) {
                     throw new DeployException(message(operation, method, path, e), null);
                 }
