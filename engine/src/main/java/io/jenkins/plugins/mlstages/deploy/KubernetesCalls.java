@@ -69,6 +69,11 @@ final class KubernetesCalls {
                     interrupted.initCause(e);
                     throw interrupted;
                 }
+                CredentialRefusedException refused = causedBy(e, CredentialRefusedException.class);
+                if (refused != null) {
+                    // e.g. the exec plugin, run again for a 401, hung or failed: its own line, no retry
+                    throw new CredentialRefusedException(refused.getMessage());
+                }
                 if (causedBy(e, JsonProcessingException.class) != null) {
                     // what came, never what it said: the URL may point at another endpoint
                     throw new DeployException("kubernetes API " + operation + " failed: " + method + " " + url(path)
