@@ -345,11 +345,11 @@ public final class KubernetesCluster {
             try {
                 fresh = readWithin(source, command, read, timeout);
             } catch (RuntimeException e) {
-                throw new CredentialRefusedException(e instanceof IllegalArgumentException || e instanceof DeployException ? e.getMessage()
+                throw new IdentityRefusedException(e instanceof IllegalArgumentException || e instanceof DeployException ? e.getMessage()
                         : source + ": its exec plugin ('" + command + "') failed when run again: " + e.getClass().getSimpleName());
             }
             if (isBlank(fresh.getAutoOAuthToken())) {
-                throw new CredentialRefusedException(source + ": the exec plugin ('" + command + "') gave no token when run again");
+                throw new IdentityRefusedException(source + ": the exec plugin ('" + command + "') gave no token when run again");
             }
             token = fresh.getAutoOAuthToken();
             Secrets.remember(Secrets.bearer(token));
