@@ -146,6 +146,7 @@ final class CanaryCommand extends StageCommand {
         if (run.continuing()) {
             CanaryState saved = store.load();
             run.checkSameRun("canary", saved.plan().model(), saved.plan().version(), model, version);
+            checkSamePlan(saved.plan());
             // behaviour rules alone need no Prometheus
             needsMetrics = run.resume() && saved.phase() == CanaryPhase.PROGRESSING && !saved.plan().checks().isEmpty();
         } else {
@@ -171,6 +172,21 @@ final class CanaryCommand extends StageCommand {
         out("canary " + result.verdict() + ": " + result.model() + "/" + result.version() + " (" + result.reason() + "); aliases "
                 + result.aliases() + (report == null ? "" : "; report: " + report));
         return result.verdict() == CanaryVerdict.PROMOTED ? ExitCode.PASSED : ExitCode.FAILED;
+    }
+
+    /** Every plan option given with --resume or --abort says what the state file says (the checks are not compared). */
+    private void checkSamePlan(CanaryPlan saved) {
+        run.checkSameOption(spec, "--steps", () -> steps, saved.steps());
+        run.checkSameOption(spec, "--interval", () -> duration("--interval", interval), saved.interval());
+        run.checkSameOption(spec, "--analyses-per-step", () -> analysesPerStep, saved.analysesPerStep());
+        run.checkSameOption(spec, "--failure-limit", () -> failureLimit, saved.failureLimit());
+        run.checkSameOption(spec, "--inconclusive-limit", () -> inconclusiveLimit, saved.inconclusiveLimit());
+        run.checkSameOption(spec, "--on-inconclusive", () -> InconclusivePolicy.parse(onInconclusive), saved.onInconclusive());
+        if (saved.onInconclusive() == InconclusivePolicy.HOLD) { // a rollback plan keeps no hold timeout
+            run.checkSameOption(spec, "--hold-timeout", () -> duration("--hold-timeout", holdTimeout), saved.holdTimeout());
+        }
+        run.checkSameOption(spec, "--champion-alias", () -> championAlias, saved.championAlias());
+        run.checkSameOption(spec, "--previous-alias", () -> previousAlias, saved.previousAlias());
     }
 
     private CanaryPlan plan() {

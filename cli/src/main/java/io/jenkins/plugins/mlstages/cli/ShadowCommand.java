@@ -130,6 +130,7 @@ final class ShadowCommand extends StageCommand {
             ShadowState saved = store.load();
             plan = saved.plan();
             run.checkSameRun("shadow run", plan.model(), plan.version(), model, version);
+            checkSamePlan(plan);
         } else {
             plan = plan();
         }
@@ -148,6 +149,16 @@ final class ShadowCommand extends StageCommand {
         out("shadow " + result.verdict() + ": " + result.model() + "/" + result.version() + " (" + result.reason() + ")"
                 + (report == null ? "" : "; report: " + report));
         return result.verdict() == ShadowVerdict.PROMOTE_READY ? ExitCode.PASSED : ExitCode.FAILED;
+    }
+
+    /** Every plan option given with --resume or --abort says what the state file says (the checks are not compared). */
+    private void checkSamePlan(ShadowPlan saved) {
+        run.checkSameOption(spec, "--stable-version", () -> stableVersion, saved.stableVersion());
+        run.checkSameOption(spec, "--duration", () -> duration("--duration", duration), saved.duration());
+        run.checkSameOption(spec, "--requests", () -> requests, saved.requests());
+        run.checkSameOption(spec, "--min-requests", () -> minRequests, saved.minRequests());
+        run.checkSameOption(spec, "--capture-folder", () -> captureFolder.toAbsolutePath().normalize().toString(), saved.captureFolder());
+        run.checkSameOption(spec, "--poll-interval", () -> duration("--poll-interval", pollInterval), saved.pollInterval());
     }
 
     private ShadowPlan plan() {

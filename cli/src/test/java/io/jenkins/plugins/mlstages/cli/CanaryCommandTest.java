@@ -191,6 +191,43 @@ public class CanaryCommandTest {
         assertFalse(Files.exists(upstream));
     }
 
+    /**
+     * Other steps, interval or champion alias with --resume or --abort are refused naming the option (they used to be
+     * ignored silently) and change nothing; the same command run again with --resume gets past the check.
+     */
+    private String[] continuing(String flag, Path state, String... more) {
+        List<String> args = new ArrayList<>(List.of(valid(state.toString(), more)));
+        args.add(flag);
+        return args.toArray(new String[0]);
+    }
+
+    @Test
+    public void aResumeOrAbortWithAnotherPlanIsRefused() throws Exception {
+        Path state = folder.getRoot().toPath().resolve("state.json");
+        CanaryPlan plan = CanaryPlan.of("fraud", "2", List.of(10, 50, 100), Duration.ofSeconds(30),
+                List.of(CheckSyntax.parse("error_rate: errors <= 0.01")));
+        new CanaryStateStore(state).save(CanaryController.start(plan, "1", null, "http router http://127.0.0.1:9/weights", "prometheus",
+                Instant.parse("2026-03-01T12:00:00Z")));
+        String before = Files.readString(state);
+        assertEquals(2, run(continuing("--resume", state, "--steps", "20,100")));
+        assertEquals("mlstages: --steps [20, 100] is not what " + state + " was started with ([10, 50, 100]): --resume and --abort"
+                + " keep the saved plan; leave --steps out or give the same", error());
+        err.getBuffer().setLength(0);
+        assertEquals(2, run(continuing("--abort", state, "--interval", "1m")));
+        assertTrue(error(), error().startsWith("mlstages: --interval PT1M is not what " + state));
+        err.getBuffer().setLength(0);
+        assertEquals(2, run(continuing("--resume", state, "--champion-alias", "prod")));
+        assertTrue(error(), error().startsWith("mlstages: --champion-alias prod is not what " + state));
+        err.getBuffer().setLength(0);
+        assertEquals(2, run(continuing("--resume", state, "--on-inconclusive", "hold")));
+        assertTrue(error(), error().startsWith("mlstages: --on-inconclusive hold is not what " + state));
+        assertEquals(before, Files.readString(state));
+        // the same plan (30s written as 30000ms) passes the check: the router at port 9 is then what fails
+        err.getBuffer().setLength(0);
+        int code = run(continuing("--abort", state, "--interval", "30000ms", "--hold-timeout", "1h"));
+        assertTrue(err.toString(), code != 2 && !err.toString().contains("is not what"));
+    }
+
     @Test
     public void routerOptionsAreCheckedPerRouter() {
         String state = folder.getRoot().toPath().resolve("state.json").toString();

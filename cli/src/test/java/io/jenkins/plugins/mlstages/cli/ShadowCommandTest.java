@@ -10,6 +10,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,13 @@ import java.util.Map;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+
+import io.jenkins.plugins.mlstages.deploy.ShadowChecks;
+import io.jenkins.plugins.mlstages.deploy.ShadowPhase;
+import io.jenkins.plugins.mlstages.deploy.ShadowPlan;
+import io.jenkins.plugins.mlstages.deploy.ShadowState;
+import io.jenkins.plugins.mlstages.deploy.ShadowStateStore;
+import io.jenkins.plugins.mlstages.deploy.ShadowVerdict;
 
 public class ShadowCommandTest {
     @Rule
@@ -47,6 +56,45 @@ public class ShadowCommandTest {
         assertTrue(line, line.startsWith("mlstages: " + expected));
         assertFalse(Files.exists(folder.getRoot().toPath().resolve("s.json")));
         assertFalse(Files.exists(folder.getRoot().toPath().resolve("m.conf")));
+    }
+
+    /**
+     * A --resume or --abort that gives another duration, capture folder or request count is refused naming the option
+     * (it used to be ignored silently) and changes nothing; the same command run again with --resume is accepted.
+     */
+    @Test
+    public void aResumeOrAbortWithAnotherPlanIsRefused() throws Exception {
+        Path state = folder.getRoot().toPath().resolve("s.json");
+        ShadowPlan plan = new ShadowPlan("fraud", "2", null, Duration.ofMinutes(1), 0, 100, ShadowChecks.parse(List.of("agreement >= 0.97")),
+                folder.getRoot().toPath().toAbsolutePath().normalize().toString(), Duration.ofSeconds(5));
+        new ShadowStateStore(state).save(new ShadowState(ShadowState.SCHEMA, plan, ShadowPhase.DONE, false, true, null, null, null,
+                ShadowVerdict.REJECTED, "too few requests", null, null, null, null, "nginx mirror", Instant.parse("2026-03-01T12:00:00Z"),
+                List.of()));
+        String saved = Files.readString(state);
+        String[][] cases = {
+            {"--resume", "--duration", "1h", "--duration PT1H is not what " + state + " was started with (PT1M): --resume and --abort"
+                + " keep the saved plan; leave --duration out or give the same"},
+            {"--abort", "--capture-folder", folder.getRoot().toPath().resolve("other").toString(), "--capture-folder "
+                + folder.getRoot().toPath().resolve("other") + " is not what "},
+            {"--resume", "--min-requests", "10", "--min-requests 10 is not what "},
+        };
+        for (String[] c : cases) {
+            List<String> args = new ArrayList<>(List.of(shadow("--check", "agreement >= 0.97", c[0])));
+            if (args.contains(c[1])) {
+                args.set(args.indexOf(c[1]) + 1, c[2]);
+            } else {
+                args.addAll(List.of(c[1], c[2]));
+            }
+            err.getBuffer().setLength(0);
+            assertEquals(err.toString(), 2, run(args.toArray(new String[0])));
+            String line = err.toString().strip();
+            assertFalse(line, line.contains("\n"));
+            assertTrue(line, line.startsWith("mlstages: " + c[3]));
+            assertEquals(saved, Files.readString(state));
+        }
+        err.getBuffer().setLength(0);
+        assertEquals(err.toString(), 1, run(shadow("--check", "agreement >= 0.97", "--resume")));
+        assertTrue(out.toString(), out.toString().contains("shadow REJECTED"));
     }
 
     @Test

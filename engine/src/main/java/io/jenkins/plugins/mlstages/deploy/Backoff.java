@@ -23,6 +23,11 @@ public record Backoff(int attempts, Duration initial, Duration max) {
         }
     }
 
+    /** Whether to try again after failed attempt {@code attempt}: not once attempts are spent, nor when a credential was refused. */
+    public boolean retries(int attempt, RuntimeException failure) {
+        return attempt < attempts && !(failure instanceof IdentityRefusedException);
+    }
+
     /** The wait after failed attempt {@code attempt} (1-based). */
     public Duration delay(int attempt) {
         Duration delay = initial;

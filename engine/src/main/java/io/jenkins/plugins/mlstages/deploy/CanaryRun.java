@@ -207,7 +207,9 @@ public final class CanaryRun {
 
     private CanaryState setWeight(CanaryState state, int weight) throws InterruptedException {
         RuntimeException failure = null;
+        int attempts = 0;
         for (int attempt = 1; attempt <= routerBackoff.attempts(); attempt++) {
+            attempts = attempt;
             try {
                 router.setCanaryWeight(weight);
                 int reported = router.canaryWeight();
@@ -218,12 +220,13 @@ public final class CanaryRun {
                 break;
             } catch (RuntimeException e) {
                 failure = e;
-                if (attempt < routerBackoff.attempts()) {
-                    Duration delay = routerBackoff.delay(attempt);
-                    log.info(state.plan().strategy() + ": router failed to apply " + weight + " % (attempt " + attempt + " of "
-                            + routerBackoff.attempts() + "), retrying in " + Durations.format(delay) + ": " + message(e));
-                    sleeper.sleep(delay);
+                if (!routerBackoff.retries(attempt, e)) {
+                    break;
                 }
+                Duration delay = routerBackoff.delay(attempt);
+                log.info(state.plan().strategy() + ": router failed to apply " + weight + " % (attempt " + attempt + " of "
+                        + routerBackoff.attempts() + "), retrying in " + Durations.format(delay) + ": " + message(e));
+                sleeper.sleep(delay);
             }
         }
         if (failure == null) {
@@ -234,7 +237,7 @@ public final class CanaryRun {
             return confirmed;
         }
         CanaryState failed = CanaryController.onRouterFailed(state, message(failure) + " (after "
-                + Plural.of(routerBackoff.attempts(), "attempt") + ")", clock.instant());
+                + Plural.of(attempts, "attempt") + ")", clock.instant());
         save(failed);
         if (failed.pending() != null) {
             throw pending(failed, failure);

@@ -69,6 +69,11 @@ final class KubernetesCalls {
                     interrupted.initCause(e);
                     throw interrupted;
                 }
+                IdentityRefusedException refused = causedBy(e, IdentityRefusedException.class);
+                if (refused != null) {
+                    // e.g. the exec plugin, run again for a 401, hung or failed: its own line, no retry
+                    throw new IdentityRefusedException(refused.getMessage());
+                }
                 if (causedBy(e, JsonProcessingException.class) != null) {
                     // what came, never what it said: the URL may point at another endpoint
                     throw new DeployException("kubernetes API " + operation + " failed: " + method + " " + url(path)
@@ -78,6 +83,10 @@ final class KubernetesCalls {
                 network = causedBy(e, IOException.class);
                 answered = e.getCode() > 0;
                 failure = answered ? answer(e) : "no answer from " + url(path) + " (" + why(e) + ")";
+                if (answered && (e.getCode() == 401 || e.getCode() == 403)) {
+                    // a refused credential will not clear: no retry here, nor by the run (IdentityRefusedException)
+                    throw new IdentityRefusedException(message(operation, method, path, e));
+                }
                 if (answered && e.getCode() < 500 && e.getCode() != 429) {
                     throw new DeployException(message(operation, method, path, e), null);
                 }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +22,11 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.fabric8.kubernetes.client.http.Interceptor;
+import io.fabric8.kubernetes.client.utils.TokenRefreshInterceptor;
 import io.jenkins.plugins.mlstages.report.InputFiles;
 import io.jenkins.plugins.mlstages.report.Secrets;
 import io.jenkins.plugins.mlstages.report.UnusableFileException;
@@ -41,8 +47,15 @@ public final class KubernetesCluster {
     private final Config config;
     private final String source;
     private final Optional<String> namespace;
+    /** An exec plugin's token, renewed on a 401 through the same time limit as its first run; empty otherwise. */
+    private final Optional<ExecToken> execToken;
 
     private KubernetesCluster(Config config, String source, Optional<String> namespace) {
+        this(config, source, namespace, Optional.empty());
+    }
+
+    private KubernetesCluster(Config config, String source, Optional<String> namespace, Optional<ExecToken> execToken) {
+        this.execToken = execToken;
         config.setRequestTimeout((int) REQUEST_TIMEOUT.toMillis());
         config.setConnectionTimeout((int) CONNECT_TIMEOUT.toMillis());
         config.setRequestRetryBackoffLimit(0);
@@ -115,11 +128,12 @@ public final class KubernetesCluster {
             throw new IllegalArgumentException(source + " cannot be read: " + InputFiles.parseProblem(e));
         }
         Kubeconfig.Context context = Kubeconfig.check(Kubeconfig.parse(content, source), source, false, true);
-        Config config = build(source, context, () -> Config.fromKubeconfig(file.toAbsolutePath().toFile()), execTimeout);
+        ConfigSource read = () -> Config.fromKubeconfig(file.toAbsolutePath().toFile());
+        Config config = build(source, context, read, execTimeout);
         // kubectl's tokenFile, which fabric8 does not read: read again for each request, relative to the kubeconfig
         context.tokenFile().map(name -> file.toAbsolutePath().getParent().resolve(name))
                 .ifPresent(tokenFile -> config.setOauthTokenProvider(() -> readToken(tokenFile)));
-        return new KubernetesCluster(config, source, context.namespace());
+        return new KubernetesCluster(config, source, context.namespace(), ExecToken.of(source, context, config, read, execTimeout));
     }
 
     /**
@@ -140,8 +154,9 @@ public final class KubernetesCluster {
         }
         Kubeconfig.Context context = Kubeconfig.check(Kubeconfig.parse(yaml.getBytes(StandardCharsets.UTF_8), source), source,
                 true, mayRunPrograms);
-        Config config = build(source, context, () -> Config.fromKubeconfig(yaml));
-        return new KubernetesCluster(config, source, context.namespace());
+        ConfigSource read = () -> Config.fromKubeconfig(yaml);
+        Config config = build(source, context, read);
+        return new KubernetesCluster(config, source, context.namespace(), ExecToken.of(source, context, config, read, EXEC_TIMEOUT));
     }
 
     /**
@@ -281,7 +296,85 @@ public final class KubernetesCluster {
 
     /** A client for a few requests; the caller closes it. */
     KubernetesClient client() {
-        return new KubernetesClientBuilder().withConfig(config).build();
+        KubernetesClientBuilder builder = new KubernetesClientBuilder().withConfig(config);
+        // fabric8's own interceptor re-runs the exec plugin on a 401 (Config.refresh) with no time limit: replaced
+        execToken.ifPresent(token -> builder.withHttpClientBuilderConsumer(
+                http -> http.addOrReplaceInterceptor(TokenRefreshInterceptor.NAME, token)));
+        return builder.build();
+    }
+
+    /**
+     * The bearer token an exec plugin printed: sent with every request, and renewed when the server answers 401 by
+     * running the plugin again through {@link #readWithin} (its time limit), so that a plugin that hangs on a later
+     * run ends in one line like on its first. fabric8 does not expose the ExecCredential's expirationTimestamp, so
+     * the token is kept until refused (as client-go does when no expiry is given).
+     */
+    private static final class ExecToken implements Interceptor {
+        private final String source;
+        private final String command;
+        private final ConfigSource read;
+        private final Duration timeout;
+        private String token;
+
+        private ExecToken(String source, String command, ConfigSource read, Duration timeout, String token) {
+            this.source = source;
+            this.command = command;
+            this.read = read;
+            this.timeout = timeout;
+            this.token = token;
+        }
+
+        /** For an exec plugin that gave a token; a client certificate from one is kept as fabric8 read it. */
+        static Optional<ExecToken> of(String source, Kubeconfig.Context context, Config config, ConfigSource read, Duration timeout) {
+            if (context.execCommand().isEmpty() || isBlank(config.getAutoOAuthToken())) {
+                return Optional.empty();
+            }
+            return Optional.of(new ExecToken(source, context.execCommand().get(), read, timeout, config.getAutoOAuthToken()));
+        }
+
+        private synchronized String token() {
+            return token;
+        }
+
+        /** Runs the plugin again within the limit; its failure is a {@link DeployException}, which is not retried. */
+        private synchronized String renew(String refused) {
+            if (!token.equals(refused)) {
+                return token; // another request renewed it meanwhile
+            }
+            Config fresh;
+            try {
+                fresh = readWithin(source, command, read, timeout);
+            } catch (RuntimeException e) {
+                throw new IdentityRefusedException(e instanceof IllegalArgumentException || e instanceof DeployException ? e.getMessage()
+                        : source + ": its exec plugin ('" + command + "') failed when run again: " + e.getClass().getSimpleName());
+            }
+            if (isBlank(fresh.getAutoOAuthToken())) {
+                throw new IdentityRefusedException(source + ": the exec plugin ('" + command + "') gave no token when run again");
+            }
+            token = fresh.getAutoOAuthToken();
+            Secrets.remember(Secrets.bearer(token));
+            return token;
+        }
+
+        @Override
+        public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+            builder.header(TokenRefreshInterceptor.AUTHORIZATION, "Bearer " + token());
+        }
+
+        @Override
+        public CompletableFuture<Boolean> afterFailure(BasicBuilder builder, HttpResponse<?> response, RequestTags tags) {
+            if (response.code() != 401) {
+                return CompletableFuture.completedFuture(false);
+            }
+            String sent = response.request().header(TokenRefreshInterceptor.AUTHORIZATION);
+            String refused = sent != null && sent.startsWith("Bearer ") ? sent.substring("Bearer ".length()) : token();
+            String renewed = renew(refused);
+            if (renewed.equals(refused)) {
+                return CompletableFuture.completedFuture(false);
+            }
+            builder.setHeader(TokenRefreshInterceptor.AUTHORIZATION, "Bearer " + renewed);
+            return CompletableFuture.completedFuture(true);
+        }
     }
 
     @Override

@@ -230,7 +230,9 @@ public final class ShadowRun {
     /** Sets the mirror and reads it back, with the router's retries; null on success, else why it failed. */
     private String apply(boolean on) throws InterruptedException {
         RuntimeException failure = null;
+        int attempts = 0;
         for (int attempt = 1; attempt <= backoff.attempts(); attempt++) {
+            attempts = attempt;
             try {
                 mirror.setMirroring(on);
                 if (mirror.mirroring() != on) {
@@ -240,15 +242,16 @@ public final class ShadowRun {
                 return null;
             } catch (RuntimeException e) {
                 failure = e;
-                if (attempt < backoff.attempts()) {
-                    Duration delay = backoff.delay(attempt);
-                    log.info("shadow: mirror failed (attempt " + attempt + " of " + backoff.attempts() + "), retrying in "
-                            + Durations.format(delay) + ": " + failure.getMessage());
-                    sleeper.sleep(delay);
+                if (!backoff.retries(attempt, e)) {
+                    break;
                 }
+                Duration delay = backoff.delay(attempt);
+                log.info("shadow: mirror failed (attempt " + attempt + " of " + backoff.attempts() + "), retrying in "
+                        + Durations.format(delay) + ": " + failure.getMessage());
+                sleeper.sleep(delay);
             }
         }
-        return failure.getMessage() + " (after " + Plural.of(backoff.attempts(), "attempt") + ")";
+        return failure.getMessage() + " (after " + Plural.of(attempts, "attempt") + ")";
     }
 
     private void save(ShadowState state) {

@@ -34,6 +34,9 @@ public class KServeRouterTest {
     private static final Duration CONTROLLER_DELAY = Duration.ofMillis(300);
     private static final String PATH = "/apis/serving.kserve.io/v1beta1/namespaces/models/inferenceservices/iris";
 
+    @org.junit.Rule
+    public org.junit.rules.TemporaryFolder tmp = new org.junit.rules.TemporaryFolder();
+
     private KubernetesMock kubernetes;
     private FakeKServe kserve;
 
@@ -175,6 +178,39 @@ public class KServeRouterTest {
                 + "/apis/serving.kserve.io/v1beta1/namespaces/models/inferenceservices/nope answered HTTP 404: NotFound"
                 + " (is KServe installed and the InferenceService created?)", e.getMessage());
         assertEquals("nothing patched", generation, kserve.generation());
+    }
+
+    /**
+     * A refused credential (401, 403) will not clear: the canary's router retries (6 attempts, about 31 s going forward
+     * and again for the rollback) stop at once, one request forward and one for the rollback, then exit 3's one line.
+     */
+    @Test
+    public void aRefusedCredentialIsNotRetried() throws Exception {
+        for (int code : new int[] {401, 403}) {
+            kubernetes.server.expect().get().withPath(PATH).andReturn(code, new StatusBuilder().withKind("Status")
+                    .withStatus("Failure").withReason(code == 401 ? "Unauthorized" : "Forbidden").withMessage("no").withCode(code)
+                    .build()).always();
+            List<Duration> waits = new CopyOnWriteArrayList<>();
+            Sleeper recording = waits::add;
+            CanaryRun run = new CanaryRun(new CanaryStateStore(tmp.getRoot().toPath().resolve("state-" + code + ".json")),
+                    new KServeRouter(config(Optional.empty(), Duration.ofSeconds(1)), Duration.ofMillis(50), recording), MetricSource.NONE,
+                    new Fakes.Aliases(), new io.jenkins.plugins.mlstages.report.StageLog() {
+                        @Override
+                        public void info(String message) {
+                        }
+
+                        @Override
+                        public void progress(String task, double share, String detail) {
+                        }
+                    }, java.time.Clock.systemUTC(), recording, Backoff.DEFAULT);
+            DeployException e = assertThrows(DeployException.class, () -> run.start(CanaryRunTest.plan(CanaryRunTest.errorRate())));
+            assertTrue(e.getMessage(), e.getMessage().contains("answered HTTP " + code + ": ") && e.getMessage().contains("(after 1 attempt)"));
+            assertFalse(e.getMessage(), e.getMessage().contains("\n"));
+            assertEquals("no wait between attempts", List.of(), waits);
+            assertEquals("one read forward, one for the rollback", 2, requests().size());
+            kubernetes.close();
+            kubernetes = new KubernetesMock();
+        }
     }
 
     @Test

@@ -165,6 +165,69 @@ public class KubeconfigTest {
         assertFalse(e.getMessage().contains("secret-ish"));
     }
 
+    /**
+     * A 401 makes the client run the exec plugin again: fabric8 did so with no time limit (Config.refresh), so a plugin
+     * that hangs on its second run hung the CLI. Every run goes through the limit: one line, its processes ended.
+     */
+    /** A token the server refuses (401) is renewed by running the exec plugin again, and the request then passes. */
+    @Test(timeout = 60_000)
+    public void aRefusedExecTokenIsRenewedByRunningThePluginAgain() throws Exception {
+        Path bin = temp.newFolder("bin3").toPath();
+        Path script = bin.resolve("get-token-count.sh");
+        Files.writeString(script, "#!/bin/sh\necho x >> '" + bin.resolve("runs") + "'\nn=$(wc -l < '" + bin.resolve("runs") + "')\n"
+                + "echo '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\","
+                + "\"status\":{\"token\":\"token-'$n'\"}}'\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        try (KubernetesMock kubernetes = new KubernetesMock()) {
+            Path file = kubeconfig("exec3/config", execUser(script));
+            Files.writeString(file, Files.readString(file).replace("https://10.0.0.1:6443", kubernetes.url()));
+            String path = "/api/v1/namespaces/models/configmaps/c";
+            kubernetes.server.expect().get().withPath(path).andReturn(401, new io.fabric8.kubernetes.api.model.StatusBuilder()
+                    .withKind("Status").withStatus("Failure").withReason("Unauthorized").withCode(401).build()).once();
+            kubernetes.server.expect().get().withPath(path).andReturn(200, new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                    .withNewMetadata().withName("c").withNamespace("models").endMetadata().build()).once();
+            KubernetesCluster cluster = KubernetesCluster.fromFile(file, Duration.ofSeconds(10));
+            KubernetesCalls calls = new KubernetesCalls(cluster, DeployHttp.RETRIES, Sleeper.SYSTEM, code -> "");
+            assertEquals("c", calls.call("read ConfigMap", "GET", path,
+                    client -> client.configMaps().inNamespace("models").withName("c").get()).getMetadata().getName());
+            assertEquals("Bearer token-1", kubernetes.server.takeRequest().getHeader("Authorization"));
+            assertEquals("Bearer token-2", kubernetes.server.takeRequest().getHeader("Authorization"));
+            assertEquals(2, Files.readAllLines(bin.resolve("runs")).size());
+        }
+    }
+
+    @Test(timeout = 60_000)
+    public void anExecPluginThatHangsOnItsSecondRunIsEndedAndOneLine() throws Exception {
+        Path bin = temp.newFolder("bin2").toPath();
+        Path script = bin.resolve("get-token-once.sh");
+        Files.writeString(script, "#!/bin/sh\nif [ -e '" + bin.resolve("ran") + "' ]; then sleep 300; fi\n"
+                + "touch '" + bin.resolve("ran") + "'\n"
+                + "echo '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\","
+                + "\"status\":{\"token\":\"first-token\"}}'\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        try (KubernetesMock kubernetes = new KubernetesMock()) {
+            Path file = kubeconfig("exec2/config", execUser(script));
+            Files.writeString(file, Files.readString(file).replace("https://10.0.0.1:6443", kubernetes.url()));
+            String path = "/api/v1/namespaces/models/configmaps/c";
+            kubernetes.server.expect().get().withPath(path).andReturn(401, new io.fabric8.kubernetes.api.model.StatusBuilder()
+                    .withKind("Status").withStatus("Failure").withReason("Unauthorized").withCode(401).build()).once();
+            KubernetesCluster cluster = KubernetesCluster.fromFile(file, Duration.ofSeconds(2));
+            KubernetesCalls calls = new KubernetesCalls(cluster, DeployHttp.RETRIES, Sleeper.SYSTEM, code -> "");
+            long started = System.nanoTime();
+            DeployException e = assertThrows(DeployException.class, () -> calls.call("read ConfigMap", "GET", path,
+                    client -> client.configMaps().inNamespace("models").withName("c").get()));
+            assertTrue("took " + (System.nanoTime() - started) / 1_000_000 + " ms", System.nanoTime() - started < 20_000_000_000L);
+            assertEquals("kubeconfig " + file + ": the exec plugin ('" + script + "') did not finish within 2 s: run it by hand to"
+                    + " see what it waits for (a login, a prompt)", e.getMessage());
+            assertEquals("Bearer first-token", kubernetes.server.takeRequest().getHeader("Authorization"));
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (ProcessHandle.current().descendants().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(0, ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count());
+        }
+    }
+
     @Test(timeout = 30_000)
     public void anExecPluginThatHangsIsEndedAndOneLine() throws Exception {
         // an SSO plugin waiting for a browser login: it and its children must not outlive the refusal

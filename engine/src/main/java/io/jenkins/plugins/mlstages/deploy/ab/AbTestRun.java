@@ -321,7 +321,9 @@ public final class AbTestRun {
     /** Sets the weight and reads it back, with retries; null on success, else why it failed. */
     private String apply(int weight) throws InterruptedException {
         RuntimeException failure = null;
+        int attempts = 0;
         for (int attempt = 1; attempt <= backoff.attempts(); attempt++) {
+            attempts = attempt;
             try {
                 router.setCanaryWeight(weight);
                 int read = router.canaryWeight();
@@ -331,15 +333,16 @@ public final class AbTestRun {
                 return null;
             } catch (RuntimeException e) {
                 failure = e;
-                if (attempt < backoff.attempts()) {
-                    Duration delay = backoff.delay(attempt);
-                    log.info("ab-test: router failed (attempt " + attempt + " of " + backoff.attempts() + "), retrying in "
-                            + Durations.format(delay) + ": " + e.getMessage());
-                    sleeper.sleep(delay);
+                if (!backoff.retries(attempt, e)) {
+                    break;
                 }
+                Duration delay = backoff.delay(attempt);
+                log.info("ab-test: router failed (attempt " + attempt + " of " + backoff.attempts() + "), retrying in "
+                        + Durations.format(delay) + ": " + e.getMessage());
+                sleeper.sleep(delay);
             }
         }
-        return failure.getMessage() + " (after " + Plural.of(backoff.attempts(), "attempt") + ")";
+        return failure.getMessage() + " (after " + Plural.of(attempts, "attempt") + ")";
     }
 
     private void save(AbState state) {
