@@ -49,11 +49,15 @@ public class AbTestNginxIT {
     @Rule
     public TemporaryFolder folder = new TemporaryFolder();
 
-    /** Answers 200; counts its predictions, and a conversion every {@code every}-th one. */
+    /**
+     * Answers 200; counts its predictions, and a conversion every {@code every}-th one. Both are counters that only
+     * grow: a test changing {@code every} changes the rate from then on, never the totals already scraped.
+     */
     static final class ModelServer implements AutoCloseable {
         final String name;
         final HttpServer http;
         final AtomicLong predictions = new AtomicLong();
+        final AtomicLong conversions = new AtomicLong();
         volatile int every = 10;
 
         ModelServer(String name) throws IOException {
@@ -61,7 +65,9 @@ public class AbTestNginxIT {
             http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             http.setExecutor(Executors.newFixedThreadPool(4));
             http.createContext("/", exchange -> {
-                predictions.incrementAndGet();
+                if (predictions.incrementAndGet() % every == 0) {
+                    conversions.incrementAndGet();
+                }
                 byte[] body = name.getBytes(StandardCharsets.UTF_8);
                 exchange.sendResponseHeaders(200, body.length);
                 try (OutputStream out = exchange.getResponseBody()) {
@@ -76,9 +82,8 @@ public class AbTestNginxIT {
         }
 
         String metrics() {
-            long n = predictions.get();
-            return "predictions_total{version=\"" + name + "\"} " + n + "\n" + "conversions_total{version=\"" + name + "\"} " + n / every
-                    + "\n";
+            return "predictions_total{version=\"" + name + "\"} " + predictions.get() + "\n" + "conversions_total{version=\"" + name
+                    + "\"} " + conversions.get() + "\n";
         }
 
         @Override
@@ -140,6 +145,14 @@ public class AbTestNginxIT {
     public void allTrafficOnTheControl() throws Exception {
         new NginxRouter(NginxRouterConfig.of(nginx.upstreamFile, "model", control.address(), candidate.address())
                 .withNginx(LocalNginx.BINARY, nginx.prefix, nginx.mainConfig)).setCanaryWeight(0);
+        // the candidate gets nothing now: wait until Prometheus has its final totals, so that the next test's baseline
+        // is not an earlier scrape (which would count the previous test's requests in this one)
+        String query = prometheus.url + "/api/v1/query?query=" + java.net.URLEncoder.encode("sum(predictions_total{version=\"2\"})",
+                StandardCharsets.UTF_8);
+        LocalPrometheus.waitFor("Prometheus to scrape the candidate's final totals", java.time.Duration.ofSeconds(20), () -> {
+            String answer = LocalPrometheus.get(query);
+            return answer != null && answer.contains(",\"" + candidate.predictions.get() + "\"]");
+        });
     }
 
     private String[] abTest(Path state, String... more) {
