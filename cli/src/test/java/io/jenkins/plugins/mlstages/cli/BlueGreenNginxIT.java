@@ -214,7 +214,21 @@ public class BlueGreenNginxIT {
     }
 
     /** Requests through nginx now, and what each version served meanwhile (the load generator's requests too). */
-    private static long[] servedAfter(int requests) throws IOException {
+    /** Requests through nginx once it routes to {@code onBlue}'s side; what blue and green served of them. */
+    private static long[] servedAfter(int requests, boolean onBlue) throws IOException, InterruptedException {
+        // after a reload nginx's old workers may still pass a request or two by the old file: wait until it routes by
+        // the new one (one request reaching the expected side) before counting
+        ModelServer expected = onBlue ? blue : green;
+        LocalPrometheus.waitFor("nginx to route to " + (onBlue ? "blue" : "green"), Duration.ofSeconds(10), () -> {
+            long before = expected.served();
+            try {
+                nginx.request();
+            } catch (IOException reloading) {
+                return false;
+            }
+            return expected.served() > before;
+        });
+        Thread.sleep(500);
         long blueBefore = blue.served();
         long greenBefore = green.served();
         for (int i = 0; i < requests; i++) {
@@ -240,7 +254,7 @@ public class BlueGreenNginxIT {
         assertEquals("only the two smoke requests reached green", 2, green.served() - greenBefore);
         assertEquals("1", champion());
         assertEquals(List.of("started", "smoke", "rolling_back", "weight", "rolled_back"), events(report));
-        long[] served = servedAfter(10);
+        long[] served = servedAfter(10, true);
         assertTrue(served[0] >= 10);
         assertEquals(0, served[1]);
     }
@@ -261,7 +275,7 @@ public class BlueGreenNginxIT {
         Duration onGreen = Duration.between(java.time.Instant.parse(timeline.get(3).path("time").asText()),
                 java.time.Instant.parse(timeline.get(5).path("time").asText()));
         assertTrue("on green for " + onGreen, onGreen.compareTo(Duration.ofSeconds(6)) < 0);
-        long[] served = servedAfter(10);
+        long[] served = servedAfter(10, true);
         assertTrue(served[0] >= 10);
         assertEquals(0, served[1]);
         System.out.printf("[blue-green] failing green: all traffic on it for %.1f s, then switched back%n", onGreen.toMillis() / 1000.0);
@@ -295,7 +309,7 @@ public class BlueGreenNginxIT {
         assertEquals("blue-green", json.path("stage").asText());
         assertEquals(List.of("started", "smoke", "switching", "weight", "analysis", "analysis", "promoting", "promoted"),
                 events(report));
-        long[] served = servedAfter(10);
+        long[] served = servedAfter(10, false);
         assertEquals(0, served[0]);
         assertTrue(served[1] >= 10);
     }
@@ -318,7 +332,7 @@ public class BlueGreenNginxIT {
             killed.kill();
         }
         assertEquals("PROGRESSING", json.readTree(state.toFile()).path("phase").asText());
-        long[] meanwhile = servedAfter(5);
+        long[] meanwhile = servedAfter(5, false);
         assertEquals("a killed driver leaves green serving, as the state file says", 0, meanwhile[0]);
 
         String[] resume = {"blue-green", "--state", state.toString(), "--resume", "--router", "nginx", "--nginx-config",
@@ -330,7 +344,7 @@ public class BlueGreenNginxIT {
         assertTrue(resumed.out(), resumed.out().startsWith("blue-green PROMOTED: " + model + "/2"));
         assertEquals("2", champion());
         assertTrue(events(report).contains("resumed"));
-        long[] served = servedAfter(10);
+        long[] served = servedAfter(10, false);
         assertEquals(0, served[0]);
         assertTrue(served[1] >= 10);
     }
